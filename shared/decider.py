@@ -1,0 +1,63 @@
+"""Commands against one stream: fold its events into state, decide new events, append them.
+
+Domain modules supply pure functions (no I/O): `evolve(state, event) -> state` and
+`decide(state, command) -> events`; this module does the reading, appending and retrying."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import Generic, TypeVar
+
+from shared.catalogue import Event
+from shared.envelope import Envelope
+from shared.errors import ConcurrencyConflict
+from shared.eventstore import CommandContext, EventStore
+
+S = TypeVar("S")
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Decider(Generic[S, C]):
+    initial: S
+    evolve: Callable[[S, Event], S]
+    decide: Callable[[S, C], Sequence[Event]]
+
+    def fold(self, events: Sequence[Event]) -> S:
+        return reduce(self.evolve, events, self.initial)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    state: S
+    version: int
+    envelopes: list[Envelope]
+
+
+async def load(store: EventStore, decider: Decider[S, C], stream_id: str) -> tuple[S, int]:
+    stream = await store.read(stream_id)
+    return decider.fold(stream.events), stream.version
+
+
+async def execute(store: EventStore, decider: Decider[S, C], stream_id: str, command: C,
+                  context: CommandContext, *, expected_version: int | None = None,
+                  attempts: int = 3) -> Outcome[S]:
+    """Run `command` against the stream's current state. When the caller names the version it
+    decided on, a newer stream is a conflict for the caller to resolve; otherwise a write lost to a
+    concurrent one is decided again on the fresh state, up to `attempts` times."""
+    for attempt in range(1, attempts + 1):
+        stream = await store.read(stream_id)
+        if expected_version is not None and stream.version != expected_version:
+            raise ConcurrencyConflict(stream_id, expected_version, stream.version)
+        state = decider.fold(stream.events)
+        events = decider.decide(state, command)
+        try:
+            envelopes = await store.append(stream_id, stream.version, events, context)
+        except ConcurrencyConflict:
+            if expected_version is not None or attempt == attempts:
+                raise
+            continue
+        return Outcome(reduce(decider.evolve, events, state), stream.version + len(events), envelopes)
+    raise AssertionError("unreachable")

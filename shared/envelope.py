@@ -1,0 +1,66 @@
+"""The one envelope every event travels in, on the wire and in each service's event store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+# Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
+Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class Inspectorate(StrEnum):
+    """The inspectorates of domain.md; HMCPSI joins only when triggered (002 §33)."""
+
+    OFSTED = "ofsted"
+    CQC = "cqc"
+    HMIC = "hmic"
+    HMI_PROBATION = "hmi_probation"
+    HMI_PRISONS = "hmi_prisons"
+    HMCPSI = "hmcpsi"
+
+
+class Actor(BaseModel):
+    """Who caused an event: the inspectorate (none for the platform itself), the role and the user."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inspectorate: Inspectorate | None
+    role: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+    user: Identifier
+
+
+def new_id() -> str:
+    return str(uuid4())
+
+
+def utc_now() -> datetime:
+    # Millisecond precision, so an event reads back from any store exactly as it was written.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class Envelope(BaseModel):
+    """Metadata around one event's payload. The payload stays a plain dict here; the catalogue
+    upcasts and validates it into the event's model (shared.catalogue)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: Identifier
+    event_type: Annotated[str, Field(min_length=1, max_length=128)]
+    schema_version: Annotated[int, Field(ge=1)]
+    stream_id: Identifier
+    stream_version: Annotated[int, Field(ge=1)]
+    inspection_id: Identifier  # the Kafka key: one inspection's events stay in order
+    occurred_at: AwareDatetime
+    actor: Actor
+    correlation_id: Identifier
+    causation_id: Identifier | None = None
+    payload: dict[str, Any]
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json().encode()

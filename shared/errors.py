@@ -1,0 +1,32 @@
+"""Errors that entrypoints turn into clear answers (HTTP 4xx, dead letters), never into tracebacks."""
+
+from __future__ import annotations
+
+
+class RuleViolation(Exception):
+    """A command broke a rule of the inspection; `rule` cites the source paragraph (e.g. 001 Proposal two)."""
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+
+
+class NotFound(Exception):
+    """The command or query names something this service does not know."""
+
+
+class ConcurrencyConflict(Exception):
+    """The stream moved on since the caller read it: nothing was written."""
+
+    def __init__(self, stream_id: str, expected: int, actual: int | None) -> None:
+        found = "a concurrent write" if actual is None else f"version {actual}"
+        super().__init__(f"stream {stream_id} was expected at version {expected} but has {found}; "
+                         "nothing was written: read it again and retry")
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+class MalformedEvent(Exception):
+    """A message that cannot be read as a known event: it goes to the dead-letter topic."""

@@ -1,0 +1,106 @@
+"""The relay that publishes each service's outbox to Kafka, in append order, keyed by inspection.
+
+At least once: a record is deleted only after the broker acknowledged it, so a relay killed
+between the two publishes it again after restart, and idempotent consumers apply it once.
+One relay per service holds a lease at a time, so scaled-out replicas do not publish twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+from opentelemetry.trace import SpanKind
+from pymongo.errors import DuplicateKeyError
+
+from shared.mongo import Client
+from shared.telemetry import context_from, current_carrier, tracer
+
+log = logging.getLogger(__name__)
+_LEASE = "outbox-relay"
+
+
+class OutboxRelay:
+    def __init__(self, client: Client, database: str, producer_options: dict[str, object], owner: str, *,
+                 batch_size: int = 256, idle_poll_seconds: float = 0.25, lease_seconds: float = 10.0) -> None:
+        db = client[database]
+        self.outbox = db["outbox"]
+        self.leases = db["leases"]
+        self.producer_options = producer_options
+        self._producer: AIOKafkaProducer | None = None
+        self.owner = owner
+        self.batch_size = batch_size
+        self.idle_poll = idle_poll_seconds
+        self.lease = timedelta(seconds=lease_seconds)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._tracer = tracer(__name__)
+
+    def notify(self) -> None:
+        """Something was appended: publish now rather than at the next poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(**self.producer_options)  # needs the running loop
+        await self._producer.start()
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.leases.delete_one({"_id": _LEASE, "owner": self.owner})
+        if self._producer is not None:
+            await self._producer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            published = 0
+            try:
+                if await self._hold_lease():
+                    published = await self.publish_pending()
+            except Exception:
+                log.exception("outbox relay failed; retrying in 1 s")
+                await asyncio.sleep(1)
+            if published < self.batch_size:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+                except TimeoutError:
+                    pass
+
+    async def _hold_lease(self) -> bool:
+        now = datetime.now(UTC)
+        held_or_free = {"_id": _LEASE, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]}
+        try:
+            await self.leases.update_one(held_or_free, {"$set": {"owner": self.owner, "expires_at": now + self.lease}},
+                                         upsert=True)
+        except DuplicateKeyError:  # another replica holds it, so the upsert collided with its lease
+            return False
+        return True
+
+    async def publish_pending(self) -> int:
+        """Publish up to one batch of pending records; returns how many were published."""
+        assert self._producer is not None, "start() the relay first"
+        records = await self.outbox.find().sort("_id", 1).limit(self.batch_size).to_list()
+        if not records:
+            return 0
+        acks = []
+        for record in records:
+            # The span continues the trace of the command that appended the event.
+            with self._tracer.start_as_current_span(f"{record['topic']} publish", kind=SpanKind.PRODUCER,
+                                                    context=context_from(record.get("trace", {}))) as span:
+                span.set_attribute("messaging.system", "kafka")
+                span.set_attribute("messaging.destination.name", record["topic"])
+                span.set_attribute("messaging.kafka.message.key", record["key"])
+                headers = [("content-type", b"application/json"),
+                           ("jip-event-type", record["event_type"].encode()),
+                           ("jip-schema-version", str(record["schema_version"]).encode())]
+                headers += [(k, v.encode()) for k, v in current_carrier().items()]
+                # send() queues in call order; the producer keeps that order within a partition.
+                acks.append(await self._producer.send(record["topic"], record["value"],
+                                                     key=record["key"].encode(), headers=headers))
+        await asyncio.gather(*acks)
+        await self.outbox.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
+        return len(records)

@@ -1,0 +1,51 @@
+"""Settings from environment variables (prefix JIP_), the same names in every service."""
+
+from __future__ import annotations
+
+import socket
+from enum import StrEnum
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaProfile(StrEnum):
+    """Client tuning for the broker in use (architecture.md, measured)."""
+
+    TANSU = "tansu"  # the embedded broker: no idempotent producer, short group timeouts
+    KAFKA = "kafka"  # Apache Kafka or Redpanda
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIP_", frozen=True)
+
+    mongodb_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_profile: KafkaProfile = KafkaProfile.KAFKA
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    topic_partitions: int = 3
+    create_topics: bool = True  # off where the platform's account may not administer topics
+    outbox_relay: bool = True  # off to run the relay as its own deployment
+    consumer_group_prefix: str = "jip"
+    log_level: str = "INFO"
+
+    def database_name(self, service: str) -> str:
+        return f"jip_{service}"
+
+    def relay_owner(self) -> str:
+        # Stable across a restart of the same instance, so it takes its lease back at once.
+        return f"{socket.gethostname()}:{self.http_port}"
+
+    def producer_options(self) -> dict[str, Any]:
+        idempotent = self.kafka_profile is KafkaProfile.KAFKA  # tansu fails InitProducerId
+        return {"bootstrap_servers": self.kafka_bootstrap_servers, "acks": "all",
+                "enable_idempotence": idempotent, "linger_ms": 0}
+
+    def consumer_options(self) -> dict[str, Any]:
+        if self.kafka_profile is KafkaProfile.TANSU:
+            # tansu: group joins take half the session timeout. On its s3 storage a fetch returns only
+            # what it read within fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers.
+            return {"session_timeout_ms": 3000, "heartbeat_interval_ms": 300, "rebalance_timeout_ms": 3000,
+                    "fetch_max_wait_ms": 50}
+        return {"session_timeout_ms": 10000, "heartbeat_interval_ms": 3000, "fetch_max_wait_ms": 100}
