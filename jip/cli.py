@@ -31,19 +31,21 @@ def _ports(supervisor: Supervisor, port_base: int | None) -> Ports:
         return saved or Ports.from_base(DEFAULT_PORT_BASE)
     wanted = Ports.from_base(port_base)
     if saved is not None and saved != wanted and supervisor.running():
-        raise StackError(f"the stack in {supervisor.data_dir} is running on other ports: "
-                         "stop it first with `jip stack down`")
+        raise StackError(
+            f"the stack in {supervisor.data_dir} is running on other ports: "
+            "stop it first with `jip stack down`"
+        )
     return wanted
 
 
 def stack_up(args: argparse.Namespace) -> int:
     supervisor = Supervisor(args.data_dir)
     ports = _ports(supervisor, args.port_base)
-    components = stack.infrastructure(args.data_dir, ports)
+    stages = stack.infrastructure(args.data_dir, ports)
     if not args.infra_only:
-        components += stack.services(ports)
+        stages.append(stack.services(ports))
     print(f"Starting the embedded stack; data in {args.data_dir}")
-    asyncio.run(supervisor.up(ports, components))
+    asyncio.run(supervisor.up(ports, stages))
     print("\nReady.")
     print(f"  Kafka bootstrap   {ports.kafka_bootstrap}")
     print(f"  MongoDB           {ports.mongodb_uri}")
@@ -71,7 +73,12 @@ def stack_status(args: argparse.Namespace) -> int:
     running = supervisor.running()
     rows = []
     names = ["objectstore", "kafka", "mongodb", *ports.services]
-    addresses = {"objectstore": ports.objectstore, "kafka": ports.kafka, "mongodb": ports.mongodb, **ports.services}
+    addresses = {
+        "objectstore": ports.objectstore,
+        "kafka": ports.kafka,
+        "mongodb": ports.mongodb,
+        **ports.services,
+    }
     for name in names:
         state = "running" if name in running else "stopped"
         if name in ports.services and name in running:
@@ -80,8 +87,14 @@ def stack_status(args: argparse.Namespace) -> int:
                 state = f"running, {health['status']}"
             except (httpx.HTTPError, ValueError, KeyError):
                 state = "running, not answering"
-        rows.append({"component": name, "state": state, "pid": running[name].pid if name in running else None,
-                     "address": f"127.0.0.1:{addresses[name]}"})
+        rows.append(
+            {
+                "component": name,
+                "state": state,
+                "pid": running[name].pid if name in running else None,
+                "address": f"127.0.0.1:{addresses[name]}",
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
@@ -96,7 +109,7 @@ def stack_logs(args: argparse.Namespace) -> int:
     if not path.exists():
         raise StackError(f"no log for {args.component!r} in {path.parent}")
     lines = path.read_text(errors="replace").splitlines()
-    print("\n".join(lines[-args.lines:]))
+    print("\n".join(lines[-args.lines :]))
     return 0
 
 
@@ -104,13 +117,17 @@ def demo(args: argparse.Namespace) -> int:
     from jip.demo import run_demo
 
     ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
-    urls = {name: os.environ.get(f"JIP_{name.upper()}_URL", ports.service_url(name)) for name in ports.services}
+    urls = {
+        name: os.environ.get(f"JIP_{name.upper()}_URL", ports.service_url(name)) for name in ports.services
+    }
     return asyncio.run(run_demo(urls))
 
 
 def run_tests(args: argparse.Namespace, pytest_args: list[str]) -> int:
     if not (REPOSITORY / "tests").is_dir():
-        raise StackError("`jip test` runs the test suite of a source checkout; none was found beside this package")
+        raise StackError(
+            "`jip test` runs the test suite of a source checkout; none was found beside this package"
+        )
     command = [sys.executable, "-m", "pytest", *([] if args.all else ["-m", "not slow"]), *pytest_args]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command, cwd=REPOSITORY)
@@ -118,30 +135,52 @@ def run_tests(args: argparse.Namespace, pytest_args: list[str]) -> int:
 
 def parser() -> argparse.ArgumentParser:
     data_dir = argparse.ArgumentParser(add_help=False)
-    data_dir.add_argument("--data-dir", type=Path, default=default_data_dir(),
-                          help="where the stack keeps its data, logs and state "
-                               "(default: $JIP_DATA_DIR or ~/.local/share/jip)")
+    data_dir.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default_data_dir(),
+        help="where the stack keeps its data, logs and state (default: $JIP_DATA_DIR or ~/.local/share/jip)",
+    )
     root = argparse.ArgumentParser(
-        prog="jip", description="Joint Inspections Platform: joint inspections of children's services in England, "
-                                "run by Ofsted, CQC, HMIC, HMI Probation and HMI Prisons together.")
+        prog="jip",
+        description="Joint Inspections Platform: joint inspections of children's services in England, "
+        "run by Ofsted, CQC, HMIC, HMI Probation and HMI Prisons together.",
+    )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    stack_parser = commands.add_parser("stack", help="run the embedded stack: broker, database and the five services",
-                                       description="The embedded stack runs everything on loopback ports with "
-                                                   "its data under one directory, so it survives a restart.")
+    stack_parser = commands.add_parser(
+        "stack",
+        help="run the embedded stack: broker, database and the five services",
+        description="The embedded stack runs everything on loopback ports with "
+        "its data under one directory, so it survives a restart.",
+    )
     stack_commands = stack_parser.add_subparsers(dest="stack_command", required=True, metavar="ACTION")
-    up = stack_commands.add_parser("up", parents=[data_dir], help="start whatever is not running yet",
-                                   description="Start the object store, tansu broker, SecantusDB and the five "
-                                               "services (each a separate process), create the topics, and wait "
-                                               "until every one answers. Starting again is harmless.")
-    up.add_argument("--port-base", type=int, default=None,
-                    help=f"first of the ports to use (default {DEFAULT_PORT_BASE}, or the ports used last time): "
-                         "object store N, broker N+1, database N+2, services N+11..N+15")
-    up.add_argument("--infra-only", action="store_true", help="start only the object store, broker and database")
+    up = stack_commands.add_parser(
+        "up",
+        parents=[data_dir],
+        help="start whatever is not running yet",
+        description="Start the object store, tansu broker, SecantusDB and the five "
+        "services (each a separate process), create the topics, and wait "
+        "until every one answers. Starting again is harmless.",
+    )
+    up.add_argument(
+        "--port-base",
+        type=int,
+        default=None,
+        help=f"first of the ports to use (default {DEFAULT_PORT_BASE}, or the ports used last time): "
+        "object store N, broker N+1, database N+2, services N+11..N+15",
+    )
+    up.add_argument(
+        "--infra-only", action="store_true", help="start only the object store, broker and database"
+    )
     up.set_defaults(run=stack_up)
-    down = stack_commands.add_parser("down", parents=[data_dir], help="stop everything the stack started",
-                                     description="Stop the services, then the broker, object store and database. "
-                                                 "Data stays in the data directory.")
+    down = stack_commands.add_parser(
+        "down",
+        parents=[data_dir],
+        help="stop everything the stack started",
+        description="Stop the services, then the broker, object store and database. "
+        "Data stays in the data directory.",
+    )
     down.set_defaults(run=stack_down)
     status = stack_commands.add_parser("status", parents=[data_dir], help="show what is running and healthy")
     status.add_argument("--json", action="store_true", help="print JSON")
@@ -152,17 +191,23 @@ def parser() -> argparse.ArgumentParser:
     logs.set_defaults(run=stack_logs)
 
     demo_parser = commands.add_parser(
-        "demo", parents=[data_dir], help="play a joint targeted area inspection through the running platform",
+        "demo",
+        parents=[data_dir],
+        help="play a joint targeted area inspection through the running platform",
         description="Schedule a JTAI, notify the LSCB chair and agency leaders, record evidence from several "
-                    "inspectorates, record findings and the LSCB evaluation, then print the findings letter that "
-                    "the reporting service rebuilt from the event log. Service URLs come from the stack's state, "
-                    "or from JIP_<SERVICE>_URL.")
+        "inspectorates, record findings and the LSCB evaluation, then print the findings letter that "
+        "the reporting service rebuilt from the event log. Service URLs come from the stack's state, "
+        "or from JIP_<SERVICE>_URL.",
+    )
     demo_parser.set_defaults(run=demo)
 
-    test = commands.add_parser("test", help="run the test suite against real servers",
-                               description="Run pytest. The test session starts its own broker and database "
-                                           "on free ports unless KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are set. "
-                                           "Other arguments go to pytest.")
+    test = commands.add_parser(
+        "test",
+        help="run the test suite against real servers",
+        description="Run pytest. The test session starts its own broker and database "
+        "on free ports unless KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are set. "
+        "Other arguments go to pytest.",
+    )
     test.add_argument("--all", action="store_true", help="include tests marked slow")
     test.set_defaults(run=run_tests)
     return root

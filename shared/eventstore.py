@@ -13,7 +13,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from shared.catalogue import Event, EventCatalogue
-from shared.envelope import Actor, Envelope, new_id, utc_now
+from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
 from shared.errors import ConcurrencyConflict
 from shared.mongo import Client, Document, transaction
 from shared.telemetry import current_carrier
@@ -26,6 +26,12 @@ class CommandContext:
     actor: Actor
     correlation_id: str
     causation_id: str | None = None
+
+    @property
+    def inspectorate(self) -> Inspectorate:
+        """The acting inspectorate: every command over HTTP names one (shared.http)."""
+        assert self.actor.inspectorate is not None, "this command was made by the platform itself"
+        return self.actor.inspectorate
 
 
 @dataclass(frozen=True)
@@ -53,40 +59,72 @@ class EventStore:
     async def read(self, stream_id: str) -> Stream:
         cursor = self.events.find({"stream_id": stream_id}).sort("stream_version", ASCENDING)
         envelopes = [Envelope.model_validate(doc["envelope"]) async for doc in cursor]
-        return Stream(stream_id, envelopes[-1].stream_version if envelopes else 0, envelopes,
-                      [self.catalogue.decode(e) for e in envelopes])
+        return Stream(
+            stream_id,
+            envelopes[-1].stream_version if envelopes else 0,
+            envelopes,
+            [self.catalogue.decode(e) for e in envelopes],
+        )
 
     async def of_inspection(self, inspection_id: str, event_type: str) -> list[Event]:
         cursor = self.events.find({"inspection_id": inspection_id, "event_type": event_type})
         docs = await cursor.sort([("stream_id", ASCENDING), ("stream_version", ASCENDING)]).to_list()
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) for d in docs]
 
-    async def append(self, stream_id: str, expected_version: int, events: Sequence[Event],
-                     context: CommandContext) -> list[Envelope]:
+    async def append(
+        self, stream_id: str, expected_version: int, events: Sequence[Event], context: CommandContext
+    ) -> list[Envelope]:
         if not events:
             return []
         occurred_at = utc_now()
         envelopes = [
-            Envelope(event_id=new_id(), event_type=e.event_type, schema_version=e.schema_version,
-                     stream_id=stream_id, stream_version=expected_version + i, inspection_id=e.inspection_id,
-                     occurred_at=occurred_at, actor=context.actor, correlation_id=context.correlation_id,
-                     causation_id=context.causation_id, payload=e.model_dump(mode="json"))
+            Envelope(
+                event_id=new_id(),
+                event_type=e.event_type,
+                schema_version=e.schema_version,
+                stream_id=stream_id,
+                stream_version=expected_version + i,
+                inspection_id=e.inspection_id,
+                occurred_at=occurred_at,
+                actor=context.actor,
+                correlation_id=context.correlation_id,
+                causation_id=context.causation_id,
+                payload=e.model_dump(mode="json"),
+            )
             for i, e in enumerate(events, start=1)
         ]
         trace_carrier = current_carrier()
         event_docs: list[Document] = []
         outbox_docs: list[Document] = []
         for envelope in envelopes:
-            event_docs.append({"_id": envelope.event_id, "stream_id": stream_id,
-                               "stream_version": envelope.stream_version, "inspection_id": envelope.inspection_id,
-                               "event_type": envelope.event_type, "envelope": envelope.model_dump(mode="json")})
-            outbox_docs.append({"topic": self.topic, "key": envelope.inspection_id, "value": envelope.to_json(),
-                                "event_type": envelope.event_type, "schema_version": envelope.schema_version,
-                                "trace": trace_carrier})
+            event_docs.append(
+                {
+                    "_id": envelope.event_id,
+                    "stream_id": stream_id,
+                    "stream_version": envelope.stream_version,
+                    "inspection_id": envelope.inspection_id,
+                    "event_type": envelope.event_type,
+                    "envelope": envelope.model_dump(mode="json"),
+                }
+            )
+            outbox_docs.append(
+                {
+                    "topic": self.topic,
+                    "key": envelope.inspection_id,
+                    "value": envelope.to_json(),
+                    "event_type": envelope.event_type,
+                    "schema_version": envelope.schema_version,
+                    "trace": trace_carrier,
+                }
+            )
         try:
             async with transaction(self.client) as session:
-                head = await self.events.find_one({"stream_id": stream_id}, {"stream_version": 1},
-                                                  sort=[("stream_version", DESCENDING)], session=session)
+                head = await self.events.find_one(
+                    {"stream_id": stream_id},
+                    {"stream_version": 1},
+                    sort=[("stream_version", DESCENDING)],
+                    session=session,
+                )
                 actual = head["stream_version"] if head else 0
                 if actual != expected_version:
                     raise ConcurrencyConflict(stream_id, expected_version, actual)

@@ -16,7 +16,9 @@ ACTOR_HEADERS = "X-Actor-Inspectorate, X-Actor-Role and X-Actor-User"
 
 
 def command_context(
-    x_actor_inspectorate: Annotated[str | None, Header(description="ofsted, cqc, hmic, hmi_probation, ...")] = None,
+    x_actor_inspectorate: Annotated[
+        str | None, Header(description="ofsted, cqc, hmic, hmi_probation, ...")
+    ] = None,
     x_actor_role: Annotated[str | None, Header(description="e.g. inspector, lead_inspector")] = None,
     x_actor_user: Annotated[str | None, Header(description="the user's id (not their name)")] = None,
     x_correlation_id: Annotated[str | None, Header()] = None,
@@ -29,17 +31,21 @@ def command_context(
         inspectorate = Inspectorate(x_actor_inspectorate)
     except ValueError:
         known = ", ".join(i.value for i in Inspectorate)
-        raise HTTPException(401, f"X-Actor-Inspectorate {x_actor_inspectorate!r} is not one of: {known}") from None
+        raise HTTPException(
+            401, f"X-Actor-Inspectorate {x_actor_inspectorate!r} is not one of: {known}"
+        ) from None
     try:
         actor = Actor(inspectorate=inspectorate, role=x_actor_role, user=x_actor_user)
-        return CommandContext(actor=actor, correlation_id=x_correlation_id or new_id(),
-                              causation_id=x_request_id or new_id())
+        return CommandContext(
+            actor=actor, correlation_id=x_correlation_id or new_id(), causation_id=x_request_id or new_id()
+        )
     except ValueError as exc:
         raise HTTPException(401, f"invalid actor or correlation headers: {exc}") from None
 
 
-def expected_version(if_match: Annotated[str | None, Header(description='stream version read, e.g. "3"')] = None,
-                     ) -> int | None:
+def expected_version(
+    if_match: Annotated[str | None, Header(description='stream version read, e.g. "3"')] = None,
+) -> int | None:
     """`If-Match: "<version>"` makes a command fail with 409 if the stream has moved on since."""
     if if_match is None:
         return None
@@ -68,7 +74,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
-                    for e in exc.errors()]
-        return JSONResponse({"error": "invalid_request", "detail": "; ".join(problems),
-                             "errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]}, 422)
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
+        ]
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "detail": "; ".join(problems),
+                "errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()],
+            },
+            422,
+        )

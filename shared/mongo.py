@@ -31,5 +31,6 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, OperationFailure):
         return exc.has_error_label("TransientTransactionError") or exc.has_error_label(
-            "UnknownTransactionCommitResult")
+            "UnknownTransactionCommitResult"
+        )
     return isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError")

@@ -7,6 +7,7 @@ One relay per service holds a lease at a time, so scaled-out replicas do not pub
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -22,8 +23,17 @@ _LEASE = "outbox-relay"
 
 
 class OutboxRelay:
-    def __init__(self, client: Client, database: str, producer_options: dict[str, object], owner: str, *,
-                 batch_size: int = 256, idle_poll_seconds: float = 0.25, lease_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        client: Client,
+        database: str,
+        producer_options: dict[str, object],
+        owner: str,
+        *,
+        batch_size: int = 256,
+        idle_poll_seconds: float = 0.25,
+        lease_seconds: float = 10.0,
+    ) -> None:
         db = client[database]
         self.outbox = db["outbox"]
         self.leases = db["leases"]
@@ -65,17 +75,16 @@ class OutboxRelay:
                 await asyncio.sleep(1)
             if published < self.batch_size:
                 self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll)
-                except TimeoutError:
-                    pass
 
     async def _hold_lease(self) -> bool:
         now = datetime.now(UTC)
         held_or_free = {"_id": _LEASE, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]}
         try:
-            await self.leases.update_one(held_or_free, {"$set": {"owner": self.owner, "expires_at": now + self.lease}},
-                                         upsert=True)
+            await self.leases.update_one(
+                held_or_free, {"$set": {"owner": self.owner, "expires_at": now + self.lease}}, upsert=True
+            )
         except DuplicateKeyError:  # another replica holds it, so the upsert collided with its lease
             return False
         return True
@@ -89,18 +98,26 @@ class OutboxRelay:
         acks = []
         for record in records:
             # The span continues the trace of the command that appended the event.
-            with self._tracer.start_as_current_span(f"{record['topic']} publish", kind=SpanKind.PRODUCER,
-                                                    context=context_from(record.get("trace", {}))) as span:
+            with self._tracer.start_as_current_span(
+                f"{record['topic']} publish",
+                kind=SpanKind.PRODUCER,
+                context=context_from(record.get("trace", {})),
+            ) as span:
                 span.set_attribute("messaging.system", "kafka")
                 span.set_attribute("messaging.destination.name", record["topic"])
                 span.set_attribute("messaging.kafka.message.key", record["key"])
-                headers = [("content-type", b"application/json"),
-                           ("jip-event-type", record["event_type"].encode()),
-                           ("jip-schema-version", str(record["schema_version"]).encode())]
+                headers = [
+                    ("content-type", b"application/json"),
+                    ("jip-event-type", record["event_type"].encode()),
+                    ("jip-schema-version", str(record["schema_version"]).encode()),
+                ]
                 headers += [(k, v.encode()) for k, v in current_carrier().items()]
                 # send() queues in call order; the producer keeps that order within a partition.
-                acks.append(await self._producer.send(record["topic"], record["value"],
-                                                     key=record["key"].encode(), headers=headers))
+                acks.append(
+                    await self._producer.send(
+                        record["topic"], record["value"], key=record["key"].encode(), headers=headers
+                    )
+                )
         await asyncio.gather(*acks)
         await self.outbox.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
         return len(records)

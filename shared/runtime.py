@@ -23,34 +23,61 @@ from shared.http import install_error_handlers
 from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
-from shared.topics import dead_letter_topic, ensure_topics, events_topic
+from shared.topics import dead_letter_topic, ensure_topics
 
 log = logging.getLogger(__name__)
 IndexSetup = Callable[[AsyncDatabase[Document]], Awaitable[None]]
 
 
 class Service:
-    def __init__(self, name: str, *, title: str, description: str, routers: Sequence[APIRouter],
-                 projections: Sequence[Projection] = (), indexes: IndexSetup | None = None,
-                 settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        title: str,
+        description: str,
+        routers: Sequence[APIRouter],
+        projections: Sequence[Projection] = (),
+        indexes: IndexSetup | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.name = name
         self.settings = settings or Settings()
         self.client = connect(self.settings.mongodb_uri, f"jip-{name}")
         self.db = self.client[self.settings.database_name(name)]
-        self.store = EventStore(self.client, self.settings.database_name(name), CATALOGUE, events_topic(name))
-        self.broker = KafkaBroker(self.settings.kafka_bootstrap_servers, logger=logging.getLogger(f"jip.{name}.kafka"))
-        self.projections = ProjectionRunner(name, self.settings, self.client, CATALOGUE, self.broker,
-                                            dead_letter_topic(name))
+        self.store = EventStore(
+            self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
+        )
+        self.broker = KafkaBroker(
+            self.settings.kafka_bootstrap_servers, logger=logging.getLogger(f"jip.{name}.kafka")
+        )
+        self.projections = ProjectionRunner(
+            name,
+            self.settings,
+            self.client,
+            CATALOGUE,
+            self.broker,
+            dead_letter_topic(self.settings.namespace, name),
+        )
         for projection in projections:
             self.projections.subscribe(projection)
-        self.relay = OutboxRelay(self.client, self.settings.database_name(name), self.settings.producer_options(),
-                                 self.settings.relay_owner())
+        self.relay = OutboxRelay(
+            self.client,
+            self.settings.database_name(name),
+            self.settings.producer_options(),
+            self.settings.relay_owner(),
+        )
         self._indexes = indexes
         self.app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self._lifespan)
         self.app.state.service = self
         install_error_handlers(self.app)
-        self.app.add_api_route("/health", self.health, methods=["GET"], tags=["operations"],
-                               summary="Broker and database reachability")
+        self.app.add_api_route(
+            "/health",
+            self.health,
+            methods=["GET"],
+            tags=["operations"],
+            summary="Broker and database reachability",
+        )
         for router in routers:
             self.app.include_router(router)
         FastAPIInstrumentor.instrument_app(self.app, excluded_urls="health")
@@ -62,7 +89,9 @@ class Service:
         if self._indexes is not None:
             await self._indexes(self.db)
         if self.settings.create_topics:
-            await ensure_topics(self.settings.kafka_bootstrap_servers, self.settings.topic_partitions)
+            await ensure_topics(
+                self.settings.kafka_bootstrap_servers, self.settings.namespace, self.settings.topic_partitions
+            )
         await self.broker.start()
         if self.settings.outbox_relay:
             await self.relay.start()
@@ -88,8 +117,12 @@ class Service:
         database = await check(self.db.command("ping"))
         broker = await check(self.broker.ping(timeout=2))
         healthy = database == broker == "ok"
-        body: dict[str, Any] = {"service": self.name, "status": "ok" if healthy else "unavailable",
-                                "database": database, "broker": broker}
+        body: dict[str, Any] = {
+            "service": self.name,
+            "status": "ok" if healthy else "unavailable",
+            "database": database,
+            "broker": broker,
+        }
         if database == "ok":
             body["outbox_pending"] = await self.db["outbox"].count_documents({})
         return JSONResponse(body, status_code=200 if healthy else 503)
@@ -106,7 +139,13 @@ ServiceDep = Annotated[Service, Depends(service_of)]
 def serve(service: Service) -> None:
     import uvicorn
 
-    logging.basicConfig(level=service.settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(service.app, host=service.settings.http_host, port=service.settings.http_port,
-                log_level=service.settings.log_level.lower(), access_log=False)
+    logging.basicConfig(
+        level=service.settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        service.app,
+        host=service.settings.http_host,
+        port=service.settings.http_port,
+        log_level=service.settings.log_level.lower(),
+        access_log=False,
+    )

@@ -6,7 +6,10 @@ import socket
 from enum import StrEnum
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.topics import events_topic
 
 
 class KafkaProfile(StrEnum):
@@ -27,11 +30,18 @@ class Settings(BaseSettings):
     topic_partitions: int = 3
     create_topics: bool = True  # off where the platform's account may not administer topics
     outbox_relay: bool = True  # off to run the relay as its own deployment
-    consumer_group_prefix: str = "jip"
+    # Prefixes topics, databases and consumer groups, so deployments (or test runs) can share servers.
+    namespace: str = Field("jip", pattern=r"^[a-z][a-z0-9-]{0,30}$")
     log_level: str = "INFO"
 
     def database_name(self, service: str) -> str:
-        return f"jip_{service}"
+        return f"{self.namespace}_{service}".replace("-", "_")
+
+    def events_topic(self, context: str) -> str:
+        return events_topic(self.namespace, context)
+
+    def consumer_group(self, service: str, projection: str) -> str:
+        return f"{self.namespace}.{service}.{projection}"
 
     def relay_owner(self) -> str:
         # Stable across a restart of the same instance, so it takes its lease back at once.
@@ -39,13 +49,21 @@ class Settings(BaseSettings):
 
     def producer_options(self) -> dict[str, Any]:
         idempotent = self.kafka_profile is KafkaProfile.KAFKA  # tansu fails InitProducerId
-        return {"bootstrap_servers": self.kafka_bootstrap_servers, "acks": "all",
-                "enable_idempotence": idempotent, "linger_ms": 0}
+        return {
+            "bootstrap_servers": self.kafka_bootstrap_servers,
+            "acks": "all",
+            "enable_idempotence": idempotent,
+            "linger_ms": 0,
+        }
 
     def consumer_options(self) -> dict[str, Any]:
         if self.kafka_profile is KafkaProfile.TANSU:
             # tansu: group joins take half the session timeout. On its s3 storage a fetch returns only
             # what it read within fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers.
-            return {"session_timeout_ms": 3000, "heartbeat_interval_ms": 300, "rebalance_timeout_ms": 3000,
-                    "fetch_max_wait_ms": 50}
+            return {
+                "session_timeout_ms": 3000,
+                "heartbeat_interval_ms": 300,
+                "rebalance_timeout_ms": 3000,
+                "fetch_max_wait_ms": 50,
+            }
         return {"session_timeout_ms": 10000, "heartbeat_interval_ms": 3000, "fetch_max_wait_ms": 100}

@@ -22,8 +22,9 @@ def configure(service: str) -> None:
     """Install the process's tracer provider, unless one is installed already (tests install their own)."""
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": f"jip-{service}",
-                                                        "service.namespace": "joint-inspections"}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"jip-{service}", "service.namespace": "joint-inspections"})
+    )
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

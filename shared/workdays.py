@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+ENGLAND = ZoneInfo("Europe/London")
 
 
 @cache
@@ -28,7 +31,8 @@ def working_days_before(day: date, count: int) -> date:
 
 
 def today_in_england() -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    return datetime.now(ENGLAND).date()
 
-    return datetime.now(ZoneInfo("Europe/London")).date()
+
+def date_in_england(moment: datetime) -> date:
+    return moment.astimezone(ENGLAND).date()

@@ -9,7 +9,11 @@ from . import api
 
 
 def build(settings: Settings | None = None) -> Service:
-    return Service("scheduling", title="JIP scheduling service",
-                   description="Schedules inspections, computes notice dates in working days and records "
-                               "who was notified, in which order.",
-                   routers=[api.router], settings=settings)
+    return Service(
+        "scheduling",
+        title="JIP scheduling service",
+        description="Schedules inspections, computes notice dates in working days and records "
+        "who was notified, in which order.",
+        routers=[api.router],
+        settings=settings,
+    )

@@ -17,10 +17,17 @@ def programme(programme_id: str) -> Programme:
     return programmes[programme_id]
 
 
-async def schedule(store: EventStore, command: domain.ScheduleInspection,
-                   context: CommandContext) -> Outcome[domain.Inspection]:
-    return await execute(store, domain.inspection, domain.stream_id(command.inspection_id), command, context,
-                         expected_version=0)
+async def schedule(
+    store: EventStore, command: domain.ScheduleInspection, context: CommandContext
+) -> Outcome[domain.Inspection]:
+    return await execute(
+        store,
+        domain.inspection,
+        domain.stream_id(command.inspection_id),
+        command,
+        context,
+        expected_version=0,
+    )
 
 
 async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Inspection, int]:
@@ -30,7 +37,18 @@ async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Insp
     return state, version
 
 
-async def notify(store: EventStore, inspection_id: str, command: domain.RecordNotification,
-                 context: CommandContext, expected_version: int | None) -> Outcome[domain.Inspection]:
-    return await execute(store, domain.inspection, domain.stream_id(inspection_id), command, context,
-                         expected_version=expected_version)
+async def notify(
+    store: EventStore,
+    inspection_id: str,
+    command: domain.RecordNotification,
+    context: CommandContext,
+    expected_version: int | None,
+) -> Outcome[domain.Inspection]:
+    return await execute(
+        store,
+        domain.inspection,
+        domain.stream_id(inspection_id),
+        command,
+        context,
+        expected_version=expected_version,
+    )

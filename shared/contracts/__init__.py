@@ -6,10 +6,12 @@ from shared.contracts.judgement import FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
 
-CATALOGUE = EventCatalogue([
-    InspectionScheduled,
-    NotificationRecorded,
-    EvidenceItemRecorded,
-    FindingRecorded,
-    LscbEvaluationRecorded,
-])
+CATALOGUE = EventCatalogue(
+    [
+        InspectionScheduled,
+        NotificationRecorded,
+        EvidenceItemRecorded,
+        FindingRecorded,
+        LscbEvaluationRecorded,
+    ]
+)

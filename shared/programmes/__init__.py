@@ -74,8 +74,10 @@ class Programme(_Rule):
             raise ValueError("participation.lead_inspectorate must be one of participation.inspectorates")
         for rule in self.agencies:
             if rule.inspectorate not in self.participation.inspectorates:
-                raise ValueError(f"agencies: {rule.agency} is inspected by {rule.inspectorate}, "
-                                 "which does not take part (participation.inspectorates)")
+                raise ValueError(
+                    f"agencies: {rule.agency} is inspected by {rule.inspectorate}, "
+                    "which does not take part (participation.inspectorates)"
+                )
         return self
 
     def agency_inspectorates(self) -> dict[Agency, Inspectorate]:
@@ -100,7 +102,9 @@ def load_folder(folder: Path) -> dict[str, Programme]:
         except tomllib.TOMLDecodeError as exc:
             raise ProgrammeFileError(f"{path}: not valid TOML: {exc}") from None
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in exc.errors()
+            )
             raise ProgrammeFileError(f"{path}: {problems}") from None
         if programme.id != path.stem:
             raise ProgrammeFileError(f"{path}: id: {programme.id!r} must match the file name {path.stem!r}")

@@ -1,0 +1,353 @@
+"""`jip demo`: a joint targeted area inspection played through the five running services over HTTP.
+
+Everything goes through the services' public APIs; the letter at the end is what the reporting
+service rebuilt from the events. The end-to-end test plays the same scenario and checks the letter."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from jip.stack import StackError
+from shared.programmes import catalogue
+from shared.workdays import today_in_england, working_days_before
+
+Progress = Callable[[str], None]
+PROGRAMME = "jtai-2015"
+AREA = "Wessex"
+THEME = "cse_and_missing"
+
+
+def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:
+    return {
+        "X-Actor-Inspectorate": inspectorate,
+        "X-Actor-Role": role,
+        "X-Actor-User": f"demo-{inspectorate}",
+    }
+
+
+LEAD = actor("ofsted", "lead_inspector")
+
+# (inspectorate, agency, activity, area, bearing, case, summary): pseudonymous cases, no names.
+EVIDENCE = {
+    "front-door-la": (
+        "ofsted",
+        "local_authority",
+        "case_tracking",
+        "identification_and_referral",
+        "strength",
+        "CASE-0101",
+        "Referrals to the front door are screened promptly, and decisions are timely "
+        "and recorded with clear reasons.",
+    ),
+    "front-door-health": (
+        "cqc",
+        "health",
+        "case_tracking",
+        "identification_and_referral",
+        "strength",
+        "CASE-0101",
+        "Health visitors share information quickly with the front door and take part in "
+        "strategy discussions.",
+    ),
+    "front-door-police": (
+        "hmic",
+        "police",
+        "meeting_observation",
+        "identification_and_referral",
+        "strength",
+        None,
+        "Police officers at the front door have timely access to intelligence and bring it "
+        "to joint decisions.",
+    ),
+    "missing-la": (
+        "ofsted",
+        "local_authority",
+        "case_sampling",
+        "deep_dive",
+        "weakness",
+        "CASE-0102",
+        "Children missing from care are not always offered a return home interview, and what they "
+        "say is not used to reduce risk.",
+    ),
+    "missing-police": (
+        "hmic",
+        "police",
+        "case_tracking",
+        "deep_dive",
+        "weakness",
+        "CASE-0102",
+        "Police risk assessments of children who go missing do not consistently consider the risk "
+        "of sexual exploitation.",
+    ),
+    "gp-strategy": (
+        "cqc",
+        "health",
+        "discussion_with_practitioner",
+        "assessment_and_decision_making",
+        "weakness",
+        "CASE-0103",
+        "GPs are not consistently invited to or told the outcome of strategy discussions.",
+    ),
+    "probation-checks": (
+        "hmi_probation",
+        "probation",
+        "case_sampling",
+        "assessment_and_decision_making",
+        "weakness",
+        "CASE-0104",
+        "Probation officers do not routinely check with children's "
+        "social care before assessing the risks that adults pose to children.",
+    ),
+    "board-audits": (
+        "ofsted",
+        "lscb",
+        "meeting_observation",
+        "leadership_and_lscb",
+        "strength",
+        None,
+        "The board's multi-agency audits of exploitation cases lead to changes in practice.",
+    ),
+    "board-health-data": (
+        "cqc",
+        "lscb",
+        "discussion_with_manager",
+        "leadership_and_lscb",
+        "weakness",
+        None,
+        "The board does not yet receive health data on children who go missing.",
+    ),
+}
+
+# (kind, addressed to, text, evidence keys)
+FINDINGS = [
+    (
+        "key_strength",
+        "partnership",
+        "Agencies at the front door share information quickly and make timely, "
+        "well-reasoned decisions about referrals.",
+        ["front-door-la", "front-door-health", "front-door-police"],
+    ),
+    (
+        "area_for_priority_action",
+        "partnership",
+        "Make sure that every child who goes missing is offered a return "
+        "home interview, and that what children say is used with police risk assessments to reduce the "
+        "risk of sexual exploitation.",
+        ["missing-la", "missing-police"],
+    ),
+    (
+        "area_for_development",
+        "health",
+        "Invite GPs to strategy discussions and tell them the outcome.",
+        ["gp-strategy"],
+    ),
+    (
+        "area_for_development",
+        "probation",
+        "Check with children's social care when assessing the risks that adults pose to children.",
+        ["probation-checks"],
+    ),
+]
+
+LSCB_EVALUATION = (
+    "The board uses multi-agency audits well to improve practice with children at risk of "
+    "exploitation, but its oversight of children who go missing is limited by gaps in health data.",
+    ["board-audits", "board-health-data"],
+)
+
+
+@dataclass
+class JtaiRun:
+    inspection_id: str = ""
+    fieldwork_starts: date | None = None
+    notice_date: date | None = None
+    evidence_ids: dict[str, str] = field(default_factory=dict)
+    letter: str = ""
+
+
+def first_fieldwork_week(today: date) -> date:
+    """The earliest Monday whose notice date is not in the past."""
+    notice_days = catalogue()[PROGRAMME].notice.working_days
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    while working_days_before(monday, notice_days) < today:
+        monday += timedelta(days=7)
+    return monday
+
+
+async def _call(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> Any:
+    response = await http.request(method, url, **kwargs)
+    if response.status_code >= 400:
+        raise StackError(f"{method} {url} answered {response.status_code}: {response.text}")
+    return response.json() if "json" in response.headers.get("content-type", "") else response.text
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 30.0) -> None:
+    """Wait for an event to reach another service (the platform is eventually consistent)."""
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            raise StackError(
+                f"timed out after {seconds:.0f} s waiting for {what}; check `jip stack status` "
+                "and `jip stack logs NAME`"
+            )
+        await asyncio.sleep(0.1)
+
+
+async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> JtaiRun:
+    run = JtaiRun()
+    scheduling, evidence, judgement, lscb, reporting = (
+        urls[n] for n in ("scheduling", "evidence", "judgement", "lscb", "reporting")
+    )
+    async with httpx.AsyncClient(timeout=30) as http:
+        for name, url in urls.items():
+            try:
+                (await http.get(f"{url}/health")).raise_for_status()
+            except httpx.HTTPError:
+                raise StackError(
+                    f"the {name} service at {url} is not answering: start the platform with `jip stack up`"
+                ) from None
+
+        async def status(url: str) -> int:
+            return (await http.get(url)).status_code
+
+        progress("1. Ofsted schedules a joint targeted area inspection (001 Proposal two)")
+        starts = first_fieldwork_week(today_in_england())
+        inspection = await _call(
+            http,
+            "POST",
+            f"{scheduling}/inspections",
+            headers=LEAD,
+            json={
+                "programme": PROGRAMME,
+                "local_area": AREA,
+                "deep_dive_theme": THEME,
+                "fieldwork_starts": str(starts),
+            },
+        )
+        run.inspection_id = inspection_id = inspection["inspection_id"]
+        run.fieldwork_starts, run.notice_date = starts, date.fromisoformat(inspection["notice_date"])
+        progress(
+            f"   inspection {inspection_id} in {AREA}: fieldwork {inspection['fieldwork_starts']} to "
+            f"{inspection['fieldwork_ends']}, notice on {inspection['notice_date']}"
+        )
+
+        progress("2. The LSCB chair is notified first, then each agency's senior leader by its inspectorate")
+        await _call(
+            http,
+            "POST",
+            f"{scheduling}/inspections/{inspection_id}/notifications",
+            headers=LEAD,
+            json={"recipient": "lscb_chair"},
+        )
+        for agency, inspectorate in inspection["agencies"].items():
+            await _call(
+                http,
+                "POST",
+                f"{scheduling}/inspections/{inspection_id}/notifications",
+                headers=actor(inspectorate),
+                json={"recipient": "agency_senior_leader", "agency": agency},
+            )
+            progress(f"   {agency} notified by {inspectorate}")
+
+        progress("3. Inspectors from four inspectorates record evidence")
+        await eventually(
+            lambda: _is(status(f"{evidence}/inspections/{inspection_id}"), 200),
+            "the evidence service to learn of the inspection",
+        )
+        for key, (inspectorate, agency, activity, area, bearing, case, summary) in EVIDENCE.items():
+            item = await _call(
+                http,
+                "POST",
+                f"{evidence}/inspections/{inspection_id}/evidence",
+                headers=actor(inspectorate),
+                json={
+                    "agency": agency,
+                    "activity": activity,
+                    "judgement_area": area,
+                    "bearing": bearing,
+                    "case_reference": case,
+                    "summary": summary,
+                },
+            )
+            run.evidence_ids[key] = item["evidence_item_id"]
+        progress(f"   {len(EVIDENCE)} evidence items recorded")
+
+        progress(
+            "4. The judgement service builds each agency's strengths and weaknesses; findings are recorded"
+        )
+
+        async def judgement_has_all() -> bool:
+            response = await http.get(f"{judgement}/inspections/{inspection_id}/evidence-profile")
+            if response.status_code != 200:
+                return False
+            return sum(len(v["strengths"]) + len(v["weaknesses"]) for v in response.json().values()) == len(
+                EVIDENCE
+            )
+
+        await eventually(judgement_has_all, "the evidence to reach the judgement service")
+        for kind, addressed_to, text, keys in FINDINGS:
+            await _call(
+                http,
+                "POST",
+                f"{judgement}/inspections/{inspection_id}/findings",
+                headers=LEAD,
+                json={
+                    "kind": kind,
+                    "addressed_to": addressed_to,
+                    "text": text,
+                    "evidence_item_ids": [run.evidence_ids[k] for k in keys],
+                },
+            )
+        progress(f"   {len(FINDINGS)} findings recorded")
+
+        progress("5. The inspectorates record their evaluation of the LSCB")
+        summary, keys = LSCB_EVALUATION
+        board_items = len([k for k in keys if EVIDENCE[k][1] == "lscb"])
+
+        async def lscb_has_board_evidence() -> bool:
+            response = await http.get(f"{lscb}/inspections/{inspection_id}/evaluation")
+            body = response.json() if response.status_code == 200 else {}
+            return len(body.get("strengths", [])) + len(body.get("weaknesses", [])) >= board_items
+
+        await eventually(lscb_has_board_evidence, "evidence about the board to reach the LSCB service")
+        await _call(
+            http,
+            "POST",
+            f"{lscb}/inspections/{inspection_id}/evaluation",
+            headers=LEAD,
+            json={"summary": summary, "evidence_item_ids": [run.evidence_ids[k] for k in keys]},
+        )
+
+        progress("6. The reporting service rebuilds the findings letter from the event log")
+        letter_url = f"{reporting}/inspections/{inspection_id}/findings-letter"
+
+        async def letter_complete() -> bool:
+            response = await http.get(letter_url)
+            run.letter = response.text if response.status_code == 200 else ""
+            return (
+                summary in run.letter
+                and all(text in run.letter for _, _, text, _ in FINDINGS)
+                and f"Inspectors recorded {len(EVIDENCE)} evidence items" in run.letter
+            )
+
+        await eventually(letter_complete, "every event to reach the reporting service")
+    return run
+
+
+async def _is(status: Awaitable[int], expected: int) -> bool:
+    return await status == expected
+
+
+async def run_demo(urls: Mapping[str, str]) -> int:
+    run = await play_jtai(urls)
+    url = f"{urls['reporting']}/inspections/{run.inspection_id}/findings-letter"
+    print(f"\n--- findings letter: GET {url} ---\n")
+    print(run.letter)
+    return 0

@@ -1,0 +1,21 @@
+"""Wiring of the judgement service."""
+
+from __future__ import annotations
+
+from shared.runtime import Service
+from shared.settings import Settings
+
+from . import api, projections
+
+
+def build(settings: Settings | None = None) -> Service:
+    return Service(
+        "judgement",
+        title="JIP judgement service",
+        description="Builds each agency's strengths and weaknesses from every inspectorate's "
+        "evidence, and records findings that stand on that evidence.",
+        routers=[api.router],
+        projections=[projections.evidence],
+        indexes=projections.indexes,
+        settings=settings,
+    )

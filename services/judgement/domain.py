@@ -1,0 +1,92 @@
+"""Findings of a JTAI: key strengths, areas for priority action and areas for development, each
+standing on recorded evidence (001 Proposal three and four). Pure functions: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from shared.catalogue import Event
+from shared.contracts.evidence import Bearing
+from shared.contracts.judgement import FindingKind, FindingRecorded
+from shared.contracts.vocabulary import Agency
+from shared.decider import Decider
+from shared.errors import RuleViolation
+
+EVIDENCE_RULE = "001 Proposal three"  # findings come with "the evidence that supports the findings"
+ADDRESSEE_RULE = "001 Proposal four"  # "for the local partnership or for a particular agency"
+
+# A strength stands on evidence of strength; a recommendation on evidence of weakness.
+SUPPORTED_BY = {
+    FindingKind.KEY_STRENGTH: Bearing.STRENGTH,
+    FindingKind.AREA_FOR_PRIORITY_ACTION: Bearing.WEAKNESS,
+    FindingKind.AREA_FOR_DEVELOPMENT: Bearing.WEAKNESS,
+}
+
+
+@dataclass(frozen=True)
+class CitedItem:
+    evidence_item_id: str
+    bearing: Bearing
+
+
+@dataclass(frozen=True)
+class RecordFinding:
+    inspection_id: str
+    finding_id: str
+    kind: FindingKind
+    addressed_to: Agency
+    text: str
+    cited: tuple[CitedItem, ...]  # the cited items this service has seen for the inspection
+    unknown: tuple[str, ...]  # cited ids it has not seen
+    agencies: tuple[Agency, ...]  # the inspection's agencies
+
+
+@dataclass(frozen=True)
+class Findings:
+    recorded: tuple[FindingRecorded, ...] = ()
+
+
+def evolve(state: Findings, event: Event) -> Findings:
+    if isinstance(event, FindingRecorded):
+        return replace(state, recorded=(*state.recorded, event))
+    return state
+
+
+def decide(state: Findings, c: RecordFinding) -> list[Event]:
+    if c.unknown:
+        raise RuleViolation(
+            f"evidence items {', '.join(c.unknown)} are not recorded for inspection "
+            f"{c.inspection_id}; a finding must stand on recorded evidence",
+            EVIDENCE_RULE,
+        )
+    wanted = SUPPORTED_BY[c.kind]
+    contrary = [item.evidence_item_id for item in c.cited if item.bearing is not wanted]
+    if contrary:
+        raise RuleViolation(
+            f"a {c.kind.value.replace('_', ' ')} must cite evidence of {wanted.value}; "
+            f"{', '.join(contrary)} show the opposite",
+            EVIDENCE_RULE,
+        )
+    if c.addressed_to not in (*c.agencies, Agency.PARTNERSHIP, Agency.LSCB):
+        raise RuleViolation(
+            f"a finding is for the partnership or an inspected agency "
+            f"({', '.join(c.agencies)}), not {c.addressed_to}",
+            ADDRESSEE_RULE,
+        )
+    return [
+        FindingRecorded(
+            inspection_id=c.inspection_id,
+            finding_id=c.finding_id,
+            kind=c.kind,
+            addressed_to=c.addressed_to,
+            text=c.text,
+            evidence_item_ids=[item.evidence_item_id for item in c.cited],
+        )
+    ]
+
+
+findings = Decider[Findings, RecordFinding](Findings(), evolve, decide)
+
+
+def stream_id(inspection_id: str) -> str:
+    return f"findings-{inspection_id}"

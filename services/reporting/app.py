@@ -1,0 +1,20 @@
+"""Wiring of the reporting service."""
+
+from __future__ import annotations
+
+from shared.runtime import Service
+from shared.settings import Settings
+
+from . import api, projections
+
+
+def build(settings: Settings | None = None) -> Service:
+    return Service(
+        "reporting",
+        title="JIP reporting service",
+        description="Rebuilds findings letters and reports from the event log alone.",
+        routers=[api.router],
+        projections=[projections.letter_sources],
+        indexes=projections.indexes,
+        settings=settings,
+    )

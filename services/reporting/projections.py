@@ -1,0 +1,47 @@
+"""Reporting keeps the events its letters are made of, nothing derived: letters are rendered from them."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.catalogue import Event
+from shared.consumer import Projection, Tx
+from shared.contracts.evidence import EvidenceItemRecorded
+from shared.contracts.judgement import FindingRecorded
+from shared.contracts.lscb import LscbEvaluationRecorded
+from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
+from shared.envelope import Envelope
+from shared.mongo import Document
+
+letter_sources = Projection("letter-sources", ["scheduling", "evidence", "judgement", "lscb"])
+
+
+async def keep(_: Event, envelope: Envelope, tx: Tx) -> None:
+    await tx.db["sources"].replace_one(
+        {"_id": envelope.event_id},
+        {
+            "inspection_id": envelope.inspection_id,
+            "stream_id": envelope.stream_id,
+            "stream_version": envelope.stream_version,
+            "envelope": envelope.model_dump(mode="json"),
+        },
+        upsert=True,
+        session=tx.session,
+    )
+
+
+for _event in (
+    InspectionScheduled,
+    NotificationRecorded,
+    EvidenceItemRecorded,
+    FindingRecorded,
+    LscbEvaluationRecorded,
+):
+    letter_sources.on(_event)(keep)
+
+
+async def indexes(db: AsyncDatabase[Document]) -> None:
+    await db["sources"].create_index(
+        [("inspection_id", ASCENDING), ("stream_id", ASCENDING), ("stream_version", ASCENDING)]
+    )
