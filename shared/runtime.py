@@ -78,9 +78,12 @@ class Service:
             tags=["operations"],
             summary="Broker and database reachability",
         )
+        self.app.add_api_route(
+            "/health/live", self.alive, methods=["GET"], tags=["operations"], summary="The process answers"
+        )
         for router in routers:
             self.app.include_router(router)
-        FastAPIInstrumentor.instrument_app(self.app, excluded_urls="health")
+        FastAPIInstrumentor.instrument_app(self.app, excluded_urls="health,health/live")
 
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -90,7 +93,10 @@ class Service:
             await self._indexes(self.db)
         if self.settings.create_topics:
             await ensure_topics(
-                self.settings.kafka_bootstrap_servers, self.settings.namespace, self.settings.topic_partitions
+                self.settings.kafka_bootstrap_servers,
+                self.settings.namespace,
+                self.settings.topic_partitions,
+                self.settings.topic_replication_factor,
             )
         await self.broker.start()
         if self.settings.outbox_relay:
@@ -105,6 +111,10 @@ class Service:
             await self.broker.stop()
             await self.client.close()
             telemetry.shutdown()
+
+    async def alive(self) -> dict[str, str]:
+        """For liveness probes: an outage of Kafka or MongoDB is not a reason to restart the process."""
+        return {"service": self.name, "status": "alive"}
 
     async def health(self) -> JSONResponse:
         async def check(probe: Awaitable[Any]) -> str:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     topic_partitions: int = 3
+    topic_replication_factor: int = 1  # raise on a multi-broker cluster
     create_topics: bool = True  # off where the platform's account may not administer topics
     outbox_relay: bool = True  # off to run the relay as its own deployment
     # Prefixes topics, databases and consumer groups, so deployments (or test runs) can share servers.

@@ -26,7 +26,12 @@ def all_topics(namespace: str) -> list[str]:
     ]
 
 
-async def ensure_topics(bootstrap_servers: str, namespace: str, partitions: int) -> list[str]:
+async def ensure_topics(
+    bootstrap_servers: str,
+    namespace: str,
+    partitions: int,
+    replication_factor: int = 1,
+) -> list[str]:
     """Create any of the namespace's topics that are missing; returns the names created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
@@ -35,7 +40,7 @@ async def ensure_topics(bootstrap_servers: str, namespace: str, partitions: int)
         missing = [t for t in all_topics(namespace) if t not in existing]
         if not missing:
             return []
-        response = await admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
+        response = await admin.create_topics([NewTopic(t, partitions, replication_factor) for t in missing])
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
         ]
