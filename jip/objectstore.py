@@ -20,6 +20,7 @@ import argparse
 import bisect
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -122,6 +123,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")  # S3's rules, less dots: no '.' or '..'
+
+
 def _valid_key(key: str) -> bool:
     parts = key.split("/")
     return bool(key) and all(p not in ("", ".", "..") for p in parts) and not key.startswith(".tmp")
@@ -167,6 +171,8 @@ class S3App:
     ) -> Response:
         if not bucket:
             return _error(400, "InvalidRequest", "this store serves bucket and object requests only")
+        if not _BUCKET_NAME.match(bucket):
+            return _error(400, "InvalidBucketName", f"unsupported bucket name {bucket!r}")
         if not key:
             return self.bucket_request(method, bucket, query)
         if bucket not in self.store.buckets:
@@ -182,7 +188,11 @@ class S3App:
                 return _error(412, "PreconditionFailed", "object already exists")
             if "if-match" in headers and (current is None or current.etag != headers["if-match"]):
                 return _error(412, "PreconditionFailed", "object changed since it was read")
-            info = self.store.write(bucket, key, body)
+            try:
+                info = self.store.write(bucket, key, body)
+            except (IsADirectoryError, NotADirectoryError, FileExistsError):
+                # Keys are paths on disk, so "a" and "a/b" cannot both exist (tansu never needs both).
+                return _error(409, "KeyConflict", f"{key!r} clashes with another key's path in this store")
             return 200, b"", [(b"etag", info.etag.encode())]
         if method == "DELETE":
             self.store.remove(bucket, key)
@@ -204,7 +214,10 @@ class S3App:
             return 200, b"", [*meta, (b"content-length", str(current.size).encode())]
         data = self.store.path_of(bucket, key).read_bytes()
         if "range" in headers:
-            first, last = _byte_range(headers["range"], len(data))
+            try:
+                first, last = _byte_range(headers["range"], len(data))
+            except ValueError:
+                return _error(416, "InvalidRange", f"unreadable range {headers['range']!r}")
             if first > last:
                 return _error(416, "InvalidRange", "the requested range is not satisfiable")
             content_range = f"bytes {first}-{last}/{len(data)}".encode()
@@ -229,7 +242,9 @@ class S3App:
         delimiter = query.get("delimiter", "")
         max_keys = max(0, min(int(query.get("max-keys", "1000")), 1000))
         after = query.get("continuation-token") or query.get("start-after") or ""
-        position = bisect.bisect_right(index.keys, after) if after else bisect.bisect_left(index.keys, prefix)
+        position = bisect.bisect_left(index.keys, prefix)
+        if after:  # continue after the last key returned, but never before the prefix
+            position = max(position, bisect.bisect_right(index.keys, after))
         contents: list[str] = []
         common: list[str] = []
         last = ""

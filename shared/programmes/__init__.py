@@ -72,6 +72,14 @@ class Programme(_Rule):
     def _consistent(self) -> Programme:
         if self.participation.lead_inspectorate not in self.participation.inspectorates:
             raise ValueError("participation.lead_inspectorate must be one of participation.inspectorates")
+        for field, ids in (
+            ("agencies", [r.agency.value for r in self.agencies]),
+            ("judgement_areas", [a.id for a in self.judgement_areas]),
+            ("deep_dive_themes", [t.id for t in self.deep_dive_themes]),
+        ):
+            repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+            if repeated:
+                raise ValueError(f"{field}: {', '.join(repeated)} listed more than once")
         for rule in self.agencies:
             if rule.inspectorate not in self.participation.inspectorates:
                 raise ValueError(

@@ -1,0 +1,84 @@
+"""Test fixtures. Integration and end-to-end tests talk to a real Kafka-protocol broker and a real
+MongoDB-protocol server: those named by KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI when both are set,
+otherwise the embedded ones (tansu on the object store, and SecantusDB), started for the session on
+free ports. Every test gets its own namespace: its own topics, databases and consumer groups."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from jip.stack import Ports, Supervisor, infrastructure
+from shared.settings import KafkaProfile, Settings
+from shared.topics import ensure_topics
+
+# One tracer provider for the whole session, recording in memory (shared.telemetry leaves it alone).
+SPANS = InMemorySpanExporter()
+_provider = TracerProvider()
+_provider.add_span_processor(SimpleSpanProcessor(SPANS))
+trace.set_tracer_provider(_provider)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "integration" in parts:
+            item.add_marker(pytest.mark.integration)
+        if "e2e" in parts:
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass(frozen=True)
+class Servers:
+    kafka_bootstrap: str
+    mongodb_uri: str
+    profile: KafkaProfile
+
+
+@pytest.fixture(scope="session")
+async def servers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Servers]:
+    bootstrap, uri = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("MONGODB_URI")
+    if bootstrap and uri:
+        yield Servers(bootstrap, uri, KafkaProfile(os.environ.get("JIP_KAFKA_PROFILE", "kafka")))
+        return
+    data_dir = tmp_path_factory.mktemp("servers")
+    ports = Ports.free()
+    supervisor = Supervisor(data_dir)
+    await supervisor.up(ports, infrastructure(data_dir, ports), progress=lambda _: None)
+    try:
+        yield Servers(ports.kafka_bootstrap, ports.mongodb_uri, KafkaProfile.TANSU)
+    finally:
+        supervisor.stop(progress=lambda _: None)
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def settings(servers: Servers, namespace: str) -> Settings:
+    settings = Settings(
+        mongodb_uri=servers.mongodb_uri,
+        kafka_bootstrap_servers=servers.kafka_bootstrap,
+        kafka_profile=servers.profile,
+        namespace=namespace,
+        create_topics=False,
+    )
+    await ensure_topics(servers.kafka_bootstrap, namespace, settings.topic_partitions)
+    return settings
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    SPANS.clear()
+    return SPANS

@@ -1,0 +1,42 @@
+"""End-to-end fixtures: the five services as separate processes, on the session's broker and database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from jip.stack import Ports, Supervisor, services
+from tests.conftest import Servers
+
+
+@dataclass(frozen=True)
+class Platform:
+    supervisor: Supervisor
+    ports: Ports
+    env: dict[str, str]
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: self.ports.service_url(name) for name in self.ports.services}
+
+    async def start(self, *names: str, **env: str) -> None:
+        stage = services(self.ports, env={**self.env, **env}, names=names or tuple(self.ports.services))
+        await self.supervisor.up(self.ports, [stage], progress=lambda _: None)
+
+
+@pytest.fixture
+async def platform(servers: Servers, namespace: str, tmp_path: Path) -> AsyncIterator[Platform]:
+    env = {
+        "JIP_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap,
+        "JIP_MONGODB_URI": servers.mongodb_uri,
+        "JIP_KAFKA_PROFILE": servers.profile.value,
+        "JIP_NAMESPACE": namespace,
+    }
+    platform = Platform(Supervisor(tmp_path), Ports.free(), env)
+    try:
+        yield platform
+    finally:
+        platform.supervisor.stop(progress=lambda _: None)

@@ -1,0 +1,81 @@
+"""A joint targeted area inspection through the five services, each a separate process, over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import httpx
+
+from jip.demo import EVIDENCE, FINDINGS, LSCB_EVALUATION, play_jtai
+from tests.e2e.conftest import Platform
+
+
+def section(letter: str, heading: str) -> str:
+    """The text under a level-two heading, up to the next one."""
+    return letter.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(platform: Platform) -> None:
+    await platform.start()
+    pids = {r.pid for r in platform.supervisor.running().values()}
+    assert len(pids) == 5
+    assert os.getpid() not in pids
+
+    run = await play_jtai(platform.urls, progress=lambda _: None)
+    letter = run.letter
+
+    assert letter.startswith(
+        "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Wessex\n"
+    )
+    assert (
+        "**To:** the chair of the Wessex Local Safeguarding Children Board, and the senior leaders of the "
+        "local authority, health services, the police and probation services in Wessex" in letter
+    )
+    assert run.fieldwork_starts is not None
+    assert f"**Fieldwork:** Monday {run.fieldwork_starts.day} " in letter
+    assert (
+        "first to the chair of the LSCB, then to the senior leaders of the local authority, health services, "
+        "the police and probation services." in letter
+    )
+    assert "It does not make a graded judgement." in letter
+    assert not re.search(r"\b(outstanding|good|adequate|inadequate|requires improvement)\b", letter, re.I)
+    headings = {
+        "key_strength": "Key strengths",
+        "area_for_priority_action": "Areas for priority action",
+        "area_for_development": "Areas for development",
+    }
+    for kind, _, text, _ in FINDINGS:
+        assert text in section(letter, headings[kind]), (kind, text)
+        others = [h for k, h in headings.items() if k != kind]
+        assert all(text not in section(letter, h) for h in others)
+    assert (
+        "(For the local partnership; 3 evidence items from Ofsted, the Care Quality Commission and HM "
+        "Inspectorate of Constabulary.)" in letter
+    )
+    assert "(For health services; 1 evidence item from the Care Quality Commission.)" in letter
+    assert LSCB_EVALUATION[0] in section(letter, "The effectiveness of the Local Safeguarding Children Board")
+    assert (
+        f"Inspectors recorded {len(EVIDENCE)} evidence items (4 showing strengths, 5 weaknesses) from 4 "
+        "children's cases." in letter
+    )
+    for row in (
+        "| Ofsted | 3 |",
+        "| The Care Quality Commission | 3 |",
+        "| HM Inspectorate of Constabulary | 2 |",
+        "| HM Inspectorate of Probation | 1 |",
+    ):
+        assert row in letter
+
+    async with httpx.AsyncClient() as http:
+        again = await http.get(
+            f"{platform.urls['reporting']}/inspections/{run.inspection_id}/findings-letter"
+        )
+        profile = await http.get(
+            f"{platform.urls['judgement']}/inspections/{run.inspection_id}/evidence-profile"
+        )
+    assert again.text == letter
+    assert again.headers["content-type"].startswith("text/markdown")
+    police = profile.json()["police"]
+    assert (len(police["strengths"]), len(police["weaknesses"])) == (1, 1)
+    assert {i["inspectorate"] for i in police["strengths"] + police["weaknesses"]} == {"hmic"}

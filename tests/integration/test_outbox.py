@@ -1,0 +1,76 @@
+"""The outbox relay against the real broker and database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from opentelemetry import trace
+
+from shared.contracts import CATALOGUE
+from shared.envelope import Envelope
+from shared.eventstore import EventStore
+from shared.mongo import Client, connect
+from shared.outbox import OutboxRelay
+from shared.settings import Settings
+from tests.helpers import eventually, read_topic
+from tests.integration.test_event_store import CONTEXT, item
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[Client]:
+    client = connect(settings.mongodb_uri, "test")
+    yield client
+    await client.close()
+
+
+def relay(client: Client, settings: Settings, owner: str) -> OutboxRelay:
+    return OutboxRelay(client, settings.database_name("evidence"), settings.producer_options(), owner)
+
+
+async def test_the_relay_publishes_in_append_order_keyed_by_inspection_and_empties_the_outbox(
+    settings: Settings, client: Client
+) -> None:
+    store = EventStore(
+        client, settings.database_name("evidence"), CATALOGUE, settings.events_topic("evidence")
+    )
+    await store.ensure_indexes()
+    with trace.get_tracer("test").start_as_current_span("command") as span:
+        for n in range(1, 6):  # two inspections' streams, interleaved
+            await store.append("stream-a", n - 1, [item(n, "insp-a")], CONTEXT)
+            await store.append("stream-b", n - 1, [item(10 + n, "insp-b")], CONTEXT)
+    trace_id = f"{span.get_span_context().trace_id:032x}"
+    publisher = relay(client, settings, "relay-a")
+    await publisher.start()
+    try:
+
+        async def outbox_empty() -> bool:
+            return await store.outbox.count_documents({}) == 0
+
+        await eventually(outbox_empty)
+    finally:
+        await publisher.stop()
+
+    records = await read_topic(
+        settings.kafka_bootstrap_servers, settings.events_topic("evidence"), at_least=10
+    )
+    assert len(records) == 10
+    for key, stream in ((b"insp-a", "stream-a"), (b"insp-b", "stream-b")):
+        mine = [Envelope.model_validate_json(r.value) for r in records if r.key == key]
+        assert [(e.stream_id, e.stream_version) for e in mine] == [(stream, v) for v in range(1, 6)]
+        assert len({r.partition for r in records if r.key == key}) == 1
+    headers = dict(records[0].headers)
+    assert headers["jip-event-type"] == b"evidence.EvidenceItemRecorded"
+    assert headers["jip-schema-version"] == b"1"
+    assert headers["traceparent"].decode().split("-")[1] == trace_id  # the command's trace continues
+
+
+async def test_one_relay_at_a_time_holds_the_lease(settings: Settings, client: Client) -> None:
+    first, second = relay(client, settings, "relay-a"), relay(client, settings, "relay-b")
+    await first.start()
+    try:
+        await eventually(first._hold_lease)
+        assert not await second._hold_lease()
+    finally:
+        await first.stop()  # gives the lease back
+    assert await second._hold_lease()

@@ -1,0 +1,197 @@
+"""The event envelope and the catalogue: old events must always still load (architecture: upcasters)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import pytest
+
+from shared.catalogue import Event, EventCatalogue, Upcaster, parse_envelope
+from shared.contracts import CATALOGUE
+from shared.contracts.evidence import EvidenceItemRecorded
+from shared.contracts.judgement import FindingRecorded
+from shared.contracts.lscb import LscbEvaluationRecorded
+from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
+from shared.envelope import Actor, Envelope, Inspectorate
+from shared.errors import MalformedEvent
+
+
+class NoteTakenV1(Event):
+    """Version 1 of a test-only event: one free-text note."""
+
+    event_type = "test.NoteTaken"
+
+    note: str
+
+
+def _split_note(payload: dict[str, Any]) -> dict[str, Any]:
+    upgraded = dict(payload)
+    note = upgraded.pop("note")
+    upgraded["title"], _, upgraded["body"] = note.partition(": ")
+    return upgraded
+
+
+class NoteTaken(Event):
+    """Version 2: the note split into a title and a body; v1 payloads are upcast."""
+
+    event_type = "test.NoteTaken"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _split_note}
+
+    title: str
+    body: str
+
+
+class Orphan(Event):
+    """A version 2 event whose author forgot the upcaster from version 1."""
+
+    event_type = "test.Orphan"
+    schema_version = 2
+
+    value: int
+
+
+TEST_CATALOGUE = EventCatalogue([NoteTaken])
+
+
+def envelope(
+    payload: dict[str, Any],
+    *,
+    event_type: str = "test.NoteTaken",
+    schema_version: int = 2,
+    inspection_id: str = "insp-1",
+) -> Envelope:
+    return Envelope(
+        event_id="ev-0001",
+        event_type=event_type,
+        schema_version=schema_version,
+        stream_id="notes-insp-1",
+        stream_version=1,
+        inspection_id=inspection_id,
+        occurred_at=datetime(2026, 3, 9, 9, 30, 15, 123000, tzinfo=UTC),
+        actor=Actor(inspectorate=Inspectorate.CQC, role="inspector", user="user-42"),
+        correlation_id="corr-1",
+        causation_id="cause-1",
+        payload=payload,
+    )
+
+
+def test_an_envelope_round_trips_through_json() -> None:
+    original = envelope({"inspection_id": "insp-1", "title": "t", "body": "b", "nested": {"n": [1, 2]}})
+    restored = parse_envelope(original.to_json())
+    assert restored == original
+    assert restored.occurred_at == original.occurred_at
+    assert restored.actor.inspectorate is Inspectorate.CQC
+
+
+def test_an_envelope_without_an_inspectorate_round_trips() -> None:
+    original = envelope({"inspection_id": "insp-1"}).model_copy(
+        update={"actor": Actor(inspectorate=None, role="platform", user="jip")}
+    )
+    assert parse_envelope(original.to_json()) == original
+
+
+def test_a_current_payload_decodes_into_its_model() -> None:
+    event = TEST_CATALOGUE.decode(
+        envelope({"inspection_id": "insp-1", "title": "Visit", "body": "went well"})
+    )
+    assert event == NoteTaken(inspection_id="insp-1", title="Visit", body="went well")
+
+
+def test_a_v1_payload_is_upcast_into_the_v2_model() -> None:
+    old = envelope({"inspection_id": "insp-1", "note": "Visit: went well"}, schema_version=1)
+    event = TEST_CATALOGUE.decode(old)
+    assert isinstance(event, NoteTaken)
+    assert event == NoteTaken(inspection_id="insp-1", title="Visit", body="went well")
+    # The envelope's payload is not changed by upcasting.
+    assert old.payload == {"inspection_id": "insp-1", "note": "Visit: went well"}
+
+
+def test_a_catalogue_refuses_a_v2_event_without_an_upcaster() -> None:
+    with pytest.raises(ValueError, match=r"test\.Orphan v2 has no upcaster"):
+        EventCatalogue([Orphan])
+
+
+def test_a_catalogue_refuses_the_same_event_type_twice() -> None:
+    with pytest.raises(ValueError, match="registered twice"):
+        EventCatalogue([NoteTakenV1, NoteTaken])
+
+
+def test_a_payload_newer_than_the_catalogue_knows_says_to_upgrade() -> None:
+    with pytest.raises(MalformedEvent) as caught:
+        TEST_CATALOGUE.decode(envelope({"inspection_id": "insp-1", "x": 1}, schema_version=3))
+    message = str(caught.value)
+    assert "upgrade" in message
+    assert "v3" in message
+    assert "v2" in message
+
+
+def test_an_invalid_payload_names_the_field() -> None:
+    with pytest.raises(MalformedEvent) as caught:
+        TEST_CATALOGUE.decode(envelope({"inspection_id": "insp-1", "title": "Visit"}))
+    assert "body" in str(caught.value)
+    assert "test.NoteTaken" in str(caught.value)
+
+
+def test_an_unexpected_field_is_invalid() -> None:
+    with pytest.raises(MalformedEvent, match="surprise"):
+        TEST_CATALOGUE.decode(envelope({"inspection_id": "insp-1", "title": "t", "body": "b", "surprise": 1}))
+
+
+def test_an_unknown_event_type_is_malformed() -> None:
+    with pytest.raises(MalformedEvent, match=r"unknown event type test\.Nothing"):
+        TEST_CATALOGUE.decode(envelope({"inspection_id": "insp-1"}, event_type="test.Nothing"))
+
+
+def test_an_envelope_and_payload_inspection_mismatch_is_malformed() -> None:
+    with pytest.raises(MalformedEvent) as caught:
+        TEST_CATALOGUE.decode(
+            envelope({"inspection_id": "insp-2", "title": "t", "body": "b"}, inspection_id="insp-1")
+        )
+    assert "insp-2" in str(caught.value)
+    assert "insp-1" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"not json", b"{}", b"[]", b'{"event_id": "x"}'],
+)
+def test_parse_envelope_rejects_what_is_not_an_envelope(raw: bytes) -> None:
+    with pytest.raises(MalformedEvent, match="not an event envelope"):
+        parse_envelope(raw)
+
+
+def test_parse_envelope_rejects_a_naive_timestamp() -> None:
+    good = envelope({"inspection_id": "insp-1"}).to_json()
+    naive = good.replace(b"2026-03-09T09:30:15.123000Z", b"2026-03-09T09:30:15.123000")
+    assert naive != good
+    with pytest.raises(MalformedEvent, match="occurred_at"):
+        parse_envelope(naive)
+
+
+def test_the_real_catalogue_contains_all_five_event_types() -> None:
+    assert set(CATALOGUE.types()) == {
+        InspectionScheduled,
+        NotificationRecorded,
+        EvidenceItemRecorded,
+        FindingRecorded,
+        LscbEvaluationRecorded,
+    }
+    for event_type in (
+        "scheduling.InspectionScheduled",
+        "scheduling.NotificationRecorded",
+        "evidence.EvidenceItemRecorded",
+        "judgement.FindingRecorded",
+        "lscb.LscbEvaluationRecorded",
+    ):
+        assert event_type in CATALOGUE
+
+
+def test_the_real_catalogue_decodes_a_stored_event() -> None:
+    event = LscbEvaluationRecorded(inspection_id="insp-1", summary="Effective.", evidence_item_ids=["ev-1"])
+    stored = envelope(
+        event.model_dump(mode="json"), event_type=event.event_type, schema_version=event.schema_version
+    )
+    assert CATALOGUE.decode(parse_envelope(stored.to_json())) == event

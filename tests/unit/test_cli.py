@@ -1,0 +1,105 @@
+"""`jip`: errors the user must act on are one line on stderr; nothing here starts a server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jip import cli, stack
+from jip.stack import Component, StackError, _require_free
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    """A port some other program is listening on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def no_binaries_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The port check must not depend on the embedded extra being installed.
+    monkeypatch.setattr(stack, "_tansu_binary", lambda: Path("/nonexistent/tansu"))
+    monkeypatch.setattr(stack, "_secantus_binary", lambda: Path("/nonexistent/secantusd-py"))
+
+
+async def _never_ready() -> None:
+    raise AssertionError("no component may be probed")
+
+
+def component(port: int) -> Component:
+    return Component("objectstore", "object store (the broker's disk)", port, ["true"], _never_ready)
+
+
+def test_require_free_raises_a_one_line_stack_error_for_a_port_in_use(listening: int) -> None:
+    with pytest.raises(StackError) as caught:
+        _require_free(component(listening))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"port {listening} for the object store")
+    assert "--port-base" in message
+
+
+def test_require_free_accepts_a_free_port() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _require_free(component(port))  # raises StackError if it thinks the port is taken
+
+
+def test_stack_up_on_a_port_in_use_prints_one_error_line_and_returns_1(
+    tmp_path: Path, listening: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        ["stack", "up", "--infra-only", "--data-dir", str(tmp_path), "--port-base", str(listening)]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"jip: error: port {listening}")
+    assert "--port-base" in lines[0]
+    # Nothing was started: no component is recorded as running.
+    assert stack.Supervisor(tmp_path).running() == {}
+
+
+def test_stack_status_on_an_empty_directory_says_how_to_start_a_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(["stack", "status", "--data-dir", str(tmp_path)])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert str(tmp_path) in out
+    assert "jip stack up" in out
+
+
+def test_stack_logs_for_an_unknown_component_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(["stack", "logs", "nothing", "--data-dir", str(tmp_path)])
+    assert code == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("jip: error: no log for 'nothing'")
+
+
+def test_help_exits_0_and_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: jip")
+    for command in ("stack", "demo", "test"):
+        assert any(line.strip().startswith(command) for line in out.splitlines()), command
+
+
+def test_an_unknown_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["demo", "--frobnicate"])
+    assert caught.value.code == 2
+    assert "unrecognised arguments: --frobnicate" in capsys.readouterr().err
