@@ -2,8 +2,9 @@
 
 Delivery is at least once. A projection records the ids of the events it applied in the same
 transaction as its read-model change, so a redelivered, replayed or restarted event changes
-nothing. A message that cannot be read as an event goes to the service's dead-letter topic with
-the reason, and the consumer carries on; a database outage is retried, never dead-lettered."""
+nothing; a delivered batch is applied in one such transaction. A message that cannot be read as an
+event goes to the service's dead-letter topic with the reason, and the consumer carries on; a
+database outage is retried, never dead-lettered."""
 
 from __future__ import annotations
 
@@ -17,10 +18,9 @@ from typing import Any, TypeVar
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Span, SpanKind
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from shared.catalogue import Event, EventCatalogue, parse_envelope
 from shared.envelope import Envelope, utc_now
@@ -65,6 +65,23 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"
     IGNORED = "ignored"  # an event type this projection does not read
     DEAD_LETTERED = "dead-lettered"
+
+
+@dataclass
+class _Delivery:
+    """One record on its way through a batch."""
+
+    record: ConsumerRecord[bytes, bytes]
+    span: Span
+    envelope: Envelope | None = None
+    event: Event | None = None
+    handler: Handler | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def event_id(self) -> str:
+        assert self.envelope is not None
+        return self.envelope.event_id
 
 
 async def _records(message: Any) -> Any:
@@ -112,56 +129,111 @@ class ProjectionRunner:
         )
 
         async def consume(records: list[Any]) -> None:
-            for record in records:
-                await self.process(projection, record)
+            await self.process_batch(projection, records)
 
         subscriber(consume)
 
     async def process(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> Outcome:
-        headers = list(record.headers or ())
-        with self._tracer.start_as_current_span(
-            f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers)
-        ) as span:
-            span.set_attribute("messaging.system", "kafka")
-            span.set_attribute("messaging.consumer.group.name", self.group_id(projection))
-            span.set_attribute("messaging.kafka.offset", record.offset)
-            try:
-                envelope = parse_envelope(record.value or b"")
-                handler = projection.handlers.get(envelope.event_type)
-                if handler is None:
-                    outcome = Outcome.IGNORED
-                else:
-                    span.set_attribute("jip.event.type", envelope.event_type)
-                    span.set_attribute("jip.event.id", envelope.event_id)
-                    event = self.catalogue.decode(envelope)
-                    outcome = await self._apply_once(projection, handler, event, envelope)
-            except MalformedEvent as exc:
-                outcome = await self._dead_letter(projection, record, str(exc))
-            except Exception as exc:
-                if is_transient(exc):
-                    log.warning("%s: database unavailable (%s); will retry the message", projection.name, exc)
-                    await asyncio.sleep(1)  # then NACK: the message is delivered again
-                    raise
-                log.exception(
-                    "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
-                )
-                outcome = await self._dead_letter(projection, record, f"projection failed: {exc!r}")
-            span.set_attribute("jip.outcome", outcome.value)
-            return outcome
+        return (await self.process_batch(projection, [record]))[0]
 
-    async def _apply_once(
-        self, projection: Projection, handler: Handler, event: Event, envelope: Envelope
-    ) -> Outcome:
+    async def process_batch(
+        self, projection: Projection, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> list[Outcome]:
+        """Dead-letter what cannot be read, then apply the rest in one transaction (one commit per batch,
+        not per event). Should that fail for any reason but an outage, apply them one at a time, so only
+        the event at fault is dead-lettered. An outage is retried: the whole batch is delivered again."""
+        deliveries = [self._receive(projection, record) for record in records]
+        try:
+            seen: set[str] = set()
+            for delivery in deliveries:
+                await self._read(projection, delivery, seen)
+            pending = [d for d in deliveries if d.outcome is None]
+            if pending:
+                await self._apply_or_isolate(projection, pending)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            log.warning(
+                "%s: database unavailable (%s); the batch will be delivered again", projection.name, exc
+            )
+            await asyncio.sleep(1)  # then NACK
+            raise
+        finally:
+            for delivery in deliveries:
+                outcome = delivery.outcome.value if delivery.outcome else "delivered again"
+                delivery.span.set_attribute("jip.outcome", outcome)
+                delivery.span.end()
+        return [d.outcome for d in deliveries if d.outcome is not None]
+
+    def _receive(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> _Delivery:
+        span = self._tracer.start_span(
+            f"{record.topic} process",
+            kind=SpanKind.CONSUMER,
+            context=context_from_headers(record.headers or ()),
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.consumer.group.name": self.group_id(projection),
+                "messaging.kafka.offset": record.offset,
+            },
+        )
+        return _Delivery(record, span)
+
+    async def _read(self, projection: Projection, delivery: _Delivery, seen: set[str]) -> None:
+        try:
+            envelope = parse_envelope(delivery.record.value or b"")
+            handler = projection.handlers.get(envelope.event_type)
+            if handler is None:
+                delivery.outcome = Outcome.IGNORED
+                return
+            delivery.span.set_attribute("jip.event.type", envelope.event_type)
+            delivery.span.set_attribute("jip.event.id", envelope.event_id)
+            if envelope.event_id in seen:  # published twice, delivered in one batch
+                delivery.outcome = Outcome.DUPLICATE
+                return
+            delivery.event, delivery.envelope, delivery.handler = (
+                self.catalogue.decode(envelope),
+                envelope,
+                handler,
+            )
+            seen.add(envelope.event_id)
+        except MalformedEvent as exc:
+            delivery.outcome = await self._dead_letter(projection, delivery.record, str(exc))
+
+    async def _apply_or_isolate(self, projection: Projection, pending: list[_Delivery]) -> None:
+        try:
+            await self._apply(projection, pending)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            if len(pending) > 1:
+                for delivery in pending:
+                    await self._apply_or_isolate(projection, [delivery])
+                return
+            record = pending[0].record
+            log.exception(
+                "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
+            )
+            pending[0].outcome = await self._dead_letter(projection, record, f"projection failed: {exc!r}")
+
+    async def _apply(self, projection: Projection, pending: list[_Delivery]) -> None:
+        """In one transaction: record the events as applied and change the read model; events already
+        applied (a redelivery, a replay) change nothing."""
+        keys = [f"{projection.name}:{d.event_id}" for d in pending]
         async with transaction(self.client) as session:
-            try:
-                await self.applied.insert_one(
-                    {"_id": f"{projection.name}:{envelope.event_id}", "at": utc_now()}, session=session
-                )
-            except DuplicateKeyError:
-                await session.abort_transaction()
-                return Outcome.DUPLICATE
-            await handler(event, envelope, Tx(self.db, session))
-        return Outcome.APPLIED
+            done = {
+                doc["_id"]
+                async for doc in self.applied.find({"_id": {"$in": keys}}, {"_id": 1}, session=session)
+            }
+            fresh = [(key, d) for key, d in zip(keys, pending, strict=True) if key not in done]
+            if fresh:
+                now = utc_now()
+                await self.applied.insert_many([{"_id": key, "at": now} for key, _ in fresh], session=session)
+                for _, delivery in fresh:
+                    assert delivery.handler is not None and delivery.envelope is not None  # noqa: PT018
+                    await delivery.handler(delivery.event, delivery.envelope, Tx(self.db, session))
+        applied = {key for key, _ in fresh}
+        for key, delivery in zip(keys, pending, strict=True):
+            delivery.outcome = Outcome.APPLIED if key in applied else Outcome.DUPLICATE
 
     async def _dead_letter(
         self, projection: Projection, record: ConsumerRecord[bytes, bytes], reason: str

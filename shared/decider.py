@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 from shared.catalogue import Event
 from shared.envelope import Envelope
 from shared.errors import ConcurrencyConflict
-from shared.eventstore import CommandContext, EventStore
+from shared.eventstore import CommandContext, EventStore, Stream
 
 S = TypeVar("S")
 C = TypeVar("C")
@@ -55,7 +55,8 @@ async def execute(
     decided on, a newer stream is a conflict for the caller to resolve; otherwise a write lost to a
     concurrent one is decided again on the fresh state, up to `attempts` times."""
     for attempt in range(1, attempts + 1):
-        stream = await store.read(stream_id)
+        # A caller creating a stream (expected version 0) needs nothing read: the append refuses if it exists.
+        stream = Stream(stream_id, 0, [], []) if expected_version == 0 else await store.read(stream_id)
         if expected_version is not None and stream.version != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, stream.version)
         state = decider.fold(stream.events)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from shared.catalogue import Event, EventCatalogue
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
@@ -119,22 +119,31 @@ class EventStore:
             )
         try:
             async with transaction(self.client) as session:
-                head = await self.events.find_one(
-                    {"stream_id": stream_id},
-                    {"stream_version": 1},
-                    sort=[("stream_version", DESCENDING)],
-                    session=session,
-                )
-                actual = head["stream_version"] if head else 0
-                if actual != expected_version:
-                    raise ConcurrencyConflict(stream_id, expected_version, actual)
+                # For a new stream the unique index alone decides: version 1 exists or it does not.
+                # Otherwise check the head too, so a stream cannot skip a version.
+                if expected_version > 0:
+                    head = await self.events.find_one(
+                        {"stream_id": stream_id},
+                        {"stream_version": 1},
+                        sort=[("stream_version", DESCENDING)],
+                        session=session,
+                    )
+                    actual = head["stream_version"] if head else 0
+                    if actual != expected_version:
+                        raise ConcurrencyConflict(stream_id, expected_version, actual)
                 await self.events.insert_many(event_docs, session=session)
                 await self.outbox.insert_many(outbox_docs, session=session)
-        except DuplicateKeyError as exc:
-            raise ConcurrencyConflict(stream_id, expected_version, None) from exc
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
+                raise
+            raise ConcurrencyConflict(stream_id, expected_version, None if expected_version else 1) from exc
         except OperationFailure as exc:
             if exc.has_error_label("TransientTransactionError"):  # lost a write conflict to a racing append
                 raise ConcurrencyConflict(stream_id, expected_version, None) from exc
             raise
         self.on_append()
         return envelopes
+
+
+def _duplicate_key(exc: BulkWriteError) -> bool:
+    return any(error.get("code") == 11000 for error in exc.details.get("writeErrors", []))

@@ -44,6 +44,7 @@ class OutboxRelay:
         self.idle_poll = idle_poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
         self._wake = asyncio.Event()
+        self._renewed_at: datetime | None = None  # when this relay last took or renewed the lease
         self._task: asyncio.Task[None] | None = None
         self._tracer = tracer(__name__)
 
@@ -61,6 +62,7 @@ class OutboxRelay:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.leases.delete_one({"_id": _LEASE, "owner": self.owner})
+        self._renewed_at = None
         if self._producer is not None:
             await self._producer.stop()
 
@@ -80,13 +82,17 @@ class OutboxRelay:
 
     async def _hold_lease(self) -> bool:
         now = datetime.now(UTC)
+        if self._renewed_at is not None and now - self._renewed_at < self.lease / 3:
+            return True  # renewed recently enough: spare the database a write per loop
         held_or_free = {"_id": _LEASE, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]}
         try:
             await self.leases.update_one(
                 held_or_free, {"$set": {"owner": self.owner, "expires_at": now + self.lease}}, upsert=True
             )
         except DuplicateKeyError:  # another replica holds it, so the upsert collided with its lease
+            self._renewed_at = None
             return False
+        self._renewed_at = now
         return True
 
     async def publish_pending(self) -> int:

@@ -155,3 +155,44 @@ async def test_event_types_a_projection_does_not_read_are_ignored(settings: Sett
 
     assert await runner.process(counter, record("t", other.to_json())) is Outcome.IGNORED
     assert await counted(client, settings) == 0
+
+
+async def test_a_batch_with_an_event_its_projection_cannot_apply_dead_letters_only_that_event(
+    settings: Settings, client: Client
+) -> None:
+    fragile = Projection("fragile", ["evidence"])
+
+    @fragile.on(EvidenceItemRecorded)
+    async def apply(event: EvidenceItemRecorded, envelope: Envelope, tx: Tx) -> None:
+        if event.summary == "poison":
+            raise ValueError("cannot file this one")
+        await count(event, envelope, tx)
+
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    runner = ProjectionRunner(
+        "judgement", settings, client, CATALOGUE, broker, dead_letter_topic(settings.namespace, "judgement")
+    )
+    poison = envelope(payload=envelope().payload | {"summary": "poison"})
+    batch = [
+        record("t", envelope().to_json(), 0),
+        record("t", poison.to_json(), 1),
+        record("t", envelope().to_json(), 2),
+    ]
+    await broker.start()
+    try:
+        outcomes = await runner.process_batch(fragile, batch)
+        again = await runner.process_batch(fragile, batch)  # redelivered: nothing applied twice
+    finally:
+        await broker.stop()
+
+    assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert again == [Outcome.DUPLICATE, Outcome.DEAD_LETTERED, Outcome.DUPLICATE]
+    assert await counted(client, settings) == 2
+    dead = await read_topic(
+        settings.kafka_bootstrap_servers, dead_letter_topic(settings.namespace, "judgement"), at_least=2
+    )
+    assert [r.value for r in dead] == [poison.to_json()] * 2
+    assert (
+        dict(dead[0].headers)["jip-dead-letter-reason"]
+        == b"projection failed: ValueError('cannot file this one')"
+    )
