@@ -1,0 +1,302 @@
+"""Benchmark: evidence items over HTTP until they show in the judgement read model, beside the raw
+aiokafka produce-to-consume round trip on the same broker in the same run.
+
+    uv run python bench/pipeline.py                  # starts its own embedded stack on free ports
+    uv run python bench/pipeline.py -n 2000 -c 16    # more items, more concurrent clients
+
+The pipeline measured: POST /inspections/{id}/evidence -> event and outbox record in one transaction
+-> outbox relay -> Kafka -> the judgement service's projection -> its read model. Arrival is seen
+through a MongoDB change stream on the read model (which adds a few milliseconds of its own).
+Latency is measured one item at a time (nothing else in flight) and under load (`-c` clients);
+throughput is items per second from the first request to the last arrival. Figures go to stdout;
+progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pymongo import AsyncMongoClient
+
+from jip.demo import actor, eventually, first_fieldwork_week
+from jip.stack import Ports, Supervisor, infrastructure, services
+from shared.settings import KafkaProfile, Settings
+from shared.workdays import today_in_england
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def summary(latencies: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def evidence_item(n: int) -> dict[str, Any]:
+    return {
+        "agency": "police",
+        "activity": "case_sampling",
+        "judgement_area": "deep_dive",
+        "bearing": "weakness" if n % 3 else "strength",
+        "case_reference": f"CASE-{n % 500:04d}",
+        "summary": "Risk assessment of a child missing from home did not consider exploitation. " * 4,
+    }
+
+
+class Arrivals:
+    """Watches the judgement read model and notes when each evidence item arrives."""
+
+    def __init__(self, mongodb_uri: str, database: str) -> None:
+        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_uri)
+        self.collection = self.client[database]["evidence_items"]
+        self.seen: dict[str, float] = {}
+        self.waiters: dict[str, asyncio.Future[float]] = {}
+        self.task: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()
+
+    async def _watch(self) -> None:
+        async with await self.collection.watch() as stream:
+            self.ready.set()
+            async for change in stream:
+                now = time.perf_counter()
+                item_id = str(change["documentKey"]["_id"])
+                self.seen.setdefault(item_id, now)
+                waiter = self.waiters.pop(item_id, None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(now)
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._watch())
+        await asyncio.wait_for(self.ready.wait(), 10)
+
+    async def arrival(self, item_id: str, timeout: float = 60) -> float:  # noqa: ASYNC109
+        if item_id in self.seen:
+            return self.seen[item_id]
+        future = self.waiters.setdefault(item_id, asyncio.get_running_loop().create_future())
+        return await asyncio.wait_for(future, timeout)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        await self.client.close()
+
+
+async def pipeline(
+    urls: dict[str, str], arrivals: Arrivals, items: int, concurrency: int, sequential: int
+) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=concurrency + 2)) as http:
+        created = await http.post(
+            f"{urls['scheduling']}/inspections",
+            headers=actor("ofsted", "lead_inspector"),
+            json={
+                "local_area": "Benchmarkshire",
+                "deep_dive_theme": "neglect",
+                "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
+            },
+        )
+        created.raise_for_status()
+        url = f"{urls['evidence']}/inspections/{created.json()['inspection_id']}/evidence"
+
+        async def evidence_knows_the_inspection() -> bool:
+            return (await http.get(url)).status_code == 200
+
+        await eventually(evidence_knows_the_inspection, "the evidence service to learn of the inspection")
+        headers = actor("hmic")
+
+        async def record(n: int) -> tuple[float, float, str]:
+            started = time.perf_counter()
+            response = await http.post(url, headers=headers, json=evidence_item(n))
+            response.raise_for_status()
+            return started, time.perf_counter(), response.json()["evidence_item_id"]
+
+        progress(f"pipeline: {sequential} items one at a time")
+        alone = []
+        for n in range(sequential):
+            started, _, item_id = await record(n)
+            alone.append(await arrivals.arrival(item_id) - started)
+
+        progress(f"pipeline: {items} items from {concurrency} concurrent clients")
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(items):
+            queue.put_nowait(n)
+        sent: list[tuple[float, float, str]] = []
+
+        async def client() -> None:
+            while not queue.empty():
+                sent.append(await record(queue.get_nowait()))
+
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+        accepted = time.perf_counter()
+        landed = [await arrivals.arrival(item_id) for _, _, item_id in sent]
+        finished = max(landed)
+    return {
+        "one_at_a_time": summary(alone),
+        "under_load": {
+            **summary([a - s for (s, _, _), a in zip(sent, landed, strict=True)]),
+            "clients": concurrency,
+            "http_accept": summary([done - s for s, done, _ in sent]),
+            "http_requests_per_s": round(items / (accepted - began)),
+            "items_per_s_end_to_end": round(items / (finished - began)),
+        },
+    }
+
+
+async def kafka_round_trip(settings: Settings, sequential: int, bulk: int) -> dict[str, Any]:
+    """The same broker without the platform: 1 KB records produced and consumed by aiokafka."""
+    topic = f"bench.roundtrip.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, 1, 1)])
+    await admin.close()
+    options = settings.producer_options()
+    producer = AIOKafkaProducer(**options)
+    fetch_wait = settings.consumer_options()["fetch_max_wait_ms"]
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        fetch_max_wait_ms=fetch_wait,
+        enable_auto_commit=False,
+    )
+    await producer.start()
+    await consumer.start()
+    partition = TopicPartition(topic, 0)
+    consumer.assign([partition])
+    await consumer.seek_to_beginning(partition)
+    payload = b"x" * 1000
+    try:
+        progress(f"raw kafka: {sequential} records one at a time")
+        alone = []
+        for _ in range(sequential):
+            started = time.perf_counter()
+            await producer.send_and_wait(topic, payload, key=b"k")
+            while not (await consumer.getmany(partition, timeout_ms=1000)).get(partition):
+                pass
+            alone.append(time.perf_counter() - started)
+
+        progress(f"raw kafka: {bulk} records in bulk")
+        began = time.perf_counter()
+        acks = [await producer.send(topic, payload, key=b"k") for _ in range(bulk)]
+        await asyncio.gather(*acks)
+        produced = time.perf_counter()
+        received = 0
+        while received < bulk:
+            received += sum(
+                len(r) for r in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values()
+            )
+        finished = time.perf_counter()
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return {
+        "one_at_a_time": summary(alone),
+        "bulk_records": bulk,
+        "produce_per_s": round(bulk / (produced - began)),
+        "produce_to_consume_per_s": round(bulk / (finished - began)),
+    }
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="jip-bench-") as scratch:
+        data_dir = Path(scratch)
+        ports = Ports.free()
+        supervisor = Supervisor(data_dir)
+        progress(f"starting the embedded stack in {data_dir}")
+        try:
+            await supervisor.up(
+                ports,
+                [*infrastructure(data_dir, ports), services(ports)],
+                progress=lambda line: progress(line.strip()),
+            )
+            settings = Settings(
+                kafka_bootstrap_servers=ports.kafka_bootstrap,
+                mongodb_uri=ports.mongodb_uri,
+                kafka_profile=KafkaProfile.TANSU,
+            )
+            arrivals = Arrivals(ports.mongodb_uri, settings.database_name("judgement"))
+            await arrivals.start()
+            try:
+                urls = {name: ports.service_url(name) for name in ports.services}
+                measured = await pipeline(urls, arrivals, args.items, args.concurrency, args.sequential)
+            finally:
+                await arrivals.stop()
+            raw = await kafka_round_trip(settings, args.sequential, args.kafka_records)
+        finally:
+            supervisor.stop(progress=lambda _: None)
+    return {
+        "pipeline": measured,
+        "raw_kafka": raw,
+        "setup": {
+            "broker": "tansu 0.6.0 on the embedded object store",
+            "database": "SecantusDB 0.7.0b3",
+            "items": args.items,
+            "concurrency": args.concurrency,
+        },
+    }
+
+
+def report(figures: dict[str, Any]) -> str:
+    p, k = figures["pipeline"], figures["raw_kafka"]
+    load = p["under_load"]
+
+    def row(label: str, f: dict[str, Any]) -> str:
+        return f"  {label:<20} n={f['n']:<5} p50 {f['p50_ms']:>7} ms  p99 {f['p99_ms']:>7} ms"
+
+    return "\n".join(
+        [
+            "Evidence item: HTTP POST -> event store + outbox -> relay -> Kafka -> judgement read model",
+            row("one at a time", p["one_at_a_time"]),
+            row(f"{load['clients']} clients", load)
+            + f"  {load['items_per_s_end_to_end']} items/s end to end",
+            row("  HTTP accept only", load["http_accept"]) + f"  {load['http_requests_per_s']} requests/s",
+            "Raw aiokafka produce -> consume, 1 KB records, same broker and run",
+            row("one at a time", k["one_at_a_time"]),
+            f"  {'bulk':<20} n={k['bulk_records']:<5} produce {k['produce_per_s']} records/s, "
+            f"produce+consume {k['produce_to_consume_per_s']} records/s",
+        ]
+    )
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "-n", "--items", type=int, default=1000, help="items recorded under load (default 1000)"
+    )
+    parser.add_argument(
+        "-c", "--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)"
+    )
+    parser.add_argument(
+        "--sequential", type=int, default=200, help="items measured one at a time (default 200)"
+    )
+    parser.add_argument(
+        "--kafka-records", type=int, default=5000, help="records in the raw bulk run (default 5000)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    figures = asyncio.run(main(args))
+    print(json.dumps(figures, indent=2) if args.json else report(figures))
+
+
+if __name__ == "__main__":
+    cli()
