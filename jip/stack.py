@@ -260,20 +260,19 @@ class Supervisor:
         self.logs = data_dir / "logs"
 
     # --- state ---------------------------------------------------------------------------
-    def _load(self) -> dict[str, object]:
+    def _state(self) -> tuple[Ports | None, dict[str, Running]]:
+        """The ports last used and the components last started, in start order."""
         if not self.state_file.exists():
-            return {}
-        loaded: dict[str, object] = json.loads(self.state_file.read_text())
-        return loaded
+            return None, {}
+        raw = json.loads(self.state_file.read_text())
+        ports = Ports(**raw["ports"]) if raw.get("ports") else None
+        return ports, {name: Running(**entry) for name, entry in raw.get("components", {}).items()}
 
     def running(self) -> dict[str, Running]:
-        entries = self._load().get("components", {})
-        assert isinstance(entries, dict)
-        return {name: r for name, r in ((n, Running(**v)) for n, v in entries.items()) if _alive(r)}
+        return {name: r for name, r in self._state()[1].items() if _alive(r)}
 
     def saved_ports(self) -> Ports | None:
-        ports = self._load().get("ports")
-        return Ports(**ports) if isinstance(ports, dict) else None
+        return self._state()[0]
 
     def _save(self, ports: Ports, components: dict[str, Running]) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -346,12 +345,9 @@ class Supervisor:
         self, names: Sequence[str] | None = None, progress: Progress = print, timeout: float = 15.0
     ) -> None:
         """Stop components in reverse start order: SIGTERM, then SIGKILL after `timeout` seconds."""
-        state = self._load()
-        entries = state.get("components", {})
-        assert isinstance(entries, dict)
-        order = [n for n in reversed(list(entries)) if names is None or n in names]
-        for name in order:
-            running = Running(**entries[name])
+        ports, components = self._state()
+        for name in [n for n in reversed(list(components)) if names is None or n in names]:
+            running = components.pop(name)
             if _alive(running):
                 os.killpg(running.pid, signal.SIGTERM)
                 deadline = time.monotonic() + timeout
@@ -363,9 +359,8 @@ class Supervisor:
                 else:
                     progress(f"  {name:<12} stopped")
             _reap(running.pid)
-            del entries[name]
-        if isinstance(state.get("ports"), dict):
-            self._save(Ports(**state["ports"]), {n: Running(**v) for n, v in entries.items()})  # type: ignore[arg-type]
+        if ports is not None:
+            self._save(ports, components)
 
     def kill(self, name: str) -> None:
         """SIGKILL one component, as a crash would (fault tests)."""

@@ -16,6 +16,16 @@ class NotFound(Exception):
     """The command or query names something this service does not know."""
 
 
+class InspectionNotKnown(NotFound):
+    """A service learns of inspections only from scheduling's events: this one has not reached it."""
+
+    def __init__(self, service: str, inspection_id: str) -> None:
+        super().__init__(
+            f"inspection {inspection_id} is not known to the {service} service: it has not been "
+            "scheduled, or its scheduling has not reached this service yet (retry in a moment)"
+        )
+
+
 class ConcurrencyConflict(Exception):
     """The stream moved on since the caller read it: nothing was written."""
 

@@ -8,7 +8,7 @@ from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.vocabulary import Agency
 from shared.decider import Outcome, execute
 from shared.envelope import Inspectorate
-from shared.errors import NotFound
+from shared.errors import InspectionNotKnown
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
 from shared.programmes import catalogue
@@ -19,10 +19,7 @@ from . import domain
 async def known_inspection(db: AsyncDatabase[Document], inspection_id: str) -> domain.KnownInspection:
     doc = await db["inspections"].find_one({"_id": inspection_id})
     if doc is None:
-        raise NotFound(
-            f"inspection {inspection_id} is not known to the evidence service: it has not been "
-            "scheduled, or its scheduling has not reached this service yet (retry in a moment)"
-        )
+        raise InspectionNotKnown("evidence", inspection_id)
     return domain.KnownInspection(
         inspection_id,
         catalogue()[doc["programme"]],

@@ -11,7 +11,7 @@ from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency
 from shared.decider import Outcome, execute, load
-from shared.errors import NotFound
+from shared.errors import InspectionNotKnown, NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
 
@@ -21,10 +21,7 @@ from . import domain
 async def inspection_agencies(db: AsyncDatabase[Document], inspection_id: str) -> tuple[Agency, ...]:
     doc = await db["inspections"].find_one({"_id": inspection_id})
     if doc is None:
-        raise NotFound(
-            f"inspection {inspection_id} is not known to the judgement service: it has not been "
-            "scheduled, or its scheduling has not reached this service yet (retry in a moment)"
-        )
+        raise InspectionNotKnown("judgement", inspection_id)
     return tuple(Agency(a) for a in doc["agencies"])
 
 

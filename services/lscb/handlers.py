@@ -8,7 +8,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.decider import Outcome, execute, load
-from shared.errors import NotFound
+from shared.errors import InspectionNotKnown
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
 
@@ -17,10 +17,7 @@ from . import domain
 
 async def _require_inspection(db: AsyncDatabase[Document], inspection_id: str) -> None:
     if await db["inspections"].find_one({"_id": inspection_id}) is None:
-        raise NotFound(
-            f"inspection {inspection_id} is not known to the LSCB service: it has not been "
-            "scheduled, or its scheduling has not reached this service yet (retry in a moment)"
-        )
+        raise InspectionNotKnown("LSCB", inspection_id)
 
 
 async def record_evaluation(

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from shared.contracts.scheduling import NotificationRecorded, Recipient
+from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
 from shared.contracts.vocabulary import Agency, ShortText
 from shared.envelope import new_id
 from shared.eventstore import CommandContext
@@ -41,36 +41,16 @@ class NotifyRequest(BaseModel):
     notified_at: AwareDatetime | None = None  # defaults to now
 
 
-class InspectionView(BaseModel):
-    inspection_id: str
-    programme: str
-    local_area: str
-    deep_dive_theme: str
-    fieldwork_starts: date
-    fieldwork_ends: date
-    notice_date: date
-    inspectorates: list[str]
-    agencies: dict[str, str]
+class InspectionView(InspectionScheduled):
+    """The inspection as scheduled, who has been notified, and the stream version (also the ETag)."""
+
     notifications: list[NotificationRecorded]
     version: int
 
 
 def _view(state: domain.Inspection, version: int) -> InspectionView:
-    s = state.scheduled
-    assert s is not None
-    return InspectionView(
-        inspection_id=s.inspection_id,
-        programme=s.programme,
-        local_area=s.local_area,
-        deep_dive_theme=s.deep_dive_theme,
-        fieldwork_starts=s.fieldwork_starts,
-        fieldwork_ends=s.fieldwork_ends,
-        notice_date=s.notice_date,
-        inspectorates=list(s.inspectorates),
-        agencies=dict(s.agencies),
-        notifications=list(state.notifications),
-        version=version,
-    )
+    assert state.scheduled is not None
+    return InspectionView(**dict(state.scheduled), notifications=list(state.notifications), version=version)
 
 
 @router.post("/inspections", status_code=201, summary="Schedule an inspection and compute its notice date")
