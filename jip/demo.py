@@ -214,9 +214,6 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
                     f"the {name} service at {url} is not answering: start the platform with `jip stack up`"
                 ) from None
 
-        async def status(url: str) -> int:
-            return (await http.get(url)).status_code
-
         progress("1. Ofsted schedules a joint targeted area inspection (001 Proposal two)")
         starts = first_fieldwork_week(today_in_england())
         inspection = await _call(
@@ -257,10 +254,11 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             progress(f"   {agency} notified by {inspectorate}")
 
         progress("3. Inspectors from four inspectorates record evidence")
-        await eventually(
-            lambda: _is(status(f"{evidence}/inspections/{inspection_id}"), 200),
-            "the evidence service to learn of the inspection",
-        )
+
+        async def evidence_knows() -> bool:
+            return (await http.get(f"{evidence}/inspections/{inspection_id}")).status_code == 200
+
+        await eventually(evidence_knows, "the evidence service to learn of the inspection")
         for key, (inspectorate, agency, activity, area, bearing, case, summary) in EVIDENCE.items():
             item = await _call(
                 http,
@@ -339,10 +337,6 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
 
         await eventually(letter_complete, "every event to reach the reporting service")
     return run
-
-
-async def _is(status: Awaitable[int], expected: int) -> bool:
-    return await status == expected
 
 
 async def run_demo(urls: Mapping[str, str]) -> int:

@@ -30,7 +30,7 @@ class Decider(Generic[S, C]):
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[S]):
+class Decided(Generic[S]):
     state: S
     version: int
     envelopes: list[Envelope]
@@ -50,7 +50,7 @@ async def execute(
     *,
     expected_version: int | None = None,
     attempts: int = 3,
-) -> Outcome[S]:
+) -> Decided[S]:
     """Run `command` against the stream's current state. When the caller names the version it
     decided on, a newer stream is a conflict for the caller to resolve; otherwise a write lost to a
     concurrent one is decided again on the fresh state, up to `attempts` times."""
@@ -67,5 +67,5 @@ async def execute(
             if expected_version is not None or attempt == attempts:
                 raise
             continue
-        return Outcome(reduce(decider.evolve, events, state), stream.version + len(events), envelopes)
+        return Decided(reduce(decider.evolve, events, state), stream.version + len(events), envelopes)
     raise AssertionError("unreachable")

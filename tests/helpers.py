@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.runtime import Service
 
@@ -44,6 +45,16 @@ async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 20.0)
         await asyncio.sleep(0.05)
 
 
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+        return sorted(p["partition"] for p in described["partitions"])
+    finally:
+        await admin.close()
+
+
 async def read_topic(
     bootstrap: str, topic: str, *, at_least: int = 0, idle_seconds: float = 0.5, seconds: float = 20.0
 ) -> list[ConsumerRecord[bytes, bytes]]:
@@ -52,11 +63,7 @@ async def read_topic(
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = consumer.partitions_for_topic(topic) or set()
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        assigned = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
         records: list[ConsumerRecord[bytes, bytes]] = []

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
-from shared.contracts.vocabulary import Agency, CaseReference, ShortText, Text
+from shared.contracts.evidence import EvidenceDetails, EvidenceItemRecorded
 from shared.envelope import new_id
 from shared.eventstore import CommandContext
 from shared.http import command_context
@@ -18,18 +17,6 @@ from . import domain, handlers
 
 router = APIRouter(tags=["evidence"])
 Context = Annotated[CommandContext, Depends(command_context)]
-
-
-class RecordRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    agency: Agency
-    activity: Activity
-    judgement_area: str
-    criterion: ShortText | None = None
-    bearing: Bearing
-    case_reference: CaseReference | None = None
-    summary: Text
 
 
 class KnownInspectionView(BaseModel):
@@ -58,19 +45,13 @@ async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspection
     summary="Record an evidence item for the inspector's own inspectorate",
 )
 async def record(
-    inspection_id: str, body: RecordRequest, service: ServiceDep, context: Context
+    inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context
 ) -> EvidenceItemRecorded:
     command = domain.RecordEvidenceItem(
         inspection=await handlers.known_inspection(service.db, inspection_id),
         evidence_item_id=new_id(),
         inspectorate=context.inspectorate,
-        agency=body.agency,
-        activity=body.activity,
-        judgement_area=body.judgement_area,
-        criterion=body.criterion,
-        bearing=body.bearing,
-        case_reference=body.case_reference,
-        summary=body.summary,
+        details=body,
     )
     outcome = await handlers.record(service.store, command, context)
     assert outcome.state.recorded is not None

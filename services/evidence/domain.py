@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.contracts.evidence import EvidenceDetails, EvidenceItemRecorded
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
@@ -33,13 +33,7 @@ class RecordEvidenceItem:
     inspection: KnownInspection
     evidence_item_id: str
     inspectorate: Inspectorate  # the recording inspector's own
-    agency: Agency
-    activity: Activity
-    judgement_area: str
-    criterion: str | None
-    bearing: Bearing
-    case_reference: str | None
-    summary: str
+    details: EvidenceDetails
 
 
 @dataclass(frozen=True)
@@ -64,15 +58,16 @@ def decide(state: EvidenceItem, c: RecordEvidenceItem) -> list[Event]:
             f"{', '.join(c.inspection.inspectorates)}",
             programme.participation.source,
         )
-    if c.agency not in c.inspection.agencies and c.agency not in _ALWAYS_ABOUT:
+    item = c.details
+    if item.agency not in c.inspection.agencies and item.agency not in _ALWAYS_ABOUT:
         about = ", ".join([*c.inspection.agencies, *_ALWAYS_ABOUT])
         raise RuleViolation(
-            f"{c.agency} is not inspected in this {programme.title}; evidence may be about: {about}",
+            f"{item.agency} is not inspected in this {programme.title}; evidence may be about: {about}",
             programme.agencies[0].source,
         )
-    if c.judgement_area not in programme.area_ids():
+    if item.judgement_area not in programme.area_ids():
         raise RuleViolation(
-            f"{c.judgement_area!r} is not an area of {programme.id}: {', '.join(programme.area_ids())}",
+            f"{item.judgement_area!r} is not an area of {programme.id}: {', '.join(programme.area_ids())}",
             programme.judgement_areas[0].source,
         )
     return [
@@ -80,13 +75,7 @@ def decide(state: EvidenceItem, c: RecordEvidenceItem) -> list[Event]:
             inspection_id=c.inspection.inspection_id,
             evidence_item_id=c.evidence_item_id,
             inspectorate=c.inspectorate,
-            agency=c.agency,
-            activity=c.activity,
-            judgement_area=c.judgement_area,
-            criterion=c.criterion,
-            bearing=c.bearing,
-            case_reference=c.case_reference,
-            summary=c.summary,
+            **dict(item),
         )
     ]
 

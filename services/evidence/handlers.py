@@ -6,7 +6,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.vocabulary import Agency
-from shared.decider import Outcome, execute
+from shared.decider import Decided, execute
 from shared.envelope import Inspectorate
 from shared.errors import InspectionNotKnown
 from shared.eventstore import CommandContext, EventStore
@@ -30,7 +30,7 @@ async def known_inspection(db: AsyncDatabase[Document], inspection_id: str) -> d
 
 async def record(
     store: EventStore, command: domain.RecordEvidenceItem, context: CommandContext
-) -> Outcome[domain.EvidenceItem]:
+) -> Decided[domain.EvidenceItem]:
     return await execute(
         store,
         domain.evidence_item,

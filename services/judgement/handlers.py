@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency
-from shared.decider import Outcome, execute, load
+from shared.decider import Decided, execute, load
 from shared.errors import InspectionNotKnown, NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
@@ -35,7 +35,7 @@ async def record_finding(
     text: str,
     evidence_item_ids: list[str],
     context: CommandContext,
-) -> Outcome[domain.Findings]:
+) -> Decided[domain.Findings]:
     agencies = await inspection_agencies(db, inspection_id)
     seen = {
         doc["_id"]: Bearing(doc["bearing"])

@@ -7,7 +7,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.decider import Outcome, execute, load
+from shared.decider import Decided, execute, load
 from shared.errors import InspectionNotKnown
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
@@ -27,7 +27,7 @@ async def record_evaluation(
     summary: str,
     evidence_item_ids: list[str],
     context: CommandContext,
-) -> Outcome[domain.Evaluation]:
+) -> Decided[domain.Evaluation]:
     await _require_inspection(db, inspection_id)
     ids = tuple(dict.fromkeys(evidence_item_ids))
     known = {

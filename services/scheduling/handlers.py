@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.decider import Outcome, execute, load
+from shared.decider import Decided, execute, load
 from shared.errors import NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.programmes import Programme, catalogue
@@ -19,7 +19,7 @@ def programme(programme_id: str) -> Programme:
 
 async def schedule(
     store: EventStore, command: domain.ScheduleInspection, context: CommandContext
-) -> Outcome[domain.Inspection]:
+) -> Decided[domain.Inspection]:
     return await execute(
         store,
         domain.inspection,
@@ -43,7 +43,7 @@ async def notify(
     command: domain.RecordNotification,
     context: CommandContext,
     expected_version: int | None,
-) -> Outcome[domain.Inspection]:
+) -> Decided[domain.Inspection]:
     return await execute(
         store,
         domain.inspection,

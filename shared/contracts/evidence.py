@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.catalogue import Event
 from shared.contracts.vocabulary import Agency, CaseReference, ItemId, ShortText, Text
 from shared.envelope import Inspectorate
@@ -28,11 +30,11 @@ class Bearing(StrEnum):
     WEAKNESS = "weakness"
 
 
-class EvidenceItemRecorded(Event):
-    event_type = "evidence.EvidenceItemRecorded"
+class EvidenceDetails(BaseModel):
+    """What an inspector records about an evidence item: what the API asks for, what the event carries."""
 
-    evidence_item_id: ItemId
-    inspectorate: Inspectorate
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     agency: Agency
     activity: Activity
     judgement_area: str  # an area of the inspection's programme
@@ -40,3 +42,10 @@ class EvidenceItemRecorded(Event):
     bearing: Bearing
     case_reference: CaseReference | None = None
     summary: Text
+
+
+class EvidenceItemRecorded(Event, EvidenceDetails):
+    event_type = "evidence.EvidenceItemRecorded"
+
+    evidence_item_id: ItemId
+    inspectorate: Inspectorate

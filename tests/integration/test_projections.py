@@ -76,20 +76,27 @@ async def client(settings: Settings) -> AsyncIterator[Client]:
     await client.close()
 
 
+def judgement_runner(
+    settings: Settings, client: Client, broker: KafkaBroker | None = None
+) -> ProjectionRunner:
+    """A runner as the judgement service wires it; the broker only needs starting to dead-letter."""
+    return ProjectionRunner(
+        "judgement",
+        settings,
+        client,
+        CATALOGUE,
+        broker or KafkaBroker(settings.kafka_bootstrap_servers),
+        dead_letter_topic(settings.namespace, "judgement"),
+    )
+
+
 async def counted(client: Client, settings: Settings, inspection_id: str = "insp-1") -> int:
     doc = await client[settings.database_name("judgement")]["counts"].find_one({"_id": inspection_id})
     return int(doc["n"]) if doc else 0
 
 
 async def test_a_duplicated_delivery_is_applied_once(settings: Settings, client: Client) -> None:
-    runner = ProjectionRunner(
-        "judgement",
-        settings,
-        client,
-        CATALOGUE,
-        KafkaBroker(settings.kafka_bootstrap_servers),
-        dead_letter_topic(settings.namespace, "judgement"),
-    )
+    runner = judgement_runner(settings, client)
     delivered = record(settings.events_topic("evidence"), envelope().to_json())
 
     assert await runner.process(counter, delivered) is Outcome.APPLIED
@@ -101,9 +108,7 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_c
     settings: Settings, client: Client
 ) -> None:
     broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    runner = ProjectionRunner(
-        "judgement", settings, client, CATALOGUE, broker, dead_letter_topic(settings.namespace, "judgement")
-    )
+    runner = judgement_runner(settings, client, broker)
     runner.subscribe(counter)
     topic = settings.events_topic("evidence")
     missing_summary = envelope().payload | {"summary": None}
@@ -143,14 +148,7 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_c
 
 
 async def test_event_types_a_projection_does_not_read_are_ignored(settings: Settings, client: Client) -> None:
-    runner = ProjectionRunner(
-        "judgement",
-        settings,
-        client,
-        CATALOGUE,
-        KafkaBroker(settings.kafka_bootstrap_servers),
-        dead_letter_topic(settings.namespace, "judgement"),
-    )
+    runner = judgement_runner(settings, client)
     other = envelope().model_copy(update={"event_type": "scheduling.SomethingNewer"})
 
     assert await runner.process(counter, record("t", other.to_json())) is Outcome.IGNORED
@@ -169,9 +167,7 @@ async def test_a_batch_with_an_event_its_projection_cannot_apply_dead_letters_on
         await count(event, envelope, tx)
 
     broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    runner = ProjectionRunner(
-        "judgement", settings, client, CATALOGUE, broker, dead_letter_topic(settings.namespace, "judgement")
-    )
+    runner = judgement_runner(settings, client, broker)
     poison = envelope(payload=envelope().payload | {"summary": "poison"})
     batch = [
         record("t", envelope().to_json(), 0),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.evidence.domain import EvidenceItem, KnownInspection, RecordEvidenceItem, evidence_item
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.contracts.evidence import Activity, Bearing, EvidenceDetails, EvidenceItemRecorded
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
@@ -27,10 +27,7 @@ def known() -> KnownInspection:
 
 
 def record(known: KnownInspection, **changes: Any) -> RecordEvidenceItem:
-    command = RecordEvidenceItem(
-        inspection=known,
-        evidence_item_id="ev-1",
-        inspectorate=Inspectorate.CQC,
+    details = EvidenceDetails(
         agency=Agency.HEALTH,
         activity=Activity.CASE_TRACKING,
         judgement_area="identification_and_referral",
@@ -39,7 +36,12 @@ def record(known: KnownInspection, **changes: Any) -> RecordEvidenceItem:
         case_reference="CASE-0042",
         summary="Health visitor referral was not followed up for three weeks.",
     )
-    return replace(command, **changes)
+    command = RecordEvidenceItem(
+        inspection=known, evidence_item_id="ev-1", inspectorate=Inspectorate.CQC, details=details
+    )
+    detail_changes = {k: v for k, v in changes.items() if k in EvidenceDetails.model_fields}
+    command_changes = {k: v for k, v in changes.items() if k not in detail_changes}
+    return replace(command, details=details.model_copy(update=detail_changes), **command_changes)
 
 
 def test_a_valid_command_yields_one_event_with_every_field_carried_over(known: KnownInspection) -> None:
