@@ -23,6 +23,10 @@ class Event(BaseModel):
     schema_version: ClassVar[int] = 1
     upcasters: ClassVar[Mapping[int, Upcaster]] = {}
 
+
+class InspectionEvent(Event):
+    """An event about one inspection: its id is the Kafka key, so the inspection's events stay in order."""
+
     inspection_id: str
 
 
@@ -60,9 +64,10 @@ class EventCatalogue:
             event = cls.model_validate(payload)
         except ValidationError as exc:
             raise MalformedEvent(f"{envelope.event_type} payload is invalid: {_summary(exc)}") from exc
-        if event.inspection_id != envelope.inspection_id:
+        named = getattr(event, "inspection_id", None)
+        if named != envelope.inspection_id:
             raise MalformedEvent(
-                f"{envelope.event_type} payload names inspection {event.inspection_id} but "
+                f"{envelope.event_type} payload names inspection {named} but "
                 f"its envelope names {envelope.inspection_id}"
             )
         return event

@@ -55,12 +55,17 @@ class Envelope(BaseModel):
     schema_version: Annotated[int, Field(ge=1)]
     stream_id: Identifier
     stream_version: Annotated[int, Field(ge=1)]
-    inspection_id: Identifier  # the Kafka key: one inspection's events stay in order
+    inspection_id: Identifier | None  # the inspection the event is about, if it is about one
     occurred_at: AwareDatetime
     actor: Actor
     correlation_id: Identifier
     causation_id: Identifier | None = None
     payload: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        """The Kafka key: one inspection's events stay in order, and so do those of any other stream."""
+        return self.inspection_id or self.stream_id
 
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()

@@ -35,6 +35,15 @@ class CommandContext:
 
 
 @dataclass(frozen=True)
+class Write:
+    """Events for one stream, appended only if the stream is still at `expected_version`."""
+
+    stream_id: str
+    expected_version: int
+    events: Sequence[Event]
+
+
+@dataclass(frozen=True)
 class Stream:
     stream_id: str
     version: int  # 0 for a stream with no events yet
@@ -71,10 +80,21 @@ class EventStore:
         docs = await cursor.sort([("stream_id", ASCENDING), ("stream_version", ASCENDING)]).to_list()
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) for d in docs]
 
+    async def of_type(self, event_type: str) -> list[Event]:
+        """Every event of one type in this store, oldest first."""
+        cursor = self.events.find({"event_type": event_type}).sort("envelope.occurred_at", ASCENDING)
+        return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) async for d in cursor]
+
     async def append(
         self, stream_id: str, expected_version: int, events: Sequence[Event], context: CommandContext
     ) -> list[Envelope]:
-        if not events:
+        return await self.append_streams([Write(stream_id, expected_version, events)], context)
+
+    async def append_streams(self, writes: Sequence[Write], context: CommandContext) -> list[Envelope]:
+        """Append to several streams at once, each at its expected version: all or nothing. A rule that
+        spans streams (an inspector on one inspection at a time) holds because both streams move together."""
+        writes = [w for w in writes if w.events]
+        if not writes:
             return []
         occurred_at = utc_now()
         envelopes = [
@@ -82,16 +102,17 @@ class EventStore:
                 event_id=new_id(),
                 event_type=e.event_type,
                 schema_version=e.schema_version,
-                stream_id=stream_id,
-                stream_version=expected_version + i,
-                inspection_id=e.inspection_id,
+                stream_id=w.stream_id,
+                stream_version=w.expected_version + i,
+                inspection_id=getattr(e, "inspection_id", None),
                 occurred_at=occurred_at,
                 actor=context.actor,
                 correlation_id=context.correlation_id,
                 causation_id=context.causation_id,
                 payload=e.model_dump(mode="json"),
             )
-            for i, e in enumerate(events, start=1)
+            for w in writes
+            for i, e in enumerate(w.events, start=1)
         ]
         trace_carrier = current_carrier()
         event_docs: list[Document] = []
@@ -100,7 +121,7 @@ class EventStore:
             event_docs.append(
                 {
                     "_id": envelope.event_id,
-                    "stream_id": stream_id,
+                    "stream_id": envelope.stream_id,
                     "stream_version": envelope.stream_version,
                     "inspection_id": envelope.inspection_id,
                     "event_type": envelope.event_type,
@@ -110,39 +131,56 @@ class EventStore:
             outbox_docs.append(
                 {
                     "topic": self.topic,
-                    "key": envelope.inspection_id,
+                    "key": envelope.key,
                     "value": envelope.to_json(),
                     "event_type": envelope.event_type,
                     "schema_version": envelope.schema_version,
                     "trace": trace_carrier,
                 }
             )
+        first = writes[0]
         try:
             async with transaction(self.client) as session:
                 # For a new stream the unique index alone decides: version 1 exists or it does not.
                 # Otherwise check the head too, so a stream cannot skip a version.
-                if expected_version > 0:
-                    head = await self.events.find_one(
-                        {"stream_id": stream_id},
-                        {"stream_version": 1},
-                        sort=[("stream_version", DESCENDING)],
-                        session=session,
-                    )
-                    actual = head["stream_version"] if head else 0
-                    if actual != expected_version:
-                        raise ConcurrencyConflict(stream_id, expected_version, actual)
+                for w in writes:
+                    if w.expected_version > 0:
+                        head = await self.events.find_one(
+                            {"stream_id": w.stream_id},
+                            {"stream_version": 1},
+                            sort=[("stream_version", DESCENDING)],
+                            session=session,
+                        )
+                        actual = head["stream_version"] if head else 0
+                        if actual != w.expected_version:
+                            raise ConcurrencyConflict(w.stream_id, w.expected_version, actual)
                 await self.events.insert_many(event_docs, session=session)
                 await self.outbox.insert_many(outbox_docs, session=session)
         except (DuplicateKeyError, BulkWriteError) as exc:
             if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
                 raise
-            raise ConcurrencyConflict(stream_id, expected_version, None if expected_version else 1) from exc
+            lost = _conflicting(exc, writes) or first
+            raise ConcurrencyConflict(
+                lost.stream_id, lost.expected_version, None if lost.expected_version else 1
+            ) from exc
         except OperationFailure as exc:
             if exc.has_error_label("TransientTransactionError"):  # lost a write conflict to a racing append
-                raise ConcurrencyConflict(stream_id, expected_version, None) from exc
+                raise ConcurrencyConflict(first.stream_id, first.expected_version, None) from exc
             raise
         self.on_append()
         return envelopes
+
+
+def _conflicting(exc: DuplicateKeyError | BulkWriteError, writes: Sequence[Write]) -> Write | None:
+    """The write whose stream already had the version it tried to add, when the error says which."""
+    details = exc.details or {}
+    errors = details.get("writeErrors", [details])
+    for error in errors:
+        stream_id = (error.get("keyValue") or {}).get("stream_id")
+        match = next((w for w in writes if w.stream_id == stream_id), None)
+        if match is not None:
+            return match
+    return None
 
 
 def _duplicate_key(exc: BulkWriteError) -> bool:

@@ -46,6 +46,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._renewed_at: datetime | None = None  # when this relay last took or renewed the lease
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._tracer = tracer(__name__)
 
     def notify(self) -> None:
@@ -57,9 +58,15 @@ class OutboxRelay:
         await self._producer.start()
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        # Let a batch in flight finish: a send cancelled half way can leave the producer unable to stop.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+            except TimeoutError:
+                self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.leases.delete_one({"_id": _LEASE, "owner": self.owner})
         self._renewed_at = None
@@ -67,7 +74,7 @@ class OutboxRelay:
             await self._producer.stop()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             published = 0
             try:
                 if await self._hold_lease():
@@ -75,7 +82,7 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox relay failed; retrying in 1 s")
                 await asyncio.sleep(1)
-            if published < self.batch_size:
+            if published < self.batch_size and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.catalogue import Event
+from shared.catalogue import InspectionEvent
 from shared.contracts.vocabulary import Agency, CaseReference, ItemId, ShortText, Text
 from shared.envelope import Inspectorate
 
@@ -44,7 +44,7 @@ class EvidenceDetails(BaseModel):
     summary: Text
 
 
-class EvidenceItemRecorded(Event, EvidenceDetails):
+class EvidenceItemRecorded(InspectionEvent, EvidenceDetails):
     event_type = "evidence.EvidenceItemRecorded"
 
     evidence_item_id: ItemId

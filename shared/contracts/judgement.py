@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared.catalogue import Event
+from shared.catalogue import InspectionEvent
 from shared.contracts.vocabulary import Agency, ItemId, Text
 
 
@@ -19,7 +19,7 @@ class FindingKind(StrEnum):
     AREA_FOR_DEVELOPMENT = "area_for_development"
 
 
-class FindingRecorded(Event):
+class FindingRecorded(InspectionEvent):
     event_type = "judgement.FindingRecorded"
 
     finding_id: ItemId

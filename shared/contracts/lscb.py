@@ -6,11 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared.catalogue import Event
+from shared.catalogue import InspectionEvent
 from shared.contracts.vocabulary import ItemId, Text
 
 
-class LscbEvaluationRecorded(Event):
+class LscbEvaluationRecorded(InspectionEvent):
     """The inspectorates' evaluation of the LSCB's effectiveness (001 Proposal one, fourth bullet)."""
 
     event_type = "lscb.LscbEvaluationRecorded"
