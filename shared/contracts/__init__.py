@@ -1,15 +1,28 @@
 """The published language: every event type on the platform's topics, in one catalogue."""
 
 from shared.catalogue import EventCatalogue
+from shared.contracts import scheduling
 from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.judgement import FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
 
 CATALOGUE = EventCatalogue(
     [
-        InspectionScheduled,
-        NotificationRecorded,
+        scheduling.InspectionScheduled,
+        scheduling.InspectorateJoined,
+        scheduling.MeetingScheduled,
+        scheduling.NotificationRecorded,
+        scheduling.InspectionRescheduled,
+        scheduling.InspectionCancelled,
+        scheduling.InspectorAssigned,
+        scheduling.InspectorReleased,
+        scheduling.AreaBooked,
+        scheduling.AreaReleased,
+        scheduling.InspectorRegistered,
+        scheduling.InspectorUnavailable,
+        scheduling.InspectorBooked,
+        scheduling.InspectorBookingReleased,
+        scheduling.RoundPlanned,
         EvidenceItemRecorded,
         FindingRecorded,
         LscbEvaluationRecorded,

@@ -1,45 +1,137 @@
 """Inspection programmes as data: one validated TOML file per programme version, in this folder.
 
 A new version of a programme is a new file with a new id; an inspection keeps the id it was
-scheduled under. A file that does not validate stops start-up with the file, field and reason."""
+scheduled under. A file that does not validate stops start-up with the file, field and reason.
+Every rule carries `source`: the seed paragraph it encodes (`../shared/seeds`, e.g. "002 §35")."""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from shared.areas import Area, FacilityKind
 from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
+from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
 
 FOLDER = Path(__file__).parent
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Source = Annotated[str, Field(min_length=3, description="the source paragraph, e.g. '001 Proposal two'")]
+Source = Annotated[str, Field(pattern=r"^\d{3} \S", description="the seed and paragraph, e.g. '002 §35'")]
+Title = Annotated[str, Field(min_length=3)]
+
+# Subjects of a judgement that are not agencies an inspectorate inspects on its own.
+SHARED_SUBJECTS = frozenset({Agency.PARTNERSHIP, Agency.LSCB})
 
 
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Condition(StrEnum):
+    CUSTODY_IN_AREA = "custody_in_area"  # the area holds a facility of the listed kinds (002 §32)
+    REQUESTED = "requested"  # asked to advise on children placed in custody elsewhere (004 §101)
+    TRIGGERED = "triggered"  # the fieldwork raised concerns within this inspectorate's remit (002 §33)
+
+
+class ConditionalInspectorate(_Rule):
+    """An inspectorate that joins only under a condition, e.g. HMI Prisons where there is custody."""
+
+    inspectorate: Inspectorate
+    when: Annotated[list[Condition], Field(min_length=1)]
+    facilities: list[FacilityKind] = []  # for custody_in_area
+    source: Source
+
+    @model_validator(mode="after")
+    def _facilities_named(self) -> ConditionalInspectorate:
+        if (Condition.CUSTODY_IN_AREA in self.when) != bool(self.facilities):
+            raise ValueError("facilities: name the kinds of custody exactly when joining on custody_in_area")
+        return self
+
+
 class Participation(_Rule):
     lead_inspectorate: Inspectorate
+    inspectorates: Annotated[list[Inspectorate], Field(min_length=1)]  # always take part
+    conditional: list[ConditionalInspectorate] = []
+    source: Source
+
+    def possible(self) -> list[Inspectorate]:
+        return [*self.inspectorates, *(c.inspectorate for c in self.conditional)]
+
+    def joining(self, inspectorate: Inspectorate) -> ConditionalInspectorate | None:
+        return next((c for c in self.conditional if c.inspectorate is inspectorate), None)
+
+    def at_scheduling(self, area: Area) -> list[Inspectorate]:
+        """Who takes part from the start: those always taking part, and those the area's custody brings in."""
+        return [
+            *self.inspectorates,
+            *(
+                c.inspectorate
+                for c in self.conditional
+                if Condition.CUSTODY_IN_AREA in c.when and area.has_custody(c.facilities)
+            ),
+        ]
+
+
+class Notice(_Rule):
+    announced: bool
+    working_days: Annotated[int, Field(ge=0, le=60)]  # 0 for an unannounced programme
+    # Who is told first, in order of preference; empty where the source sets no order.
+    first_notified: list[Recipient]
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Notice:
+        if self.announced != (self.working_days > 0):
+            raise ValueError("working_days: an announced programme gives notice; an unannounced one gives 0")
+        if Recipient.AGENCY_SENIOR_LEADER in self.first_notified:
+            raise ValueError("first_notified: agency senior leaders are notified after the LSCB")
+        return self
+
+
+class Phase(_Rule):
+    """Who is on site in one week of fieldwork."""
+
+    week: Annotated[int, Field(ge=1)]
     inspectorates: Annotated[list[Inspectorate], Field(min_length=1)]
     source: Source
 
 
-class Notice(_Rule):
-    working_days: Annotated[int, Field(ge=0, le=60)]
-    first_notified: list[Recipient]
+class Fieldwork(_Rule):
+    weeks: Annotated[int, Field(ge=1, le=8)]  # Monday of the first week to Friday of the last
+    starts_on: Literal["monday"]
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    source: Source
+
+    @model_validator(mode="after")
+    def _every_week_once(self) -> Fieldwork:
+        weeks = [p.week for p in self.phases]
+        if sorted(weeks) != list(range(1, self.weeks + 1)):
+            raise ValueError(f"phases: give each week 1..{self.weeks} exactly once, not {weeks}")
+        return self
+
+    def phase(self, week: int) -> Phase | None:
+        return next((p for p in self.phases if p.week == week), None)
+
+    def weeks_of(self, inspectorate: Inspectorate) -> list[int]:
+        return [p.week for p in self.phases if inspectorate in p.inspectorates]
+
+
+class OnSite(_Rule):
+    max_at_once: Annotated[int | None, Field(ge=1)] = None  # inspectors on site on any one day
+    max_team: Annotated[int | None, Field(ge=1)] = None  # inspectors on the whole inspection
     source: Source
 
 
-class Fieldwork(_Rule):
-    days: Annotated[int, Field(ge=1, le=30)]
-    starts_on: Literal["monday"]
+class Meeting(_Rule):
+    kind: Literal["joint_set_up", "joint_feedback"]
+    day: Literal["first", "last"]
+    title: Title
     source: Source
 
 
@@ -51,41 +143,155 @@ class AgencyRule(_Rule):
 
 class Titled(_Rule):
     id: Slug
-    title: Annotated[str, Field(min_length=3)]
+    title: Title
     source: Source
+
+
+class JudgementArea(Titled):
+    graded_for: list[Agency] = []  # who is given a grade on this area; empty when reported in narrative
+    derived_from: list[Slug] = []  # a cumulative judgement, e.g. overall effectiveness (004 §41)
+    part_of: Slug | None = None  # a sub-judgement, e.g. adoption performance (003)
+
+
+class Judgements(_Rule):
+    scale: list[Grade]  # best first; empty for a programme with no graded judgement
+    narrative_for: list[Agency] = []  # reported against criteria in narrative, with no grade (004 §29)
+    recommendations: list[Literal["priority_action", "development"]] = []  # 001 Proposal four
+    source: Source
+
+
+class Lscb(_Rule):
+    """How the effectiveness of the Local Safeguarding Children Board is evaluated."""
+
+    evaluation: Literal["graded", "narrative"]
+    judgement_area: Slug  # the area it is reported under
+    source: Source
+
+
+class Criterion(_Rule):
+    id: Annotated[str, Field(pattern=r"^\d{1,3}[a-z]$")]  # paragraph and letter, e.g. "68q"
+    agency: Agency
+    judgement_area: Slug
+    descriptor: Grade | None = None  # the grade the criterion describes; none for ungraded criteria
+    heading: str | None = None
+    text: Title
+    source: Source
+
+
+class Descriptor(_Rule):
+    agency: Agency
+    judgement_area: Slug
+    grade: Grade
+    text: Title
+    source: Source
+
+
+class Report(_Rule):
+    kind: Literal["findings_letter", "single_report", "report", "combined_report"]
+    overview_per_round: bool = False  # 001 Proposal four
+    action_plan: bool = False  # a post-inspection action plan is tracked (001)
+    source: Source
+
+
+class Selection(_Rule):
+    """How a round picks its areas (004 §38; 001 Proposal five) or covers them all (002 §9)."""
+
+    kind: Literal["universal_cycle", "criteria"]
+    cycle_years: Annotated[int | None, Field(ge=1)] = None
+    min_areas: Annotated[int | None, Field(ge=1)] = None
+    max_areas: Annotated[int | None, Field(ge=1)] = None
+    returning_after_inadequate: bool = False  # all such areas are picked
+    concerns: bool = False  # areas where an inspectorate has raised concerns are picked
+    sample_share_at_least: Annotated[float, Field(ge=0, le=1)] = 0.0  # of the round, sampled from the rest
+    shared_theme: bool = False  # every inspection of a round has the same deep-dive theme (001)
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Selection:
+        if (self.kind == "universal_cycle") != (self.cycle_years is not None):
+            raise ValueError("cycle_years: give it exactly for a universal_cycle")
+        if self.min_areas and self.max_areas and self.min_areas > self.max_areas:
+            raise ValueError("min_areas: more than max_areas")
+        return self
 
 
 class Programme(_Rule):
     id: Slug
-    title: str
-    statute: str
-    graded: bool
-    report: Literal["findings_letter"]
+    title: Title
+    statute: Title
     participation: Participation
     notice: Notice
     fieldwork: Fieldwork
+    on_site: OnSite | None = None
+    meetings: list[Meeting] = []
     agencies: Annotated[list[AgencyRule], Field(min_length=1)]
-    judgement_areas: Annotated[list[Titled], Field(min_length=1)]
-    deep_dive_themes: list[Titled]
+    judgements: Judgements
+    judgement_areas: Annotated[list[JudgementArea], Field(min_length=1)]
+    lscb: Lscb | None = None
+    criteria: list[Criterion] = []
+    descriptors: list[Descriptor] = []
+    deep_dive_themes: list[Titled] = []
+    report: Report
+    selection: Selection
+
+    @property
+    def graded(self) -> bool:
+        return bool(self.judgements.scale)
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
-        if self.participation.lead_inspectorate not in self.participation.inspectorates:
+        _unique("agencies", [r.agency for r in self.agencies])
+        _unique("judgement_areas", [a.id for a in self.judgement_areas])
+        _unique("deep_dive_themes", [t.id for t in self.deep_dive_themes])
+        _unique("criteria", [c.id for c in self.criteria])
+        _unique("meetings", [m.kind for m in self.meetings])
+        _unique("participation", self.participation.possible())
+        part = self.participation
+        if part.lead_inspectorate not in part.inspectorates:
             raise ValueError("participation.lead_inspectorate must be one of participation.inspectorates")
-        for field, ids in (
-            ("agencies", [r.agency.value for r in self.agencies]),
-            ("judgement_areas", [a.id for a in self.judgement_areas]),
-            ("deep_dive_themes", [t.id for t in self.deep_dive_themes]),
-        ):
-            repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
-            if repeated:
-                raise ValueError(f"{field}: {', '.join(repeated)} listed more than once")
         for rule in self.agencies:
-            if rule.inspectorate not in self.participation.inspectorates:
+            if rule.inspectorate not in part.possible():
                 raise ValueError(
                     f"agencies: {rule.agency} is inspected by {rule.inspectorate}, "
-                    "which does not take part (participation.inspectorates)"
+                    "which does not take part (participation.inspectorates or .conditional)"
                 )
+        for phase in self.fieldwork.phases:
+            _within(f"fieldwork.phases week {phase.week}", phase.inspectorates, part.possible(), "take part")
+        for inspectorate in part.inspectorates:
+            if not self.fieldwork.weeks_of(inspectorate):
+                raise ValueError(f"fieldwork.phases: {inspectorate} takes part but is on site in no week")
+        subjects = [*(r.agency for r in self.agencies), *SHARED_SUBJECTS]
+        areas = {a.id: a for a in self.judgement_areas}
+        for area in self.judgement_areas:
+            _within(f"judgement_areas.{area.id}.derived_from", area.derived_from, areas, "are areas")
+            _within(
+                f"judgement_areas.{area.id}.part_of",
+                [area.part_of] if area.part_of else [],
+                areas,
+                "are areas",
+            )
+            _within(f"judgement_areas.{area.id}.graded_for", area.graded_for, subjects, "are inspected")
+            if area.graded_for and not self.graded:
+                raise ValueError(f"judgement_areas.{area.id}.graded_for: {self.id} has no graded scale")
+        _within("judgements.narrative_for", self.judgements.narrative_for, subjects, "are inspected")
+        if self.lscb is not None:
+            _within("lscb.judgement_area", [self.lscb.judgement_area], areas, "are areas")
+            if self.lscb.evaluation == "graded" and not self.graded:
+                raise ValueError("lscb.evaluation: a graded LSCB evaluation needs judgements.scale")
+        for c in self.criteria:
+            _within(f"criteria.{c.id}.judgement_area", [c.judgement_area], areas, "are areas")
+            _within(f"criteria.{c.id}.agency", [c.agency], subjects, "are inspected")
+            _within(
+                f"criteria.{c.id}.descriptor",
+                [c.descriptor] if c.descriptor else [],
+                self.judgements.scale,
+                "are on the scale",
+            )
+        for d in self.descriptors:
+            _within(f"descriptors ({d.source}).judgement_area", [d.judgement_area], areas, "are areas")
+            _within(f"descriptors ({d.source}).grade", [d.grade], self.judgements.scale, "are on the scale")
+        if self.selection.shared_theme and not self.deep_dive_themes:
+            raise ValueError("selection.shared_theme: the programme has no deep_dive_themes")
         return self
 
     def agency_inspectorates(self) -> dict[Agency, Inspectorate]:
@@ -96,6 +302,23 @@ class Programme(_Rule):
 
     def area_ids(self) -> list[str]:
         return [a.id for a in self.judgement_areas]
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+
+def _unique(field: str, values: Iterable[object]) -> None:
+    seen = [str(v) for v in values]
+    repeated = sorted({v for v in seen if seen.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{field}: {', '.join(repeated)} listed more than once")
+
+
+def _within(field: str, values: Iterable[object], allowed: Iterable[object], what: str) -> None:
+    known = [str(a) for a in allowed]
+    unknown = [str(v) for v in values if str(v) not in known]
+    if unknown:
+        raise ValueError(f"{field}: {', '.join(unknown)} not among those that {what} ({', '.join(known)})")
 
 
 class ProgrammeFileError(Exception):
