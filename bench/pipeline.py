@@ -109,7 +109,7 @@ async def pipeline(
             f"{urls['scheduling']}/inspections",
             headers=actor("ofsted", "lead_inspector"),
             json={
-                "local_area": "Benchmarkshire",
+                "area": "Barnsley",
                 "deep_dive_theme": "neglect",
                 "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
             },

@@ -15,12 +15,13 @@ from typing import Any
 import httpx
 
 from jip.stack import StackError
+from services.scheduling.domain import ONE_INSPECTION_PER_AREA
 from shared.programmes import catalogue
-from shared.workdays import today_in_england, working_days_before
+from shared.workdays import is_working_day, today_in_england, working_days_before
 
 Progress = Callable[[str], None]
 PROGRAMME = "jtai-2015"
-AREA = "Wessex"
+AREA = "Wakefield"  # any of the 152 areas in the register (`jip areas`)
 THEME = "cse_and_missing"
 
 
@@ -173,10 +174,10 @@ class JtaiRun:
 
 
 def first_fieldwork_week(today: date) -> date:
-    """The earliest Monday whose notice date is not in the past."""
+    """The earliest working Monday whose notice date is not in the past."""
     notice_days = catalogue()[PROGRAMME].notice.working_days
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-    while working_days_before(monday, notice_days) < today:
+    while working_days_before(monday, notice_days) < today or not is_working_day(monday):
         monday += timedelta(days=7)
     return monday
 
@@ -216,18 +217,23 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
 
         progress("1. Ofsted schedules a joint targeted area inspection (001 Proposal two)")
         starts = first_fieldwork_week(today_in_england())
-        inspection = await _call(
-            http,
-            "POST",
-            f"{scheduling}/inspections",
-            headers=LEAD,
-            json={
-                "programme": PROGRAMME,
-                "local_area": AREA,
-                "deep_dive_theme": THEME,
-                "fieldwork_starts": str(starts),
-            },
-        )
+        for _ in range(52):  # an earlier demo may have booked the area that week: take the next free one
+            answer = await http.post(
+                f"{scheduling}/inspections",
+                headers=LEAD,
+                json={
+                    "programme": PROGRAMME,
+                    "area": AREA,
+                    "deep_dive_theme": THEME,
+                    "fieldwork_starts": str(starts),
+                },
+            )
+            if answer.status_code != 422 or answer.json().get("rule") != ONE_INSPECTION_PER_AREA:
+                break
+            starts += timedelta(days=7)
+        if answer.status_code >= 400:
+            raise StackError(f"POST {scheduling}/inspections answered {answer.status_code}: {answer.text}")
+        inspection = answer.json()
         run.inspection_id = inspection_id = inspection["inspection_id"]
         run.fieldwork_starts, run.notice_date = starts, date.fromisoformat(inspection["notice_date"])
         progress(

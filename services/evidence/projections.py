@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.consumer import Projection, Tx
-from shared.contracts.scheduling import InspectionScheduled
+from shared.contracts.scheduling import InspectionScheduled, InspectorateJoined
 from shared.envelope import Envelope
 
 inspections = Projection("inspections", ["scheduling"])
@@ -20,5 +20,15 @@ async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) 
             "agencies": list(event.agencies),
         },
         upsert=True,
+        session=tx.session,
+    )
+
+
+@inspections.on(InspectorateJoined)
+async def inspectorate_joined(event: InspectorateJoined, _: Envelope, tx: Tx) -> None:
+    # HMCPSI when triggered, HMI Prisons on request: from now on they record evidence too.
+    await tx.db["inspections"].update_one(
+        {"_id": event.inspection_id},
+        {"$addToSet": {"inspectorates": event.inspectorate, "agencies": {"$each": list(event.agencies)}}},
         session=tx.session,
     )

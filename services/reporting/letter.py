@@ -11,7 +11,13 @@ from shared.catalogue import Event
 from shared.contracts.evidence import Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.contracts.scheduling import (
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorateJoined,
+    NotificationRecorded,
+    Recipient,
+)
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.programmes import catalogue
@@ -30,7 +36,9 @@ AGENCIES = {
     Agency.HEALTH: "health services",
     Agency.POLICE: "the police",
     Agency.PROBATION: "probation services",
+    Agency.YOUTH_OFFENDING_TEAM: "the youth offending team",
     Agency.CUSTODY: "custodial establishments",
+    Agency.CPS: "the Crown Prosecution Service",
     Agency.LSCB: "the Local Safeguarding Children Board",
     Agency.PARTNERSHIP: "the local partnership",
 }
@@ -66,14 +74,28 @@ def render_findings_letter(events: Sequence[Event]) -> str:
     if scheduled is None:
         raise ValueError("no InspectionScheduled event: the letter has nothing to be about")
     programme = catalogue()[scheduled.programme]
-    theme = programme.theme(scheduled.deep_dive_theme)
+    theme = programme.theme(scheduled.deep_dive_theme) if scheduled.deep_dive_theme else None
+    moved = [e for e in events if isinstance(e, InspectionRescheduled)]
+    starts, ends = (
+        (moved[-1].fieldwork_starts, moved[-1].fieldwork_ends)
+        if moved
+        else (
+            scheduled.fieldwork_starts,
+            scheduled.fieldwork_ends,
+        )
+    )
+    joined = [e for e in events if isinstance(e, InspectorateJoined)]
     area = scheduled.local_area
     items = {e.evidence_item_id: e for e in events if isinstance(e, EvidenceItemRecorded)}
     findings = [e for e in events if isinstance(e, FindingRecorded)]
     evaluations = [e for e in events if isinstance(e, LscbEvaluationRecorded)]
     notifications = [e for e in events if isinstance(e, NotificationRecorded)]
-    inspectorates = _listing([INSPECTORATES[i] for i in scheduled.inspectorates])
-    agencies = _listing([AGENCIES[a] for a in scheduled.agencies])
+    inspectorates = _listing(
+        [INSPECTORATES[i] for i in [*scheduled.inspectorates, *(j.inspectorate for j in joined)]]
+    )
+    agencies = _listing(
+        [AGENCIES[a] for a in [*scheduled.agencies, *(a for j in joined for a in j.agencies)]]
+    )
 
     lines = [
         f"# {programme.title} of the multi-agency response to abuse and neglect in {area}",
@@ -81,7 +103,7 @@ def render_findings_letter(events: Sequence[Event]) -> str:
         f"**To:** the chair of the {area} Local Safeguarding Children Board, and the senior leaders of "
         f"{agencies} in {area}  ",
         f"**From:** {inspectorates}  ",
-        f"**Fieldwork:** {_day(scheduled.fieldwork_starts)} to {_day(scheduled.fieldwork_ends)}  ",
+        f"**Fieldwork:** {_day(starts)} to {_day(ends)}  ",
         f"**Inspection:** {scheduled.inspection_id}",
         "",
         f"{_capital(inspectorates)} inspected together how agencies in {area} work to protect children, "

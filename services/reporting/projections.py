@@ -10,7 +10,13 @@ from shared.consumer import Projection, Tx
 from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.judgement import FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
+from shared.contracts.scheduling import (
+    InspectionCancelled,
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorateJoined,
+    NotificationRecorded,
+)
 from shared.envelope import Envelope
 from shared.mongo import Document
 
@@ -33,6 +39,9 @@ async def keep(_: Event, envelope: Envelope, tx: Tx) -> None:
 
 for _event in (
     InspectionScheduled,
+    InspectionRescheduled,
+    InspectionCancelled,
+    InspectorateJoined,
     NotificationRecorded,
     EvidenceItemRecorded,
     FindingRecorded,

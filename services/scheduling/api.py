@@ -2,85 +2,262 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.areas import Area, register
+from shared.contracts.scheduling import (
+    Concern,
+    InspectionCancelled,
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorAssigned,
+    InspectorateJoined,
+    InspectorRegistered,
+    InspectorUnavailable,
+    MeetingScheduled,
+    NotificationRecorded,
+    Period,
+    Reason,
+    Recipient,
+    RoundPlanned,
+)
 from shared.contracts.vocabulary import Agency, ShortText
-from shared.envelope import new_id
+from shared.envelope import Identifier, Inspectorate, new_id
+from shared.errors import NotFound
 from shared.eventstore import CommandContext
 from shared.http import command_context, expected_version, set_version
 from shared.programmes import Programme, catalogue
 from shared.runtime import ServiceDep
 from shared.workdays import today_in_england
 
-from . import domain, handlers
+from . import domain, handlers, selection
 
-router = APIRouter(tags=["inspections"])
+router = APIRouter()
 Context = Annotated[CommandContext, Depends(command_context)]
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 
-class ScheduleRequest(BaseModel):
+class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+# ---------------------------------------------------------------- programmes and areas
+
+
+@router.get("/programmes", tags=["programmes"], summary="The programme versions this platform runs")
+async def programmes() -> list[Programme]:
+    return list(catalogue().values())
+
+
+@router.get(
+    "/programmes/{programme_id}", tags=["programmes"], summary="One programme version, every rule cited"
+)
+async def get_programme(programme_id: str) -> Programme:
+    return handlers.programme(programme_id)
+
+
+@router.get("/areas", tags=["areas"], summary="The register of local authority areas (ONS codes)")
+async def areas() -> list[Area]:
+    return list(register().values())
+
+
+@router.get("/areas/{code}", tags=["areas"], summary="One area: police force and custody facilities")
+async def get_area(code: str) -> Area:
+    return handlers.area(code)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+class RoundRequest(_Body):
+    programme: str
+    name: ShortText
+    size: Annotated[int | None, Field(ge=1, le=152)] = None
+    deep_dive_theme: str | None = None
+    seed: Annotated[str | None, Field(min_length=1, max_length=200)] = None  # generated when left out
+    returning_after_inadequate: Annotated[list[str], Field(max_length=152)] = []
+    concerns: Annotated[list[Concern], Field(max_length=500)] = []
+
+
+@router.post(
+    "/rounds", status_code=201, tags=["rounds"], summary="Plan a round: pick its areas, each with a reason"
+)
+async def plan_round(body: RoundRequest, service: ServiceDep, context: Context) -> RoundPlanned:
+    command = selection.PlanRound(
+        round_id=new_id(),
+        programme=handlers.programme(body.programme),
+        name=body.name,
+        size=body.size,
+        deep_dive_theme=body.deep_dive_theme,
+        seed=body.seed or secrets.token_hex(8),
+        returning_after_inadequate=tuple(handlers.area(a).code for a in body.returning_after_inadequate),
+        concerns=tuple(body.concerns),
+    )
+    return await handlers.plan_round(service.store, command, context)
+
+
+@router.get("/rounds", tags=["rounds"], summary="Every round planned")
+async def rounds(service: ServiceDep) -> list[RoundPlanned]:
+    return [e for e in await service.store.of_type(RoundPlanned.event_type) if isinstance(e, RoundPlanned)]
+
+
+@router.get("/rounds/{round_id}", tags=["rounds"], summary="A round's picks, with the seed to re-run them")
+async def get_round(round_id: str, service: ServiceDep) -> RoundPlanned:
+    return await handlers.round_(service.store, round_id)
+
+
+# ---------------------------------------------------------------- inspections
+
+
+class ScheduleRequest(_Body):
     programme: str = "jtai-2015"
-    local_area: ShortText
-    deep_dive_theme: str
+    area: ShortText  # the area's ONS code or name
+    deep_dive_theme: str | None = None
     fieldwork_starts: date
+    round_id: Identifier | None = None
 
 
-class NotifyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NotifyRequest(_Body):
     recipient: Recipient
     agency: Agency | None = None
     notified_at: AwareDatetime | None = None  # defaults to now
 
 
-class InspectionView(InspectionScheduled):
-    """The inspection as scheduled, who has been notified, and the stream version (also the ETag)."""
+class JoinRequest(_Body):
+    inspectorate: Inspectorate
+    condition: Literal["requested", "triggered"]
+    reason: Reason
 
+
+class RescheduleRequest(_Body):
+    fieldwork_starts: date
+    reason: Reason
+
+
+class CancelRequest(_Body):
+    reason: Reason
+
+
+class AssignRequest(_Body):
+    inspector_id: Identifier
+    weeks: Annotated[list[Annotated[int, Field(ge=1, le=8)]], Field(min_length=1, max_length=8)]
+
+
+class ReleaseRequest(_Body):
+    reason: Reason
+
+
+class InspectionView(InspectionScheduled):
+    """The inspection as it stands: dates as rescheduled, who takes part, notifications, meetings and
+    team, and the stream version (also the ETag)."""
+
+    joined: list[InspectorateJoined]
+    meetings: list[MeetingScheduled]
     notifications: list[NotificationRecorded]
+    team: list[InspectorAssigned]
+    rescheduled: list[InspectionRescheduled]
+    cancelled: InspectionCancelled | None
     version: int
 
 
 def _view(state: domain.Inspection, version: int) -> InspectionView:
     assert state.scheduled is not None
-    return InspectionView(**dict(state.scheduled), notifications=list(state.notifications), version=version)
+    assert state.window is not None
+    assert state.notice_date is not None
+    current: dict[str, Any] = {
+        **dict(state.scheduled),
+        "fieldwork_starts": state.window.starts,
+        "fieldwork_ends": state.window.ends,
+        "notice_date": state.notice_date,
+        "inspectorates": state.inspectorates,
+        "agencies": state.agencies,
+    }
+    return InspectionView(
+        **current,
+        joined=list(state.joined),
+        meetings=sorted(state.meetings, key=lambda m: m.on),
+        notifications=list(state.notifications),
+        team=list(state.team),
+        rescheduled=list(state.rescheduled),
+        cancelled=state.cancelled,
+        version=version,
+    )
 
 
-@router.post("/inspections", status_code=201, summary="Schedule an inspection and compute its notice date")
+def _answer(response: Response, outcome: tuple[domain.Inspection, int]) -> InspectionView:
+    state, version = outcome
+    set_version(response, version)
+    return _view(state, version)
+
+
+@router.post(
+    "/inspections",
+    status_code=201,
+    tags=["inspections"],
+    summary="Schedule an inspection: dates, notice, meetings",
+)
 async def schedule(
     body: ScheduleRequest, service: ServiceDep, context: Context, response: Response
 ) -> InspectionView:
     command = domain.ScheduleInspection(
         inspection_id=new_id(),
         programme=handlers.programme(body.programme),
-        local_area=body.local_area,
+        area=handlers.area(body.area),
         deep_dive_theme=body.deep_dive_theme,
         fieldwork_starts=body.fieldwork_starts,
         scheduled_by=context.inspectorate,
         today=today_in_england(),
+        round=await handlers.round_(service.store, body.round_id) if body.round_id else None,
     )
-    outcome = await handlers.schedule(service.store, command, context)
-    set_version(response, outcome.version)
-    return _view(outcome.state, outcome.version)
+    return _answer(response, await handlers.schedule(service.store, command, context))
 
 
-@router.get("/inspections/{inspection_id}", summary="An inspection, with who has been notified")
+@router.get("/inspections", tags=["inspections"], summary="Inspections scheduled, newest first")
+async def inspections(
+    service: ServiceDep,
+    area: str | None = None,
+    round_id: str | None = None,
+    programme: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[InspectionView]:
+    query: dict[str, Any] = {"event_type": InspectionScheduled.event_type}
+    if area is not None:
+        query["envelope.payload.area_code"] = handlers.area(area).code
+    if round_id is not None:
+        query["envelope.payload.round_id"] = round_id
+    if programme is not None:
+        query["envelope.payload.programme"] = programme
+    cursor = (
+        service.store.events.find(query, {"inspection_id": 1})
+        .sort("envelope.occurred_at", -1)
+        .skip(offset)
+        .limit(limit)
+    )
+    ids = [doc["inspection_id"] async for doc in cursor]
+    return [_view(*await handlers.inspection(service.store, i)) for i in ids]
+
+
+@router.get("/inspections/{inspection_id}", tags=["inspections"], summary="An inspection as it stands")
 async def get_inspection(inspection_id: str, service: ServiceDep, response: Response) -> InspectionView:
-    state, version = await handlers.inspection(service.store, inspection_id)
-    set_version(response, version)
-    return _view(state, version)
+    return _answer(response, await handlers.inspection(service.store, inspection_id))
+
+
+async def _programme_of(service: ServiceDep, inspection_id: str) -> Programme:
+    state, _ = await handlers.inspection(service.store, inspection_id)
+    assert state.scheduled is not None
+    return handlers.programme(state.scheduled.programme)
 
 
 @router.post(
     "/inspections/{inspection_id}/notifications",
     status_code=201,
+    tags=["inspections"],
     summary="Record that the LSCB or an agency's senior leader was notified (001 Proposal two)",
 )
 async def notify(
@@ -91,22 +268,230 @@ async def notify(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    state, _ = await handlers.inspection(service.store, inspection_id)
-    assert state.scheduled is not None
     now = datetime.now(UTC)
     command = domain.RecordNotification(
-        programme=handlers.programme(state.scheduled.programme),
+        programme=await _programme_of(service, inspection_id),
         recipient=body.recipient,
         agency=body.agency,
         notified_by=context.inspectorate,
         notified_at=body.notified_at or now,
         now=now,
     )
-    outcome = await handlers.notify(service.store, inspection_id, command, context, if_match)
-    set_version(response, outcome.version)
-    return _view(outcome.state, outcome.version)
+    outcome = await handlers.on_inspection(
+        service.store, inspection_id, lambda s: domain.notify(s, command), context, if_match
+    )
+    return _answer(response, outcome)
 
 
-@router.get("/programmes", tags=["programmes"], summary="The programmes this platform runs")
-async def programmes() -> list[Programme]:
-    return list(catalogue().values())
+@router.post(
+    "/inspections/{inspection_id}/participants",
+    status_code=201,
+    tags=["inspections"],
+    summary="A conditional inspectorate joins: HMCPSI when triggered (002 §33), HMI Prisons on request",
+)
+async def join(
+    inspection_id: str,
+    body: JoinRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    command = domain.JoinInspection(
+        programme=await _programme_of(service, inspection_id),
+        inspectorate=body.inspectorate,
+        condition=body.condition,
+        reason=body.reason,
+        by=context.inspectorate,
+    )
+    outcome = await handlers.on_inspection(
+        service.store, inspection_id, lambda s: domain.join(s, command), context, if_match
+    )
+    return _answer(response, outcome)
+
+
+@router.post(
+    "/inspections/{inspection_id}/reschedule",
+    tags=["inspections"],
+    summary="Move fieldwork to another week, with a reason; the team is released to be assigned again",
+)
+async def reschedule(
+    inspection_id: str,
+    body: RescheduleRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    state, _ = await handlers.inspection(service.store, inspection_id)
+    assert state.scheduled is not None
+    command = domain.Reschedule(
+        programme=handlers.programme(state.scheduled.programme),
+        area=handlers.area(state.scheduled.area_code),
+        fieldwork_starts=body.fieldwork_starts,
+        reason=body.reason,
+        by=context.inspectorate,
+        today=today_in_england(),
+    )
+    outcome = await handlers.across(
+        service.store, inspection_id, lambda s, cal, _: domain.reschedule(s, cal, command), context, if_match
+    )
+    return _answer(response, outcome)
+
+
+@router.post(
+    "/inspections/{inspection_id}/cancel",
+    tags=["inspections"],
+    summary="Cancel an inspection, with a reason; the area and the team are released",
+)
+async def cancel(
+    inspection_id: str,
+    body: CancelRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    command = domain.Cancel(
+        programme=await _programme_of(service, inspection_id), reason=body.reason, by=context.inspectorate
+    )
+    outcome = await handlers.across(
+        service.store, inspection_id, lambda s, _cal, _d: domain.cancel(s, command), context, if_match
+    )
+    return _answer(response, outcome)
+
+
+@router.post(
+    "/inspections/{inspection_id}/team",
+    status_code=201,
+    tags=["teams"],
+    summary="Assign an inspector for weeks of fieldwork (phases and on-site limits apply)",
+)
+async def assign(
+    inspection_id: str,
+    body: AssignRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    command = domain.Assign(
+        programme=await _programme_of(service, inspection_id),
+        inspector_id=body.inspector_id,
+        weeks=tuple(body.weeks),
+        by=context.inspectorate,
+    )
+    outcome = await handlers.across(
+        service.store,
+        inspection_id,
+        lambda s, _cal, diaries: domain.assign(s, diaries[command.inspector_id], command),
+        context,
+        if_match,
+        also_diary=body.inspector_id,
+    )
+    return _answer(response, outcome)
+
+
+@router.post(
+    "/inspections/{inspection_id}/team/{inspector_id}/release",
+    tags=["teams"],
+    summary="Release an inspector from the team, with a reason",
+)
+async def release(
+    inspection_id: str,
+    inspector_id: str,
+    body: ReleaseRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    command = domain.Release(
+        inspector_id=inspector_id,
+        reason=body.reason,
+        by=context.inspectorate,
+        programme=await _programme_of(service, inspection_id),
+    )
+    outcome = await handlers.across(
+        service.store, inspection_id, lambda s, _cal, _d: domain.release(s, command), context, if_match
+    )
+    return _answer(response, outcome)
+
+
+# ---------------------------------------------------------------- inspectors
+
+
+class RegisterRequest(_Body):
+    name: ShortText
+    inspector_id: Identifier | None = None  # generated when left out
+
+
+class UnavailableRequest(_Body):
+    starts: date
+    ends: date
+    reason: Reason
+
+
+class InspectorView(BaseModel):
+    inspector_id: str
+    inspectorate: Inspectorate
+    name: str
+    unavailable: list[InspectorUnavailable]
+    bookings: dict[str, list[Period]]  # inspection id -> days on site
+
+
+def _inspector(state: domain.Diary) -> InspectorView:
+    assert state.registered is not None
+    r = state.registered
+    bookings = {k: list(v) for k, v in state.bookings.items()}
+    return InspectorView(
+        inspector_id=r.inspector_id,
+        inspectorate=r.inspectorate,
+        name=r.name,
+        unavailable=list(state.unavailable),
+        bookings=bookings,
+    )
+
+
+@router.post(
+    "/inspectors", status_code=201, tags=["teams"], summary="Register an inspector of your inspectorate"
+)
+async def register_inspector(body: RegisterRequest, service: ServiceDep, context: Context) -> InspectorView:
+    registered = InspectorRegistered(
+        inspector_id=body.inspector_id or new_id(), inspectorate=context.inspectorate, name=body.name
+    )
+    return _inspector(await handlers.register_inspector(service.store, registered, context))
+
+
+@router.get("/inspectors", tags=["teams"], summary="Registered inspectors, optionally of one inspectorate")
+async def inspectors(service: ServiceDep, inspectorate: Inspectorate | None = None) -> list[InspectorView]:
+    registered = [
+        e
+        for e in await service.store.of_type(InspectorRegistered.event_type)
+        if isinstance(e, InspectorRegistered)
+    ]
+    chosen = [r for r in registered if inspectorate is None or r.inspectorate is inspectorate]
+    return [_inspector((await handlers.diary(service.store, r.inspector_id))[0]) for r in chosen]
+
+
+@router.get("/inspectors/{inspector_id}", tags=["teams"], summary="An inspector's availability and bookings")
+async def get_inspector(inspector_id: str, service: ServiceDep) -> InspectorView:
+    state, _ = await handlers.diary(service.store, inspector_id)
+    if state.registered is None:
+        raise NotFound(f"unknown inspector {inspector_id}")
+    return _inspector(state)
+
+
+@router.post(
+    "/inspectors/{inspector_id}/unavailability",
+    status_code=201,
+    tags=["teams"],
+    summary="Record leave, training or other work: no assignment then",
+)
+async def unavailable(
+    inspector_id: str, body: UnavailableRequest, service: ServiceDep, context: Context
+) -> InspectorView:
+    absence = InspectorUnavailable(
+        inspector_id=inspector_id, period=Period(starts=body.starts, ends=body.ends), reason=body.reason
+    )
+    return _inspector(await handlers.declare_unavailable(service.store, absence, context))

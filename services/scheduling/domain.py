@@ -1,31 +1,389 @@
-"""Scheduling an inspection and notifying the local partnership. Pure functions: no I/O."""
+"""Scheduling inspections, their teams and the areas' calendars. Pure functions: no I/O.
+
+Four kinds of stream, each folded into its own state: the inspection, the area's calendar (one
+inspection at a time), the inspector's diary (one inspection at a time) and the round. A command that
+spans two of them returns events for each, and the handler appends them together or not at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import reduce
+from typing import Literal, TypeVar
 
+from shared.areas import Area
 from shared.catalogue import Event
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.contracts.scheduling import (
+    AreaBooked,
+    AreaReleased,
+    InspectionCancelled,
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorAssigned,
+    InspectorateJoined,
+    InspectorBooked,
+    InspectorBookingReleased,
+    InspectorRegistered,
+    InspectorReleased,
+    InspectorUnavailable,
+    MeetingScheduled,
+    NotificationRecorded,
+    Period,
+    Recipient,
+    RoundPlanned,
+)
 from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
 from shared.programmes import Programme
-from shared.workdays import date_in_england, working_days_before
+from shared.workdays import date_in_england, is_working_day, working_days_before
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# Rules of the platform that no seed states in a paragraph: cited to the domain brief.
+ONE_INSPECTION_PER_AREA = "domain.md Scheduling: an area has one inspection at a time"
+ONE_INSPECTION_PER_INSPECTOR = "domain.md Scheduling: an inspector is on one inspection at a time"
+AVAILABILITY = "domain.md Scheduling: inspectors are assigned when available"
+REGISTER = "domain.md Scheduling: the register of local authority areas"
+CANCELLED = "domain.md Scheduling: a cancelled inspection takes no further commands"
+S = TypeVar("S")
+
+
+# ---------------------------------------------------------------- states
+
+
+@dataclass(frozen=True)
+class Inspection:
+    scheduled: InspectionScheduled | None = None
+    window: Period | None = None  # fieldwork, as rescheduled
+    notice_date: date | None = None
+    joined: tuple[InspectorateJoined, ...] = ()
+    meetings: tuple[MeetingScheduled, ...] = ()
+    notifications: tuple[NotificationRecorded, ...] = ()
+    team: tuple[InspectorAssigned, ...] = ()
+    rescheduled: tuple[InspectionRescheduled, ...] = ()
+    cancelled: InspectionCancelled | None = None
+
+    @property
+    def inspectorates(self) -> list[Inspectorate]:
+        assert self.scheduled is not None
+        return [*self.scheduled.inspectorates, *(j.inspectorate for j in self.joined)]
+
+    @property
+    def agencies(self) -> dict[Agency, Inspectorate]:
+        assert self.scheduled is not None
+        joined = {a: j.inspectorate for j in self.joined for a in j.agencies}
+        return {**self.scheduled.agencies, **joined}
+
+    @property
+    def lscb_notified(self) -> bool:
+        return any(n.recipient is not Recipient.AGENCY_SENIOR_LEADER for n in self.notifications)
+
+    def agencies_notified(self) -> set[Agency]:
+        return {n.agency for n in self.notifications if n.agency is not None}
+
+    def member(self, inspector_id: str) -> InspectorAssigned | None:
+        return next((m for m in self.team if m.inspector_id == inspector_id), None)
+
+    def on_site(self, week: int) -> int:
+        return sum(week in m.weeks for m in self.team)
+
+
+def evolve(state: Inspection, event: Event) -> Inspection:
+    match event:
+        case InspectionScheduled():
+            window = Period(starts=event.fieldwork_starts, ends=event.fieldwork_ends)
+            return replace(state, scheduled=event, window=window, notice_date=event.notice_date)
+        case InspectorateJoined():
+            return replace(state, joined=(*state.joined, event))
+        case MeetingScheduled():
+            others = tuple(m for m in state.meetings if m.kind != event.kind)
+            return replace(state, meetings=(*others, event))
+        case NotificationRecorded():
+            return replace(state, notifications=(*state.notifications, event))
+        case InspectionRescheduled():
+            window = Period(starts=event.fieldwork_starts, ends=event.fieldwork_ends)
+            return replace(
+                state, window=window, notice_date=event.notice_date, rescheduled=(*state.rescheduled, event)
+            )
+        case InspectionCancelled():
+            return replace(state, cancelled=event, team=())
+        case InspectorAssigned():
+            return replace(state, team=(*state.team, event))
+        case InspectorReleased():
+            return replace(state, team=tuple(m for m in state.team if m.inspector_id != event.inspector_id))
+    return state
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """An area's inspections: inspection id -> fieldwork period."""
+
+    bookings: dict[str, Period] = field(default_factory=dict)
+
+
+def evolve_calendar(state: Calendar, event: Event) -> Calendar:
+    match event:
+        case AreaBooked():
+            return Calendar({**state.bookings, event.inspection_id: event.period})
+        case AreaReleased():
+            return Calendar({k: v for k, v in state.bookings.items() if k != event.inspection_id})
+    return state
+
+
+@dataclass(frozen=True)
+class Diary:
+    registered: InspectorRegistered | None = None
+    unavailable: tuple[InspectorUnavailable, ...] = ()
+    bookings: dict[str, tuple[Period, ...]] = field(default_factory=dict)  # inspection id -> days on site
+
+
+def evolve_diary(state: Diary, event: Event) -> Diary:
+    match event:
+        case InspectorRegistered():
+            return replace(state, registered=event)
+        case InspectorUnavailable():
+            return replace(state, unavailable=(*state.unavailable, event))
+        case InspectorBooked():
+            return replace(state, bookings={**state.bookings, event.inspection_id: tuple(event.on_site)})
+        case InspectorBookingReleased():
+            return replace(
+                state, bookings={k: v for k, v in state.bookings.items() if k != event.inspection_id}
+            )
+    return state
+
+
+@dataclass(frozen=True)
+class Round:
+    planned: RoundPlanned | None = None
+
+
+def evolve_round(state: Round, event: Event) -> Round:
+    return Round(event) if isinstance(event, RoundPlanned) else state
+
+
+def fold(evolve_fn: Callable[[S, Event], S], initial: S, events: Iterable[Event]) -> S:
+    return reduce(evolve_fn, events, initial)
+
+
+def inspection_stream(inspection_id: str) -> str:
+    return f"inspection-{inspection_id}"
+
+
+def area_stream(area_code: str) -> str:
+    return f"area-{area_code}"
+
+
+def inspector_stream(inspector_id: str) -> str:
+    return f"inspector-{inspector_id}"
+
+
+def round_stream(round_id: str) -> str:
+    return f"round-{round_id}"
+
+
+# ---------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True)
+class Window:
+    fieldwork: Period
+    notice_date: date
+
+
+def window(programme: Programme, starts: date) -> Window:
+    """Fieldwork from a Monday for the programme's weeks, and the day notice is given: `working_days`
+    working days before fieldwork when announced, the first day of fieldwork when not."""
+    rule = programme.fieldwork
+    if starts.weekday() != 0:
+        raise RuleViolation(
+            f"fieldwork must start on a Monday; {starts} is a {starts.strftime('%A')}", rule.source
+        )
+    if not is_working_day(starts):
+        raise RuleViolation(
+            f"fieldwork cannot start on {starts}: it is a bank holiday in England and Wales; "
+            "start on the next working Monday",
+            rule.source,
+        )
+    ends = starts + timedelta(weeks=rule.weeks - 1, days=4)
+    notice = (
+        working_days_before(starts, programme.notice.working_days) if programme.notice.announced else starts
+    )
+    return Window(Period(starts=starts, ends=ends), notice)
+
+
+def last_working_day(period: Period) -> date:
+    """The last day of fieldwork that is not a bank holiday (e.g. Good Friday), for the feedback meeting."""
+    day = period.ends
+    while not is_working_day(day) and day > period.starts:
+        day -= timedelta(days=1)
+    return day
+
+
+def week_period(fieldwork: Period, week: int) -> Period:
+    monday = fieldwork.starts + timedelta(weeks=week - 1)
+    return Period(starts=monday, ends=monday + timedelta(days=4))
+
+
+def _check_not_passed(programme: Programme, w: Window, today: date) -> None:
+    if programme.notice.announced and w.notice_date < today:
+        raise RuleViolation(
+            f"the notice date {w.notice_date} ({programme.notice.working_days} working days before fieldwork "
+            f"starts on {w.fieldwork.starts}) is already in the past; choose a later fieldwork week",
+            programme.notice.source,
+        )
+    if w.fieldwork.starts < today:
+        raise RuleViolation(
+            f"fieldwork cannot start in the past ({w.fieldwork.starts})", programme.fieldwork.source
+        )
+
+
+def _check_area_free(calendar: Calendar, area: Area, inspection_id: str, fieldwork: Period) -> None:
+    for other, period in calendar.bookings.items():
+        if other != inspection_id and period.overlaps(fieldwork):
+            raise RuleViolation(
+                f"{area.name} already has inspection {other} from {period.starts} to {period.ends}, "
+                f"which overlaps {fieldwork.starts} to {fieldwork.ends}",
+                ONE_INSPECTION_PER_AREA,
+            )
+
+
+def _meetings(programme: Programme, inspection_id: str, fieldwork: Period) -> list[MeetingScheduled]:
+    return [
+        MeetingScheduled(
+            inspection_id=inspection_id,
+            kind=m.kind,
+            on=fieldwork.starts if m.day == "first" else last_working_day(fieldwork),
+            title=m.title,
+        )
+        for m in programme.meetings
+    ]
+
+
+# ---------------------------------------------------------------- commands
 
 
 @dataclass(frozen=True)
 class ScheduleInspection:
     inspection_id: str
     programme: Programme
-    local_area: str
-    deep_dive_theme: str
+    area: Area
+    deep_dive_theme: str | None
     fieldwork_starts: date
     scheduled_by: Inspectorate
     today: date
+    round: RoundPlanned | None = None
+
+
+def schedule(calendar: Calendar, c: ScheduleInspection) -> tuple[list[Event], list[Event]]:
+    """Events for the new inspection's stream and for the area's calendar."""
+    p = c.programme
+    if c.scheduled_by is not p.participation.lead_inspectorate:
+        raise RuleViolation(
+            f"{p.title} inspections are arranged by the lead inspectorate, "
+            f"{p.participation.lead_inspectorate}",
+            p.participation.source,
+        )
+    _check_theme(p, c.deep_dive_theme)
+    if c.round is not None:
+        _check_round(c.round, c)
+    w = window(p, c.fieldwork_starts)
+    _check_not_passed(p, w, c.today)
+    _check_area_free(calendar, c.area, c.inspection_id, w.fieldwork)
+    scheduled = InspectionScheduled(
+        inspection_id=c.inspection_id,
+        programme=p.id,
+        area_code=c.area.code,
+        local_area=c.area.name,
+        round_id=c.round.round_id if c.round else None,
+        deep_dive_theme=c.deep_dive_theme,
+        announced=p.notice.announced,
+        fieldwork_starts=w.fieldwork.starts,
+        fieldwork_ends=w.fieldwork.ends,
+        notice_date=w.notice_date,
+        inspectorates=p.participation.at_scheduling(c.area),
+        agencies={
+            a: i for a, i in p.agency_inspectorates().items() if i in p.participation.at_scheduling(c.area)
+        },
+    )
+    booked = AreaBooked(inspection_id=c.inspection_id, area_code=c.area.code, period=w.fieldwork)
+    return [scheduled, *_meetings(p, c.inspection_id, w.fieldwork)], [booked]
+
+
+def _check_theme(p: Programme, theme: str | None) -> None:
+    if not p.deep_dive_themes:
+        if theme is not None:
+            raise RuleViolation(
+                f"{p.id} has no deep dive: leave deep_dive_theme out", p.judgement_areas[0].source
+            )
+        return
+    if theme is None or p.theme(theme) is None:
+        themes = ", ".join(t.id for t in p.deep_dive_themes)
+        raise RuleViolation(
+            f"deep-dive theme {theme!r} is not one of {p.id}'s: {themes}", p.deep_dive_themes[0].source
+        )
+
+
+def _check_round(r: RoundPlanned, c: ScheduleInspection) -> None:
+    p = c.programme
+    rule = p.selection.source
+    if r.programme != p.id:
+        raise RuleViolation(f"round {r.round_id} is a round of {r.programme}, not {p.id}", rule)
+    if c.area.code not in {pick.area_code for pick in r.picks}:
+        raise RuleViolation(f"{c.area.name} ({c.area.code}) was not picked for round {r.name}", rule)
+    if r.deep_dive_theme is not None and c.deep_dive_theme != r.deep_dive_theme:
+        raise RuleViolation(
+            f"every inspection of round {r.name} has the deep-dive theme {r.deep_dive_theme!r}",
+            "001 Proposal four",
+        )
+
+
+def _active(state: Inspection) -> InspectionScheduled:
+    assert state.scheduled is not None, "handlers answer 404 for an inspection never scheduled"
+    if state.cancelled is not None:
+        raise RuleViolation(f"the inspection was cancelled: {state.cancelled.reason}", CANCELLED)
+    return state.scheduled
+
+
+@dataclass(frozen=True)
+class JoinInspection:
+    programme: Programme
+    inspectorate: Inspectorate
+    condition: Literal["requested", "triggered"]
+    reason: str
+    by: Inspectorate
+
+
+def join(state: Inspection, c: JoinInspection) -> list[Event]:
+    scheduled = _active(state)
+    part = c.programme.participation
+    rule = part.joining(c.inspectorate)
+    if rule is None:
+        raise RuleViolation(
+            f"{c.inspectorate} does not join {c.programme.id} inspections on a condition; "
+            f"those that may: {', '.join(i.inspectorate for i in part.conditional) or 'none'}",
+            part.source,
+        )
+    if c.condition not in rule.when:
+        raise RuleViolation(
+            f"{c.inspectorate} joins {c.programme.id} inspections only when: {', '.join(rule.when)}",
+            rule.source,
+        )
+    if c.inspectorate in state.inspectorates:
+        raise RuleViolation(f"{c.inspectorate} already takes part in this inspection", rule.source)
+    if c.by not in (part.lead_inspectorate, c.inspectorate):
+        raise RuleViolation(
+            f"{c.inspectorate} joining is recorded by the lead inspectorate or by {c.inspectorate} itself",
+            rule.source,
+        )
+    return [
+        InspectorateJoined(
+            inspection_id=scheduled.inspection_id,
+            inspectorate=c.inspectorate,
+            condition=c.condition,
+            reason=c.reason,
+            agencies=[r.agency for r in c.programme.agencies if r.inspectorate is c.inspectorate],
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -38,141 +396,300 @@ class RecordNotification:
     now: datetime
 
 
-Command = ScheduleInspection | RecordNotification
-
-
-@dataclass(frozen=True)
-class Inspection:
-    scheduled: InspectionScheduled | None = None
-    notifications: tuple[NotificationRecorded, ...] = ()
-
-    @property
-    def lscb_notified(self) -> bool:
-        return any(n.recipient is not Recipient.AGENCY_SENIOR_LEADER for n in self.notifications)
-
-    def agencies_notified(self) -> set[Agency]:
-        return {n.agency for n in self.notifications if n.agency is not None}
-
-
-def evolve(state: Inspection, event: Event) -> Inspection:
-    match event:
-        case InspectionScheduled():
-            return replace(state, scheduled=event)
-        case NotificationRecorded():
-            return replace(state, notifications=(*state.notifications, event))
-    return state
-
-
-def fieldwork_dates(programme: Programme, starts: date) -> tuple[date, date, date]:
-    """Fieldwork's last day and the notice date: `notice.working_days` working days before it starts."""
-    rule = programme.fieldwork
-    if _WEEKDAYS[starts.weekday()] != rule.starts_on:
-        raise RuleViolation(
-            f"fieldwork must start on a {rule.starts_on.capitalize()}; {starts} is a "
-            f"{_WEEKDAYS[starts.weekday()].capitalize()}",
-            rule.source,
-        )
-    notice = working_days_before(starts, programme.notice.working_days)
-    return starts, starts + timedelta(days=rule.days - 1), notice
-
-
-def decide(state: Inspection, command: Command) -> list[Event]:
-    match command:
-        case ScheduleInspection():
-            return [_schedule(state, command)]
-        case RecordNotification():
-            return [_notify(state, command)]
-
-
-def _schedule(state: Inspection, c: ScheduleInspection) -> InspectionScheduled:
-    p = c.programme
-    if state.scheduled is not None:
-        raise RuleViolation(f"inspection {c.inspection_id} is already scheduled", p.participation.source)
-    if c.scheduled_by is not p.participation.lead_inspectorate:
-        raise RuleViolation(
-            f"{p.title} inspections are arranged by the lead inspectorate, "
-            f"{p.participation.lead_inspectorate}",
-            p.participation.source,
-        )
-    if p.theme(c.deep_dive_theme) is None:
-        themes = ", ".join(t.id for t in p.deep_dive_themes)
-        raise RuleViolation(
-            f"deep-dive theme {c.deep_dive_theme!r} is not one of {p.id}'s: {themes}",
-            p.deep_dive_themes[0].source if p.deep_dive_themes else p.participation.source,
-        )
-    starts, ends, notice = fieldwork_dates(p, c.fieldwork_starts)
-    if notice < c.today:
-        raise RuleViolation(
-            f"the notice date {notice} ({p.notice.working_days} working days before fieldwork "
-            f"starts on {starts}) is already in the past; choose a later fieldwork week",
-            p.notice.source,
-        )
-    return InspectionScheduled(
-        inspection_id=c.inspection_id,
-        programme=p.id,
-        local_area=c.local_area,
-        deep_dive_theme=c.deep_dive_theme,
-        fieldwork_starts=starts,
-        fieldwork_ends=ends,
-        notice_date=notice,
-        inspectorates=list(p.participation.inspectorates),
-        agencies=p.agency_inspectorates(),
-    )
-
-
-def _notify(state: Inspection, c: RecordNotification) -> NotificationRecorded:
-    scheduled = state.scheduled
+def notify(state: Inspection, c: RecordNotification) -> list[Event]:
+    scheduled = _active(state)
+    assert state.notice_date is not None
+    assert state.window is not None
     p = c.programme
     rule = p.notice.source
-    if scheduled is None:
-        raise RuleViolation("notifications can only be recorded for a scheduled inspection", rule)
+    day = date_in_england(c.notified_at)
     if c.notified_at > c.now + timedelta(minutes=5):
         raise RuleViolation(f"notified_at {c.notified_at.isoformat()} is in the future", rule)
-    if date_in_england(c.notified_at) > scheduled.notice_date:
+    if c.notified_by not in state.inspectorates:
+        raise RuleViolation(f"{c.notified_by} does not take part in this inspection", p.participation.source)
+    if not p.notice.announced and day < state.window.starts:
         raise RuleViolation(
-            f"notifying on {date_in_england(c.notified_at)} gives less than {p.notice.working_days} "
-            f"working days' notice: the notice date was {scheduled.notice_date}",
+            f"{p.id} inspections are unannounced: nobody is notified before fieldwork starts on "
+            f"{state.window.starts}",
             rule,
         )
+    if p.notice.announced and day > state.notice_date:
+        raise RuleViolation(
+            f"notifying on {day} gives less than {p.notice.working_days} working days' notice: the notice "
+            f"date was {state.notice_date}",
+            rule,
+        )
+    ordered = bool(
+        p.notice.first_notified
+    )  # the 001 protocol: the LSCB first, then each agency by its inspectorate
     if c.recipient is Recipient.AGENCY_SENIOR_LEADER:
-        if not state.lscb_notified:
-            first = " or ".join(r.value for r in p.notice.first_notified)
-            raise RuleViolation(f"the {first} must be notified before any agency's senior leader", rule)
-        if c.agency is None or c.agency not in scheduled.agencies:
-            known = ", ".join(a.value for a in scheduled.agencies)
+        if c.agency is None or c.agency not in state.agencies:
+            known = ", ".join(a.value for a in state.agencies)
             raise RuleViolation(
                 f"an agency senior leader notification must name one of the inspected agencies: {known}", rule
             )
-        if scheduled.agencies[c.agency] is not c.notified_by:
-            raise RuleViolation(
-                f"the {c.agency} senior leader is notified by the inspectorate that inspects it, "
-                f"{scheduled.agencies[c.agency]}",
-                rule,
-            )
         if c.agency in state.agencies_notified():
             raise RuleViolation(f"the {c.agency} senior leader has already been notified", rule)
+        if ordered and not state.lscb_notified:
+            first = " or ".join(r.value for r in p.notice.first_notified)
+            raise RuleViolation(f"the {first} must be notified before any agency's senior leader", rule)
+        if ordered and state.agencies[c.agency] is not c.notified_by:
+            raise RuleViolation(
+                f"the {c.agency} senior leader is notified by the inspectorate that inspects it, "
+                f"{state.agencies[c.agency]}",
+                rule,
+            )
     else:
-        if c.recipient not in p.notice.first_notified:
-            raise RuleViolation(f"{c.recipient} is not notified under {p.id}", rule)
         if c.agency is not None:
             raise RuleViolation("an LSCB notification names no agency", rule)
         if state.lscb_notified:
             raise RuleViolation("the LSCB has already been notified", rule)
-        if c.notified_by is not p.participation.lead_inspectorate:
+        if ordered and c.recipient not in p.notice.first_notified:
+            raise RuleViolation(f"{c.recipient} is not notified under {p.id}", rule)
+        if ordered and c.notified_by is not p.participation.lead_inspectorate:
             raise RuleViolation(
                 f"the LSCB is notified by the lead inspectorate, {p.participation.lead_inspectorate}", rule
             )
-    return NotificationRecorded(
-        inspection_id=scheduled.inspection_id,
-        recipient=c.recipient,
-        agency=c.agency,
-        notified_by=c.notified_by,
-        notified_at=c.notified_at,
+    return [
+        NotificationRecorded(
+            inspection_id=scheduled.inspection_id,
+            recipient=c.recipient,
+            agency=c.agency,
+            notified_by=c.notified_by,
+            notified_at=c.notified_at,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Reschedule:
+    programme: Programme
+    area: Area
+    fieldwork_starts: date
+    reason: str
+    by: Inspectorate
+    today: date
+
+
+@dataclass(frozen=True)
+class Decided:
+    """Events per stream: the inspection's, the area calendar's and each inspector diary's."""
+
+    inspection: list[Event]
+    area: list[Event] = field(default_factory=list)
+    diaries: dict[str, list[Event]] = field(default_factory=dict)
+
+
+def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Decided:
+    """New fieldwork dates. The team is released, to be assigned again for the new dates."""
+    scheduled = _active(state)
+    p = c.programme
+    _check_lead(p, c.by, "reschedules")
+    w = window(p, c.fieldwork_starts)
+    _check_not_passed(p, w, c.today)
+    _check_area_free(calendar, c.area, scheduled.inspection_id, w.fieldwork)
+    iid = scheduled.inspection_id
+    released = f"fieldwork rescheduled to start on {w.fieldwork.starts}: assign again for the new dates"
+    return Decided(
+        inspection=[
+            InspectionRescheduled(
+                inspection_id=iid,
+                fieldwork_starts=w.fieldwork.starts,
+                fieldwork_ends=w.fieldwork.ends,
+                notice_date=w.notice_date,
+                reason=c.reason,
+            ),
+            *_meetings(p, iid, w.fieldwork),
+            *(
+                InspectorReleased(inspection_id=iid, inspector_id=m.inspector_id, reason=released)
+                for m in state.team
+            ),
+        ],
+        area=[AreaBooked(inspection_id=iid, area_code=c.area.code, period=w.fieldwork)],
+        diaries=_release_diaries(state, released),
     )
 
 
-inspection = Decider[Inspection, Command](Inspection(), evolve, decide)
+@dataclass(frozen=True)
+class Cancel:
+    programme: Programme
+    reason: str
+    by: Inspectorate
 
 
-def stream_id(inspection_id: str) -> str:
-    return f"inspection-{inspection_id}"
+def cancel(state: Inspection, c: Cancel) -> Decided:
+    scheduled = _active(state)
+    _check_lead(c.programme, c.by, "cancels")
+    iid = scheduled.inspection_id
+    released = f"inspection cancelled: {c.reason}"
+    return Decided(
+        inspection=[InspectionCancelled(inspection_id=iid, reason=c.reason)],
+        area=[AreaReleased(inspection_id=iid, area_code=scheduled.area_code, reason=released)],
+        diaries=_release_diaries(state, released),
+    )
+
+
+def _check_lead(p: Programme, by: Inspectorate, does: str) -> None:
+    if by is not p.participation.lead_inspectorate:
+        raise RuleViolation(
+            f"the lead inspectorate, {p.participation.lead_inspectorate}, {does} {p.id} inspections",
+            p.participation.source,
+        )
+
+
+def _release_diaries(state: Inspection, reason: str) -> dict[str, list[Event]]:
+    assert state.scheduled is not None
+    iid = state.scheduled.inspection_id
+    return {
+        m.inspector_id: [
+            InspectorBookingReleased(inspection_id=iid, inspector_id=m.inspector_id, reason=reason)
+        ]
+        for m in state.team
+    }
+
+
+@dataclass(frozen=True)
+class Assign:
+    programme: Programme
+    inspector_id: str
+    weeks: tuple[int, ...]
+    by: Inspectorate
+
+
+def assign(state: Inspection, diary: Diary, c: Assign) -> Decided:
+    """The inspector joins the team for the given weeks of fieldwork, within the programme's phases and
+    on-site limits, when free in their diary."""
+    scheduled = _active(state)
+    assert state.window is not None
+    p = c.programme
+    inspector = diary.registered
+    if inspector is None:
+        raise RuleViolation(f"inspector {c.inspector_id} is not registered", AVAILABILITY)
+    if inspector.inspectorate is not c.by:
+        raise RuleViolation(
+            f"{inspector.name} is an inspector of {inspector.inspectorate}: "
+            "each inspectorate assigns its own",
+            p.participation.source,
+        )
+    if inspector.inspectorate not in state.inspectorates:
+        raise RuleViolation(
+            f"{inspector.inspectorate} does not take part in this inspection: "
+            f"{', '.join(state.inspectorates)} do",
+            p.participation.source,
+        )
+    if state.member(c.inspector_id) is not None:
+        raise RuleViolation(f"{inspector.name} is already on the team: release them first", AVAILABILITY)
+    weeks = sorted(set(c.weeks))
+    if not weeks or weeks[0] < 1 or weeks[-1] > p.fieldwork.weeks:
+        raise RuleViolation(
+            f"weeks must be within the {p.fieldwork.weeks} week(s) of fieldwork, not {list(c.weeks)}",
+            p.fieldwork.source,
+        )
+    for week in weeks:
+        phase = p.fieldwork.phase(week)
+        assert phase is not None
+        if inspector.inspectorate not in phase.inspectorates:
+            raise RuleViolation(
+                f"week {week} of {p.id} fieldwork is for {', '.join(phase.inspectorates)}, not "
+                f"{inspector.inspectorate}; {inspector.inspectorate} is on site in week(s) "
+                f"{', '.join(map(str, p.fieldwork.weeks_of(inspector.inspectorate)))}",
+                phase.source,
+            )
+    limits = p.on_site
+    if limits is not None and limits.max_team is not None and len(state.team) >= limits.max_team:
+        raise RuleViolation(f"the team is full: {p.id} has a team of {limits.max_team}", limits.source)
+    if limits is not None and limits.max_at_once is not None:
+        for week in weeks:
+            if state.on_site(week) >= limits.max_at_once:
+                raise RuleViolation(
+                    f"week {week} already has {state.on_site(week)} inspectors on site: at most "
+                    f"{limits.max_at_once} at any one time",
+                    limits.source,
+                )
+    on_site = [week_period(state.window, w) for w in weeks]
+    for absence in diary.unavailable:
+        if any(absence.period.overlaps(d) for d in on_site):
+            raise RuleViolation(
+                f"{inspector.name} is unavailable from {absence.period.starts} to {absence.period.ends} "
+                f"({absence.reason})",
+                AVAILABILITY,
+            )
+    for other, days in diary.bookings.items():
+        clash = next((d for d in days for mine in on_site if d.overlaps(mine)), None)
+        if clash is not None:
+            raise RuleViolation(
+                f"{inspector.name} is already on inspection {other} from {clash.starts} to {clash.ends}",
+                ONE_INSPECTION_PER_INSPECTOR,
+            )
+    iid = scheduled.inspection_id
+    return Decided(
+        inspection=[
+            InspectorAssigned(
+                inspection_id=iid,
+                inspector_id=c.inspector_id,
+                inspectorate=inspector.inspectorate,
+                weeks=weeks,
+                on_site=on_site,
+            )
+        ],
+        diaries={
+            c.inspector_id: [InspectorBooked(inspection_id=iid, inspector_id=c.inspector_id, on_site=on_site)]
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Release:
+    inspector_id: str
+    reason: str
+    by: Inspectorate
+    programme: Programme
+
+
+def release(state: Inspection, c: Release) -> Decided:
+    scheduled = _active(state)
+    member = state.member(c.inspector_id)
+    if member is None:
+        raise RuleViolation(f"inspector {c.inspector_id} is not on this inspection's team", AVAILABILITY)
+    if c.by not in (member.inspectorate, c.programme.participation.lead_inspectorate):
+        raise RuleViolation(
+            f"an inspector of {member.inspectorate} is released by {member.inspectorate} "
+            "or the lead inspectorate",
+            c.programme.participation.source,
+        )
+    iid = scheduled.inspection_id
+    return Decided(
+        inspection=[InspectorReleased(inspection_id=iid, inspector_id=c.inspector_id, reason=c.reason)],
+        diaries={
+            c.inspector_id: [
+                InspectorBookingReleased(inspection_id=iid, inspector_id=c.inspector_id, reason=c.reason)
+            ]
+        },
+    )
+
+
+# ---------------------------------------------------------------- inspectors
+
+
+def register_inspector(diary: Diary, registered: InspectorRegistered, by: Inspectorate) -> list[Event]:
+    if registered.inspectorate is not by:
+        raise RuleViolation("each inspectorate registers its own inspectors", AVAILABILITY)
+    if diary.registered is not None:
+        raise RuleViolation(f"inspector {registered.inspector_id} is already registered", AVAILABILITY)
+    return [registered]
+
+
+def declare_unavailable(diary: Diary, absence: InspectorUnavailable, by: Inspectorate) -> list[Event]:
+    if diary.registered is None:
+        raise RuleViolation(f"inspector {absence.inspector_id} is not registered", AVAILABILITY)
+    if diary.registered.inspectorate is not by:
+        raise RuleViolation("each inspectorate records its own inspectors' availability", AVAILABILITY)
+    if absence.period.ends < absence.period.starts:
+        raise RuleViolation("the period ends before it starts", AVAILABILITY)
+    for inspection_id, days in diary.bookings.items():
+        if any(absence.period.overlaps(d) for d in days):
+            raise RuleViolation(
+                f"{diary.registered.name} is on inspection {inspection_id} then: release them from it first",
+                AVAILABILITY,
+            )
+    return [absence]

@@ -1,13 +1,24 @@
-"""Scheduling's commands, run against the inspection's stream."""
+"""Scheduling's commands: read the streams a command touches, decide, append them together.
+
+A write lost to a concurrent one (another assignment of the same inspector, another booking of the
+same area) is decided again on fresh state, so a rule that spans streams is never broken by a race."""
 
 from __future__ import annotations
 
-from shared.decider import Decided, execute, load
-from shared.errors import NotFound
-from shared.eventstore import CommandContext, EventStore
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from shared.areas import Area, find, register
+from shared.catalogue import Event
+from shared.contracts.scheduling import InspectorRegistered, InspectorUnavailable, RoundPlanned
+from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
+from shared.eventstore import CommandContext, EventStore, Write
 from shared.programmes import Programme, catalogue
 
-from . import domain
+from . import domain, selection
+
+T = TypeVar("T")
+ATTEMPTS = 3
 
 
 def programme(programme_id: str) -> Programme:
@@ -17,38 +28,164 @@ def programme(programme_id: str) -> Programme:
     return programmes[programme_id]
 
 
-async def schedule(
-    store: EventStore, command: domain.ScheduleInspection, context: CommandContext
-) -> Decided[domain.Inspection]:
-    return await execute(
-        store,
-        domain.inspection,
-        domain.stream_id(command.inspection_id),
-        command,
-        context,
-        expected_version=0,
-    )
+def area(code_or_name: str) -> Area:
+    found = find(code_or_name)
+    if found is None:
+        raise RuleViolation(
+            f"{code_or_name!r} is not one of the {len(register())} upper-tier local authority areas of "
+            "England: give its ONS code (e.g. E08000035) or exact name; `jip areas` lists them",
+            domain.REGISTER,
+        )
+    return found
+
+
+async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
+    for n in range(1, ATTEMPTS + 1):
+        try:
+            return await attempt()
+        except ConcurrencyConflict:
+            if n == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Inspection, int]:
-    state, version = await load(store, domain.inspection, domain.stream_id(inspection_id))
+    stream = await store.read(domain.inspection_stream(inspection_id))
+    state = domain.fold(domain.evolve, domain.Inspection(), stream.events)
     if state.scheduled is None:
         raise NotFound(f"unknown inspection {inspection_id}")
-    return state, version
+    return state, stream.version
 
 
-async def notify(
+async def diary(store: EventStore, inspector_id: str) -> tuple[domain.Diary, int]:
+    stream = await store.read(domain.inspector_stream(inspector_id))
+    return domain.fold(domain.evolve_diary, domain.Diary(), stream.events), stream.version
+
+
+async def round_(store: EventStore, round_id: str) -> RoundPlanned:
+    stream = await store.read(domain.round_stream(round_id))
+    planned = domain.fold(domain.evolve_round, domain.Round(), stream.events).planned
+    if planned is None:
+        raise NotFound(f"unknown round {round_id}")
+    return planned
+
+
+async def schedule(
+    store: EventStore, command: domain.ScheduleInspection, context: CommandContext
+) -> tuple[domain.Inspection, int]:
+    async def attempt() -> tuple[domain.Inspection, int]:
+        calendar = await store.read(domain.area_stream(command.area.code))
+        state = domain.fold(domain.evolve_calendar, domain.Calendar(), calendar.events)
+        events, booked = domain.schedule(state, command)
+        await store.append_streams(
+            [
+                Write(domain.inspection_stream(command.inspection_id), 0, events),
+                Write(calendar.stream_id, calendar.version, booked),
+            ],
+            context,
+        )
+        return domain.fold(domain.evolve, domain.Inspection(), events), len(events)
+
+    return await _retrying(attempt)
+
+
+async def on_inspection(
     store: EventStore,
     inspection_id: str,
-    command: domain.RecordNotification,
+    decide: Callable[[domain.Inspection], list[Event]],
     context: CommandContext,
     expected_version: int | None,
-) -> Decided[domain.Inspection]:
-    return await execute(
-        store,
-        domain.inspection,
-        domain.stream_id(inspection_id),
-        command,
-        context,
-        expected_version=expected_version,
-    )
+) -> tuple[domain.Inspection, int]:
+    """A command on the inspection's stream alone (notify, join)."""
+
+    async def attempt() -> tuple[domain.Inspection, int]:
+        state, version = await inspection(store, inspection_id)
+        _expect(inspection_id, expected_version, version)
+        events = decide(state)
+        await store.append(domain.inspection_stream(inspection_id), version, events, context)
+        return domain.fold(domain.evolve, state, events), version + len(events)
+
+    return await _once_or_retrying(attempt, expected_version)
+
+
+async def across(
+    store: EventStore,
+    inspection_id: str,
+    decide: Callable[[domain.Inspection, domain.Calendar, dict[str, domain.Diary]], domain.Decided],
+    context: CommandContext,
+    expected_version: int | None,
+    also_diary: str | None = None,
+) -> tuple[domain.Inspection, int]:
+    """A command on the inspection and the streams it reaches: the area's calendar and the diaries of
+    the team (and of `also_diary`, an inspector about to join it)."""
+
+    async def attempt() -> tuple[domain.Inspection, int]:
+        state, version = await inspection(store, inspection_id)
+        _expect(inspection_id, expected_version, version)
+        assert state.scheduled is not None
+        calendar_stream = await store.read(domain.area_stream(state.scheduled.area_code))
+        calendar = domain.fold(domain.evolve_calendar, domain.Calendar(), calendar_stream.events)
+        diaries: dict[str, tuple[domain.Diary, int]] = {}
+        for inspector_id in {*(m.inspector_id for m in state.team), *([also_diary] if also_diary else [])}:
+            diaries[inspector_id] = await diary(store, inspector_id)
+        decided = decide(state, calendar, {k: d for k, (d, _) in diaries.items()})
+        await store.append_streams(
+            [
+                Write(domain.inspection_stream(inspection_id), version, decided.inspection),
+                Write(calendar_stream.stream_id, calendar_stream.version, decided.area),
+                *(
+                    Write(domain.inspector_stream(k), diaries[k][1], events)
+                    for k, events in sorted(decided.diaries.items())
+                ),
+            ],
+            context,
+        )
+        return domain.fold(domain.evolve, state, decided.inspection), version + len(decided.inspection)
+
+    return await _once_or_retrying(attempt, expected_version)
+
+
+def _expect(inspection_id: str, expected: int | None, actual: int) -> None:
+    if expected is not None and expected != actual:
+        raise ConcurrencyConflict(domain.inspection_stream(inspection_id), expected, actual)
+
+
+async def _once_or_retrying(attempt: Callable[[], Awaitable[T]], expected_version: int | None) -> T:
+    # A caller that names the version it decided on resolves a conflict itself; otherwise decide again.
+    return await attempt() if expected_version is not None else await _retrying(attempt)
+
+
+async def register_inspector(
+    store: EventStore, registered: InspectorRegistered, context: CommandContext
+) -> domain.Diary:
+    events = domain.register_inspector(domain.Diary(), registered, context.inspectorate)
+    await store.append(domain.inspector_stream(registered.inspector_id), 0, events, context)
+    return domain.fold(domain.evolve_diary, domain.Diary(), events)
+
+
+async def declare_unavailable(
+    store: EventStore, absence: InspectorUnavailable, context: CommandContext
+) -> domain.Diary:
+    async def attempt() -> domain.Diary:
+        state, version = await diary(store, absence.inspector_id)
+        if state.registered is None:
+            raise NotFound(f"unknown inspector {absence.inspector_id}")
+        events = domain.declare_unavailable(state, absence, context.inspectorate)
+        await store.append(domain.inspector_stream(absence.inspector_id), version, events, context)
+        return domain.fold(domain.evolve_diary, state, events)
+
+    return await _retrying(attempt)
+
+
+async def plan_round(
+    store: EventStore, command: selection.PlanRound, context: CommandContext
+) -> RoundPlanned:
+    if context.inspectorate is not command.programme.participation.lead_inspectorate:
+        raise RuleViolation(
+            f"rounds of {command.programme.id} are planned by the lead inspectorate, "
+            f"{command.programme.participation.lead_inspectorate}",
+            command.programme.participation.source,
+        )
+    planned = selection.plan(register(), command)
+    await store.append(domain.round_stream(command.round_id), 0, [planned], context)
+    return planned

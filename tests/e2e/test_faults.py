@@ -16,7 +16,7 @@ LEAD = actor("ofsted", "lead_inspector")
 
 def schedule_body() -> dict[str, str]:
     return {
-        "local_area": "Wessex",
+        "area": "Wakefield",
         "deep_dive_theme": "neglect",
         "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
     }

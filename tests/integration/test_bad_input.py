@@ -33,7 +33,7 @@ async def written(settings: Settings, service: str) -> tuple[int, int]:
 
 def schedule_body(**changes: Any) -> dict[str, Any]:
     return {
-        "local_area": "Wessex",
+        "area": "Wakefield",
         "deep_dive_theme": "neglect",
         "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
         **changes,
@@ -69,7 +69,16 @@ async def test_scheduling_rejects_bad_commands_and_writes_nothing(
         (schedule_body(deep_dive_theme="knife crime"), LEAD, 422, "001 Proposal one", "not one of"),
         (schedule_body(), actor("cqc"), 422, "001 Part 1", "lead inspectorate"),
         (schedule_body(fieldwork_starts="next Monday"), LEAD, 422, None, "fieldwork_starts"),
-        (schedule_body(local_area=""), LEAD, 422, None, "local_area"),
+        (schedule_body(area=""), LEAD, 422, None, "area"),
+        (
+            schedule_body(area="Wessex"),
+            LEAD,
+            422,
+            "domain.md Scheduling: the register of local authority areas",
+            "E08000035",
+        ),
+        (schedule_body(fieldwork_starts="2031-05-05"), LEAD, 422, "001 Proposal two", "bank holiday"),
+        (schedule_body(programme="macp-2012"), LEAD, 422, "002 §49", "no deep dive"),
         (schedule_body(inspectors=3), LEAD, 422, None, "inspectors"),
         (schedule_body(programme="jtai-2099"), LEAD, 404, None, "unknown programme"),
         (schedule_body(), {}, 401, None, "X-Actor-Inspectorate"),
@@ -103,18 +112,19 @@ async def test_notifications_follow_the_order_and_stale_writes_conflict(
     assert police_first.json()["rule"] == "001 Proposal two"
     assert "must be notified before any agency" in police_first.json()["detail"]
 
-    chair = await scheduler.post(url, headers={**LEAD, "If-Match": '"1"'}, json={"recipient": "lscb_chair"})
+    # The schedule and its two joint meetings are versions 1-3 of the inspection's stream.
+    chair = await scheduler.post(url, headers={**LEAD, "If-Match": '"3"'}, json={"recipient": "lscb_chair"})
     assert chair.status_code == 201
-    assert chair.headers["ETag"] == '"2"'
+    assert chair.headers["ETag"] == '"4"'
     stale = await scheduler.post(
         url,
-        headers={**actor("hmic"), "If-Match": '"1"'},
+        headers={**actor("hmic"), "If-Match": '"3"'},
         json={"recipient": "agency_senior_leader", "agency": "police"},
     )
     assert stale.status_code == 409
     assert "nothing was written" in stale.json()["detail"]
     events, _ = await written(settings, "scheduling")  # the relay may have emptied the outbox already
-    assert events == 2
+    assert events == 5  # four on the inspection's stream, one on the area's calendar
 
 
 async def test_evidence_and_findings_reject_bad_commands_and_write_nothing(

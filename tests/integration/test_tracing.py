@@ -22,7 +22,7 @@ async def test_a_trace_continues_from_the_http_command_into_the_consumer(
             "/inspections",
             headers=actor("ofsted", "lead_inspector"),
             json={
-                "local_area": "Wessex",
+                "area": "Wakefield",
                 "deep_dive_theme": "neglect",
                 "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
             },

@@ -34,7 +34,9 @@ def scheduled() -> InspectionScheduled:
     return InspectionScheduled(
         inspection_id=INSPECTION,
         programme="jtai-2015",
-        local_area="Northshire",
+        area_code="E08000036",
+        local_area="Wakefield",
+        announced=True,
         deep_dive_theme="cse_and_missing",
         fieldwork_starts=date(2026, 3, 9),
         fieldwork_ends=date(2026, 3, 13),
@@ -230,7 +232,7 @@ def test_the_notice_line_names_the_business_manager_when_the_chair_was_absent() 
 
 def test_the_header_names_area_fieldwork_and_inspectorates(letter: str) -> None:
     assert letter.startswith(
-        "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Northshire\n"
+        "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Wakefield\n"
     )
     assert "**Fieldwork:** Monday 9 March 2026 to Friday 13 March 2026" in letter
     assert (

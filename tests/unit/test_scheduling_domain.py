@@ -7,14 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.scheduling.domain import (
-    Inspection,
-    RecordNotification,
-    ScheduleInspection,
-    inspection,
-)
+from services.scheduling import domain
+from services.scheduling.domain import Calendar, Inspection, RecordNotification, ScheduleInspection
+from shared.areas import register
 from shared.catalogue import Event
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.contracts.scheduling import InspectionScheduled, MeetingScheduled, NotificationRecorded, Recipient
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
@@ -49,7 +46,7 @@ def schedule(
     return ScheduleInspection(
         inspection_id="insp-1",
         programme=programme,
-        local_area="Northshire",
+        area=register()["E08000036"],  # Wakefield
         deep_dive_theme=theme,
         fieldwork_starts=starts,
         scheduled_by=by,
@@ -70,16 +67,25 @@ def notify(
     )
 
 
+def decide(command: ScheduleInspection) -> list[Event]:
+    events, _ = domain.schedule(Calendar(), command)
+    return events
+
+
+def fold(events: Sequence[Event]) -> Inspection:
+    return domain.fold(domain.evolve, Inspection(), events)
+
+
 def scheduled_state(programme: Programme, *, starts: date = FIELDWORK) -> tuple[list[Event], Inspection]:
-    events = list(inspection.decide(inspection.initial, schedule(programme, starts=starts)))
-    return events, inspection.fold(events)
+    events = decide(schedule(programme, starts=starts))
+    return events, fold(events)
 
 
 def run(programme: Programme, commands: Sequence[RecordNotification]) -> list[Event]:
     """Schedule, then apply each command to the state folded from every event so far."""
     events, _ = scheduled_state(programme)
     for command in commands:
-        events += inspection.decide(inspection.fold(events), command)
+        events += domain.notify(fold(events), command)
     return events
 
 
@@ -95,13 +101,13 @@ def leader(programme: Programme, agency: Agency, by: Inspectorate | None = None)
 
 
 def test_001_proposal_two_scheduling_computes_friday_end_and_notice_date(jtai: Programme) -> None:
-    events = inspection.decide(inspection.initial, schedule(jtai))
-    assert len(events) == 1
+    events = decide(schedule(jtai))
     event = events[0]
     assert isinstance(event, InspectionScheduled)
     assert event.inspection_id == "insp-1"
     assert event.programme == "jtai-2015"
-    assert event.local_area == "Northshire"
+    assert (event.area_code, event.local_area) == ("E08000036", "Wakefield")
+    assert event.announced is True
     assert event.deep_dive_theme == "cse_and_missing"
     assert event.fieldwork_starts == FIELDWORK
     assert event.fieldwork_ends == date(2026, 3, 13)
@@ -114,10 +120,15 @@ def test_001_proposal_two_scheduling_computes_friday_end_and_notice_date(jtai: P
         Inspectorate.HMI_PROBATION,
     ]
     assert event.agencies == AGENCY_INSPECTORATES
+    # 001 Proposal three: the joint set-up meeting on day 1, the joint feedback meeting on the last day
+    assert [(m.kind, m.on) for m in events[1:] if isinstance(m, MeetingScheduled)] == [
+        ("joint_set_up", FIELDWORK),
+        ("joint_feedback", date(2026, 3, 13)),
+    ]
 
 
 def test_001_proposal_two_notice_date_skips_easter_bank_holidays(jtai: Programme) -> None:
-    events = inspection.decide(inspection.initial, schedule(jtai, starts=date(2026, 4, 13)))
+    events = decide(schedule(jtai, starts=date(2026, 4, 13)))
     event = events[0]
     assert isinstance(event, InspectionScheduled)
     assert event.notice_date == date(2026, 3, 30)
@@ -131,7 +142,7 @@ def test_001_proposal_two_fieldwork_not_starting_on_a_monday_is_rejected(
     jtai: Programme, starts: date
 ) -> None:
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(inspection.initial, schedule(jtai, starts=starts))
+        decide(schedule(jtai, starts=starts))
     assert caught.value.rule == "001 Proposal two"
     assert "Monday" in caught.value.message
     assert str(starts) in caught.value.message
@@ -141,20 +152,20 @@ def test_001_proposal_two_notice_date_in_the_past_is_rejected_naming_the_notice_
     jtai: Programme,
 ) -> None:
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(inspection.initial, schedule(jtai, today=NOTICE + timedelta(days=1)))
+        decide(schedule(jtai, today=NOTICE + timedelta(days=1)))
     assert caught.value.rule == "001 Proposal two"
     assert str(NOTICE) in caught.value.message
     assert "past" in caught.value.message
 
 
 def test_001_proposal_two_notice_date_today_is_still_in_time(jtai: Programme) -> None:
-    events = inspection.decide(inspection.initial, schedule(jtai, today=NOTICE))
-    assert [type(e) for e in events] == [InspectionScheduled]
+    events = decide(schedule(jtai, today=NOTICE))
+    assert [type(e) for e in events] == [InspectionScheduled, MeetingScheduled, MeetingScheduled]
 
 
 def test_001_proposal_one_unknown_deep_dive_theme_is_rejected(jtai: Programme) -> None:
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(inspection.initial, schedule(jtai, theme="knife_crime"))
+        decide(schedule(jtai, theme="knife_crime"))
     assert "knife_crime" in caught.value.message
     assert caught.value.rule.startswith("001 Proposal one")
 
@@ -166,21 +177,14 @@ def test_001_part_1_only_the_lead_inspectorate_ofsted_may_schedule(
     jtai: Programme, inspectorate: Inspectorate
 ) -> None:
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(inspection.initial, schedule(jtai, by=inspectorate))
+        decide(schedule(jtai, by=inspectorate))
     assert caught.value.rule == "001 Part 1"
     assert "ofsted" in caught.value.message
 
 
-def test_scheduling_twice_is_rejected(jtai: Programme) -> None:
-    _, state = scheduled_state(jtai)
-    with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, schedule(jtai, starts=date(2026, 3, 16)))
-    assert "already scheduled" in caught.value.message
-
-
 def test_fold_keeps_the_schedule_and_notifications_in_order(jtai: Programme) -> None:
     events = run(jtai, [lscb_chair(jtai), leader(jtai, Agency.POLICE), leader(jtai, Agency.HEALTH)])
-    state = inspection.fold(events)
+    state = fold(events)
     assert state.scheduled == events[0]
     assert [n.recipient for n in state.notifications] == [
         Recipient.LSCB_CHAIR,
@@ -193,16 +197,10 @@ def test_fold_keeps_the_schedule_and_notifications_in_order(jtai: Programme) -> 
 # --- notifications ---------------------------------------------------------------------------
 
 
-def test_notification_before_scheduling_is_rejected(jtai: Programme) -> None:
-    with pytest.raises(RuleViolation) as caught:
-        inspection.decide(inspection.initial, lscb_chair(jtai))
-    assert caught.value.rule == "001 Proposal two"
-
-
 def test_001_proposal_two_agency_leader_before_the_lscb_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, leader(jtai, Agency.LOCAL_AUTHORITY))
+        domain.notify(state, leader(jtai, Agency.LOCAL_AUTHORITY))
     assert caught.value.rule == "001 Proposal two"
     assert "lscb_chair" in caught.value.message
     assert "before" in caught.value.message
@@ -213,7 +211,7 @@ def test_001_proposal_two_lscb_chair_first_then_each_agency_by_its_own_inspector
 ) -> None:
     commands = [lscb_chair(jtai), *(leader(jtai, agency) for agency in AGENCY_INSPECTORATES)]
     events = run(jtai, commands)
-    notifications = events[1:]
+    notifications = events[3:]  # after the schedule and its two meetings
     assert all(isinstance(n, NotificationRecorded) for n in notifications)
     assert [
         (n.recipient, n.agency, n.notified_by) for n in notifications if isinstance(n, NotificationRecorded)
@@ -224,19 +222,22 @@ def test_001_proposal_two_lscb_chair_first_then_each_agency_by_its_own_inspector
         (Recipient.AGENCY_SENIOR_LEADER, Agency.POLICE, Inspectorate.HMIC),
         (Recipient.AGENCY_SENIOR_LEADER, Agency.PROBATION, Inspectorate.HMI_PROBATION),
     ]
-    assert all(n.inspection_id == "insp-1" for n in notifications)
-    assert inspection.fold(events).agencies_notified() == set(AGENCY_INSPECTORATES)
+    assert all(isinstance(n, NotificationRecorded) and n.inspection_id == "insp-1" for n in notifications)
+    assert fold(events).agencies_notified() == set(AGENCY_INSPECTORATES)
 
 
 def test_001_proposal_two_business_manager_stands_in_for_an_absent_chair(jtai: Programme) -> None:
     events = run(jtai, [notify(jtai, Recipient.LSCB_BUSINESS_MANAGER), leader(jtai, Agency.HEALTH)])
-    assert len(events) == 3
+    assert [n.recipient for n in events if isinstance(n, NotificationRecorded)] == [
+        Recipient.LSCB_BUSINESS_MANAGER,
+        Recipient.AGENCY_SENIOR_LEADER,
+    ]
 
 
 def test_001_proposal_two_the_lscb_is_notified_by_the_lead_inspectorate(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, by=Inspectorate.CQC))
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, by=Inspectorate.CQC))
     assert "ofsted" in caught.value.message
 
 
@@ -252,39 +253,39 @@ def test_001_proposal_two_the_lscb_is_notified_by_the_lead_inspectorate(jtai: Pr
 def test_001_proposal_two_agency_notified_by_the_wrong_inspectorate_is_rejected(
     jtai: Programme, agency: Agency, wrong: Inspectorate
 ) -> None:
-    state = inspection.fold(run(jtai, [lscb_chair(jtai)]))
+    state = fold(run(jtai, [lscb_chair(jtai)]))
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, leader(jtai, agency, by=wrong))
+        domain.notify(state, leader(jtai, agency, by=wrong))
     assert caught.value.rule == "001 Proposal two"
     assert str(AGENCY_INSPECTORATES[agency]) in caught.value.message
 
 
 def test_the_same_agency_notified_twice_is_rejected(jtai: Programme) -> None:
-    state = inspection.fold(run(jtai, [lscb_chair(jtai), leader(jtai, Agency.POLICE)]))
+    state = fold(run(jtai, [lscb_chair(jtai), leader(jtai, Agency.POLICE)]))
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, leader(jtai, Agency.POLICE))
+        domain.notify(state, leader(jtai, Agency.POLICE))
     assert "already been notified" in caught.value.message
 
 
 @pytest.mark.parametrize("second", [Recipient.LSCB_CHAIR, Recipient.LSCB_BUSINESS_MANAGER])
 def test_the_lscb_notified_twice_is_rejected(jtai: Programme, second: Recipient) -> None:
-    state = inspection.fold(run(jtai, [lscb_chair(jtai)]))
+    state = fold(run(jtai, [lscb_chair(jtai)]))
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, notify(jtai, second))
+        domain.notify(state, notify(jtai, second))
     assert "already been notified" in caught.value.message
 
 
 def test_an_lscb_notification_naming_an_agency_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation):
-        inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, agency=Agency.POLICE))
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, agency=Agency.POLICE))
 
 
 def test_001_proposal_two_notification_after_the_notice_date_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     late = datetime(2026, 2, 26, 9, 0, tzinfo=UTC)
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
     assert caught.value.rule == "001 Proposal two"
     assert "less than 8 working days' notice" in caught.value.message
     assert str(NOTICE) in caught.value.message
@@ -297,26 +298,33 @@ def test_001_proposal_two_notice_date_is_judged_by_the_date_in_england(jtai: Pro
     assert state.scheduled.notice_date == date(2026, 7, 1)
     in_time = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # 23:30 BST on 1 July
     late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 00:30 BST on 2 July
-    assert inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, at=in_time, now=in_time))
+    assert domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=in_time, now=in_time))
     with pytest.raises(RuleViolation, match="less than 8 working days' notice"):
-        inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
 
 
 def test_a_notification_more_than_five_minutes_in_the_future_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=6)))
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=6)))
     assert "future" in caught.value.message
     # Clock skew of up to five minutes is tolerated.
-    events = inspection.decide(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=5)))
+    events = domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=5)))
     assert len(events) == 1
 
 
 @pytest.mark.parametrize("agency", [Agency.CUSTODY, Agency.LSCB, Agency.PARTNERSHIP, None])
 def test_an_agency_not_inspected_in_jtai_is_rejected(jtai: Programme, agency: Agency | None) -> None:
-    state = inspection.fold(run(jtai, [lscb_chair(jtai)]))
-    command = notify(jtai, Recipient.AGENCY_SENIOR_LEADER, agency, by=Inspectorate.HMI_PRISONS)
+    state = fold(run(jtai, [lscb_chair(jtai)]))
+    command = notify(jtai, Recipient.AGENCY_SENIOR_LEADER, agency, by=Inspectorate.OFSTED)
     with pytest.raises(RuleViolation) as caught:
-        inspection.decide(state, command)
+        domain.notify(state, command)
     assert "inspected agencies" in caught.value.message
     assert "local_authority" in caught.value.message
+
+
+def test_001_proposal_three_the_feedback_meeting_is_on_the_last_working_day(jtai: Programme) -> None:
+    # Fieldwork from Monday 30 March 2026 ends on Good Friday: the joint feedback meeting is on Thursday.
+    events = decide(schedule(jtai, starts=date(2026, 3, 30), today=date(2026, 3, 1)))
+    meetings = {m.kind: m.on for m in events if isinstance(m, MeetingScheduled)}
+    assert meetings == {"joint_set_up": date(2026, 3, 30), "joint_feedback": date(2026, 4, 2)}

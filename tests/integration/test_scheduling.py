@@ -1,0 +1,180 @@
+"""Scheduling over HTTP against the real database: teams, rounds, and rules that span streams holding
+under concurrent commands (an inspector on one inspection at a time, an area with one at a time)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.scheduling.app import build as scheduling
+from services.scheduling.domain import ONE_INSPECTION_PER_AREA, ONE_INSPECTION_PER_INSPECTOR
+from shared.settings import Settings
+from tests.helpers import actor, running
+
+LEAD = actor("ofsted", "lead_inspector")
+MONDAY = "2031-03-10"
+NEXT_MONDAY = "2031-03-17"
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(scheduling(settings)) as client:
+        yield client
+
+
+async def ok(response: httpx.Response, status: int = 201) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def inspector(api: httpx.AsyncClient, inspectorate: str, name: str) -> str:
+    body = await ok(await api.post("/inspectors", headers=actor(inspectorate), json={"name": name}))
+    return str(body["inspector_id"])
+
+
+async def schedule(api: httpx.AsyncClient, area: str, starts: str = MONDAY, **extra: Any) -> httpx.Response:
+    body = {"programme": "macp-2012", "area": area, "fieldwork_starts": starts, **extra}
+    return await api.post("/inspections", headers=LEAD, json=body)
+
+
+async def test_a_macp_inspection_with_its_phased_team(api: httpx.AsyncClient) -> None:
+    leeds = await ok(await api.get("/areas/E08000035"), 200)
+    assert any(f["kind"] == "young_offender_institution" for f in leeds["facilities"])  # HMYOI Wetherby
+
+    inspection = await ok(await schedule(api, "Leeds"))
+    iid = inspection["inspection_id"]
+    assert inspection["announced"] is False
+    assert inspection["notice_date"] == MONDAY  # unannounced: the area learns on the first day (002 §34)
+    assert inspection["fieldwork_ends"] == "2031-03-21"  # two weeks (002 §37)
+    assert "hmi_prisons" in inspection["inspectorates"]  # a YOI in the area (002 §32)
+    assert inspection["meetings"] == []  # the MACP proposals set no joint meetings
+
+    ofsted, hmic, cqc = (
+        await inspector(api, "ofsted", "Ofsted inspector"),
+        await inspector(api, "hmic", "HMIC inspector"),
+        await inspector(api, "cqc", "CQC inspector"),
+    )
+    team = f"/inspections/{iid}/team"
+    await ok(await api.post(team, headers=actor("ofsted"), json={"inspector_id": ofsted, "weeks": [1, 2]}))
+    await ok(await api.post(team, headers=actor("hmic"), json={"inspector_id": hmic, "weeks": [1]}))
+    early = await api.post(team, headers=actor("cqc"), json={"inspector_id": cqc, "weeks": [1]})
+    assert early.status_code == 422
+    assert early.json()["rule"] == "002 §37"  # week 1 is Ofsted and HMIC only
+    placed = await ok(await api.post(team, headers=actor("cqc"), json={"inspector_id": cqc, "weeks": [2]}))
+    assert [(m["inspectorate"], m["weeks"]) for m in placed["team"]] == [
+        ("ofsted", [1, 2]),
+        ("hmic", [1]),
+        ("cqc", [2]),
+    ]
+    diary = await ok(await api.get(f"/inspectors/{cqc}"), 200)
+    assert diary["bookings"] == {iid: [{"starts": NEXT_MONDAY, "ends": "2031-03-21"}]}
+
+    joined = await ok(
+        await api.post(
+            f"/inspections/{iid}/participants",
+            headers=LEAD,
+            json={"inspectorate": "hmcpsi", "condition": "triggered", "reason": "CPS decisions in two cases"},
+        )
+    )
+    assert "hmcpsi" in joined["inspectorates"]  # 002 §33
+    assert joined["agencies"]["cps"] == "hmcpsi"
+
+    moved = await ok(
+        await api.post(
+            f"/inspections/{iid}/reschedule",
+            headers=LEAD,
+            json={"fieldwork_starts": "2031-03-24", "reason": "a serious incident in the area"},
+        ),
+        200,
+    )
+    assert (moved["fieldwork_starts"], moved["team"]) == ("2031-03-24", [])
+    assert (await ok(await api.get(f"/inspectors/{cqc}"), 200))["bookings"] == {}
+
+    cancelled = await ok(
+        await api.post(f"/inspections/{iid}/cancel", headers=LEAD, json={"reason": "merged with another"}),
+        200,
+    )
+    assert cancelled["cancelled"]["reason"] == "merged with another"
+    await ok(await schedule(api, "Leeds", "2031-03-24"))  # the area is free again
+
+
+async def test_an_inspector_raced_onto_two_inspections_ends_up_on_one(api: httpx.AsyncClient) -> None:
+    inspections = [
+        (await ok(await schedule(api, area)))["inspection_id"] for area in ("Barnsley", "Bradford")
+    ]
+    someone = await inspector(api, "ofsted", "Ofsted inspector")
+
+    answers = await asyncio.gather(
+        *(
+            api.post(
+                f"/inspections/{i}/team",
+                headers=actor("ofsted"),
+                json={"inspector_id": someone, "weeks": [1]},
+            )
+            for i in inspections
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 422]
+    refused = next(a for a in answers if a.status_code == 422)
+    assert refused.json()["rule"] == ONE_INSPECTION_PER_INSPECTOR
+    assert len((await ok(await api.get(f"/inspectors/{someone}"), 200))["bookings"]) == 1
+
+
+async def test_an_area_raced_into_two_inspections_gets_one(api: httpx.AsyncClient) -> None:
+    answers = await asyncio.gather(schedule(api, "Calderdale"), schedule(api, "Calderdale", NEXT_MONDAY))
+    assert sorted(a.status_code for a in answers) == [201, 422]
+    assert next(a for a in answers if a.status_code == 422).json()["rule"] == ONE_INSPECTION_PER_AREA
+    assert len(await ok(await api.get("/inspections", params={"area": "Calderdale"}), 200)) == 1
+
+
+async def test_a_round_picks_its_areas_with_reasons_and_binds_its_inspections(api: httpx.AsyncClient) -> None:
+    body = {
+        "programme": "integrated-2014",
+        "name": "Integrated 2015-16",
+        "size": 20,
+        "seed": "audit-2015",
+        "returning_after_inadequate": ["E08000035", "Kirklees"],
+        "concerns": [{"area_code": "E06000001", "inspectorate": "hmic", "concern": "missing children"}],
+    }
+    planned = await ok(await api.post("/rounds", headers=LEAD, json=body))
+    assert len(planned["picks"]) == 20
+    reasons = {p["area_code"]: p["reason"] for p in planned["picks"]}
+    assert reasons["E08000035"] == reasons["E08000034"] == "returning_after_inadequate"
+    assert reasons["E06000001"] == "concern"
+    assert sum(r == "sample" for r in reasons.values()) >= 5  # at least 25 % (004 §38)
+    assert await ok(await api.get(f"/rounds/{planned['round_id']}"), 200) == planned
+
+    again = await ok(await api.post("/rounds", headers=LEAD, json=body))  # an auditor's re-run
+    assert again["picks"] == planned["picks"]
+
+    outside = next(a for a in ("E06000002", "E06000003", "E06000004") if a not in reasons)
+    refused = await api.post(
+        "/inspections",
+        headers=LEAD,
+        json={
+            "programme": "integrated-2014",
+            "area": outside,
+            "fieldwork_starts": MONDAY,
+            "round_id": planned["round_id"],
+        },
+    )
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "004 §38"
+    bound = await ok(
+        await api.post(
+            "/inspections",
+            headers=LEAD,
+            json={
+                "programme": "integrated-2014",
+                "area": "Leeds",
+                "fieldwork_starts": MONDAY,
+                "round_id": planned["round_id"],
+            },
+        )
+    )
+    assert bound["round_id"] == planned["round_id"]
+    assert bound["fieldwork_ends"] == "2031-04-04"  # four weeks (004 §36)
