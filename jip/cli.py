@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from jip import stack
+from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -200,6 +201,8 @@ def parser() -> argparse.ArgumentParser:
         "or from JIP_<SERVICE>_URL.",
     )
     demo_parser.set_defaults(run=demo)
+
+    add_scheduling_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

@@ -16,12 +16,14 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import telemetry
+from shared.areas import register
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.eventstore import EventStore
 from shared.http import install_error_handlers
 from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
+from shared.programmes import catalogue
 from shared.settings import Settings
 from shared.topics import dead_letter_topic, ensure_topics
 
@@ -87,6 +89,9 @@ class Service:
 
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        # A programme or area file that does not validate stops start-up, naming the file, field and reason.
+        catalogue()
+        register()
         telemetry.configure(self.name)
         await self.store.ensure_indexes()
         if self._indexes is not None:

@@ -26,11 +26,11 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     letter = run.letter
 
     assert letter.startswith(
-        "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Wessex\n"
+        "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Wakefield\n"
     )
     assert (
-        "**To:** the chair of the Wessex Local Safeguarding Children Board, and the senior leaders of the "
-        "local authority, health services, the police and probation services in Wessex" in letter
+        "**To:** the chair of the Wakefield Local Safeguarding Children Board, and the senior leaders of the "
+        "local authority, health services, the police and probation services in Wakefield" in letter
     )
     assert run.fieldwork_starts is not None
     assert f"**Fieldwork:** Monday {run.fieldwork_starts.day} " in letter

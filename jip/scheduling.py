@@ -1,0 +1,369 @@
+"""`jip programmes`, `jip areas`, `jip rounds`, `jip inspections` and `jip inspectors`.
+
+Programmes and areas are read from the data files here; the rest are requests to the running
+scheduling service, made as the actor given by --as (or $JIP_ACTOR)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from shared.areas import find, register
+from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
+
+DEFAULT_ACTOR = "ofsted:lead_inspector:cli"
+
+
+# ---------------------------------------------------------------- local data
+
+
+def programmes(args: argparse.Namespace) -> int:
+    try:
+        found = load_folder(args.check) if args.check else catalogue()
+    except ProgrammeFileError as exc:
+        raise StackError(str(exc)) from None
+    if args.check:
+        print(f"{len(found)} programme file(s) in {args.check} are valid: {', '.join(found)}")
+        return 0
+    if args.id is None:
+        print(f"{'programme':<17} {'notice':<16} {'fieldwork':<10} {'judgement':<54} report")
+        for p in found.values():
+            print(f"{p.id:<17} {_notice(p):<16} {p.fieldwork.weeks} week(s)  {_scale(p):<54} {p.report.kind}")
+        return 0
+    if args.id not in found:
+        raise StackError(f"unknown programme {args.id!r}; known: {', '.join(found)}")
+    p = found[args.id]
+    if args.json:
+        print(p.model_dump_json(indent=2))
+        return 0
+    part = p.participation
+    lines = [
+        f"{p.id}: {p.title}",
+        f"  under {p.statute}",
+        f"  led by {part.lead_inspectorate}; taking part: {', '.join(part.inspectorates)}  ({part.source})",
+        *(
+            f"  joins when {' or '.join(c.when)}: {c.inspectorate}"
+            + (f" ({', '.join(c.facilities)})" if c.facilities else "")
+            + f"  ({c.source})"
+            for c in part.conditional
+        ),
+        f"  notice: {_notice(p)}  ({p.notice.source})",
+        f"  fieldwork: {p.fieldwork.weeks} week(s) from a Monday  ({p.fieldwork.source})",
+        *(f"    week {ph.week}: {', '.join(ph.inspectorates)}  ({ph.source})" for ph in p.fieldwork.phases),
+    ]
+    if p.on_site:
+        limits = [f"at most {p.on_site.max_at_once} on site at once"] if p.on_site.max_at_once else []
+        limits += [f"a team of {p.on_site.max_team}"] if p.on_site.max_team else []
+        lines.append(f"  on site: {', '.join(limits)}  ({p.on_site.source})")
+    lines += [f"  {m.kind} meeting on the {m.day} day  ({m.source})" for m in p.meetings]
+    lines.append(f"  judgement: {_scale(p)}  ({p.judgements.source})")
+    for area in p.judgement_areas:
+        graded = f" — graded for {', '.join(area.graded_for)}" if area.graded_for else ""
+        lines.append(f"    {area.id}: {area.title}{graded}  ({area.source})")
+    if p.criteria:
+        lines.append(f"  criteria: {len(p.criteria)} ({p.criteria[0].source} … {p.criteria[-1].source})")
+    if p.deep_dive_themes:
+        lines.append(f"  deep-dive themes: {', '.join(t.id for t in p.deep_dive_themes)}")
+    lines.append(f"  report: {p.report.kind}  ({p.report.source})")
+    lines.append(f"  rounds: {p.selection.kind}  ({p.selection.source})")
+    print("\n".join(lines))
+    return 0
+
+
+def _notice(p: Programme) -> str:
+    return f"{p.notice.working_days} working days" if p.notice.announced else "unannounced"
+
+
+def _scale(p: Programme) -> str:
+    return " / ".join(p.judgements.scale) or "no grade (narrative)"
+
+
+def areas(args: argparse.Namespace) -> int:
+    if args.area is None:
+        for area in register().values():
+            custody = f"  [{', '.join(f.name for f in area.facilities)}]" if area.facilities else ""
+            print(f"{area.code}  {area.name:<36} {area.police_force or '-'}{custody}")
+        return 0
+    found = find(args.area)
+    if found is None:
+        raise StackError(
+            f"{args.area!r} is not an area in the register; `jip areas` lists all {len(register())}"
+        )
+    print(found.model_dump_json(indent=2))
+    return 0
+
+
+# ---------------------------------------------------------------- requests to the scheduling service
+
+
+def _actor(value: str) -> dict[str, str]:
+    inspectorate, role, user = [*value.split(":"), "inspector", "cli"][:3]
+    return {"X-Actor-Inspectorate": inspectorate, "X-Actor-Role": role, "X-Actor-User": user}
+
+
+def _request(args: argparse.Namespace, method: str, path: str, body: Any = None, **params: Any) -> Any:
+    ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
+    base = os.environ.get("JIP_SCHEDULING_URL", ports.service_url("scheduling"))
+    query = {k: v for k, v in params.items() if v is not None}
+    try:
+        response = httpx.request(
+            method, f"{base}{path}", json=body, params=query, headers=_actor(args.actor), timeout=30
+        )
+    except httpx.HTTPError:
+        raise StackError(
+            f"the scheduling service at {base} is not answering: start the platform with `jip stack up`"
+        ) from None
+    if response.status_code >= 400:
+        try:
+            answer = response.json()
+        except ValueError:
+            raise StackError(f"{method} {path} answered {response.status_code}: {response.text}") from None
+        rule = f" (rule: {answer['rule']})" if answer.get("rule") else ""
+        raise StackError(f"{answer.get('detail', answer)}{rule}")
+    return response.json()
+
+
+def _print(args: argparse.Namespace, answer: Any) -> int:
+    if args.json or not isinstance(answer, dict) or "fieldwork_starts" not in answer:
+        print(json.dumps(answer, indent=2))
+        return 0
+    a = answer
+    theme = f", deep dive: {a['deep_dive_theme']}" if a.get("deep_dive_theme") else ""
+    lines = [
+        f"inspection {a['inspection_id']} ({a['programme']}) in {a['local_area']} ({a['area_code']}){theme}",
+        f"  fieldwork {a['fieldwork_starts']} to {a['fieldwork_ends']}; "
+        + (f"notice on {a['notice_date']}" if a["announced"] else "unannounced"),
+        f"  taking part: {', '.join(a['inspectorates'])}",
+        *(f"  {m['kind']} meeting on {m['on']}" for m in a["meetings"]),
+        *(
+            f"  notified {n['recipient']} {n['agency'] or ''} by {n['notified_by']}"
+            for n in a["notifications"]
+        ),
+        *(f"  team: {m['inspector_id']} ({m['inspectorate']}) week(s) {m['weeks']}" for m in a["team"]),
+    ]
+    if a.get("cancelled"):
+        lines.append(f"  CANCELLED: {a['cancelled']['reason']}")
+    print("\n".join(lines))
+    return 0
+
+
+def rounds(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return _print(args, _request(args, "GET", "/rounds"))
+    if args.action == "show":
+        planned = _request(args, "GET", f"/rounds/{args.round_id}")
+    else:
+        concerns = []
+        for text in args.concern:
+            area, _, rest = text.partition(":")
+            inspectorate, _, concern = rest.partition(":")
+            if not concern:
+                raise StackError(f"--concern {text!r}: give AREA:INSPECTORATE:CONCERN")
+            concerns.append({"area_code": area, "inspectorate": inspectorate, "concern": concern})
+        body = {
+            "programme": args.programme,
+            "name": args.name,
+            "size": args.size,
+            "deep_dive_theme": args.theme,
+            "seed": args.seed,
+            "returning_after_inadequate": args.returning,
+            "concerns": concerns,
+        }
+        planned = _request(args, "POST", "/rounds", {k: v for k, v in body.items() if v is not None})
+    if args.json:
+        return _print(args, planned)
+    print(f"round {planned['round_id']}: {planned['name']} ({planned['programme']}), seed {planned['seed']}")
+    for pick in planned["picks"]:
+        print(f"  {pick['area_code']}  {pick['area_name']:<32} {pick['reason']:<27} {pick['detail']}")
+    return 0
+
+
+def inspections(args: argparse.Namespace) -> int:
+    base = f"/inspections/{getattr(args, 'inspection_id', '')}"
+    match args.action:
+        case "schedule":
+            body = {
+                "programme": args.programme,
+                "area": args.area,
+                "fieldwork_starts": args.starts,
+                "deep_dive_theme": args.theme,
+                "round_id": args.round,
+            }
+            answer = _request(args, "POST", "/inspections", {k: v for k, v in body.items() if v is not None})
+        case "list":
+            for a in _request(args, "GET", "/inspections", area=args.area, round_id=args.round):
+                _print(args, a)
+            return 0
+        case "show":
+            answer = _request(args, "GET", base)
+        case "notify":
+            answer = _request(
+                args, "POST", f"{base}/notifications", {"recipient": args.recipient, "agency": args.agency}
+            )
+        case "join":
+            body = {"inspectorate": args.inspectorate, "condition": args.condition, "reason": args.reason}
+            answer = _request(args, "POST", f"{base}/participants", body)
+        case "reschedule":
+            answer = _request(
+                args, "POST", f"{base}/reschedule", {"fieldwork_starts": args.starts, "reason": args.reason}
+            )
+        case "cancel":
+            answer = _request(args, "POST", f"{base}/cancel", {"reason": args.reason})
+        case "assign":
+            answer = _request(
+                args, "POST", f"{base}/team", {"inspector_id": args.inspector, "weeks": args.weeks}
+            )
+        case _:  # release
+            answer = _request(args, "POST", f"{base}/team/{args.inspector}/release", {"reason": args.reason})
+    return _print(args, answer)
+
+
+def inspectors(args: argparse.Namespace) -> int:
+    match args.action:
+        case "register":
+            body = {"name": args.name, **({"inspector_id": args.id} if args.id else {})}
+            answer = _request(args, "POST", "/inspectors", body)
+        case "list":
+            answer = _request(args, "GET", "/inspectors", inspectorate=args.inspectorate)
+        case "show":
+            answer = _request(args, "GET", f"/inspectors/{args.inspector_id}")
+        case _:  # unavailable
+            body = {"starts": args.starts, "ends": args.ends, "reason": args.reason}
+            answer = _request(args, "POST", f"/inspectors/{args.inspector_id}/unavailability", body)
+    print(json.dumps(answer, indent=2))
+    return 0
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
+    """Add the scheduling commands to `jip`'s sub-command parser."""
+    client = argparse.ArgumentParser(add_help=False, parents=[data_dir])
+    client.add_argument(
+        "--as",
+        dest="actor",
+        default=os.environ.get("JIP_ACTOR", DEFAULT_ACTOR),
+        metavar="INSPECTORATE[:ROLE[:USER]]",
+        help=f"who is acting (default $JIP_ACTOR or {DEFAULT_ACTOR})",
+    )
+    client.add_argument("--json", action="store_true", help="print the service's whole answer as JSON")
+
+    p = commands.add_parser(
+        "programmes",
+        help="list the inspection programmes, show one, or check a folder of programme files",
+        description="Each programme version is one TOML file in shared/programmes, every rule citing its "
+        "source paragraph. Add a version by adding a file; --check validates files before you do.",
+    )
+    p.add_argument("id", nargs="?", help="a programme id, e.g. macp-2012, to show in full")
+    p.add_argument(
+        "--check", type=Path, metavar="FOLDER", help="validate every *.toml programme file in FOLDER"
+    )
+    p.add_argument("--json", action="store_true", help="print the programme as JSON")
+    p.set_defaults(run=programmes)
+
+    a = commands.add_parser(
+        "areas",
+        help="list the 152 local authority areas, or show one",
+        description="The register: ONS upper-tier authorities of England, with the police force area and the "
+        "custody facilities the project knows of (they bring HMI Prisons into an inspection).",
+    )
+    a.add_argument("area", nargs="?", help="an ONS code (E08000035) or name (Leeds)")
+    a.set_defaults(run=areas)
+
+    r = commands.add_parser("rounds", help="plan a round of inspections: pick areas, each with a reason")
+    rs = r.add_subparsers(dest="action", required=True, metavar="ACTION")
+    plan = rs.add_parser(
+        "plan",
+        parents=[client],
+        help="pick a round's areas by the programme's rules (004 §38)",
+        description="Areas returning after an inadequate judgement and areas of concern are always picked; "
+        "the rest is sampled, reproducibly from the seed. The picks and reasons are recorded as an event.",
+    )
+    plan.add_argument("--programme", required=True)
+    plan.add_argument("--name", required=True)
+    plan.add_argument("--size", type=int, help="areas in the round (default: the fewest the rules allow)")
+    plan.add_argument("--theme", help="the deep-dive theme every inspection of the round shares (JTAI)")
+    plan.add_argument("--seed", help="the sampling seed (default: random, recorded in the event)")
+    plan.add_argument(
+        "--returning", nargs="*", default=[], metavar="AREA", help="areas returning after inadequate"
+    )
+    plan.add_argument(
+        "--concern",
+        action="append",
+        default=[],
+        metavar="AREA:INSPECTORATE:CONCERN",
+        help="an area of concern",
+    )
+    show = rs.add_parser("show", parents=[client], help="a round's picks and seed")
+    show.add_argument("round_id")
+    rs.add_parser("list", parents=[client], help="every round planned")
+    r.set_defaults(run=rounds)
+
+    i = commands.add_parser(
+        "inspections", help="schedule inspections, notify, reschedule, cancel, assign teams"
+    )
+    acts = i.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = acts.add_parser("schedule", parents=[client], help="schedule an inspection (lead inspectorate)")
+    s.add_argument("--programme", default="jtai-2015")
+    s.add_argument("--area", required=True, help="ONS code or name")
+    s.add_argument("--starts", required=True, metavar="YYYY-MM-DD", help="the Monday fieldwork starts")
+    s.add_argument("--theme", help="deep-dive theme (JTAI, targeted)")
+    s.add_argument("--round", help="the round it belongs to")
+    ls = acts.add_parser("list", parents=[client], help="inspections, newest first")
+    ls.add_argument("--area")
+    ls.add_argument("--round")
+    for name, helptext in (
+        ("show", "an inspection as it stands"),
+        ("notify", "record a notification (001 Proposal two)"),
+        ("join", "a conditional inspectorate joins (HMCPSI when triggered)"),
+        ("reschedule", "move fieldwork, with a reason (releases the team)"),
+        ("cancel", "cancel, with a reason"),
+        ("assign", "assign an inspector for weeks of fieldwork"),
+        ("release", "release an inspector, with a reason"),
+    ):
+        act = acts.add_parser(name, parents=[client], help=helptext)
+        act.add_argument("inspection_id")
+        if name == "notify":
+            act.add_argument(
+                "--recipient",
+                required=True,
+                choices=["lscb_chair", "lscb_business_manager", "agency_senior_leader"],
+            )
+            act.add_argument("--agency")
+        if name == "join":
+            act.add_argument("--inspectorate", required=True)
+            act.add_argument("--condition", required=True, choices=["requested", "triggered"])
+        if name == "reschedule":
+            act.add_argument("--starts", required=True, metavar="YYYY-MM-DD")
+        if name in ("assign", "release"):
+            act.add_argument("--inspector", required=True)
+        if name == "assign":
+            act.add_argument("--weeks", type=int, nargs="+", required=True)
+        if name in ("join", "reschedule", "cancel", "release"):
+            act.add_argument("--reason", required=True)
+    i.set_defaults(run=inspections)
+
+    t = commands.add_parser("inspectors", help="register inspectors and record when they are unavailable")
+    ts = t.add_subparsers(dest="action", required=True, metavar="ACTION")
+    reg = ts.add_parser(
+        "register", parents=[client], help="register an inspector of your inspectorate (--as)"
+    )
+    reg.add_argument("--name", required=True)
+    reg.add_argument("--id", help="the inspector id (default: generated)")
+    lst = ts.add_parser("list", parents=[client], help="registered inspectors")
+    lst.add_argument("--inspectorate")
+    one = ts.add_parser("show", parents=[client], help="an inspector's availability and bookings")
+    one.add_argument("inspector_id")
+    off = ts.add_parser("unavailable", parents=[client], help="record leave or other work")
+    off.add_argument("inspector_id")
+    off.add_argument("--from", dest="starts", required=True, metavar="YYYY-MM-DD")
+    off.add_argument("--to", dest="ends", required=True, metavar="YYYY-MM-DD")
+    off.add_argument("--reason", required=True)
+    t.set_defaults(run=inspectors)
