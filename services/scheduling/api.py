@@ -353,7 +353,10 @@ async def cancel(
     if_match: ExpectedVersion,
 ) -> InspectionView:
     command = domain.Cancel(
-        programme=await _programme_of(service, inspection_id), reason=body.reason, by=context.inspectorate
+        programme=await _programme_of(service, inspection_id),
+        reason=body.reason,
+        by=context.inspectorate,
+        today=today_in_england(),
     )
     outcome = await handlers.across(
         service.store, inspection_id, lambda s, _cal, _d: domain.cancel(s, command), context, if_match

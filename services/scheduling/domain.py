@@ -483,8 +483,13 @@ class Decided:
 def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Decided:
     """New fieldwork dates. The team is released, to be assigned again for the new dates."""
     scheduled = _active(state)
+    assert state.window is not None
     p = c.programme
     _check_lead(p, c.by, "reschedules")
+    if state.window.starts <= c.today:
+        raise RuleViolation(
+            f"fieldwork started on {state.window.starts}: it can be cancelled, not moved", p.fieldwork.source
+        )
     w = window(p, c.fieldwork_starts)
     _check_not_passed(p, w, c.today)
     _check_area_free(calendar, c.area, scheduled.inspection_id, w.fieldwork)
@@ -515,11 +520,18 @@ class Cancel:
     programme: Programme
     reason: str
     by: Inspectorate
+    today: date
 
 
 def cancel(state: Inspection, c: Cancel) -> Decided:
     scheduled = _active(state)
+    assert state.window is not None
     _check_lead(c.programme, c.by, "cancels")
+    if state.window.ends < c.today:
+        raise RuleViolation(
+            f"fieldwork ended on {state.window.ends}: a finished inspection is not cancelled",
+            c.programme.fieldwork.source,
+        )
     iid = scheduled.inspection_id
     released = f"inspection cancelled: {c.reason}"
     return Decided(

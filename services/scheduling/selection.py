@@ -76,6 +76,13 @@ def plan(register: Mapping[str, Area], c: PlanRound) -> RoundPlanned:
         raise RuleViolation(f"{p.id} rounds do not pick areas for returning after inadequate", rule.source)
     if c.concerns and not rule.concerns:
         raise RuleViolation(f"{p.id} rounds do not pick areas of concern", rule.source)
+    lead = p.participation.lead_inspectorate
+    if rule.concerns_of_others_only and any(x.inspectorate is lead for x in c.concerns):
+        raise RuleViolation(
+            f"{p.id} rounds pick areas where inspectorates other than {lead} have concerns; {lead}'s own "
+            "returning visits are given as returning_after_inadequate",
+            rule.source,
+        )
     picks: list[Pick] = []
     for code in dict.fromkeys(c.returning_after_inadequate):
         detail = "Ofsted returns after a previous inadequate judgement: all such areas are inspected"

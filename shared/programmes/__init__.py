@@ -202,6 +202,7 @@ class Selection(_Rule):
     max_areas: Annotated[int | None, Field(ge=1)] = None
     returning_after_inadequate: bool = False  # all such areas are picked
     concerns: bool = False  # areas where an inspectorate has raised concerns are picked
+    concerns_of_others_only: bool = False  # only concerns of inspectorates other than the lead (004 §38)
     sample_share_at_least: Annotated[float, Field(ge=0, le=1)] = 0.0  # of the round, sampled from the rest
     shared_theme: bool = False  # every inspection of a round has the same deep-dive theme (001)
     source: Source

@@ -296,7 +296,7 @@ class Streams:
             case CancelIt():
                 return self.across(
                     c.inspection_id,
-                    lambda s, _, __: d.cancel(s, Cancel(self.programme(s), "reorganised", OFSTED)),
+                    lambda s, _, __: d.cancel(s, Cancel(self.programme(s), "reorganised", OFSTED, TODAY)),
                 )
         raise AssertionError(c)  # pragma: no cover
 

@@ -328,3 +328,22 @@ def test_001_proposal_three_the_feedback_meeting_is_on_the_last_working_day(jtai
     events = decide(schedule(jtai, starts=date(2026, 3, 30), today=date(2026, 3, 1)))
     meetings = {m.kind: m.on for m in events if isinstance(m, MeetingScheduled)}
     assert meetings == {"joint_set_up": date(2026, 3, 30), "joint_feedback": date(2026, 4, 2)}
+
+
+def test_fieldwork_once_started_is_cancelled_not_moved_and_a_finished_one_is_not_cancelled(
+    jtai: Programme,
+) -> None:
+    _, state = scheduled_state(jtai)  # fieldwork 9 to 13 March 2026
+    wakefield = register()["E08000036"]
+    move = domain.Reschedule(
+        jtai, wakefield, date(2026, 3, 23), "asked by the area", Inspectorate.OFSTED, FIELDWORK
+    )
+    with pytest.raises(RuleViolation, match="can be cancelled, not moved") as caught:
+        domain.reschedule(state, Calendar(), move)
+    assert caught.value.rule == "001 Proposal two"
+    assert domain.cancel(
+        state, domain.Cancel(jtai, "a serious incident", Inspectorate.OFSTED, FIELDWORK)
+    ).inspection
+    late = domain.Cancel(jtai, "too late", Inspectorate.OFSTED, date(2026, 3, 16))
+    with pytest.raises(RuleViolation, match="fieldwork ended on 2026-03-13"):
+        domain.cancel(state, late)

@@ -153,7 +153,7 @@ class Board:
         return self._apply(inspection_id, domain.reschedule(state, self.calendar(code), command))
 
     def cancel(self, inspection_id: str, by: Inspectorate = OFSTED) -> Decided:
-        command = Cancel(self.programme(inspection_id), "the area was reorganised", by)
+        command = Cancel(self.programme(inspection_id), "the area was reorganised", by, TODAY)
         return self._apply(inspection_id, domain.cancel(self.inspection(inspection_id), command))
 
     def join(

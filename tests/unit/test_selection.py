@@ -262,3 +262,14 @@ def test_unknown_area_codes_are_rejected(returning: tuple[str, ...], concerns: t
     assert caught.value.rule == "004 §38"
     unknown = returning[0] if returning else concerns[0].area_code
     assert f"{unknown} is not one of the 152 areas in the register" in caught.value.message
+
+
+def test_004_para_38_concerns_are_those_of_the_other_inspectorates() -> None:
+    # "where other inspectorates have concerns": Ofsted's own returns come as returning_after_inadequate.
+    own = Concern(
+        area_code="E06000010", inspectorate=Inspectorate.OFSTED, concern="a worrying serious case review"
+    )
+    with pytest.raises(RuleViolation) as caught:
+        plan(register(), command(concerns=(*CONCERNS, own)))
+    assert caught.value.rule == "004 §38"
+    assert "other than ofsted" in caught.value.message
