@@ -9,7 +9,6 @@ An additions file that does not validate fails with the file, field and reason."
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from enum import StrEnum
 from functools import cache
@@ -17,7 +16,9 @@ from pathlib import Path
 from typing import Annotated
 
 import qlacref_authorities
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.datafiles import load_toml
 
 FOLDER = Path(__file__).parent
 AreaCode = Annotated[str, Field(pattern=r"^E(06|07|08|09|10)\d{6}$")]
@@ -74,15 +75,7 @@ def _ons_areas() -> dict[str, str]:
 def load_register(additions: Path = FOLDER / "areas.toml") -> dict[str, Area]:
     """Every upper-tier authority in England with the additions file applied, keyed and sorted by code."""
     names = _ons_areas()
-    try:
-        added = _AdditionsFile.model_validate(tomllib.loads(additions.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as exc:
-        raise AreaFileError(f"{additions}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise AreaFileError(f"{additions}: {problems}") from None
+    added = load_toml(additions, _AdditionsFile, AreaFileError)
     for code in added.areas:
         if code not in names:
             raise AreaFileError(

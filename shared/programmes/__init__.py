@@ -6,18 +6,18 @@ Every rule carries `source`: the seed paragraph it encodes (`../shared/seeds`, e
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.areas import Area, FacilityKind
 from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Grade
+from shared.datafiles import load_toml
 from shared.envelope import Inspectorate
 
 FOLDER = Path(__file__).parent
@@ -329,15 +329,7 @@ class ProgrammeFileError(Exception):
 def load_folder(folder: Path) -> dict[str, Programme]:
     programmes: dict[str, Programme] = {}
     for path in sorted(folder.glob("*.toml")):
-        try:
-            programme = Programme.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except tomllib.TOMLDecodeError as exc:
-            raise ProgrammeFileError(f"{path}: not valid TOML: {exc}") from None
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in exc.errors()
-            )
-            raise ProgrammeFileError(f"{path}: {problems}") from None
+        programme = load_toml(path, Programme, ProgrammeFileError)
         if programme.id != path.stem:
             raise ProgrammeFileError(f"{path}: id: {programme.id!r} must match the file name {path.stem!r}")
         programmes[programme.id] = programme
