@@ -334,7 +334,12 @@ async def reschedule(
         today=today_in_england(),
     )
     outcome = await handlers.across(
-        service.store, inspection_id, lambda s, cal, _: domain.reschedule(s, cal, command), context, if_match
+        service.store,
+        inspection_id,
+        lambda s, cal, _: domain.reschedule(s, cal, command),
+        context,
+        if_match,
+        diaries_of=handlers.team,
     )
     return _answer(response, outcome)
 
@@ -359,7 +364,12 @@ async def cancel(
         today=today_in_england(),
     )
     outcome = await handlers.across(
-        service.store, inspection_id, lambda s, _cal, _d: domain.cancel(s, command), context, if_match
+        service.store,
+        inspection_id,
+        lambda s, _cal, _d: domain.cancel(s, command),
+        context,
+        if_match,
+        diaries_of=handlers.team,
     )
     return _answer(response, outcome)
 
@@ -390,7 +400,7 @@ async def assign(
         lambda s, _cal, diaries: domain.assign(s, diaries[command.inspector_id], command),
         context,
         if_match,
-        also_diary=body.inspector_id,
+        diaries_of=lambda _: [body.inspector_id],
     )
     return _answer(response, outcome)
 
@@ -416,7 +426,12 @@ async def release(
         programme=await _programme_of(service, inspection_id),
     )
     outcome = await handlers.across(
-        service.store, inspection_id, lambda s, _cal, _d: domain.release(s, command), context, if_match
+        service.store,
+        inspection_id,
+        lambda s, _cal, _d: domain.release(s, command),
+        context,
+        if_match,
+        diaries_of=lambda _: [inspector_id],
     )
     return _answer(response, outcome)
 

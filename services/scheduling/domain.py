@@ -263,6 +263,15 @@ def _meetings(programme: Programme, inspection_id: str, fieldwork: Period) -> li
 
 
 @dataclass(frozen=True)
+class Changes:
+    """Events per stream: the inspection's, the area calendar's and each inspector diary's."""
+
+    inspection: list[Event]
+    area: list[Event] = field(default_factory=list)
+    diaries: dict[str, list[Event]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ScheduleInspection:
     inspection_id: str
     programme: Programme
@@ -274,7 +283,7 @@ class ScheduleInspection:
     round: RoundPlanned | None = None
 
 
-def schedule(calendar: Calendar, c: ScheduleInspection) -> tuple[list[Event], list[Event]]:
+def schedule(calendar: Calendar, c: ScheduleInspection) -> Changes:
     """Events for the new inspection's stream and for the area's calendar."""
     p = c.programme
     if c.scheduled_by is not p.participation.lead_inspectorate:
@@ -306,7 +315,7 @@ def schedule(calendar: Calendar, c: ScheduleInspection) -> tuple[list[Event], li
         },
     )
     booked = AreaBooked(inspection_id=c.inspection_id, area_code=c.area.code, period=w.fieldwork)
-    return [scheduled, *_meetings(p, c.inspection_id, w.fieldwork)], [booked]
+    return Changes(inspection=[scheduled, *_meetings(p, c.inspection_id, w.fieldwork)], area=[booked])
 
 
 def _check_theme(p: Programme, theme: str | None) -> None:
@@ -471,16 +480,7 @@ class Reschedule:
     today: date
 
 
-@dataclass(frozen=True)
-class Decided:
-    """Events per stream: the inspection's, the area calendar's and each inspector diary's."""
-
-    inspection: list[Event]
-    area: list[Event] = field(default_factory=list)
-    diaries: dict[str, list[Event]] = field(default_factory=dict)
-
-
-def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Decided:
+def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Changes:
     """New fieldwork dates. The team is released, to be assigned again for the new dates."""
     scheduled = _active(state)
     assert state.window is not None
@@ -495,7 +495,7 @@ def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Decided:
     _check_area_free(calendar, c.area, scheduled.inspection_id, w.fieldwork)
     iid = scheduled.inspection_id
     released = f"fieldwork rescheduled to start on {w.fieldwork.starts}: assign again for the new dates"
-    return Decided(
+    return Changes(
         inspection=[
             InspectionRescheduled(
                 inspection_id=iid,
@@ -523,7 +523,7 @@ class Cancel:
     today: date
 
 
-def cancel(state: Inspection, c: Cancel) -> Decided:
+def cancel(state: Inspection, c: Cancel) -> Changes:
     scheduled = _active(state)
     assert state.window is not None
     _check_lead(c.programme, c.by, "cancels")
@@ -534,7 +534,7 @@ def cancel(state: Inspection, c: Cancel) -> Decided:
         )
     iid = scheduled.inspection_id
     released = f"inspection cancelled: {c.reason}"
-    return Decided(
+    return Changes(
         inspection=[InspectionCancelled(inspection_id=iid, reason=c.reason)],
         area=[AreaReleased(inspection_id=iid, area_code=scheduled.area_code, reason=released)],
         diaries=_release_diaries(state, released),
@@ -568,7 +568,7 @@ class Assign:
     by: Inspectorate
 
 
-def assign(state: Inspection, diary: Diary, c: Assign) -> Decided:
+def assign(state: Inspection, diary: Diary, c: Assign) -> Changes:
     """The inspector joins the team for the given weeks of fieldwork, within the programme's phases and
     on-site limits, when free in their diary."""
     scheduled = _active(state)
@@ -634,7 +634,7 @@ def assign(state: Inspection, diary: Diary, c: Assign) -> Decided:
                 ONE_INSPECTION_PER_INSPECTOR,
             )
     iid = scheduled.inspection_id
-    return Decided(
+    return Changes(
         inspection=[
             InspectorAssigned(
                 inspection_id=iid,
@@ -658,7 +658,7 @@ class Release:
     programme: Programme
 
 
-def release(state: Inspection, c: Release) -> Decided:
+def release(state: Inspection, c: Release) -> Changes:
     scheduled = _active(state)
     member = state.member(c.inspector_id)
     if member is None:
@@ -670,7 +670,7 @@ def release(state: Inspection, c: Release) -> Decided:
             c.programme.participation.source,
         )
     iid = scheduled.inspection_id
-    return Decided(
+    return Changes(
         inspection=[InspectorReleased(inspection_id=iid, inspector_id=c.inspector_id, reason=c.reason)],
         diaries={
             c.inspector_id: [

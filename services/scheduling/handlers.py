@@ -5,7 +5,7 @@ same area) is decided again on fresh state, so a rule that spans streams is neve
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 from shared.areas import Area, find, register
@@ -76,15 +76,15 @@ async def schedule(
     async def attempt() -> tuple[domain.Inspection, int]:
         calendar = await store.read(domain.area_stream(command.area.code))
         state = domain.fold(domain.evolve_calendar, domain.Calendar(), calendar.events)
-        events, booked = domain.schedule(state, command)
+        changes = domain.schedule(state, command)
         await store.append_streams(
             [
-                Write(domain.inspection_stream(command.inspection_id), 0, events),
-                Write(calendar.stream_id, calendar.version, booked),
+                Write(domain.inspection_stream(command.inspection_id), 0, changes.inspection),
+                Write(calendar.stream_id, calendar.version, changes.area),
             ],
             context,
         )
-        return domain.fold(domain.evolve, domain.Inspection(), events), len(events)
+        return domain.fold(domain.evolve, domain.Inspection(), changes.inspection), len(changes.inspection)
 
     return await _retrying(attempt)
 
@@ -108,16 +108,20 @@ async def on_inspection(
     return await _once_or_retrying(attempt, expected_version)
 
 
+def team(state: domain.Inspection) -> list[str]:
+    return [m.inspector_id for m in state.team]
+
+
 async def across(
     store: EventStore,
     inspection_id: str,
-    decide: Callable[[domain.Inspection, domain.Calendar, dict[str, domain.Diary]], domain.Decided],
+    decide: Callable[[domain.Inspection, domain.Calendar, dict[str, domain.Diary]], domain.Changes],
     context: CommandContext,
     expected_version: int | None,
-    also_diary: str | None = None,
+    diaries_of: Callable[[domain.Inspection], Iterable[str]] = lambda state: (),
 ) -> tuple[domain.Inspection, int]:
     """A command on the inspection and the streams it reaches: the area's calendar and the diaries of
-    the team (and of `also_diary`, an inspector about to join it)."""
+    the inspectors `diaries_of` names (the one joining or leaving, or the whole team)."""
 
     async def attempt() -> tuple[domain.Inspection, int]:
         state, version = await inspection(store, inspection_id)
@@ -126,7 +130,7 @@ async def across(
         calendar_stream = await store.read(domain.area_stream(state.scheduled.area_code))
         calendar = domain.fold(domain.evolve_calendar, domain.Calendar(), calendar_stream.events)
         diaries: dict[str, tuple[domain.Diary, int]] = {}
-        for inspector_id in {*(m.inspector_id for m in state.team), *([also_diary] if also_diary else [])}:
+        for inspector_id in set(diaries_of(state)):
             diaries[inspector_id] = await diary(store, inspector_id)
         decided = decide(state, calendar, {k: d for k, (d, _) in diaries.items()})
         await store.append_streams(

@@ -25,7 +25,7 @@ from services.scheduling.domain import (
     Assign,
     Calendar,
     Cancel,
-    Decided,
+    Changes,
     Diary,
     Inspection,
     JoinInspection,
@@ -192,11 +192,11 @@ scenarios: st.SearchStrategy[list[Command]] = st.tuples(
 class Deciders:
     """The domain's deciders; the last tests swap one for a broken one."""
 
-    schedule: Callable[[Calendar, ScheduleInspection], tuple[list[Event], list[Event]]] = domain.schedule
-    assign: Callable[[Inspection, Diary, Assign], Decided] = domain.assign
-    release: Callable[[Inspection, Release], Decided] = domain.release
-    reschedule: Callable[[Inspection, Calendar, Reschedule], Decided] = domain.reschedule
-    cancel: Callable[[Inspection, Cancel], Decided] = domain.cancel
+    schedule: Callable[[Calendar, ScheduleInspection], Changes] = domain.schedule
+    assign: Callable[[Inspection, Diary, Assign], Changes] = domain.assign
+    release: Callable[[Inspection, Release], Changes] = domain.release
+    reschedule: Callable[[Inspection, Calendar, Reschedule], Changes] = domain.reschedule
+    cancel: Callable[[Inspection, Cancel], Changes] = domain.cancel
 
 
 class Streams:
@@ -238,7 +238,8 @@ class Streams:
                 theme = programme.deep_dive_themes[0].id if programme.deep_dive_themes else None
                 area = register()[c.area_code]
                 command = ScheduleInspection(c.inspection_id, programme, area, theme, c.starts, OFSTED, TODAY)
-                events, booked = d.schedule(self.calendar(c.area_code), command)
+                changes = d.schedule(self.calendar(c.area_code), command)
+                events, booked = changes.inspection, changes.area
                 return {
                     domain.inspection_stream(c.inspection_id): events,
                     domain.area_stream(c.area_code): booked,
@@ -303,7 +304,7 @@ class Streams:
     def across(
         self,
         inspection_id: str,
-        decide: Callable[[Inspection, Calendar, dict[str, Diary]], Decided],
+        decide: Callable[[Inspection, Calendar, dict[str, Diary]], Changes],
         also_diary: str | None = None,
     ) -> dict[str, list[Event]]:
         """handlers.across: the inspection, its area's calendar and the diaries of its team."""
@@ -478,26 +479,26 @@ def _every_phase_open(programme: Programme) -> Programme:
 
 def _assign_with(
     programme: Callable[[Programme], Programme] = lambda p: p, diary: Callable[[Diary], Diary] = lambda d: d
-) -> Callable[[Inspection, Diary, Assign], Decided]:
-    def assign(state: Inspection, d: Diary, c: Assign) -> Decided:
+) -> Callable[[Inspection, Diary, Assign], Changes]:
+    def assign(state: Inspection, d: Diary, c: Assign) -> Changes:
         return domain.assign(state, diary(d), replace(c, programme=programme(c.programme)))
 
     return assign
 
 
-def _reschedule_keeping_the_team(state: Inspection, calendar: Calendar, c: Reschedule) -> Decided:
+def _reschedule_keeping_the_team(state: Inspection, calendar: Calendar, c: Reschedule) -> Changes:
     decided = domain.reschedule(state, calendar, c)
     kept = [e for e in decided.inspection if not isinstance(e, InspectorReleased)]
-    return Decided(inspection=kept, area=decided.area)
+    return Changes(inspection=kept, area=decided.area)
 
 
-def _release_keeping_the_diary(state: Inspection, c: Release) -> Decided:
-    return Decided(inspection=domain.release(state, c).inspection)
+def _release_keeping_the_diary(state: Inspection, c: Release) -> Changes:
+    return Changes(inspection=domain.release(state, c).inspection)
 
 
-def _cancel_keeping_the_area(state: Inspection, c: Cancel) -> Decided:
+def _cancel_keeping_the_area(state: Inspection, c: Cancel) -> Changes:
     decided = domain.cancel(state, c)
-    return Decided(inspection=decided.inspection, diaries=decided.diaries)
+    return Changes(inspection=decided.inspection, diaries=decided.diaries)
 
 
 BROKEN = {

@@ -68,7 +68,8 @@ def notify(
 
 
 def decide(command: ScheduleInspection) -> list[Event]:
-    events, _ = domain.schedule(Calendar(), command)
+    changes = domain.schedule(Calendar(), command)
+    events, _ = changes.inspection, changes.area
     return events
 
 

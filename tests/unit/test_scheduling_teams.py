@@ -20,7 +20,7 @@ from services.scheduling.domain import (
     Assign,
     Calendar,
     Cancel,
-    Decided,
+    Changes,
     Diary,
     Inspection,
     JoinInspection,
@@ -109,7 +109,8 @@ class Board:
             scheduled_by=OFSTED,
             today=TODAY,
         )
-        events, booked = domain.schedule(self.calendar(area_code), command)
+        changes = domain.schedule(self.calendar(area_code), command)
+        events, booked = changes.inspection, changes.area
         self.streams[domain.inspection_stream(inspection_id)] += events
         self.streams[domain.area_stream(area_code)] += booked
         return events
@@ -133,17 +134,17 @@ class Board:
 
     def assign(
         self, inspection_id: str, inspector_id: str, weeks: tuple[int, ...], by: Inspectorate | None = None
-    ) -> Decided:
+    ) -> Changes:
         diary = self.diary(inspector_id)
         inspectorate = by or (diary.registered.inspectorate if diary.registered else OFSTED)
         command = Assign(self.programme(inspection_id), inspector_id, weeks, inspectorate)
         return self._apply(inspection_id, domain.assign(self.inspection(inspection_id), diary, command))
 
-    def release(self, inspection_id: str, inspector_id: str, by: Inspectorate) -> Decided:
+    def release(self, inspection_id: str, inspector_id: str, by: Inspectorate) -> Changes:
         command = Release(inspector_id, "needed on another inspection", by, self.programme(inspection_id))
         return self._apply(inspection_id, domain.release(self.inspection(inspection_id), command))
 
-    def reschedule(self, inspection_id: str, starts: date, by: Inspectorate = OFSTED) -> Decided:
+    def reschedule(self, inspection_id: str, starts: date, by: Inspectorate = OFSTED) -> Changes:
         state = self.inspection(inspection_id)
         assert state.scheduled is not None
         code = state.scheduled.area_code
@@ -152,7 +153,7 @@ class Board:
         )
         return self._apply(inspection_id, domain.reschedule(state, self.calendar(code), command))
 
-    def cancel(self, inspection_id: str, by: Inspectorate = OFSTED) -> Decided:
+    def cancel(self, inspection_id: str, by: Inspectorate = OFSTED) -> Changes:
         command = Cancel(self.programme(inspection_id), "the area was reorganised", by, TODAY)
         return self._apply(inspection_id, domain.cancel(self.inspection(inspection_id), command))
 
@@ -169,7 +170,7 @@ class Board:
         self.streams[domain.inspection_stream(inspection_id)] += events
         return events
 
-    def _apply(self, inspection_id: str, decided: Decided) -> Decided:
+    def _apply(self, inspection_id: str, decided: Changes) -> Changes:
         state = self.inspection(inspection_id)
         assert state.scheduled is not None
         self.streams[domain.inspection_stream(inspection_id)] += decided.inspection
