@@ -80,9 +80,14 @@ class EventStore:
         docs = await cursor.sort([("stream_id", ASCENDING), ("stream_version", ASCENDING)]).to_list()
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) for d in docs]
 
-    async def of_type(self, event_type: str) -> list[Event]:
-        """Every event of one type in this store, oldest first."""
-        cursor = self.events.find({"event_type": event_type}).sort("envelope.occurred_at", ASCENDING)
+    async def of_type(self, event_type: str, *, offset: int = 0, limit: int = 0) -> list[Event]:
+        """Events of one type, oldest first: `limit` of them (0 for all) after skipping `offset`."""
+        cursor = (
+            self.events.find({"event_type": event_type})
+            .sort("envelope.occurred_at", ASCENDING)
+            .skip(offset)
+            .limit(limit)
+        )
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) async for d in cursor]
 
     async def append(

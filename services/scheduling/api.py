@@ -101,9 +101,14 @@ async def plan_round(body: RoundRequest, service: ServiceDep, context: Context) 
     return await handlers.plan_round(service.store, command, context)
 
 
-@router.get("/rounds", tags=["rounds"], summary="Every round planned")
-async def rounds(service: ServiceDep) -> list[RoundPlanned]:
-    return [e for e in await service.store.of_type(RoundPlanned.event_type) if isinstance(e, RoundPlanned)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@router.get("/rounds", tags=["rounds"], summary="Rounds planned, oldest first")
+async def rounds(service: ServiceDep, limit: Limit = 100, offset: Offset = 0) -> list[RoundPlanned]:
+    planned = await service.store.of_type(RoundPlanned.event_type, offset=offset, limit=limit)
+    return [e for e in planned if isinstance(e, RoundPlanned)]
 
 
 @router.get("/rounds/{round_id}", tags=["rounds"], summary="A round's picks, with the seed to re-run them")
@@ -223,8 +228,8 @@ async def inspections(
     area: str | None = None,
     round_id: str | None = None,
     programme: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[InspectionView]:
     query: dict[str, Any] = {"event_type": InspectionScheduled.event_type}
     if area is not None:
@@ -482,14 +487,16 @@ async def register_inspector(body: RegisterRequest, service: ServiceDep, context
 
 
 @router.get("/inspectors", tags=["teams"], summary="Registered inspectors, optionally of one inspectorate")
-async def inspectors(service: ServiceDep, inspectorate: Inspectorate | None = None) -> list[InspectorView]:
-    registered = [
-        e
-        for e in await service.store.of_type(InspectorRegistered.event_type)
-        if isinstance(e, InspectorRegistered)
-    ]
-    chosen = [r for r in registered if inspectorate is None or r.inspectorate is inspectorate]
-    return [_inspector((await handlers.diary(service.store, r.inspector_id))[0]) for r in chosen]
+async def inspectors(
+    service: ServiceDep, inspectorate: Inspectorate | None = None, limit: Limit = 100, offset: Offset = 0
+) -> list[InspectorView]:
+    query: dict[str, Any] = {"event_type": InspectorRegistered.event_type}
+    if inspectorate is not None:
+        query["envelope.payload.inspectorate"] = inspectorate.value
+    cursor = service.store.events.find(query, {"envelope.payload.inspector_id": 1})
+    cursor = cursor.sort("envelope.occurred_at", 1).skip(offset).limit(limit)
+    ids = [doc["envelope"]["payload"]["inspector_id"] async for doc in cursor]
+    return [_inspector((await handlers.diary(service.store, i))[0]) for i in ids]
 
 
 @router.get("/inspectors/{inspector_id}", tags=["teams"], summary="An inspector's availability and bookings")

@@ -178,3 +178,18 @@ async def test_a_round_picks_its_areas_with_reasons_and_binds_its_inspections(ap
     )
     assert bound["round_id"] == planned["round_id"]
     assert bound["fieldwork_ends"] == "2031-04-04"  # four weeks (004 §36)
+
+
+async def test_lists_filter_and_page(api: httpx.AsyncClient) -> None:
+    for name in ("First", "Second", "Third"):
+        await inspector(api, "hmic", f"{name} inspector")
+    await inspector(api, "cqc", "CQC inspector")
+    hmic = await ok(await api.get("/inspectors", params={"inspectorate": "hmic"}), 200)
+    assert [i["name"] for i in hmic] == ["First inspector", "Second inspector", "Third inspector"]
+    page = await ok(
+        await api.get("/inspectors", params={"inspectorate": "hmic", "offset": 1, "limit": 1}), 200
+    )
+    assert [i["name"] for i in page] == ["Second inspector"]
+    too_many = await api.get("/inspectors", params={"limit": 501})
+    assert too_many.status_code == 422
+    assert "limit" in too_many.text
