@@ -5,7 +5,7 @@ Domain modules supply pure functions (no I/O): `evolve(state, event) -> state` a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Generic, TypeVar
@@ -17,6 +17,7 @@ from shared.eventstore import CommandContext, EventStore, Stream
 
 S = TypeVar("S")
 C = TypeVar("C")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,21 @@ async def load(store: EventStore, decider: Decider[S, C], stream_id: str) -> tup
     return decider.fold(stream.events), stream.version
 
 
+async def until_written(
+    attempt: Callable[[], Awaitable[T]], expected_version: int | None = None, attempts: int = 3
+) -> T:
+    """Run `attempt` (read, decide, append). When the caller names the version it decided on, a newer
+    stream is a conflict for the caller to resolve; otherwise a write lost to a concurrent one is
+    decided again on fresh state, up to `attempts` times."""
+    for n in range(1, attempts + 1):
+        try:
+            return await attempt()
+        except ConcurrencyConflict:
+            if expected_version is not None or n == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def execute(
     store: EventStore,
     decider: Decider[S, C],
@@ -51,21 +67,16 @@ async def execute(
     expected_version: int | None = None,
     attempts: int = 3,
 ) -> Decided[S]:
-    """Run `command` against the stream's current state. When the caller names the version it
-    decided on, a newer stream is a conflict for the caller to resolve; otherwise a write lost to a
-    concurrent one is decided again on the fresh state, up to `attempts` times."""
-    for attempt in range(1, attempts + 1):
+    """Run `command` against the stream's current state (see `until_written` for conflicts)."""
+
+    async def attempt() -> Decided[S]:
         # A caller creating a stream (expected version 0) needs nothing read: the append refuses if it exists.
         stream = Stream(stream_id, 0, [], []) if expected_version == 0 else await store.read(stream_id)
         if expected_version is not None and stream.version != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, stream.version)
         state = decider.fold(stream.events)
         events = decider.decide(state, command)
-        try:
-            envelopes = await store.append(stream_id, stream.version, events, context)
-        except ConcurrencyConflict:
-            if expected_version is not None or attempt == attempts:
-                raise
-            continue
+        envelopes = await store.append(stream_id, stream.version, events, context)
         return Decided(reduce(decider.evolve, events, state), stream.version + len(events), envelopes)
-    raise AssertionError("unreachable")
+
+    return await until_written(attempt, expected_version, attempts)

@@ -66,14 +66,25 @@ class EventStore:
         await self.events.create_index([("inspection_id", ASCENDING), ("event_type", ASCENDING)])
 
     async def read(self, stream_id: str) -> Stream:
-        cursor = self.events.find({"stream_id": stream_id}).sort("stream_version", ASCENDING)
-        envelopes = [Envelope.model_validate(doc["envelope"]) async for doc in cursor]
-        return Stream(
-            stream_id,
-            envelopes[-1].stream_version if envelopes else 0,
-            envelopes,
-            [self.catalogue.decode(e) for e in envelopes],
+        return (await self.read_streams([stream_id]))[stream_id]
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, Stream]:
+        """Several streams in one query; a stream with no events yet is at version 0."""
+        cursor = self.events.find({"stream_id": {"$in": list(stream_ids)}}).sort(
+            [("stream_id", ASCENDING), ("stream_version", ASCENDING)]
         )
+        envelopes: dict[str, list[Envelope]] = {stream_id: [] for stream_id in stream_ids}
+        async for doc in cursor:
+            envelopes[doc["stream_id"]].append(Envelope.model_validate(doc["envelope"]))
+        return {
+            stream_id: Stream(
+                stream_id,
+                found[-1].stream_version if found else 0,
+                found,
+                [self.catalogue.decode(e) for e in found],
+            )
+            for stream_id, found in envelopes.items()
+        }
 
     async def of_inspection(self, inspection_id: str, event_type: str) -> list[Event]:
         cursor = self.events.find({"inspection_id": inspection_id, "event_type": event_type})

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.areas import Area, register
+from shared.catalogue import Event
 from shared.contracts.scheduling import (
     Concern,
     InspectionCancelled,
@@ -245,18 +246,12 @@ async def inspections(
         .limit(limit)
     )
     ids = [doc["inspection_id"] async for doc in cursor]
-    return [_view(*await handlers.inspection(service.store, i)) for i in ids]
+    return [_view(state, version) for state, version in await handlers.inspections(service.store, ids)]
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"], summary="An inspection as it stands")
 async def get_inspection(inspection_id: str, service: ServiceDep, response: Response) -> InspectionView:
     return _answer(response, await handlers.inspection(service.store, inspection_id))
-
-
-async def _programme_of(service: ServiceDep, inspection_id: str) -> Programme:
-    state, _ = await handlers.inspection(service.store, inspection_id)
-    assert state.scheduled is not None
-    return handlers.programme(state.scheduled.programme)
 
 
 @router.post(
@@ -274,17 +269,19 @@ async def notify(
     if_match: ExpectedVersion,
 ) -> InspectionView:
     now = datetime.now(UTC)
-    command = domain.RecordNotification(
-        programme=await _programme_of(service, inspection_id),
-        recipient=body.recipient,
-        agency=body.agency,
-        notified_by=context.inspectorate,
-        notified_at=body.notified_at or now,
-        now=now,
-    )
-    outcome = await handlers.on_inspection(
-        service.store, inspection_id, lambda s: domain.notify(s, command), context, if_match
-    )
+
+    def decide(state: domain.Inspection) -> list[Event]:
+        command = domain.RecordNotification(
+            programme=handlers.programme_of(state),
+            recipient=body.recipient,
+            agency=body.agency,
+            notified_by=context.inspectorate,
+            notified_at=body.notified_at or now,
+            now=now,
+        )
+        return domain.notify(state, command)
+
+    outcome = await handlers.on_inspection(service.store, inspection_id, decide, context, if_match)
     return _answer(response, outcome)
 
 
@@ -302,16 +299,18 @@ async def join(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    command = domain.JoinInspection(
-        programme=await _programme_of(service, inspection_id),
-        inspectorate=body.inspectorate,
-        condition=body.condition,
-        reason=body.reason,
-        by=context.inspectorate,
-    )
-    outcome = await handlers.on_inspection(
-        service.store, inspection_id, lambda s: domain.join(s, command), context, if_match
-    )
+
+    def decide(state: domain.Inspection) -> list[Event]:
+        command = domain.JoinInspection(
+            programme=handlers.programme_of(state),
+            inspectorate=body.inspectorate,
+            condition=body.condition,
+            reason=body.reason,
+            by=context.inspectorate,
+        )
+        return domain.join(state, command)
+
+    outcome = await handlers.on_inspection(service.store, inspection_id, decide, context, if_match)
     return _answer(response, outcome)
 
 
@@ -328,20 +327,23 @@ async def reschedule(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    state, _ = await handlers.inspection(service.store, inspection_id)
-    assert state.scheduled is not None
-    command = domain.Reschedule(
-        programme=handlers.programme(state.scheduled.programme),
-        area=handlers.area(state.scheduled.area_code),
-        fieldwork_starts=body.fieldwork_starts,
-        reason=body.reason,
-        by=context.inspectorate,
-        today=today_in_england(),
-    )
+
+    def decide(state: domain.Inspection, calendar: domain.Calendar, _: object) -> domain.Changes:
+        assert state.scheduled is not None
+        command = domain.Reschedule(
+            programme=handlers.programme_of(state),
+            area=handlers.area(state.scheduled.area_code),
+            fieldwork_starts=body.fieldwork_starts,
+            reason=body.reason,
+            by=context.inspectorate,
+            today=today_in_england(),
+        )
+        return domain.reschedule(state, calendar, command)
+
     outcome = await handlers.across(
         service.store,
         inspection_id,
-        lambda s, cal, _: domain.reschedule(s, cal, command),
+        decide,
         context,
         if_match,
         diaries_of=handlers.team,
@@ -362,16 +364,19 @@ async def cancel(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    command = domain.Cancel(
-        programme=await _programme_of(service, inspection_id),
-        reason=body.reason,
-        by=context.inspectorate,
-        today=today_in_england(),
-    )
+    def decide(state: domain.Inspection, *_: object) -> domain.Changes:
+        command = domain.Cancel(
+            programme=handlers.programme_of(state),
+            reason=body.reason,
+            by=context.inspectorate,
+            today=today_in_england(),
+        )
+        return domain.cancel(state, command)
+
     outcome = await handlers.across(
         service.store,
         inspection_id,
-        lambda s, _cal, _d: domain.cancel(s, command),
+        decide,
         context,
         if_match,
         diaries_of=handlers.team,
@@ -393,16 +398,19 @@ async def assign(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    command = domain.Assign(
-        programme=await _programme_of(service, inspection_id),
-        inspector_id=body.inspector_id,
-        weeks=tuple(body.weeks),
-        by=context.inspectorate,
-    )
+    def decide(state: domain.Inspection, _: object, diaries: dict[str, domain.Diary]) -> domain.Changes:
+        command = domain.Assign(
+            programme=handlers.programme_of(state),
+            inspector_id=body.inspector_id,
+            weeks=tuple(body.weeks),
+            by=context.inspectorate,
+        )
+        return domain.assign(state, diaries[body.inspector_id], command)
+
     outcome = await handlers.across(
         service.store,
         inspection_id,
-        lambda s, _cal, diaries: domain.assign(s, diaries[command.inspector_id], command),
+        decide,
         context,
         if_match,
         diaries_of=lambda _: [body.inspector_id],
@@ -424,16 +432,19 @@ async def release(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    command = domain.Release(
-        inspector_id=inspector_id,
-        reason=body.reason,
-        by=context.inspectorate,
-        programme=await _programme_of(service, inspection_id),
-    )
+    def decide(state: domain.Inspection, *_: object) -> domain.Changes:
+        command = domain.Release(
+            inspector_id=inspector_id,
+            reason=body.reason,
+            by=context.inspectorate,
+            programme=handlers.programme_of(state),
+        )
+        return domain.release(state, command)
+
     outcome = await handlers.across(
         service.store,
         inspection_id,
-        lambda s, _cal, _d: domain.release(s, command),
+        decide,
         context,
         if_match,
         diaries_of=lambda _: [inspector_id],
@@ -496,7 +507,7 @@ async def inspectors(
     cursor = service.store.events.find(query, {"envelope.payload.inspector_id": 1})
     cursor = cursor.sort("envelope.occurred_at", 1).skip(offset).limit(limit)
     ids = [doc["envelope"]["payload"]["inspector_id"] async for doc in cursor]
-    return [_inspector((await handlers.diary(service.store, i))[0]) for i in ids]
+    return [_inspector(state) for state in await handlers.diaries(service.store, ids)]
 
 
 @router.get("/inspectors/{inspector_id}", tags=["teams"], summary="An inspector's availability and bookings")

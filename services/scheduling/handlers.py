@@ -5,20 +5,17 @@ same area) is decided again on fresh state, so a rule that spans streams is neve
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
 
 from shared.areas import Area, find, register
 from shared.catalogue import Event
 from shared.contracts.scheduling import InspectorRegistered, InspectorUnavailable, RoundPlanned
+from shared.decider import until_written
 from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Write
 from shared.programmes import Programme, catalogue
 
 from . import domain, selection
-
-T = TypeVar("T")
-ATTEMPTS = 3
 
 
 def programme(programme_id: str) -> Programme:
@@ -26,6 +23,12 @@ def programme(programme_id: str) -> Programme:
     if programme_id not in programmes:
         raise NotFound(f"unknown programme {programme_id!r}; known: {', '.join(sorted(programmes))}")
     return programmes[programme_id]
+
+
+def programme_of(state: domain.Inspection) -> Programme:
+    """The programme version the inspection was scheduled under, for good."""
+    assert state.scheduled is not None
+    return programme(state.scheduled.programme)
 
 
 def area(code_or_name: str) -> Area:
@@ -39,22 +42,25 @@ def area(code_or_name: str) -> Area:
     return found
 
 
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    for n in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except ConcurrencyConflict:
-            if n == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
-
-
 async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Inspection, int]:
     stream = await store.read(domain.inspection_stream(inspection_id))
     state = domain.fold(domain.evolve, domain.Inspection(), stream.events)
     if state.scheduled is None:
         raise NotFound(f"unknown inspection {inspection_id}")
     return state, stream.version
+
+
+async def inspections(
+    store: EventStore, inspection_ids: Sequence[str]
+) -> list[tuple[domain.Inspection, int]]:
+    """Several inspections in one read, each with its stream version."""
+    streams = await store.read_streams([domain.inspection_stream(i) for i in inspection_ids])
+    return [(domain.fold(domain.evolve, domain.Inspection(), s.events), s.version) for s in streams.values()]
+
+
+async def diaries(store: EventStore, inspector_ids: Sequence[str]) -> list[domain.Diary]:
+    streams = await store.read_streams([domain.inspector_stream(i) for i in inspector_ids])
+    return [domain.fold(domain.evolve_diary, domain.Diary(), s.events) for s in streams.values()]
 
 
 async def diary(store: EventStore, inspector_id: str) -> tuple[domain.Diary, int]:
@@ -86,7 +92,7 @@ async def schedule(
         )
         return domain.fold(domain.evolve, domain.Inspection(), changes.inspection), len(changes.inspection)
 
-    return await _retrying(attempt)
+    return await until_written(attempt)
 
 
 async def on_inspection(
@@ -105,7 +111,7 @@ async def on_inspection(
         await store.append(domain.inspection_stream(inspection_id), version, events, context)
         return domain.fold(domain.evolve, state, events), version + len(events)
 
-    return await _once_or_retrying(attempt, expected_version)
+    return await until_written(attempt, expected_version)
 
 
 def team(state: domain.Inspection) -> list[str]:
@@ -146,17 +152,12 @@ async def across(
         )
         return domain.fold(domain.evolve, state, decided.inspection), version + len(decided.inspection)
 
-    return await _once_or_retrying(attempt, expected_version)
+    return await until_written(attempt, expected_version)
 
 
 def _expect(inspection_id: str, expected: int | None, actual: int) -> None:
     if expected is not None and expected != actual:
         raise ConcurrencyConflict(domain.inspection_stream(inspection_id), expected, actual)
-
-
-async def _once_or_retrying(attempt: Callable[[], Awaitable[T]], expected_version: int | None) -> T:
-    # A caller that names the version it decided on resolves a conflict itself; otherwise decide again.
-    return await attempt() if expected_version is not None else await _retrying(attempt)
 
 
 async def register_inspector(
@@ -178,7 +179,7 @@ async def declare_unavailable(
         await store.append(domain.inspector_stream(absence.inspector_id), version, events, context)
         return domain.fold(domain.evolve_diary, state, events)
 
-    return await _retrying(attempt)
+    return await until_written(attempt)
 
 
 async def plan_round(
