@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
 from services.scheduling.domain import ONE_INSPECTION_PER_AREA, ONE_INSPECTION_PER_INSPECTOR
 from shared.settings import Settings
-from tests.helpers import actor, running
+from tests.helpers import actor, eventually, running
 
 LEAD = actor("ofsted", "lead_inspector")
 MONDAY = "2031-03-10"
@@ -193,3 +194,43 @@ async def test_lists_filter_and_page(api: httpx.AsyncClient) -> None:
     too_many = await api.get("/inspectors", params={"limit": 501})
     assert too_many.status_code == 422
     assert "limit" in too_many.text
+
+
+async def test_an_inspectorate_that_joins_may_record_evidence_in_the_evidence_service(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    iid = (await ok(await schedule(api, "Wakefield")))["inspection_id"]
+    item = {
+        "agency": "cps",
+        "activity": "case_tracking",
+        "judgement_area": "help_and_protection",
+        "bearing": "weakness",
+        "case_reference": "CASE-0031",
+        "summary": "The decision not to charge was not explained to the child's family.",
+    }
+    async with running(evidence(settings)) as evidence_api:
+
+        async def known() -> bool:
+            return (await evidence_api.get(f"/inspections/{iid}")).status_code == 200
+
+        await eventually(known)
+        early = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
+        assert early.status_code == 422  # not taking part until triggered (002 §33)
+        await ok(
+            await api.post(
+                f"/inspections/{iid}/participants",
+                headers=LEAD,
+                json={
+                    "inspectorate": "hmcpsi",
+                    "condition": "triggered",
+                    "reason": "CPS decisions in two cases",
+                },
+            )
+        )
+
+        async def joined() -> bool:
+            view = (await evidence_api.get(f"/inspections/{iid}")).json()
+            return "hmcpsi" in view["inspectorates"] and "cps" in view["agencies"]
+
+        await eventually(joined)
+        await ok(await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item))

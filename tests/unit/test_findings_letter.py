@@ -14,7 +14,13 @@ from shared.catalogue import Event
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.contracts.scheduling import (
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorateJoined,
+    NotificationRecorded,
+    Recipient,
+)
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 
@@ -240,6 +246,27 @@ def test_the_header_names_area_fieldwork_and_inspectorates(letter: str) -> None:
         "HM Inspectorate of Probation" in letter
     )
     assert "children at risk of sexual exploitation and those missing from home, school or care" in letter
+
+
+def test_the_header_follows_a_reschedule_and_an_inspectorate_that_joined() -> None:
+    moved = InspectionRescheduled(
+        inspection_id=INSPECTION,
+        fieldwork_starts=date(2026, 3, 16),
+        fieldwork_ends=date(2026, 3, 20),
+        notice_date=date(2026, 3, 4),
+        reason="a serious incident in the area",
+    )
+    joined = InspectorateJoined(
+        inspection_id=INSPECTION,
+        inspectorate=Inspectorate.HMCPSI,
+        condition="triggered",
+        reason="prosecution decisions in two cases",
+        agencies=[Agency.CPS],
+    )
+    letter = render_findings_letter([*SCHEDULING, moved, joined, *EVIDENCE, *FINDINGS])
+    assert "**Fieldwork:** Monday 16 March 2026 to Friday 20 March 2026" in letter
+    assert "HM Inspectorate of Probation and HM Crown Prosecution Service Inspectorate" in letter
+    assert "probation services and the Crown Prosecution Service in Wakefield" in letter
 
 
 def _interleave(streams: Sequence[Sequence[Event]], order: Sequence[int]) -> list[Event]:
