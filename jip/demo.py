@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -35,9 +35,44 @@ def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:
 
 LEAD = actor("ofsted", "lead_inspector")
 
-# (inspectorate, agency, activity, area, bearing, case, summary): pseudonymous cases, no names.
+# The deep-dive cases the inspectorates track together (002 §43; 001 Proposal two): pseudonymous, no names.
+SHARED_SAMPLE = {
+    "CASE-0101": "Referred at the front door by the health visitor",
+    "CASE-0102": "Deep-dive cohort: missing from care three times, at risk of sexual exploitation",
+}
+
+
+class Item(NamedTuple):
+    """An evidence item of the demo: who records it, and the body they send."""
+
+    inspectorate: str
+    body: dict[str, Any]
+
+
+def _item(
+    inspectorate: str,
+    agency: str,
+    activity: str,
+    area: str,
+    bearing: str,
+    case: str | None,
+    summary: str,
+    meeting: str | None = None,
+) -> Item:
+    body = {
+        "agency": agency,
+        "activity": activity,
+        "judgement_area": area,
+        "bearing": bearing,
+        "summary": summary,
+    }
+    body |= {"case_reference": case} if case else {}
+    body |= {"meeting": meeting} if meeting else {}
+    return Item(inspectorate, body)
+
+
 EVIDENCE = {
-    "front-door-la": (
+    "front-door-la": _item(
         "ofsted",
         "local_authority",
         "case_tracking",
@@ -47,7 +82,7 @@ EVIDENCE = {
         "Referrals to the front door are screened promptly, and decisions are timely "
         "and recorded with clear reasons.",
     ),
-    "front-door-health": (
+    "front-door-health": _item(
         "cqc",
         "health",
         "case_tracking",
@@ -57,7 +92,7 @@ EVIDENCE = {
         "Health visitors share information quickly with the front door and take part in "
         "strategy discussions.",
     ),
-    "front-door-police": (
+    "front-door-police": _item(
         "hmic",
         "police",
         "meeting_observation",
@@ -66,8 +101,9 @@ EVIDENCE = {
         None,
         "Police officers at the front door have timely access to intelligence and bring it "
         "to joint decisions.",
+        meeting="strategy_meeting",
     ),
-    "missing-la": (
+    "missing-la": _item(
         "ofsted",
         "local_authority",
         "case_sampling",
@@ -77,7 +113,7 @@ EVIDENCE = {
         "Children missing from care are not always offered a return home interview, and what they "
         "say is not used to reduce risk.",
     ),
-    "missing-police": (
+    "missing-police": _item(
         "hmic",
         "police",
         "case_tracking",
@@ -87,7 +123,17 @@ EVIDENCE = {
         "Police risk assessments of children who go missing do not consistently consider the risk "
         "of sexual exploitation.",
     ),
-    "gp-strategy": (
+    "missing-police-ofsted": _item(
+        "ofsted",
+        "police",
+        "case_tracking",
+        "deep_dive",
+        "weakness",
+        "CASE-0102",
+        "On the case tracked jointly, the police did not consider exploitation after the child's third "
+        "missing episode.",
+    ),
+    "gp-strategy": _item(
         "cqc",
         "health",
         "discussion_with_practitioner",
@@ -96,7 +142,7 @@ EVIDENCE = {
         "CASE-0103",
         "GPs are not consistently invited to or told the outcome of strategy discussions.",
     ),
-    "probation-checks": (
+    "probation-checks": _item(
         "hmi_probation",
         "probation",
         "case_sampling",
@@ -106,16 +152,16 @@ EVIDENCE = {
         "Probation officers do not routinely check with children's "
         "social care before assessing the risks that adults pose to children.",
     ),
-    "board-audits": (
+    "board-audits": _item(
         "ofsted",
         "lscb",
-        "meeting_observation",
+        "discussion_with_manager",
         "leadership_and_lscb",
         "strength",
         None,
         "The board's multi-agency audits of exploitation cases lead to changes in practice.",
     ),
-    "board-health-data": (
+    "board-health-data": _item(
         "cqc",
         "lscb",
         "discussion_with_manager",
@@ -141,7 +187,7 @@ FINDINGS = [
         "Make sure that every child who goes missing is offered a return "
         "home interview, and that what children say is used with police risk assessments to reduce the "
         "risk of sexual exploitation.",
-        ["missing-la", "missing-police"],
+        ["missing-la", "missing-police", "missing-police-ofsted"],
     ),
     (
         "area_for_development",
@@ -156,6 +202,14 @@ FINDINGS = [
         ["probation-checks"],
     ),
 ]
+
+# (question, answered by, evidence keys, conclusion): raised by CQC about the police on a shared case.
+LINE_OF_ENQUIRY = (
+    "Did the police consider the risk of exploitation each time this child went missing?",
+    "hmic",
+    ["missing-police"],
+    "No: exploitation was not considered after the third missing episode; an area for priority action.",
+)
 
 LSCB_EVALUATION = (
     "The board uses multi-agency audits well to improve practice with children at risk of "
@@ -259,41 +313,79 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             )
             progress(f"   {agency} notified by {inspectorate}")
 
-        progress("3. Inspectors from four inspectorates record evidence")
+        progress("3. The inspectorates choose the shared sample of deep-dive cases to track together")
 
         async def evidence_knows() -> bool:
-            return (await http.get(f"{evidence}/inspections/{inspection_id}")).status_code == 200
+            response = await http.get(f"{evidence}/inspections/{inspection_id}")
+            return response.status_code == 200 and response.json()["notice_started"]
 
-        await eventually(evidence_knows, "the evidence service to learn of the inspection")
-        for key, (inspectorate, agency, activity, area, bearing, case, summary) in EVIDENCE.items():
-            item = await _call(
+        await eventually(evidence_knows, "the evidence service to learn of the notice")
+        for case, reason in SHARED_SAMPLE.items():
+            await _call(
+                http,
+                "POST",
+                f"{evidence}/inspections/{inspection_id}/samples/shared/cases",
+                headers=LEAD,
+                json={"case_reference": case, "reason": reason},
+            )
+        progress(f"   shared sample: {', '.join(SHARED_SAMPLE)}")
+
+        progress("4. Inspectors from four inspectorates record evidence and share a line of enquiry")
+        for key, item in EVIDENCE.items():
+            recorded = await _call(
                 http,
                 "POST",
                 f"{evidence}/inspections/{inspection_id}/evidence",
-                headers=actor(inspectorate),
-                json={
-                    "agency": agency,
-                    "activity": activity,
-                    "judgement_area": area,
-                    "bearing": bearing,
-                    "case_reference": case,
-                    "summary": summary,
-                },
+                headers=actor(item.inspectorate),
+                json=item.body,
             )
-            run.evidence_ids[key] = item["evidence_item_id"]
+            run.evidence_ids[key] = recorded["evidence_item_id"]
         progress(f"   {len(EVIDENCE)} evidence items recorded")
-
-        progress(
-            "4. The judgement service builds each agency's strengths and weaknesses; findings are recorded"
+        question, answered_by, keys, conclusion = LINE_OF_ENQUIRY
+        line = await _call(
+            http,
+            "POST",
+            f"{evidence}/inspections/{inspection_id}/lines-of-enquiry",
+            headers=actor("cqc"),
+            json={"agency": "police", "case_reference": "CASE-0102", "question": question},
         )
+        lines_url = f"{evidence}/inspections/{inspection_id}/lines-of-enquiry/{line['line_id']}"
+        await _call(
+            http,
+            "POST",
+            f"{lines_url}/answers",
+            headers=actor(answered_by),
+            json={"evidence_item_ids": [run.evidence_ids[k] for k in keys], "answer": "See the items cited."},
+        )
+        await _call(
+            http, "POST", f"{lines_url}/closure", headers=actor("cqc"), json={"conclusion": conclusion}
+        )
+        progress(f"   line of enquiry raised by cqc, answered by {answered_by}, closed: {conclusion}")
+        view = await _call(http, "GET", f"{evidence}/inspections/{inspection_id}/triangulation")
+        for agency in view["agencies"]:
+            for area in agency["areas"]:
+                for found in (f for f in area["findings"] if f["corroborated"]):
+                    sources = " and ".join(found["inspectorates"])
+                    progress(
+                        f"   corroborated: {agency['agency']}, {area['judgement_area']}: {found['bearing']} "
+                        f"from {sources} ({', '.join(found['activities'])})"
+                    )
+        await _call(
+            http,
+            "POST",
+            f"{evidence}/inspections/{inspection_id}/closure",
+            headers=LEAD,
+            json={"reason": "Fieldwork is over: the joint feedback meeting has been held."},
+        )
+        progress("   evidence gathering closed by the lead inspectorate")
+
+        progress("5. The judgement service builds each agency's evidence profile; findings are recorded")
 
         async def judgement_has_all() -> bool:
             response = await http.get(f"{judgement}/inspections/{inspection_id}/evidence-profile")
             if response.status_code != 200:
                 return False
-            return sum(len(v["strengths"]) + len(v["weaknesses"]) for v in response.json().values()) == len(
-                EVIDENCE
-            )
+            return bool(response.json()["items"] == len(EVIDENCE))
 
         await eventually(judgement_has_all, "the evidence to reach the judgement service")
         for kind, addressed_to, text, keys in FINDINGS:
@@ -311,9 +403,9 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             )
         progress(f"   {len(FINDINGS)} findings recorded")
 
-        progress("5. The inspectorates record their evaluation of the LSCB")
+        progress("6. The inspectorates record their evaluation of the LSCB")
         summary, keys = LSCB_EVALUATION
-        board_items = len([k for k in keys if EVIDENCE[k][1] == "lscb"])
+        board_items = len([k for k in keys if EVIDENCE[k].body["agency"] == "lscb"])
 
         async def lscb_has_board_evidence() -> bool:
             response = await http.get(f"{lscb}/inspections/{inspection_id}/evaluation")
@@ -329,7 +421,7 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             json={"summary": summary, "evidence_item_ids": [run.evidence_ids[k] for k in keys]},
         )
 
-        progress("6. The reporting service rebuilds the findings letter from the event log")
+        progress("7. The reporting service rebuilds the findings letter from the event log")
         letter_url = f"{reporting}/inspections/{inspection_id}/findings-letter"
 
         async def letter_complete() -> bool:

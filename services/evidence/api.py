@@ -1,22 +1,38 @@
-"""Evidence's HTTP API: thin. Parse, build a command, hand it on."""
+"""Evidence's HTTP API: thin. Parse, build a command, hand it on.
+
+Commands answer with the stream's version in `ETag`; send it back in `If-Match` to correct an item
+only if nobody has changed it since you read it (409 otherwise)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
 
-from shared.contracts.evidence import EvidenceDetails, EvidenceItemRecorded
-from shared.envelope import new_id
+from shared import evidence_items
+from shared.contracts.evidence import (
+    Activity,
+    Bearing,
+    Criteria,
+    EvidenceDetails,
+    Sample,
+    SampleCaseAdded,
+)
+from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId, Reason
+from shared.envelope import Inspectorate, new_id
 from shared.eventstore import CommandContext
-from shared.http import command_context
+from shared.http import command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 
 from . import domain, handlers
 
 router = APIRouter(tags=["evidence"])
 Context = Annotated[CommandContext, Depends(command_context)]
+IfMatch = Annotated[int | None, Depends(expected_version)]
+Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many")]
+Offset = Annotated[int, Query(ge=0, description="skip this many first")]
 
 
 class KnownInspectionView(BaseModel):
@@ -25,18 +41,30 @@ class KnownInspectionView(BaseModel):
     inspectorates: list[str]
     agencies: list[str]
     judgement_areas: list[str]
+    criteria: int  # how many numbered criteria the programme has
+    notice_started: bool  # evidence is accepted once the area has been notified ...
+    evidence_closed: bool  # ... until the lead inspectorate closes evidence gathering
+    cancelled: bool
 
 
 @router.get("/inspections/{inspection_id}", summary="The inspection as this service knows it")
 async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspectionView:
     known = await handlers.known_inspection(service.db, inspection_id)
+    file, _ = await handlers.evidence_file(service.store, inspection_id)
     return KnownInspectionView(
         inspection_id=inspection_id,
         programme=known.programme.id,
         inspectorates=list(known.inspectorates),
         agencies=list(known.agencies),
         judgement_areas=known.programme.area_ids(),
+        criteria=len(known.programme.criteria),
+        notice_started=known.notified,
+        evidence_closed=file.closed is not None,
+        cancelled=known.cancelled,
     )
+
+
+# --- evidence items ----------------------------------------------------------------------------------
 
 
 @router.post(
@@ -45,22 +73,379 @@ async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspection
     summary="Record an evidence item for the inspector's own inspectorate",
 )
 async def record(
-    inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context
-) -> EvidenceItemRecorded:
-    command = domain.RecordEvidenceItem(
-        inspection=await handlers.known_inspection(service.db, inspection_id),
-        evidence_item_id=new_id(),
-        inspectorate=context.inspectorate,
-        details=body,
-    )
-    outcome = await handlers.record(service.store, command, context)
-    assert outcome.state.recorded is not None
-    return outcome.state.recorded
+    inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context, response: Response
+) -> evidence_items.ItemView:
+    item_id = new_id()
+    outcome = await handlers.record(service.store, service.db, inspection_id, item_id, body, context)
+    set_version(response, outcome.version)
+    return await _item(service, inspection_id, item_id)
+
+
+@router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")
+async def evidence(
+    inspection_id: str,
+    service: ServiceDep,
+    agency: Agency | None = None,
+    inspectorate: Inspectorate | None = None,
+    criterion: str | None = Query(None, description='a criterion id, e.g. "68q"'),
+    case_reference: str | None = None,
+    bearing: Bearing | None = None,
+    activity: Activity | None = None,
+    withdrawn: bool = Query(False, description="include withdrawn items"),
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> list[evidence_items.ItemView]:
+    await handlers.known_inspection(service.db, inspection_id)
+    items = [
+        i
+        for i in await handlers.items_of(service.store, inspection_id)
+        if (withdrawn or not i.withdrawn)
+        and agency in (None, i.agency)
+        and inspectorate in (None, i.inspectorate)
+        and (criterion is None or criterion in i.criteria)
+        and case_reference in (None, i.case_reference)
+        and bearing in (None, i.bearing)
+        and activity in (None, i.activity)
+    ]
+    return items[offset : offset + limit]
 
 
 @router.get(
-    "/inspections/{inspection_id}/evidence", summary="Every evidence item recorded for the inspection"
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}",
+    summary="One evidence item as it stands, with every correction made to it",
 )
-async def evidence(inspection_id: str, service: ServiceDep) -> list[EvidenceItemRecorded]:
+async def evidence_item(
+    inspection_id: str, evidence_item_id: str, service: ServiceDep, response: Response
+) -> handlers.ItemHistory:
+    history = await handlers.item_history(service.store, inspection_id, evidence_item_id)
+    set_version(response, history.item.version)
+    return history
+
+
+class Amendment(AboutCases):
+    reason: Reason
+    details: EvidenceDetails  # the item as it should now stand
+
+
+class Withdrawal(AboutCases):
+    reason: Reason
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}/amendments",
+    summary="Correct an item your inspectorate recorded: the full corrected item and the reason",
+)
+async def amend(
+    inspection_id: str,
+    evidence_item_id: str,
+    body: Amendment,
+    service: ServiceDep,
+    context: Context,
+    if_match: IfMatch,
+    response: Response,
+) -> evidence_items.ItemView:
+    outcome = await handlers.correct(
+        service.store,
+        service.db,
+        inspection_id,
+        evidence_item_id,
+        body.reason,
+        body.details,
+        context,
+        if_match,
+    )
+    set_version(response, outcome.version)
+    return await _item(service, inspection_id, evidence_item_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}/withdrawal",
+    summary="Withdraw an item your inspectorate recorded: it no longer counts, its history stays",
+)
+async def withdraw(
+    inspection_id: str,
+    evidence_item_id: str,
+    body: Withdrawal,
+    service: ServiceDep,
+    context: Context,
+    if_match: IfMatch,
+    response: Response,
+) -> evidence_items.ItemView:
+    outcome = await handlers.correct(
+        service.store, service.db, inspection_id, evidence_item_id, body.reason, None, context, if_match
+    )
+    set_version(response, outcome.version)
+    return await _item(service, inspection_id, evidence_item_id)
+
+
+async def _item(service: ServiceDep, inspection_id: str, item_id: str) -> evidence_items.ItemView:
+    return (await handlers.item_history(service.store, inspection_id, item_id)).item
+
+
+# --- samples and the close ---------------------------------------------------------------------------
+
+
+class SampleCase(BaseModel):
+    sample: str
+    case_reference: str
+    added_by: Inspectorate
+    reason: str
+
+
+class EvidenceFileView(BaseModel):
+    inspection_id: str
+    samples: list[SampleCase]  # the shared sample (002 §43) and each inspectorate's own (002 §44)
+    closed: bool
+    closed_by: Inspectorate | None
+    version: int
+
+
+def _file_view(inspection_id: str, file: domain.EvidenceFile, version: int) -> EvidenceFileView:
+    def case(added: SampleCaseAdded) -> SampleCase:
+        return SampleCase(
+            sample=str(added.sample),
+            case_reference=added.case_reference,
+            added_by=added.added_by,
+            reason=added.reason,
+        )
+
+    return EvidenceFileView(
+        inspection_id=inspection_id,
+        samples=[case(added) for cases in file.samples.values() for added in cases.values()],
+        closed=file.closed is not None,
+        closed_by=file.closed.closed_by if file.closed else None,
+        version=version,
+    )
+
+
+@router.get(
+    "/inspections/{inspection_id}/samples",
+    summary="The case samples: the shared one all inspectorates track, and each inspectorate's own",
+)
+async def samples(inspection_id: str, service: ServiceDep) -> EvidenceFileView:
     await handlers.known_inspection(service.db, inspection_id)
-    return await handlers.items_of(service.store, inspection_id)
+    file, version = await handlers.evidence_file(service.store, inspection_id)
+    return _file_view(inspection_id, file, version)
+
+
+class CaseToSample(AboutCases):
+    case_reference: CaseReference
+    reason: Reason  # why this child: the stage of their journey, the deep-dive cohort, ...
+
+
+class Removal(AboutCases):
+    reason: Reason
+
+
+@router.post(
+    "/inspections/{inspection_id}/samples/{sample}/cases",
+    status_code=201,
+    summary='Add a case to the shared sample ("shared") or to your own inspectorate\'s sample',
+)
+async def add_to_sample(
+    inspection_id: str, sample: Sample, body: CaseToSample, service: ServiceDep, context: Context
+) -> EvidenceFileView:
+    return await _change_file(
+        service,
+        inspection_id,
+        context,
+        lambda known: domain.ChangeSample(
+            known, sample, body.case_reference, context.inspectorate, body.reason, add=True
+        ),
+    )
+
+
+@router.post(
+    "/inspections/{inspection_id}/samples/{sample}/cases/{case_reference}/removal",
+    summary="Take a case out of a sample, with the reason",
+)
+async def remove_from_sample(
+    inspection_id: str,
+    sample: Sample,
+    case_reference: str,
+    body: Removal,
+    service: ServiceDep,
+    context: Context,
+) -> EvidenceFileView:
+    return await _change_file(
+        service,
+        inspection_id,
+        context,
+        lambda known: domain.ChangeSample(
+            known, sample, case_reference, context.inspectorate, body.reason, add=False
+        ),
+    )
+
+
+class Closure(AboutCases):
+    reason: Reason
+
+
+@router.post(
+    "/inspections/{inspection_id}/closure",
+    summary="Close evidence gathering (the lead inspectorate): no evidence is recorded or corrected after it",
+)
+async def close(inspection_id: str, body: Closure, service: ServiceDep, context: Context) -> EvidenceFileView:
+    return await _change_file(
+        service,
+        inspection_id,
+        context,
+        lambda known: domain.CloseEvidenceGathering(known, context.inspectorate, body.reason),
+    )
+
+
+async def _change_file(
+    service: ServiceDep,
+    inspection_id: str,
+    context: CommandContext,
+    command: Callable[[domain.KnownInspection], domain.ChangeSample | domain.CloseEvidenceGathering],
+) -> EvidenceFileView:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    outcome = await handlers.change_file(service.store, inspection_id, command(known), context)
+    return _file_view(inspection_id, outcome.state, outcome.version)
+
+
+# --- lines of enquiry --------------------------------------------------------------------------------
+
+
+class NewLine(AboutCases):
+    agency: Agency
+    case_reference: CaseReference | None = None
+    criteria: Criteria = Field(default_factory=list)
+    question: CaseText
+
+
+class LineAnswer(AboutCases):
+    evidence_item_ids: Annotated[list[ItemId], Field(min_length=1, max_length=100)]
+    answer: CaseText
+
+
+class LineClosure(AboutCases):
+    conclusion: CaseText
+
+
+@router.post(
+    "/inspections/{inspection_id}/lines-of-enquiry",
+    status_code=201,
+    summary="Raise a line of enquiry about an agency or a case, visible at once to every inspectorate",
+)
+async def raise_line(
+    inspection_id: str, body: NewLine, service: ServiceDep, context: Context
+) -> handlers.LineView:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    line_id = new_id()
+    command = domain.RaiseLineOfEnquiry(
+        known,
+        file,
+        line_id,
+        context.inspectorate,
+        body.agency,
+        body.case_reference,
+        body.criteria,
+        body.question,
+    )
+    await handlers.line(service.store, line_id, command, context)
+    return await handlers.line_view(service.store, inspection_id, line_id)
+
+
+@router.get("/inspections/{inspection_id}/lines-of-enquiry", summary="Every line of enquiry, oldest first")
+async def lines(
+    inspection_id: str,
+    service: ServiceDep,
+    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    agency: Agency | None = None,
+) -> list[handlers.LineView]:
+    await handlers.known_inspection(service.db, inspection_id)
+    found = await handlers.lines_of(service.store, inspection_id)
+    return [line for line in found if status in (None, line.status) and agency in (None, line.agency)]
+
+
+@router.get("/inspections/{inspection_id}/lines-of-enquiry/{line_id}", summary="One line of enquiry")
+async def line(inspection_id: str, line_id: str, service: ServiceDep) -> handlers.LineView:
+    return await handlers.line_view(service.store, inspection_id, line_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/answers",
+    status_code=201,
+    summary="Answer a line of enquiry with the evidence items that answer it",
+)
+async def answer_line(
+    inspection_id: str, line_id: str, body: LineAnswer, service: ServiceDep, context: Context
+) -> handlers.LineView:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    await handlers.line_view(service.store, inspection_id, line_id)
+    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    problems = await handlers.not_citable(service.store, inspection_id, body.evidence_item_ids)
+    command = domain.AnswerLineOfEnquiry(
+        known, file, line_id, context.inspectorate, body.evidence_item_ids, body.answer, problems
+    )
+    await handlers.line(service.store, line_id, command, context)
+    return await handlers.line_view(service.store, inspection_id, line_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure",
+    summary="Close a line of enquiry with its conclusion (who raised it, or the lead inspectorate)",
+)
+async def close_line(
+    inspection_id: str, line_id: str, body: LineClosure, service: ServiceDep, context: Context
+) -> handlers.LineView:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    await handlers.line_view(service.store, inspection_id, line_id)
+    command = domain.CloseLineOfEnquiry(known, line_id, context.inspectorate, body.conclusion)
+    await handlers.line(service.store, line_id, command, context)
+    return await handlers.line_view(service.store, inspection_id, line_id)
+
+
+# --- triangulation -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/inspections/{inspection_id}/triangulation",
+    summary="Per agency, area and criterion: the evidence, its corroboration and what has no evidence yet",
+)
+async def triangulation(
+    inspection_id: str, service: ServiceDep, agency: Agency | None = None
+) -> evidence_items.Triangulation:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    items = await handlers.items_of(service.store, inspection_id)
+    view = evidence_items.triangulate(inspection_id, known.programme, known.agencies, items)
+    if agency is not None:
+        view.agencies = [a for a in view.agencies if a.agency is agency]
+    return view
+
+
+class CaseView(BaseModel):
+    """One child's case across every inspectorate: the samples it is in and the evidence on it."""
+
+    case_reference: str
+    samples: list[str]
+    inspectorates: list[Inspectorate]
+    items: list[evidence_items.ItemView]
+    findings: dict[Agency, list[evidence_items.Finding]]  # per agency the evidence is about
+
+
+@router.get(
+    "/inspections/{inspection_id}/cases/{case_reference}",
+    summary="A case across every inspectorate: its samples, evidence and corroboration",
+)
+async def case(inspection_id: str, case_reference: str, service: ServiceDep) -> CaseView:
+    await handlers.known_inspection(service.db, inspection_id)
+    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    items = [
+        i
+        for i in await handlers.items_of(service.store, inspection_id)
+        if i.case_reference == case_reference and not i.withdrawn
+    ]
+    return CaseView(
+        case_reference=case_reference,
+        samples=[name for name, cases in file.samples.items() if case_reference in cases],
+        inspectorates=sorted({i.inspectorate for i in items}),
+        items=items,
+        findings={
+            agency: evidence_items.findings([i for i in items if i.agency is agency])
+            for agency in dict.fromkeys(i.agency for i in items)
+        },
+    )

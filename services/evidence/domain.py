@@ -1,13 +1,30 @@
-"""Recording evidence items. Pure functions: no I/O.
+"""Evidence items, case samples, lines of enquiry and the close of evidence gathering. Pure functions: no I/O.
 
-Each evidence item is its own stream, so inspectors recording at the same time never conflict."""
+Each evidence item and each line of enquiry is its own stream, so inspectors recording at the same time
+never conflict; an inspection's case samples and its close share one stream, its evidence file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from shared.catalogue import Event
-from shared.contracts.evidence import EvidenceDetails, EvidenceItemRecorded
+from shared.contracts.evidence import (
+    Activity,
+    EvidenceDetails,
+    EvidenceGatheringClosed,
+    EvidenceItemAmended,
+    EvidenceItemRecorded,
+    EvidenceItemWithdrawn,
+    LineOfEnquiryAnswered,
+    LineOfEnquiryClosed,
+    LineOfEnquiryRaised,
+    Sample,
+    SampleCaseAdded,
+    SampleCaseRemoved,
+    amended,
+    details_of,
+)
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
@@ -15,7 +32,17 @@ from shared.errors import RuleViolation
 from shared.programmes import Programme
 
 # Evidence may be about the board or the partnership as a whole, as well as a named agency.
-_ALWAYS_ABOUT = (Agency.LSCB, Agency.PARTNERSHIP)
+ALWAYS_ABOUT = (Agency.LSCB, Agency.PARTNERSHIP)
+OWN_INSPECTORATE = "domain.md People: inspectors record evidence for their own inspectorate only"
+WINDOW = (
+    "evidence is gathered from the start of notice until the inspection is closed (001 Proposal two; 004 §35)"
+)
+SHARED_SAMPLE = "002 §43"
+OWN_SAMPLE = "002 §44"
+TRACKED_CASES = "002 §43-44: the cases tracked are those of the shared and the inspectorates' own samples"
+JOINT_AUDIT = "001 Proposal two"
+IMMUTABLE = "architecture.md: events are immutable facts; a correction is a new event"
+ENQUIRIES = "004 §35; 000 §11: lines of enquiry are shared between the inspectorates"
 
 
 @dataclass(frozen=True)
@@ -26,62 +53,372 @@ class KnownInspection:
     programme: Programme
     inspectorates: tuple[Inspectorate, ...]
     agencies: tuple[Agency, ...]
+    notified: bool = False  # the area has been told: notice has started
+    cancelled: bool = False
+
+
+# --- the evidence file: case samples and the close ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    # sample ("shared" or an inspectorate) -> case reference -> how it was added
+    samples: Mapping[str, Mapping[str, SampleCaseAdded]] = field(default_factory=dict)
+    closed: EvidenceGatheringClosed | None = None
+
+    def sample(self, name: Sample) -> Mapping[str, SampleCaseAdded]:
+        return self.samples.get(str(name), {})
+
+    def tracked_by(self, inspectorate: Inspectorate) -> set[str]:
+        """The cases an inspectorate tracks: the shared sample and its own."""
+        return {*self.sample("shared"), *self.sample(inspectorate)}
+
+
+def evolve_file(state: EvidenceFile, event: Event) -> EvidenceFile:
+    if isinstance(event, SampleCaseAdded | SampleCaseRemoved):
+        cases = dict(state.sample(event.sample))
+        if isinstance(event, SampleCaseAdded):
+            cases[event.case_reference] = event
+        else:
+            cases.pop(event.case_reference, None)
+        return replace(state, samples={**state.samples, str(event.sample): cases})
+    if isinstance(event, EvidenceGatheringClosed):
+        return replace(state, closed=event)
+    return state
+
+
+@dataclass(frozen=True)
+class ChangeSample:
+    inspection: KnownInspection
+    sample: Sample
+    case_reference: str
+    by: Inspectorate
+    reason: str
+    add: bool  # False: remove
+
+
+@dataclass(frozen=True)
+class CloseEvidenceGathering:
+    inspection: KnownInspection
+    by: Inspectorate
+    reason: str
+
+
+def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -> list[Event]:
+    inspection = c.inspection
+    if isinstance(c, CloseEvidenceGathering):
+        lead = inspection.programme.participation.lead_inspectorate
+        if c.by is not lead:
+            raise RuleViolation(f"only the lead inspectorate, {lead}, closes evidence gathering", WINDOW)
+        if state.closed:
+            raise RuleViolation("evidence gathering is already closed for this inspection", WINDOW)
+        return [
+            EvidenceGatheringClosed(inspection_id=inspection.inspection_id, closed_by=c.by, reason=c.reason)
+        ]
+    _taking_part(inspection, c.by)
+    _open(inspection, state)
+    if c.sample != "shared" and c.sample != c.by:
+        raise RuleViolation(f"{c.by} changes the shared sample or its own, not {c.sample}'s", OWN_SAMPLE)
+    if c.sample != "shared" and c.sample not in inspection.inspectorates:
+        raise RuleViolation(f"{c.sample} does not take part in this inspection", OWN_SAMPLE)
+    rule = SHARED_SAMPLE if c.sample == "shared" else OWN_SAMPLE
+    present = c.case_reference in state.sample(c.sample)
+    if c.add and present:
+        raise RuleViolation(f"case {c.case_reference} is already in the {c.sample} sample", rule)
+    if not c.add and not present:
+        raise RuleViolation(f"case {c.case_reference} is not in the {c.sample} sample", rule)
+    common = {
+        "inspection_id": inspection.inspection_id,
+        "sample": c.sample,
+        "case_reference": c.case_reference,
+    }
+    if c.add:
+        return [SampleCaseAdded(**common, added_by=c.by, reason=c.reason)]
+    return [SampleCaseRemoved(**common, removed_by=c.by, reason=c.reason)]
+
+
+evidence_file = Decider[EvidenceFile, ChangeSample | CloseEvidenceGathering](
+    EvidenceFile(), evolve_file, decide_file
+)
+
+
+# --- evidence items ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    current: EvidenceItemRecorded | None = None  # as it stands after any amendments
+    withdrawn: bool = False
+
+
+def evolve_item(state: EvidenceItem, event: Event) -> EvidenceItem:
+    if isinstance(event, EvidenceItemRecorded):
+        return EvidenceItem(event)
+    if isinstance(event, EvidenceItemAmended) and state.current is not None:
+        return replace(state, current=amended(state.current, event))
+    if isinstance(event, EvidenceItemWithdrawn):
+        return replace(state, withdrawn=True)
+    return state
 
 
 @dataclass(frozen=True)
 class RecordEvidenceItem:
     inspection: KnownInspection
+    file: EvidenceFile
     evidence_item_id: str
     inspectorate: Inspectorate  # the recording inspector's own
+    inspector: str
     details: EvidenceDetails
 
 
 @dataclass(frozen=True)
-class EvidenceItem:
-    recorded: EvidenceItemRecorded | None = None
+class CorrectEvidenceItem:
+    """Amend (with the corrected details) or withdraw (without)."""
+
+    inspection: KnownInspection
+    file: EvidenceFile
+    evidence_item_id: str
+    inspectorate: Inspectorate
+    inspector: str
+    reason: str
+    details: EvidenceDetails | None = None
 
 
-def evolve(state: EvidenceItem, event: Event) -> EvidenceItem:
-    return EvidenceItem(event) if isinstance(event, EvidenceItemRecorded) else state
-
-
-def decide(state: EvidenceItem, c: RecordEvidenceItem) -> list[Event]:
-    programme = c.inspection.programme
-    if state.recorded is not None:
+def decide_item(state: EvidenceItem, c: RecordEvidenceItem | CorrectEvidenceItem) -> list[Event]:
+    inspection = c.inspection
+    common = {
+        "inspection_id": inspection.inspection_id,
+        "evidence_item_id": c.evidence_item_id,
+        "inspectorate": c.inspectorate,
+        "inspector": c.inspector,
+    }
+    if isinstance(c, RecordEvidenceItem):
+        if state.current is not None:
+            raise RuleViolation(f"evidence item {c.evidence_item_id} is already recorded", IMMUTABLE)
+        check_item(inspection, c.file, c.inspectorate, c.details)
+        return [EvidenceItemRecorded(**common, **dict(c.details))]
+    if state.current is None:
         raise RuleViolation(
-            f"evidence item {c.evidence_item_id} is already recorded; corrections are new items",
-            "architecture.md: events are immutable facts",
+            f"evidence item {c.evidence_item_id} is not recorded for this inspection", IMMUTABLE
         )
-    if c.inspectorate not in c.inspection.inspectorates:
+    if state.current.inspectorate is not c.inspectorate:
         raise RuleViolation(
-            f"{c.inspectorate} does not take part in this {programme.title}; taking part: "
-            f"{', '.join(c.inspection.inspectorates)}",
-            programme.participation.source,
+            f"evidence item {c.evidence_item_id} was recorded by {state.current.inspectorate}: "
+            f"only {state.current.inspectorate} corrects it",
+            OWN_INSPECTORATE,
         )
-    item = c.details
-    if item.agency not in c.inspection.agencies and item.agency not in _ALWAYS_ABOUT:
-        about = ", ".join([*c.inspection.agencies, *_ALWAYS_ABOUT])
-        raise RuleViolation(
-            f"{item.agency} is not inspected in this {programme.title}; evidence may be about: {about}",
-            programme.agencies[0].source,
-        )
+    if state.withdrawn:
+        raise RuleViolation(f"evidence item {c.evidence_item_id} is withdrawn: record a new item", IMMUTABLE)
+    if c.details is None:
+        _open(inspection, c.file)
+        return [EvidenceItemWithdrawn(**common, reason=c.reason)]
+    check_item(inspection, c.file, c.inspectorate, c.details)
+    if c.details == details_of(state.current):
+        raise RuleViolation("the amendment changes nothing in the item", IMMUTABLE)
+    return [EvidenceItemAmended(**common, **dict(c.details), reason=c.reason)]
+
+
+def check_item(
+    inspection: KnownInspection, file: EvidenceFile, inspectorate: Inspectorate, item: EvidenceDetails
+) -> None:
+    """Everything an item must satisfy against its inspection, whoever records or amends it."""
+    programme = inspection.programme
+    _taking_part(inspection, inspectorate)
+    _open(inspection, file)
+    _about(inspection, item.agency)
     if item.judgement_area not in programme.area_ids():
         raise RuleViolation(
             f"{item.judgement_area!r} is not an area of {programme.id}: {', '.join(programme.area_ids())}",
             programme.judgement_areas[0].source,
         )
-    return [
-        EvidenceItemRecorded(
-            inspection_id=c.inspection.inspection_id,
-            evidence_item_id=c.evidence_item_id,
-            inspectorate=c.inspectorate,
-            **dict(item),
+    check_criteria(programme, item.criteria, item.agency, item.judgement_area)
+    if item.activity is Activity.JOINT_AUDIT:
+        if not programme.deep_dive_themes:
+            raise RuleViolation(
+                f"{programme.id} has no deep dive, so no joint audit of deep-dive cases", JOINT_AUDIT
+            )
+        if item.case_reference not in file.sample("shared"):
+            raise RuleViolation(
+                f"case {item.case_reference} is not in the shared sample: the joint audit is of the "
+                "deep-dive cases chosen for it during notice; add the case to the shared sample first",
+                JOINT_AUDIT,
+            )
+    if item.activity is Activity.CASE_TRACKING and item.case_reference not in file.tracked_by(inspectorate):
+        raise RuleViolation(
+            f"case {item.case_reference} is in neither the shared sample nor {inspectorate}'s own: "
+            "add it to a sample before tracking it",
+            TRACKED_CASES,
         )
-    ]
 
 
-evidence_item = Decider[EvidenceItem, RecordEvidenceItem](EvidenceItem(), evolve, decide)
+def check_criteria(
+    programme: Programme, criteria: list[str], agency: Agency, judgement_area: str | None = None
+) -> None:
+    """Each criterion is in the programme, about the same agency (the board's criteria may be evidenced
+    by any partner's part in it) and, when an area is given, under it."""
+    for criterion_id in criteria:
+        criterion = programme.criterion(criterion_id)
+        if criterion is None:
+            has = (
+                f"its criteria are {programme.criteria[0].id} to {programme.criteria[-1].id}"
+                if programme.criteria
+                else "it has no numbered criteria"
+            )
+            raise RuleViolation(
+                f"criterion {criterion_id} is not in {programme.title} ({programme.id}): {has}",
+                programme.criteria[0].source if programme.criteria else programme.judgements.source,
+            )
+        if criterion.agency not in (agency, Agency.LSCB):
+            raise RuleViolation(
+                f"criterion {criterion_id} is about {criterion.agency}, not {agency}", criterion.source
+            )
+        if judgement_area is not None and criterion.judgement_area != judgement_area:
+            raise RuleViolation(
+                f"criterion {criterion_id} is under {criterion.judgement_area!r}, not {judgement_area!r}",
+                criterion.source,
+            )
 
 
-def stream_id(evidence_item_id: str) -> str:
+def _taking_part(inspection: KnownInspection, inspectorate: Inspectorate) -> None:
+    if inspectorate not in inspection.inspectorates:
+        raise RuleViolation(
+            f"{inspectorate} does not take part in this {inspection.programme.title}; taking part: "
+            f"{', '.join(inspection.inspectorates)}",
+            inspection.programme.participation.source,
+        )
+
+
+def _open(inspection: KnownInspection, file: EvidenceFile) -> None:
+    if inspection.cancelled:
+        raise RuleViolation("the inspection is cancelled: no evidence is gathered for it", WINDOW)
+    if file.closed:
+        raise RuleViolation("evidence gathering is closed for this inspection", WINDOW)
+    if not inspection.notified:
+        raise RuleViolation(
+            "notice has not started: evidence is gathered once the area has been notified "
+            "(record the notification first: jip inspections notify)",
+            WINDOW,
+        )
+
+
+def _about(inspection: KnownInspection, agency: Agency) -> None:
+    if agency not in inspection.agencies and agency not in ALWAYS_ABOUT:
+        about = ", ".join([*inspection.agencies, *ALWAYS_ABOUT])
+        raise RuleViolation(
+            f"{agency} is not inspected in this {inspection.programme.title}; evidence may be about: {about}",
+            inspection.programme.agencies[0].source,
+        )
+
+
+evidence_item = Decider[EvidenceItem, RecordEvidenceItem | CorrectEvidenceItem](
+    EvidenceItem(), evolve_item, decide_item
+)
+
+
+# --- lines of enquiry --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineOfEnquiry:
+    raised: LineOfEnquiryRaised | None = None
+    closed: bool = False
+
+
+def evolve_line(state: LineOfEnquiry, event: Event) -> LineOfEnquiry:
+    if isinstance(event, LineOfEnquiryRaised):
+        return LineOfEnquiry(event)
+    if isinstance(event, LineOfEnquiryClosed):
+        return replace(state, closed=True)
+    return state
+
+
+@dataclass(frozen=True)
+class RaiseLineOfEnquiry:
+    inspection: KnownInspection
+    file: EvidenceFile
+    line_id: str
+    by: Inspectorate
+    agency: Agency
+    case_reference: str | None
+    criteria: list[str]
+    question: str
+
+
+@dataclass(frozen=True)
+class AnswerLineOfEnquiry:
+    inspection: KnownInspection
+    file: EvidenceFile
+    line_id: str
+    by: Inspectorate
+    evidence_item_ids: list[str]
+    answer: str
+    not_citable: Mapping[str, str]  # cited ids that are not items of this inspection, or are withdrawn -> why
+
+
+@dataclass(frozen=True)
+class CloseLineOfEnquiry:
+    inspection: KnownInspection
+    line_id: str
+    by: Inspectorate
+    conclusion: str
+
+
+LineCommand = RaiseLineOfEnquiry | AnswerLineOfEnquiry | CloseLineOfEnquiry
+
+
+def decide_line(state: LineOfEnquiry, c: LineCommand) -> list[Event]:
+    inspection = c.inspection
+    _taking_part(inspection, c.by)
+    common = {"inspection_id": inspection.inspection_id, "line_id": c.line_id}
+    if isinstance(c, RaiseLineOfEnquiry):
+        if state.raised is not None:
+            raise RuleViolation(f"line of enquiry {c.line_id} is already raised", IMMUTABLE)
+        _open(inspection, c.file)
+        _about(inspection, c.agency)
+        check_criteria(inspection.programme, c.criteria, c.agency)
+        return [
+            LineOfEnquiryRaised(
+                **common,
+                raised_by=c.by,
+                agency=c.agency,
+                case_reference=c.case_reference,
+                criteria=c.criteria,
+                question=c.question,
+            )
+        ]
+    if state.raised is None:
+        raise RuleViolation(f"line of enquiry {c.line_id} is not raised for this inspection", ENQUIRIES)
+    if state.closed:
+        raise RuleViolation(f"line of enquiry {c.line_id} is closed", ENQUIRIES)
+    if isinstance(c, AnswerLineOfEnquiry):
+        _open(inspection, c.file)
+        if c.not_citable:
+            why = "; ".join(f"{item}: {reason}" for item, reason in c.not_citable.items())
+            raise RuleViolation(
+                f"an answer cites evidence items of this inspection that stand: {why}", ENQUIRIES
+            )
+        ids = list(dict.fromkeys(c.evidence_item_ids))
+        return [LineOfEnquiryAnswered(**common, answered_by=c.by, evidence_item_ids=ids, answer=c.answer)]
+    lead = inspection.programme.participation.lead_inspectorate
+    if c.by not in (state.raised.raised_by, lead):
+        raise RuleViolation(
+            f"line of enquiry {c.line_id} is closed by {state.raised.raised_by}, who raised it, or the lead "
+            f"inspectorate, {lead}",
+            ENQUIRIES,
+        )
+    return [LineOfEnquiryClosed(**common, closed_by=c.by, conclusion=c.conclusion)]
+
+
+line_of_enquiry = Decider[LineOfEnquiry, LineCommand](LineOfEnquiry(), evolve_line, decide_line)
+
+
+def item_stream(evidence_item_id: str) -> str:
     return f"evidence-item-{evidence_item_id}"
+
+
+def file_stream(inspection_id: str) -> str:
+    return f"evidence-file-{inspection_id}"
+
+
+def line_stream(line_id: str) -> str:
+    return f"line-of-enquiry-{line_id}"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import evidence_items
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency, ItemId, Text
 from shared.envelope import new_id
@@ -31,9 +32,10 @@ class FindingRequest(BaseModel):
 
 @router.get(
     "/inspections/{inspection_id}/evidence-profile",
-    summary="Strengths and weaknesses per agency, from every inspectorate's evidence",
+    summary="Strengths, weaknesses and areas for improvement per agency, area and criterion, from every "
+    "inspectorate's evidence, with their corroboration",
 )
-async def evidence_profile(inspection_id: str, service: ServiceDep) -> dict[str, dict[str, list[Any]]]:
+async def evidence_profile(inspection_id: str, service: ServiceDep) -> evidence_items.Triangulation:
     return await handlers.evidence_profile(service.db, inspection_id)
 
 
@@ -41,7 +43,9 @@ async def evidence_profile(inspection_id: str, service: ServiceDep) -> dict[str,
     "/inspections/{inspection_id}/evidence/{evidence_item_id}",
     summary="One evidence item as the judgement service holds it",
 )
-async def evidence_item(inspection_id: str, evidence_item_id: str, service: ServiceDep) -> dict[str, Any]:
+async def evidence_item(
+    inspection_id: str, evidence_item_id: str, service: ServiceDep
+) -> evidence_items.ItemView:
     return await handlers.evidence_item(service.db, inspection_id, evidence_item_id)
 
 

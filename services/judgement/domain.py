@@ -15,11 +15,13 @@ from shared.errors import RuleViolation
 EVIDENCE_RULE = "001 Proposal three"  # findings come with "the evidence that supports the findings"
 ADDRESSEE_RULE = "001 Proposal four"  # "for the local partnership or for a particular agency"
 
-# A strength stands on evidence of strength; a recommendation on evidence of weakness.
+# A strength stands on evidence of strength; a recommendation on evidence of weakness or of an area for
+# improvement.
+_TO_IMPROVE = frozenset({Bearing.WEAKNESS, Bearing.AREA_FOR_IMPROVEMENT})
 SUPPORTED_BY = {
-    FindingKind.KEY_STRENGTH: Bearing.STRENGTH,
-    FindingKind.AREA_FOR_PRIORITY_ACTION: Bearing.WEAKNESS,
-    FindingKind.AREA_FOR_DEVELOPMENT: Bearing.WEAKNESS,
+    FindingKind.KEY_STRENGTH: frozenset({Bearing.STRENGTH}),
+    FindingKind.AREA_FOR_PRIORITY_ACTION: _TO_IMPROVE,
+    FindingKind.AREA_FOR_DEVELOPMENT: _TO_IMPROVE,
 }
 
 
@@ -37,7 +39,7 @@ class RecordFinding:
     addressed_to: Agency
     text: str
     cited: tuple[CitedItem, ...]  # the cited items this service has seen for the inspection
-    unknown: tuple[str, ...]  # cited ids it has not seen
+    unknown: tuple[str, ...]  # cited ids it has not seen, or that were withdrawn
     agencies: tuple[Agency, ...]  # the inspection's agencies
 
 
@@ -56,14 +58,15 @@ def decide(state: Findings, c: RecordFinding) -> list[Event]:
     if c.unknown:
         raise RuleViolation(
             f"evidence items {', '.join(c.unknown)} are not recorded for inspection "
-            f"{c.inspection_id}; a finding must stand on recorded evidence",
+            f"{c.inspection_id}, or were withdrawn; a finding must stand on recorded evidence",
             EVIDENCE_RULE,
         )
     wanted = SUPPORTED_BY[c.kind]
-    contrary = [item.evidence_item_id for item in c.cited if item.bearing is not wanted]
+    contrary = [item.evidence_item_id for item in c.cited if item.bearing not in wanted]
     if contrary:
         raise RuleViolation(
-            f"a {c.kind.value.replace('_', ' ')} must cite evidence of {wanted.value}; "
+            f"a {c.kind.value.replace('_', ' ')} must cite evidence of "
+            f"{' or '.join(b.value.replace('_', ' ') for b in sorted(wanted))}; "
             f"{', '.join(contrary)} show the opposite",
             EVIDENCE_RULE,
         )

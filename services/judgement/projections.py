@@ -1,17 +1,15 @@
-"""Judgement's read models: the inspections scheduled and the evidence recorded for them."""
+"""Judgement's read models: the inspections scheduled, and the evidence recorded for them as it stands."""
 
 from __future__ import annotations
 
-from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
-
+from shared import evidence_items
 from shared.consumer import Projection, Tx
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.contracts.scheduling import InspectionScheduled
+from shared.contracts.scheduling import InspectionScheduled, InspectorateJoined
 from shared.envelope import Envelope
-from shared.mongo import Document
 
 evidence = Projection("evidence", ["scheduling", "evidence"])
+evidence_items.track(evidence)
+indexes = evidence_items.indexes
 
 
 @evidence.on(InspectionScheduled)
@@ -24,15 +22,10 @@ async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) 
     )
 
 
-@evidence.on(EvidenceItemRecorded)
-async def evidence_item_recorded(event: EvidenceItemRecorded, envelope: Envelope, tx: Tx) -> None:
-    await tx.db["evidence_items"].replace_one(
-        {"_id": event.evidence_item_id},
-        {**event.model_dump(mode="json", exclude={"evidence_item_id"}), "recorded_at": envelope.occurred_at},
-        upsert=True,
+@evidence.on(InspectorateJoined)
+async def inspectorate_joined(event: InspectorateJoined, _: Envelope, tx: Tx) -> None:
+    await tx.db["inspections"].update_one(
+        {"_id": event.inspection_id},
+        {"$addToSet": {"agencies": {"$each": list(event.agencies)}}},
         session=tx.session,
     )
-
-
-async def indexes(db: AsyncDatabase[Document]) -> None:
-    await db["evidence_items"].create_index([("inspection_id", ASCENDING), ("recorded_at", ASCENDING)])

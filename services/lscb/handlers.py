@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared import evidence_items
+from shared.contracts.evidence import Bearing
+from shared.contracts.vocabulary import Agency
 from shared.decider import Decided, execute, load
 from shared.errors import InspectionNotKnown
 from shared.eventstore import CommandContext, EventStore
@@ -30,12 +33,8 @@ async def record_evaluation(
 ) -> Decided[domain.Evaluation]:
     await _require_inspection(db, inspection_id)
     ids = tuple(dict.fromkeys(evidence_item_ids))
-    known = {
-        doc["_id"]
-        async for doc in db["board_evidence"].find(
-            {"_id": {"$in": list(ids)}, "inspection_id": inspection_id}, {"_id": 1}
-        )
-    }
+    about_board = await evidence_items.items_of(db, inspection_id, agency=Agency.LSCB, _id={"$in": list(ids)})
+    known = {i.evidence_item_id for i in about_board}
     command = domain.RecordEvaluation(inspection_id, summary, ids, tuple(i for i in ids if i not in known))
     return await execute(store, domain.evaluation, domain.stream_id(inspection_id), command, context)
 
@@ -43,21 +42,20 @@ async def record_evaluation(
 async def evaluation(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> dict[str, Any]:
     """Evidence about the board by inspectorate, and the evaluation recorded from it, if any."""
     await _require_inspection(db, inspection_id)
-    strengths: list[Document] = []
-    weaknesses: list[Document] = []
-    by_inspectorate: dict[str, int] = {}
-    async for doc in (
-        db["board_evidence"].find({"inspection_id": inspection_id}).sort("recorded_at", ASCENDING)
-    ):
+    items = await evidence_items.items_of(db, inspection_id, agency=Agency.LSCB)
+    strengths: list[dict[str, Any]] = []
+    weaknesses: list[dict[str, Any]] = []  # and areas for improvement
+    for i in items:
         item = {
-            "evidence_item_id": doc["_id"],
-            "inspectorate": doc["inspectorate"],
-            "judgement_area": doc["judgement_area"],
-            "criterion": doc.get("criterion"),
-            "summary": doc["summary"],
+            "evidence_item_id": i.evidence_item_id,
+            "inspectorate": i.inspectorate,
+            "judgement_area": i.judgement_area,
+            "criteria": i.criteria,
+            "bearing": i.bearing,
+            "summary": i.summary,
         }
-        (strengths if doc["bearing"] == "strength" else weaknesses).append(item)
-        by_inspectorate[doc["inspectorate"]] = by_inspectorate.get(doc["inspectorate"], 0) + 1
+        (strengths if i.bearing is Bearing.STRENGTH else weaknesses).append(item)
+    by_inspectorate = dict(Counter(str(i.inspectorate) for i in items))
     state, version = await load(store, domain.evaluation, domain.stream_id(inspection_id))
     recorded = state.latest.model_dump(mode="json") if state.latest else None
     return {

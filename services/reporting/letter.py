@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from shared.catalogue import Event
-from shared.contracts.evidence import Bearing, EvidenceItemRecorded
+from shared.contracts.evidence import Bearing, EvidenceItemRecorded, standing_items
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.scheduling import (
@@ -86,7 +86,7 @@ def render_findings_letter(events: Sequence[Event]) -> str:
     )
     joined = [e for e in events if isinstance(e, InspectorateJoined)]
     area = scheduled.local_area
-    items = {e.evidence_item_id: e for e in events if isinstance(e, EvidenceItemRecorded)}
+    items = standing_items(events)
     findings = [e for e in events if isinstance(e, FindingRecorded)]
     evaluations = [e for e in events if isinstance(e, LscbEvaluationRecorded)]
     notifications = [e for e in events if isinstance(e, NotificationRecorded)]
@@ -147,12 +147,15 @@ def render_findings_letter(events: Sequence[Event]) -> str:
 
     bearings = Counter(i.bearing for i in items.values())
     cases = {i.case_reference for i in items.values() if i.case_reference}
+    shown = [f"{bearings[Bearing.STRENGTH]} showing strengths", f"{bearings[Bearing.WEAKNESS]} weaknesses"]
+    if bearings[Bearing.AREA_FOR_IMPROVEMENT]:
+        shown.append(f"{bearings[Bearing.AREA_FOR_IMPROVEMENT]} areas for improvement")
     lines += [
         "",
         "## The evidence behind these findings",
         "",
-        f"Inspectors recorded {len(items)} evidence items ({bearings[Bearing.STRENGTH]} showing strengths, "
-        f"{bearings[Bearing.WEAKNESS]} weaknesses) from {len(cases)} children's cases.",
+        f"Inspectors recorded {len(items)} evidence items ({', '.join(shown)}) from {len(cases)} "
+        "children's cases.",
         "",
         "| Inspectorate | Evidence items |",
         "|---|---|",

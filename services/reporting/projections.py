@@ -7,7 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.catalogue import Event
 from shared.consumer import Projection, Tx
-from shared.contracts.evidence import EvidenceItemRecorded
+from shared.contracts.evidence import EvidenceItemAmended, EvidenceItemRecorded, EvidenceItemWithdrawn
 from shared.contracts.judgement import FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.scheduling import (
@@ -44,6 +44,8 @@ for _event in (
     InspectorateJoined,
     NotificationRecorded,
     EvidenceItemRecorded,
+    EvidenceItemAmended,
+    EvidenceItemWithdrawn,
     FindingRecorded,
     LscbEvaluationRecorded,
 ):

@@ -23,11 +23,10 @@ from shared.contracts.scheduling import (
     MeetingScheduled,
     NotificationRecorded,
     Period,
-    Reason,
     Recipient,
     RoundPlanned,
 )
-from shared.contracts.vocabulary import Agency, ShortText
+from shared.contracts.vocabulary import Agency, Reason, ShortText
 from shared.envelope import Identifier, Inspectorate, new_id
 from shared.errors import NotFound
 from shared.eventstore import CommandContext

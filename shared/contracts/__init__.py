@@ -2,7 +2,7 @@
 
 from shared.catalogue import EventCatalogue
 from shared.contracts import scheduling
-from shared.contracts.evidence import EvidenceItemRecorded
+from shared.contracts.evidence import EVIDENCE_EVENTS
 from shared.contracts.judgement import FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 
@@ -23,7 +23,7 @@ CATALOGUE = EventCatalogue(
         scheduling.InspectorBooked,
         scheduling.InspectorBookingReleased,
         scheduling.RoundPlanned,
-        EvidenceItemRecorded,
+        *EVIDENCE_EVENTS,
         FindingRecorded,
         LscbEvaluationRecorded,
     ]

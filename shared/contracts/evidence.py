@@ -1,51 +1,223 @@
-"""Events of the evidence context, published on jip.evidence.events."""
+"""Events of the evidence context, published on jip.evidence.events.
+
+Three kinds of stream, each with its own version for optimistic concurrency:
+- `evidence-item-{id}`: one evidence item, then its amendments and its withdrawal;
+- `evidence-file-{inspection_id}`: the inspection's case samples and the close of evidence gathering;
+- `line-of-enquiry-{id}`: one line of enquiry, its answers and its conclusion.
+docs/evidence-events.md says what each event means to the services and systems that consume it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field, model_validator
 
 from shared.catalogue import InspectionEvent
-from shared.contracts.vocabulary import Agency, CaseReference, ItemId, ShortText, Text
-from shared.envelope import Inspectorate
+from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId, Reason
+from shared.envelope import Identifier, Inspectorate
+
+# A criterion of the programme: paragraph and letter, e.g. "68q" for 004 §68 q.
+CriterionId = Annotated[str, Field(pattern=r"^\d{1,3}[a-z]$")]
+Criteria = Annotated[list[CriterionId], Field(max_length=20)]
+AreaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+# The shared case sample all inspectorates track together (002 §43), or one inspectorate's own (002 §44).
+Sample = Literal["shared"] | Inspectorate
 
 
 class Activity(StrEnum):
-    """How the evidence was gathered (001 Proposal three; 002 §40-48)."""
+    """How the evidence was gathered (001 Proposal three; 002 §40-48; 004 §35)."""
 
-    CASE_TRACKING = "case_tracking"
-    CASE_SAMPLING = "case_sampling"
+    CASE_TRACKING = "case_tracking"  # one child's journey end to end, across agencies
+    CASE_SAMPLING = "case_sampling"  # one point in many children's journeys
     PRACTICE_OBSERVATION = "practice_observation"
-    MEETING_OBSERVATION = "meeting_observation"
-    DISCUSSION_WITH_CHILD_OR_FAMILY = "discussion_with_child_or_family"
+    MEETING_OBSERVATION = "meeting_observation"  # names the meeting observed
+    DISCUSSION_WITH_CHILD = "discussion_with_child"
+    DISCUSSION_WITH_FAMILY = "discussion_with_family"
     DISCUSSION_WITH_PRACTITIONER = "discussion_with_practitioner"
     DISCUSSION_WITH_MANAGER = "discussion_with_manager"
-    AUDIT = "audit"
-    DATA = "data"
+    CASE_AUDIT = "case_audit"
+    JOINT_AUDIT = "joint_audit"  # the area's joint audit of the deep-dive cases during notice (001)
+    PERFORMANCE_DATA = "performance_data"
+
+
+# Activities that look at one child's case, so name it; performance data is about no single case.
+ABOUT_A_CASE = frozenset(
+    {
+        Activity.CASE_TRACKING,
+        Activity.CASE_SAMPLING,
+        Activity.DISCUSSION_WITH_CHILD,
+        Activity.DISCUSSION_WITH_FAMILY,
+        Activity.CASE_AUDIT,
+        Activity.JOINT_AUDIT,
+    }
+)
+
+
+class Meeting(StrEnum):
+    """Multi-agency meetings inspectors observe (002 §40; 001 Proposal three)."""
+
+    STRATEGY_MEETING = "strategy_meeting"
+    CHILD_PROTECTION_CONFERENCE = "child_protection_conference"
+    MARAC = "marac"  # multi-agency risk assessment conference
+    MAPPA = "mappa"  # multi-agency public protection arrangements meeting
 
 
 class Bearing(StrEnum):
+    """What the item shows (004 §24: strengths, weaknesses and areas for improvement)."""
+
     STRENGTH = "strength"
     WEAKNESS = "weakness"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement"
 
 
-class EvidenceDetails(BaseModel):
-    """What an inspector records about an evidence item: what the API asks for, what the event carries."""
+class EvidenceDetails(AboutCases):
+    """What an inspector records about an evidence item: what the API asks for, what the events carry."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    agency: Agency
+    agency: Agency  # who it is about: an inspected agency, the LSCB or the partnership as a whole
     activity: Activity
-    judgement_area: str  # an area of the inspection's programme
-    criterion: ShortText | None = None  # e.g. "004 §68 q"
+    meeting: Meeting | None = None  # the meeting observed, for a meeting observation
+    judgement_area: AreaId  # an area of the inspection's programme
+    criteria: Criteria = Field(default_factory=list)  # of the programme, e.g. ["68q"]
     bearing: Bearing
-    case_reference: CaseReference | None = None
-    summary: Text
+    case_reference: CaseReference | None = None  # pseudonymous, as the area issues it
+    summary: CaseText  # the inspector's account
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvidenceDetails:
+        if (self.activity is Activity.MEETING_OBSERVATION) != (self.meeting is not None):
+            raise ValueError("meeting: name the meeting observed for a meeting_observation, and only then")
+        if self.activity in ABOUT_A_CASE and self.case_reference is None:
+            raise ValueError(
+                f"case_reference: {self.activity} evidence is about one case: give its reference"
+            )
+        if self.activity is Activity.PERFORMANCE_DATA and self.case_reference is not None:
+            raise ValueError("case_reference: performance data is about no single case")
+        if len(set(self.criteria)) != len(self.criteria):
+            raise ValueError("criteria: each criterion once")
+        return self
 
 
 class EvidenceItemRecorded(InspectionEvent, EvidenceDetails):
     event_type = "evidence.EvidenceItemRecorded"
 
     evidence_item_id: ItemId
+    inspectorate: Inspectorate  # the recording inspector's own
+    inspector: Identifier  # the recording inspector's user id
+
+
+class EvidenceItemAmended(InspectionEvent, EvidenceDetails):
+    """A correction: the item as it now stands, replacing every detail; earlier versions stay in the log."""
+
+    event_type = "evidence.EvidenceItemAmended"
+
+    evidence_item_id: ItemId
     inspectorate: Inspectorate
+    inspector: Identifier
+    reason: Reason
+
+
+def details_of(event: EvidenceItemRecorded | EvidenceItemAmended) -> EvidenceDetails:
+    """The item's details as the event gives them."""
+    return EvidenceDetails.model_validate(event.model_dump(include=set(EvidenceDetails.model_fields)))
+
+
+def amended(item: EvidenceItemRecorded, amendment: EvidenceItemAmended) -> EvidenceItemRecorded:
+    """The item with the amendment's corrected details (who recorded it does not change)."""
+    return item.model_copy(update=dict(details_of(amendment)))
+
+
+class EvidenceItemWithdrawn(InspectionEvent):
+    """The item no longer counts: judgements, triangulation and reports leave it out from now on."""
+
+    event_type = "evidence.EvidenceItemWithdrawn"
+
+    evidence_item_id: ItemId
+    inspectorate: Inspectorate
+    inspector: Identifier
+    reason: Reason
+
+
+class SampleCaseAdded(InspectionEvent):
+    event_type = "evidence.SampleCaseAdded"
+
+    sample: Sample
+    case_reference: CaseReference
+    added_by: Inspectorate
+    reason: Reason  # why this child: e.g. the stage of the journey or the deep-dive cohort (002 §41)
+
+
+class SampleCaseRemoved(InspectionEvent):
+    event_type = "evidence.SampleCaseRemoved"
+
+    sample: Sample
+    case_reference: CaseReference
+    removed_by: Inspectorate
+    reason: Reason
+
+
+class EvidenceGatheringClosed(InspectionEvent):
+    """The lead inspectorate closes the evidence: no item is recorded, amended or withdrawn after it."""
+
+    event_type = "evidence.EvidenceGatheringClosed"
+
+    closed_by: Inspectorate
+    reason: Reason
+
+
+class LineOfEnquiryRaised(InspectionEvent):
+    """Raised by one inspectorate about an agency or a case; every participating inspectorate sees it."""
+
+    event_type = "evidence.LineOfEnquiryRaised"
+
+    line_id: ItemId
+    raised_by: Inspectorate
+    agency: Agency
+    case_reference: CaseReference | None = None
+    criteria: Criteria = Field(default_factory=list)
+    question: CaseText
+
+
+class LineOfEnquiryAnswered(InspectionEvent):
+    event_type = "evidence.LineOfEnquiryAnswered"
+
+    line_id: ItemId
+    answered_by: Inspectorate
+    evidence_item_ids: Annotated[list[ItemId], Field(min_length=1, max_length=100)]
+    answer: CaseText
+
+
+class LineOfEnquiryClosed(InspectionEvent):
+    event_type = "evidence.LineOfEnquiryClosed"
+
+    line_id: ItemId
+    closed_by: Inspectorate
+    conclusion: CaseText
+
+
+def standing_items(events: Iterable[object]) -> dict[str, EvidenceItemRecorded]:
+    """Each evidence item among `events` (in log order) as it stands after its amendments; withdrawn items
+    are left out. For consumers that rebuild from the log, such as the reporting service."""
+    items: dict[str, EvidenceItemRecorded] = {}
+    for event in events:
+        if isinstance(event, EvidenceItemRecorded):
+            items[event.evidence_item_id] = event
+        elif isinstance(event, EvidenceItemAmended) and event.evidence_item_id in items:
+            items[event.evidence_item_id] = amended(items[event.evidence_item_id], event)
+        elif isinstance(event, EvidenceItemWithdrawn):
+            items.pop(event.evidence_item_id, None)
+    return items
+
+
+EVIDENCE_EVENTS: tuple[type[InspectionEvent], ...] = (
+    EvidenceItemRecorded,
+    EvidenceItemAmended,
+    EvidenceItemWithdrawn,
+    SampleCaseAdded,
+    SampleCaseRemoved,
+    EvidenceGatheringClosed,
+    LineOfEnquiryRaised,
+    LineOfEnquiryAnswered,
+    LineOfEnquiryClosed,
+)

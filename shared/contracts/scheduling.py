@@ -13,11 +13,10 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.catalogue import Event, InspectionEvent
-from shared.contracts.vocabulary import Agency, ShortText, Text
+from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
 from shared.envelope import Identifier, Inspectorate
 
 AreaCode = Annotated[str, Field(pattern=r"^E(06|07|08|09|10)\d{6}$")]
-Reason = Annotated[str, Field(min_length=3, max_length=1000)]
 
 
 class Recipient(StrEnum):

@@ -132,7 +132,7 @@ async def test_evidence_and_findings_reject_bad_commands_and_write_nothing(
 ) -> None:
     item = {
         "agency": "police",
-        "activity": "case_tracking",
+        "activity": "case_sampling",
         "judgement_area": "deep_dive",
         "bearing": "weakness",
         "case_reference": "CASE-0042",
@@ -149,9 +149,12 @@ async def test_evidence_and_findings_reject_bad_commands_and_write_nothing(
             "inspection_id"
         ]
         url = f"/inspections/{inspection_id}/evidence"
+        notice = {"recipient": "lscb_chair"}
+        await scheduler.post(f"/inspections/{inspection_id}/notifications", headers=LEAD, json=notice)
 
         async def evidence_knows() -> bool:
-            return (await evidence_api.get(f"/inspections/{inspection_id}")).status_code == 200
+            response = await evidence_api.get(f"/inspections/{inspection_id}")
+            return response.status_code == 200 and response.json()["notice_started"]
 
         await eventually(evidence_knows)
         cases = [

@@ -23,6 +23,7 @@ def item(number: int, inspection_id: str = "insp-1") -> EvidenceItemRecorded:
         inspection_id=inspection_id,
         evidence_item_id=f"item-{number}",
         inspectorate=Inspectorate.CQC,
+        inspector="u-1",
         agency="health",
         activity="case_tracking",
         judgement_area="deep_dive",
@@ -90,4 +91,5 @@ async def test_streams_are_independent(store: EventStore) -> None:
     await store.append("stream-b", 0, [item(2, "insp-2")], CONTEXT)
 
     assert (await store.read("stream-b")).events == [item(2, "insp-2")]
-    assert await store.of_inspection("insp-1", EvidenceItemRecorded.event_type) == [item(1)]
+    [only] = await store.of_inspection("insp-1", [EvidenceItemRecorded.event_type])
+    assert (only.stream_id, only.events) == ("stream-a", [item(1)])

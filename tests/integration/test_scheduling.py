@@ -196,7 +196,7 @@ async def test_lists_filter_and_page(api: httpx.AsyncClient) -> None:
     assert "limit" in too_many.text
 
 
-async def test_an_inspectorate_that_joins_may_record_evidence_in_the_evidence_service(
+async def test_an_inspectorate_that_joins_is_taking_part_in_the_evidence_service(
     api: httpx.AsyncClient, settings: Settings
 ) -> None:
     iid = (await ok(await schedule(api, "Wakefield")))["inspection_id"]
@@ -216,6 +216,7 @@ async def test_an_inspectorate_that_joins_may_record_evidence_in_the_evidence_se
         await eventually(known)
         early = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
         assert early.status_code == 422  # not taking part until triggered (002 §33)
+        assert "hmcpsi does not take part" in early.json()["detail"]
         await ok(
             await api.post(
                 f"/inspections/{iid}/participants",
@@ -233,4 +234,6 @@ async def test_an_inspectorate_that_joins_may_record_evidence_in_the_evidence_se
             return "hmcpsi" in view["inspectorates"] and "cps" in view["agencies"]
 
         await eventually(joined)
-        await ok(await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item))
+        # HMCPSI now takes part; like everyone's, its evidence waits for the unannounced inspection to begin.
+        now = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
+        assert now.status_code == 422 and "notice has not started" in now.json()["detail"], now.text

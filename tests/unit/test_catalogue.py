@@ -183,7 +183,7 @@ def test_the_real_catalogue_contains_every_event_the_contracts_define() -> None:
         for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, Event) and cls.__module__ == module.__name__
     }
-    assert len(defined) == 18  # 15 of scheduling, one each of evidence, judgement and lscb
+    assert len(defined) == 26  # 15 of scheduling, 9 of evidence, one each of judgement and lscb
     assert set(CATALOGUE.types()) == defined
     assert {InspectionScheduled, NotificationRecorded, EvidenceItemRecorded, FindingRecorded} <= defined
     assert LscbEvaluationRecorded in defined
