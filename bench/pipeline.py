@@ -115,10 +115,18 @@ async def pipeline(
             },
         )
         created.raise_for_status()
-        url = f"{urls['evidence']}/inspections/{created.json()['inspection_id']}/evidence"
+        inspection = f"{urls['evidence']}/inspections/{created.json()['inspection_id']}"
+        url = f"{inspection}/evidence"
+        notified = await http.post(  # evidence is accepted from the start of notice
+            f"{urls['scheduling']}/inspections/{created.json()['inspection_id']}/notifications",
+            headers=actor("ofsted", "lead_inspector"),
+            json={"recipient": "lscb_chair"},
+        )
+        notified.raise_for_status()
 
         async def evidence_knows_the_inspection() -> bool:
-            return (await http.get(url)).status_code == 200
+            response = await http.get(inspection)
+            return response.status_code == 200 and bool(response.json()["notice_started"])
 
         await eventually(evidence_knows_the_inspection, "the evidence service to learn of the inspection")
         headers = actor("hmic")

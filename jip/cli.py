@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from jip import stack
+from jip.evidence import add_commands as add_evidence_commands
 from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
 
@@ -203,6 +204,7 @@ def parser() -> argparse.ArgumentParser:
     demo_parser.set_defaults(run=demo)
 
     add_scheduling_commands(commands, data_dir)
+    add_evidence_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

@@ -107,17 +107,32 @@ def _actor(value: str) -> dict[str, str]:
     return {"X-Actor-Inspectorate": inspectorate, "X-Actor-Role": role, "X-Actor-User": user}
 
 
-def _request(args: argparse.Namespace, method: str, path: str, body: Any = None, **params: Any) -> Any:
+def _request(
+    args: argparse.Namespace,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    service: str = "scheduling",
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> Any:
+    """Call `service` (at $JIP_<SERVICE>_URL, or the stack's port) as --as; a 4xx answer is a StackError."""
     ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
-    base = os.environ.get("JIP_SCHEDULING_URL", ports.service_url("scheduling"))
+    base = os.environ.get(f"JIP_{service.upper()}_URL", ports.service_url(service))
     query = {k: v for k, v in params.items() if v is not None}
     try:
         response = httpx.request(
-            method, f"{base}{path}", json=body, params=query, headers=_actor(args.actor), timeout=30
+            method,
+            f"{base}{path}",
+            json=body,
+            params=query,
+            headers={**_actor(args.actor), **(headers or {})},
+            timeout=30,
         )
     except httpx.HTTPError:
         raise StackError(
-            f"the scheduling service at {base} is not answering: start the platform with `jip stack up`"
+            f"the {service} service at {base} is not answering: start the platform with `jip stack up`"
         ) from None
     if response.status_code >= 400:
         try:
@@ -243,8 +258,8 @@ def inspectors(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- argument parsing
 
 
-def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
-    """Add the scheduling commands to `jip`'s sub-command parser."""
+def client_options(data_dir: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options of every command that calls a service: --data-dir, --as and --json."""
     client = argparse.ArgumentParser(add_help=False, parents=[data_dir])
     client.add_argument(
         "--as",
@@ -254,6 +269,12 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         help=f"who is acting (default $JIP_ACTOR or {DEFAULT_ACTOR})",
     )
     client.add_argument("--json", action="store_true", help="print the service's whole answer as JSON")
+    return client
+
+
+def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
+    """Add the scheduling commands to `jip`'s sub-command parser."""
+    client = client_options(data_dir)
 
     p = commands.add_parser(
         "programmes",

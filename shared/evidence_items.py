@@ -228,7 +228,7 @@ def triangulate(
     """Per agency, per area and per criterion: the evidence, its corroboration, and what has none yet.
     Withdrawn items do not count. Deterministic: the same items give the same view."""
     standing = [i for i in items if not i.withdrawn]
-    subjects = list(dict.fromkeys([*agencies, *([Agency.LSCB] if programme.lscb else [])]))
+    subjects = [Agency(a) for a in dict.fromkeys([*agencies, *([Agency.LSCB] if programme.lscb else [])])]
     subjects += sorted({i.agency for i in standing} - set(subjects))  # e.g. the partnership as a whole
     views = []
     for agency in subjects:

@@ -78,7 +78,9 @@ async def record(
     item_id = new_id()
     outcome = await handlers.record(service.store, service.db, inspection_id, item_id, body, context)
     set_version(response, outcome.version)
-    return await _item(service, inspection_id, item_id)
+    [envelope], event = outcome.envelopes, outcome.state.current
+    assert event is not None
+    return evidence_items.fold([(event, envelope)])[item_id]
 
 
 @router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")

@@ -56,11 +56,11 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     assert "(For health services; 1 evidence item from the Care Quality Commission.)" in letter
     assert LSCB_EVALUATION[0] in section(letter, "The effectiveness of the Local Safeguarding Children Board")
     assert (
-        f"Inspectors recorded {len(EVIDENCE)} evidence items (4 showing strengths, 5 weaknesses) from 4 "
+        f"Inspectors recorded {len(EVIDENCE)} evidence items (4 showing strengths, 6 weaknesses) from 4 "
         "children's cases." in letter
     )
     for row in (
-        "| Ofsted | 3 |",
+        "| Ofsted | 4 |",
         "| The Care Quality Commission | 3 |",
         "| HM Inspectorate of Constabulary | 2 |",
         "| HM Inspectorate of Probation | 1 |",
@@ -76,6 +76,16 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
         )
     assert again.text == letter
     assert again.headers["content-type"].startswith("text/markdown")
-    police = profile.json()["police"]
-    assert (len(police["strengths"]), len(police["weaknesses"])) == (1, 1)
-    assert {i["inspectorate"] for i in police["strengths"] + police["weaknesses"]} == {"hmic"}
+    # HMIC and Ofsted tracked one shared case (CASE-0102) and found the same weakness in the police's
+    # work: the judgement service, another process fed only by events, shows it corroborated.
+    police = next(a for a in profile.json()["agencies"] if a["agency"] == "police")
+    areas = {a["judgement_area"]: a["findings"] for a in police["areas"]}
+    [weakness] = areas["deep_dive"]
+    assert (weakness["bearing"], weakness["inspectorates"], weakness["case_references"]) == (
+        "weakness",
+        ["hmic", "ofsted"],
+        ["CASE-0102"],
+    )
+    assert weakness["corroborated"] is True
+    [strength] = areas["identification_and_referral"]
+    assert (strength["inspectorates"], strength["corroborated"]) == (["hmic"], False)

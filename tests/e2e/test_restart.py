@@ -29,29 +29,43 @@ async def test_a_restarted_stack_keeps_the_log_the_read_models_and_the_letter(tm
         async with httpx.AsyncClient(timeout=10) as http:
             assert (await http.get(letter_url)).text == run.letter
 
-            # Consumers resume where they were: a new item arrives once, nothing earlier is applied twice.
-            new = await http.post(
+            # The evidence log survived: gathering, closed during the demo, is still closed.
+            late = await http.post(
                 f"{urls['evidence']}/inspections/{run.inspection_id}/evidence",
                 headers=actor("hmic"),
                 json={
                     "agency": "police",
-                    "activity": "audit",
+                    "activity": "performance_data",
                     "judgement_area": "deep_dive",
                     "bearing": "strength",
                     "summary": "Missing-person records are complete.",
                 },
             )
-            assert new.status_code == 201
+            assert late.status_code == 422
+            assert "evidence gathering is closed" in late.json()["detail"]
 
-            async def judgement_count() -> int:
-                profile = (await http.get(profile_url)).json()
-                return sum(len(v["strengths"]) + len(v["weaknesses"]) for v in profile.values())
+            # Consumers resume where they were: a new finding arrives once, nothing earlier is applied twice.
+            text = "Record every missing episode on the child's police record."
+            new = await http.post(
+                f"{urls['judgement']}/inspections/{run.inspection_id}/findings",
+                headers=actor("ofsted", "lead_inspector"),
+                json={
+                    "kind": "area_for_development",
+                    "addressed_to": "police",
+                    "text": text,
+                    "evidence_item_ids": [run.evidence_ids["missing-police"]],
+                },
+            )
+            assert new.status_code == 201, new.text
 
-            async def new_item_arrived() -> bool:
-                return await judgement_count() == len(EVIDENCE) + 1
+            async def finding_arrived() -> str:
+                letter = (await http.get(letter_url)).text
+                return letter if text in letter else ""
 
-            await eventually(new_item_arrived)
-            assert await judgement_count() == len(EVIDENCE) + 1
+            letter = await eventually(finding_arrived)
+            assert letter.count(text) == 1
+            assert f"Inspectors recorded {len(EVIDENCE)} evidence items" in letter
+            assert (await http.get(profile_url)).json()["items"] == len(EVIDENCE)
 
         log = await read_topic(ports.kafka_bootstrap, "jip.scheduling.events", at_least=9)
         # One inspection's events share a partition, so they arrive in the order they were appended.

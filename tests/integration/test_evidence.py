@@ -160,7 +160,8 @@ async def test_evidence_is_accepted_from_the_start_of_notice_until_the_lead_clos
     reason = {"reason": "Fieldwork is over."}
     await refused(await evidence_api.post(closure, headers=actor("cqc"), json=reason), "only the lead")
     closed = await ok(await evidence_api.post(closure, headers=LEAD, json=reason), 200)
-    assert closed["closed"] is True and closed["closed_by"] == "ofsted"
+    assert closed["closed"] is True
+    assert closed["closed_by"] == "ofsted"
     written = await events_written(settings)
 
     await refused(
@@ -179,7 +180,7 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
     _, evidence_api = services
     inspection_id = await integrated(settings, evidence_api)
     url = f"/inspections/{inspection_id}/evidence"
-    cases = [
+    cases: list[tuple[Any, ...]] = [  # headers, body, and words the refusal must hold
         (actor("cqc"), item(criteria=["68zz"]), "criteria"),  # not a criterion id at all
         (actor("cqc"), item(criteria=["99a"]), "criterion 99a is not in"),
         (actor("cqc"), item(criteria=["75a"], judgement_area="overall_effectiveness"), "is about police"),
@@ -203,7 +204,8 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
 
     # The same item, put right, is accepted: a health criterion of 004 §68 and one of the board's (§115).
     accepted = await ok(await evidence_api.post(url, headers=actor("cqc"), json=item()))
-    assert accepted["criteria"] == ["68q"] and accepted["inspector"] == "test-cqc"
+    assert accepted["criteria"] == ["68q"]
+    assert accepted["inspector"] == "test-cqc"
     board = item(agency="police", judgement_area="lscb", criteria=["115a"], activity="practice_observation")
     await ok(await evidence_api.post(url, headers=actor("hmic"), json=board))
 
@@ -360,7 +362,8 @@ async def test_corrections_keep_the_history_and_reach_the_judgement_service(
             ),
             200,
         )
-        assert withdrawn["withdrawn"] is True and withdrawn["version"] == 3
+        assert withdrawn["withdrawn"] is True
+        assert withdrawn["version"] == 3
         await refused(
             await evidence_api.post(f"{one}/withdrawal", headers=actor("cqc"), json={"reason": "again"}),
             "withdrawn",
@@ -392,7 +395,8 @@ async def test_triangulation_shows_corroboration_per_agency_and_criterion_and_wh
     await ok(await evidence_api.post(url, headers=actor("cqc"), json=item()))
     health = (await ok(await evidence_api.get(view_url, params={"agency": "health"}), 200))["agencies"][0]
     [criterion] = health["criteria"]
-    assert criterion["criterion"] == "68q" and criterion["findings"][0]["corroborated"] is False
+    assert criterion["criterion"] == "68q"
+    assert criterion["findings"][0]["corroborated"] is False
     assert "68q" not in health["coverage"]["criteria_without_evidence"]
     assert "68a" in health["coverage"]["criteria_without_evidence"]
     assert health["coverage"]["areas_without_evidence"] == [
@@ -423,6 +427,8 @@ async def test_triangulation_shows_corroboration_per_agency_and_criterion_and_wh
     assert strength["activities"] == ["case_audit", "discussion_with_practitioner"]
     assert (weakness["bearing"], weakness["corroborated"]) == ("weakness", False)
     assert criterion["contested"] is True
-    assert view["corroborated_findings"] == 1 and view["items"] == 3
+    assert view["corroborated_findings"] == 1
+    assert view["items"] == 3
     police = next(a for a in view["agencies"] if a["agency"] == "police")
-    assert police["items"] == 0 and len(police["coverage"]["criteria_without_evidence"]) == 40
+    assert police["items"] == 0
+    assert len(police["coverage"]["criteria_without_evidence"]) == 40

@@ -236,4 +236,5 @@ async def test_an_inspectorate_that_joins_is_taking_part_in_the_evidence_service
         await eventually(joined)
         # HMCPSI now takes part; like everyone's, its evidence waits for the unannounced inspection to begin.
         now = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
-        assert now.status_code == 422 and "notice has not started" in now.json()["detail"], now.text
+        assert now.status_code == 422, now.text
+        assert "notice has not started" in now.json()["detail"]
