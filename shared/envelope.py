@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 # Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
 Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -61,6 +61,12 @@ class Envelope(BaseModel):
     correlation_id: Identifier
     causation_id: Identifier | None = None
     payload: dict[str, Any]
+
+    @field_serializer("occurred_at")
+    def _fixed_width(self, occurred_at: datetime) -> str:
+        # Always six fractional digits, so stored envelopes sort by time as text: pydantic would write a
+        # whole second as "...:00Z", which sorts after "...:00.5Z" of the same second.
+        return occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     @property
     def key(self) -> str:

@@ -90,6 +90,17 @@ def test_an_envelope_round_trips_through_json() -> None:
     assert restored.actor.inspectorate is Inspectorate.CQC
 
 
+def test_stored_envelopes_sort_by_time_as_text_even_on_a_whole_second() -> None:
+    # Stores sort envelopes by their occurred_at text: a whole second must not sort after its fractions.
+    instants = [datetime(2026, 3, 9, 9, 30, 15, us, tzinfo=UTC) for us in (0, 1000, 500000)]
+    texts = [
+        envelope({}).model_copy(update={"occurred_at": t}).model_dump(mode="json")["occurred_at"]
+        for t in instants
+    ]
+    assert texts == sorted(texts)
+    assert texts[0] == "2026-03-09T09:30:15.000000Z"
+
+
 def test_an_envelope_without_an_inspectorate_round_trips() -> None:
     original = envelope({"inspection_id": "insp-1"}).model_copy(
         update={"actor": Actor(inspectorate=None, role="platform", user="jip")}
