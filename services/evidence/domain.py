@@ -119,8 +119,6 @@ def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -
     _open(inspection, state)
     if c.sample != "shared" and c.sample != c.by:
         raise RuleViolation(f"{c.by} changes the shared sample or its own, not {c.sample}'s", OWN_SAMPLE)
-    if c.sample != "shared" and c.sample not in inspection.inspectorates:
-        raise RuleViolation(f"{c.sample} does not take part in this inspection", OWN_SAMPLE)
     rule = SHARED_SAMPLE if c.sample == "shared" else OWN_SAMPLE
     present = c.case_reference in state.sample(c.sample)
     if c.add and present:

@@ -152,7 +152,7 @@ async def line(
 
 async def line_view(store: EventStore, inspection_id: str, line_id: str) -> LineView:
     stream = await store.read(domain.line_stream(line_id))
-    if not stream.events or stream.events[0].model_dump().get("inspection_id") != inspection_id:
+    if not stream.events or getattr(stream.events[0], "inspection_id", None) != inspection_id:
         raise NotFound(f"line of enquiry {line_id} is not raised for inspection {inspection_id}")
     return _line_view(stream.events, stream.envelopes)
 
