@@ -31,8 +31,15 @@ EXCERPT = 48
 INSPECTION = "the inspection's id (`jip inspections list` shows them)"
 
 
-def _call(args: argparse.Namespace, method: str, path: str, body: Any = None, **params: Any) -> Any:
-    return _request(args, method, path, body, service=SERVICE, **params)
+def _call(
+    args: argparse.Namespace,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> Any:
+    return _request(args, method, path, body, service=SERVICE, headers=headers, **params)
 
 
 def _segment(value: str) -> str:
@@ -249,19 +256,16 @@ def evidence(args: argparse.Namespace) -> int:
             body = {"reason": args.reason, "details": merge_details(current, args)}
             # Read, change, write: the write says which version it changes, so nothing made meanwhile is lost.
             version = args.if_match if args.if_match is not None else current["version"]
-            item = _request(
-                args, "POST", f"{item_path}/amendments", body, service=SERVICE, headers=_if_match(version)
-            )
+            item = _call(args, "POST", f"{item_path}/amendments", body, headers=_if_match(version))
             if args.json:
                 return _dump(item)
             print(f"amended evidence item {item['evidence_item_id']}: now version {item['version']}")
         case "withdraw":
-            item = _request(
+            item = _call(
                 args,
                 "POST",
                 f"{item_path}/withdrawal",
                 {"reason": args.reason},
-                service=SERVICE,
                 headers=_if_match(args.if_match),
             )
             if args.json:

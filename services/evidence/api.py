@@ -347,8 +347,7 @@ async def raise_line(
         body.criteria,
         body.question,
     )
-    await handlers.line(service.store, line_id, command, context)
-    return await handlers.line_view(service.store, inspection_id, line_id)
+    return await _decide_line(service, inspection_id, line_id, command, context)
 
 
 @router.get("/inspections/{inspection_id}/lines-of-enquiry", summary="Every line of enquiry, oldest first")
@@ -376,15 +375,13 @@ async def line(inspection_id: str, line_id: str, service: ServiceDep) -> handler
 async def answer_line(
     inspection_id: str, line_id: str, body: LineAnswer, service: ServiceDep, context: Context
 ) -> handlers.LineView:
-    known = await handlers.known_inspection(service.db, inspection_id)
-    await handlers.line_view(service.store, inspection_id, line_id)
+    known = await _inspection_of_line(service, inspection_id, line_id)
     file, _ = await handlers.evidence_file(service.store, inspection_id)
     problems = await handlers.not_citable(service.store, inspection_id, body.evidence_item_ids)
     command = domain.AnswerLineOfEnquiry(
         known, file, line_id, context.inspectorate, body.evidence_item_ids, body.answer, problems
     )
-    await handlers.line(service.store, line_id, command, context)
-    return await handlers.line_view(service.store, inspection_id, line_id)
+    return await _decide_line(service, inspection_id, line_id, command, context)
 
 
 @router.post(
@@ -394,9 +391,27 @@ async def answer_line(
 async def close_line(
     inspection_id: str, line_id: str, body: LineClosure, service: ServiceDep, context: Context
 ) -> handlers.LineView:
+    known = await _inspection_of_line(service, inspection_id, line_id)
+    command = domain.CloseLineOfEnquiry(known, line_id, context.inspectorate, body.conclusion)
+    return await _decide_line(service, inspection_id, line_id, command, context)
+
+
+async def _inspection_of_line(
+    service: ServiceDep, inspection_id: str, line_id: str
+) -> domain.KnownInspection:
+    """The inspection, once the line is known to be one of its own (404 otherwise)."""
     known = await handlers.known_inspection(service.db, inspection_id)
     await handlers.line_view(service.store, inspection_id, line_id)
-    command = domain.CloseLineOfEnquiry(known, line_id, context.inspectorate, body.conclusion)
+    return known
+
+
+async def _decide_line(
+    service: ServiceDep,
+    inspection_id: str,
+    line_id: str,
+    command: domain.LineCommand,
+    context: CommandContext,
+) -> handlers.LineView:
     await handlers.line(service.store, line_id, command, context)
     return await handlers.line_view(service.store, inspection_id, line_id)
 
