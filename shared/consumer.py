@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.catalogue import Event, EventCatalogue, parse_envelope
 from shared.envelope import Envelope, utc_now
 from shared.errors import MalformedEvent
+from shared.eventstore import EventStore
 from shared.mongo import Client, Document, is_transient, transaction
 from shared.settings import Settings
 from shared.telemetry import context_from_headers, tracer
@@ -35,10 +36,14 @@ E = TypeVar("E", bound=Event)
 
 @dataclass(frozen=True)
 class Tx:
-    """The projection's database and the transaction its writes must join."""
+    """The projection's database and the transaction its writes must join, and the service's event
+    store for a handler that reacts to an event with a command of its own. Such a command is appended in
+    its own transaction before the read model commits, so it must be idempotent: a redelivered event
+    runs it again."""
 
     db: AsyncDatabase[Document]
     session: AsyncClientSession
+    store: EventStore
 
 
 Handler = Callable[[Any, Envelope, Tx], Awaitable[None]]
@@ -53,8 +58,19 @@ class Projection:
         self.handlers: dict[str, Handler] = {}
 
     def on(self, event: type[E]) -> Callable[[Callable[[E, Envelope, Tx], Awaitable[None]]], Handler]:
+        """Register a handler; several handlers of one event type run in the order registered."""
+
         def register(handler: Callable[[E, Envelope, Tx], Awaitable[None]]) -> Handler:
-            self.handlers[event.event_type] = handler
+            earlier = self.handlers.get(event.event_type)
+            if earlier is None:
+                self.handlers[event.event_type] = handler
+                return handler
+
+            async def both(e: Any, envelope: Envelope, tx: Tx) -> None:
+                await earlier(e, envelope, tx)
+                await handler(e, envelope, tx)
+
+            self.handlers[event.event_type] = both
             return handler
 
         return register
@@ -98,8 +114,10 @@ class ProjectionRunner:
         catalogue: EventCatalogue,
         broker: KafkaBroker,
         dead_letter_topic: str,
+        store: EventStore,
     ) -> None:
         self.service = service
+        self.store = store
         self.settings = settings
         self.client = client
         self.db = client[settings.database_name(service)]
@@ -226,11 +244,11 @@ class ProjectionRunner:
             }
             fresh = [(key, d) for key, d in zip(keys, pending, strict=True) if key not in done]
             if fresh:
-                now = utc_now()
+                now, tx = utc_now(), Tx(self.db, session, self.store)
                 await self.applied.insert_many([{"_id": key, "at": now} for key, _ in fresh], session=session)
                 for _, delivery in fresh:
                     assert delivery.handler is not None and delivery.envelope is not None  # noqa: PT018
-                    await delivery.handler(delivery.event, delivery.envelope, Tx(self.db, session))
+                    await delivery.handler(delivery.event, delivery.envelope, tx)
         applied = {key for key, _ in fresh}
         for key, delivery in zip(keys, pending, strict=True):
             delivery.outcome = Outcome.APPLIED if key in applied else Outcome.DUPLICATE

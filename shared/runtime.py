@@ -60,6 +60,7 @@ class Service:
             CATALOGUE,
             self.broker,
             dead_letter_topic(self.settings.namespace, name),
+            self.store,
         )
         for projection in projections:
             self.projections.subscribe(projection)

@@ -9,16 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared import evidence_items
 from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency, ItemId, Text
+from shared.contracts.vocabulary import Agency, ItemId, Reason, Text
 from shared.envelope import new_id
 from shared.eventstore import CommandContext
-from shared.http import command_context, set_version
+from shared.http import command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 
 from . import handlers
+from .judgements import Step
 
 router = APIRouter(tags=["judgement"])
 Context = Annotated[CommandContext, Depends(command_context)]
+Version = Annotated[int | None, Depends(expected_version)]
+JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
 
 
 class FindingRequest(BaseModel):
@@ -75,3 +78,177 @@ async def record_finding(
 @router.get("/inspections/{inspection_id}/findings", summary="The findings recorded so far, in order")
 async def findings(inspection_id: str, service: ServiceDep) -> list[FindingRecorded]:
     return await handlers.findings_of(service.store, inspection_id)
+
+
+class Revision(handlers.Proposal):
+    reason: Reason  # why a final judgement changes
+
+
+class Return(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+@router.get(
+    "/inspections/{inspection_id}/judgements",
+    summary="Every judgement the inspection's programme makes: graded or narrative, where each stands in "
+    "moderation, and what the limiting rules derive",
+)
+async def judgement_board(
+    inspection_id: str, service: ServiceDep, response: Response
+) -> handlers.JudgementBoard:
+    board, version = await handlers.board(service.store, service.db, inspection_id)
+    set_version(response, version)
+    return board
+
+
+@router.get(JUDGEMENT, summary="One judgement, with every event in its history")
+async def judgement(
+    inspection_id: str, agency: Agency, area: str, service: ServiceDep, response: Response
+) -> handlers.JudgementHistory:
+    view, version = await handlers.judgement_of(service.store, service.db, inspection_id, agency, area)
+    set_version(response, version)
+    return view
+
+
+@router.put(
+    JUDGEMENT,
+    summary="Propose a judgement, or propose it again before it is final; it starts moderation afresh",
+)
+async def propose(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    body: handlers.Proposal,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    view, at = await handlers.propose(
+        service.store, service.db, inspection_id, agency, area, body, context, expected_version=version
+    )
+    set_version(response, at)
+    return view
+
+
+@router.post(
+    f"{JUDGEMENT}/revise", summary="Change a final judgement, with the reason; it is moderated again"
+)
+async def revise(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    body: Revision,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    proposal = handlers.Proposal(**body.model_dump(exclude={"reason"}))
+    view, at = await handlers.propose(
+        service.store,
+        service.db,
+        inspection_id,
+        agency,
+        area,
+        proposal,
+        context,
+        reason=body.reason,
+        expected_version=version,
+    )
+    set_version(response, at)
+    return view
+
+
+async def _advance(
+    step: Step,
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    service: ServiceDep,
+    context: CommandContext,
+    response: Response,
+    version: int | None,
+    reason: str | None = None,
+) -> handlers.JudgementView:
+    view, at = await handlers.advance(
+        service.store,
+        service.db,
+        inspection_id,
+        agency,
+        area,
+        step,
+        context,
+        reason=reason,
+        expected_version=version,
+    )
+    set_version(response, at)
+    return view
+
+
+@router.post(f"{JUDGEMENT}/moderate", summary="The lead inspector moderates a proposed judgement")
+async def moderate(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    return await _advance(Step.MODERATE, inspection_id, agency, area, service, context, response, version)
+
+
+@router.post(
+    f"{JUDGEMENT}/quality-assure", summary="The lead inspectorate quality-assures a moderated judgement"
+)
+async def quality_assure(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    return await _advance(
+        Step.QUALITY_ASSURE, inspection_id, agency, area, service, context, response, version
+    )
+
+
+@router.post(
+    f"{JUDGEMENT}/finalise",
+    summary="The inspectorate that judges the agency (the lead, for the partnership) signs off a "
+    "quality-assured judgement as final",
+)
+async def finalise(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    return await _advance(Step.FINALISE, inspection_id, agency, area, service, context, response, version)
+
+
+@router.post(
+    f"{JUDGEMENT}/return",
+    summary="Moderation or quality assurance sends a judgement back, with the reason, to be proposed again",
+)
+async def send_back(
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    body: Return,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.JudgementView:
+    return await _advance(
+        Step.RETURN, inspection_id, agency, area, service, context, response, version, body.reason
+    )

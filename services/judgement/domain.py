@@ -1,5 +1,6 @@
-"""Findings of a JTAI: key strengths, areas for priority action and areas for development, each
-standing on recorded evidence (001 Proposal three and four). Pure functions: no I/O."""
+"""Findings: key strengths, and the recommendations the programme makes (areas for priority action and
+for development in a JTAI, areas for improvement where judgements are graded), each standing on recorded
+evidence (001 Proposal three and four; 002 §50). Pure functions: no I/O."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.errors import RuleViolation
+from shared.programmes import Programme
 
 EVIDENCE_RULE = "001 Proposal three"  # findings come with "the evidence that supports the findings"
 ADDRESSEE_RULE = "001 Proposal four"  # "for the local partnership or for a particular agency"
@@ -22,6 +24,7 @@ SUPPORTED_BY = {
     FindingKind.KEY_STRENGTH: frozenset({Bearing.STRENGTH}),
     FindingKind.AREA_FOR_PRIORITY_ACTION: _TO_IMPROVE,
     FindingKind.AREA_FOR_DEVELOPMENT: _TO_IMPROVE,
+    FindingKind.AREA_FOR_IMPROVEMENT: _TO_IMPROVE,
 }
 
 
@@ -41,6 +44,20 @@ class RecordFinding:
     cited: tuple[CitedItem, ...]  # the cited items this service has seen for the inspection
     unknown: tuple[str, ...]  # cited ids it has not seen, or that were withdrawn
     agencies: tuple[Agency, ...]  # the inspection's agencies
+    kinds: tuple[FindingKind, ...] = tuple(FindingKind)  # the kinds its programme records
+    kinds_rule: str = ADDRESSEE_RULE
+
+
+RECOMMENDATIONS = {
+    "priority_action": FindingKind.AREA_FOR_PRIORITY_ACTION,
+    "development": FindingKind.AREA_FOR_DEVELOPMENT,
+    "improvement": FindingKind.AREA_FOR_IMPROVEMENT,
+}
+
+
+def finding_kinds(programme: Programme) -> tuple[FindingKind, ...]:
+    """Key strengths in every programme, and the recommendations its catalogue file names."""
+    return (FindingKind.KEY_STRENGTH, *(RECOMMENDATIONS[r] for r in programme.judgements.recommendations))
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,12 @@ def evolve(state: Findings, event: Event) -> Findings:
 
 
 def decide(state: Findings, c: RecordFinding) -> list[Event]:
+    if c.kind not in c.kinds:
+        raise RuleViolation(
+            f"this programme's findings are {', '.join(k.value.replace('_', ' ') for k in c.kinds)}, "
+            f"not {c.kind.value.replace('_', ' ')}",
+            c.kinds_rule,
+        )
     if c.unknown:
         raise RuleViolation(
             f"evidence items {', '.join(c.unknown)} are not recorded for inspection "

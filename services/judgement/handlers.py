@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import evidence_items
 from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency
+from shared.contracts.judgement import (
+    AppliedRule,
+    Citations,
+    FindingKind,
+    FindingRecorded,
+    JudgementContent,
+    JudgementFlaggedForReview,
+    JudgementStatus,
+)
+from shared.contracts.vocabulary import Agency, CaseText, Grade
 from shared.decider import Decided, execute, load
+from shared.envelope import Envelope, Inspectorate
 from shared.errors import InspectionNotKnown, NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.mongo import Document
-from shared.programmes import Programme, catalogue
+from shared.programmes import catalogue
 
-from . import domain
+from . import domain, judgements
+from .judgements import Inspection, Kind
 
 
-async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> tuple[Programme, tuple[Agency, ...]]:
+async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
     doc = await db["inspections"].find_one({"_id": inspection_id})
     if doc is None:
         raise InspectionNotKnown("judgement", inspection_id)
-    return catalogue()[doc["programme"]], tuple(Agency(a) for a in doc["agencies"])
+    return Inspection(
+        inspection_id,
+        catalogue()[doc["programme"]],
+        tuple(Agency(a) for a in doc["agencies"]),
+        tuple(Inspectorate(i) for i in doc.get("inspectorates", [])),
+        doc.get("cancelled", False),
+    )
+
+
+async def _standing(
+    db: AsyncDatabase[Document], inspection_id: str, evidence_item_ids: list[str]
+) -> dict[str, Document]:
+    """The cited items recorded for the inspection and not withdrawn."""
+    return {
+        doc["_id"]: doc
+        async for doc in db[evidence_items.COLLECTION].find(
+            {"_id": {"$in": evidence_item_ids}, "inspection_id": inspection_id, "withdrawn": False},
+            {"bearing": 1, "agency": 1},
+        )
+    }
 
 
 async def record_finding(
@@ -35,14 +65,8 @@ async def record_finding(
     evidence_item_ids: list[str],
     context: CommandContext,
 ) -> Decided[domain.Findings]:
-    _, agencies = await inspection(db, inspection_id)
-    seen = {
-        doc["_id"]: Bearing(doc["bearing"])
-        async for doc in db[evidence_items.COLLECTION].find(
-            {"_id": {"$in": evidence_item_ids}, "inspection_id": inspection_id, "withdrawn": False},
-            {"bearing": 1},
-        )
-    }
+    known = await inspection(db, inspection_id)
+    seen = await _standing(db, inspection_id, evidence_item_ids)
     ids = list(dict.fromkeys(evidence_item_ids))  # cited once each, in the order given
     command = domain.RecordFinding(
         inspection_id=inspection_id,
@@ -50,9 +74,11 @@ async def record_finding(
         kind=kind,
         addressed_to=addressed_to,
         text=text,
-        cited=tuple(domain.CitedItem(i, seen[i]) for i in ids if i in seen),
+        cited=tuple(domain.CitedItem(i, Bearing(seen[i]["bearing"])) for i in ids if i in seen),
         unknown=tuple(i for i in ids if i not in seen),
-        agencies=agencies,
+        agencies=known.agencies,
+        kinds=domain.finding_kinds(known.programme),
+        kinds_rule=known.programme.judgements.source,
     )
     return await execute(store, domain.findings, domain.stream_id(inspection_id), command, context)
 
@@ -65,9 +91,9 @@ async def findings_of(store: EventStore, inspection_id: str) -> list[FindingReco
 async def evidence_profile(db: AsyncDatabase[Document], inspection_id: str) -> evidence_items.Triangulation:
     """The live evidence profile: per agency, area and criterion, the strengths, weaknesses and areas for
     improvement from every inspectorate, and their corroboration."""
-    programme, agencies = await inspection(db, inspection_id)
+    known = await inspection(db, inspection_id)
     items = await evidence_items.items_of(db, inspection_id)
-    return evidence_items.triangulate(inspection_id, programme, agencies, items)
+    return evidence_items.triangulate(inspection_id, known.programme, known.agencies, items)
 
 
 async def evidence_item(
@@ -77,3 +103,208 @@ async def evidence_item(
     if not found:
         raise NotFound(f"evidence item {evidence_item_id} has not reached the judgement service")
     return found[0]
+
+
+# Judgements
+
+
+class Proposal(BaseModel):
+    """A judgement as proposed: a grade on the programme's scale, or none for a narrative judgement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grade: Grade | None = None
+    text: CaseText
+    evidence_item_ids: Citations
+    rationale: CaseText | None = Field(None, description="why the grade departs from the derived one")
+    leaders_understand_failure: bool = Field(
+        False, description="leaders have shown they understand the failure (lifts 004 §70, §81)"
+    )
+
+
+async def propose(
+    store: EventStore,
+    db: AsyncDatabase[Document],
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    proposal: Proposal,
+    context: CommandContext,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> tuple[JudgementView, int]:
+    """Propose a judgement or, with a reason, revise a final one."""
+    known = await inspection(db, inspection_id)
+    seen = await _standing(db, inspection_id, proposal.evidence_item_ids)
+    ids = list(dict.fromkeys(proposal.evidence_item_ids))
+    command = judgements.Propose(
+        inspection=known,
+        agency=agency,
+        judgement_area=area,
+        grade=proposal.grade,
+        text=proposal.text,
+        cited=tuple(
+            judgements.CitedItem(i, Agency(seen[i]["agency"]), Bearing(seen[i]["bearing"]))
+            for i in ids
+            if i in seen
+        ),
+        unknown=tuple(i for i in ids if i not in seen),
+        by=context.inspectorate,
+        rationale=proposal.rationale,
+        leaders_understand_failure=proposal.leaders_understand_failure,
+        reason=reason,
+    )
+    decided = await execute(
+        store,
+        judgements.judgements,
+        judgements.stream_id(inspection_id),
+        command,
+        context,
+        expected_version=expected_version,
+    )
+    return _view(known, decided.state, agency, area), decided.version
+
+
+async def advance(
+    store: EventStore,
+    db: AsyncDatabase[Document],
+    inspection_id: str,
+    agency: Agency,
+    area: str,
+    step: judgements.Step,
+    context: CommandContext,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> tuple[JudgementView, int]:
+    known = await inspection(db, inspection_id)
+    command = judgements.Advance(
+        await inspection(db, inspection_id), agency, area, step, context.inspectorate, reason
+    )
+    decided = await execute(
+        store,
+        judgements.judgements,
+        judgements.stream_id(inspection_id),
+        command,
+        context,
+        expected_version=expected_version,
+    )
+    return _view(known, decided.state, agency, area), decided.version
+
+
+class Derivation(BaseModel):
+    """What the programme's limiting rules derive now, from the agency's current grades."""
+
+    grade: Grade | None
+    rules: list[AppliedRule]
+
+
+class JudgementView(BaseModel):
+    agency: Agency
+    judgement_area: str
+    title: str
+    kind: Kind
+    part_of: str | None
+    derived_from: list[str]  # the contributing judgements of a cumulative one
+    status: JudgementStatus | None  # None until proposed
+    grade: Grade | None = None
+    text: str | None = None
+    evidence_item_ids: list[str] = []
+    rationale: str | None = None
+    leaders_understand_failure: bool = False
+    derived: Derivation | None = None  # for graded judgements with limiting rules
+    revisions: int = 0
+    flagged: list[JudgementFlaggedForReview] = []
+
+
+class JudgementBoard(BaseModel):
+    """Every judgement the programme makes for this inspection, and where each stands."""
+
+    inspection_id: str
+    programme: str
+    scale: list[Grade]
+    narrative_for: list[Agency]
+    judgements: list[JudgementView]
+
+
+class JudgementHistory(JudgementView):
+    history: list[Envelope]  # every event of this judgement, oldest first
+
+
+async def board(
+    store: EventStore, db: AsyncDatabase[Document], inspection_id: str
+) -> tuple[JudgementBoard, int]:
+    known = await inspection(db, inspection_id)
+    state, version = await load(store, judgements.judgements, judgements.stream_id(inspection_id))
+    return _board(known, state), version
+
+
+def _board(known: Inspection, state: judgements.Judgements) -> JudgementBoard:
+    programme = known.programme
+    subjects = {*known.agencies, Agency.PARTNERSHIP} - {Agency.LSCB}  # the lscb service judges the board
+    keys = [
+        (agency, area.id)
+        for area in programme.judgement_areas
+        for agency in area.graded_for
+        if agency in subjects
+    ]
+    keys += [key for key in state.by_key if key not in keys]  # the narrative judgements made
+    return JudgementBoard(
+        inspection_id=known.inspection_id,
+        programme=programme.id,
+        scale=programme.judgements.scale,
+        narrative_for=programme.judgements.narrative_for,
+        judgements=[_view(known, state, agency, area) for agency, area in keys],
+    )
+
+
+def _view(known: Inspection, state: judgements.Judgements, agency: Agency, area_id: str) -> JudgementView:
+    programme = known.programme
+    area = programme.area(area_id)
+    assert area is not None
+    kind = judgements.kind_of(programme, agency, area_id)
+    view = JudgementView(
+        agency=agency,
+        judgement_area=area_id,
+        title=area.title,
+        kind=kind,
+        part_of=area.part_of,
+        derived_from=[a for a in area.derived_from if agency in judgements.area_of(programme, a).graded_for],
+        status=None,
+    )
+    judgement = state.by_key.get((agency, area_id))
+    if kind is Kind.GRADED and programme.limiting(agency, area_id):
+        understand = judgement is not None and judgement.content.leaders_understand_failure
+        rules = judgements.derive(programme, agency, area_id, state.grades_of(agency), understand)
+        view.derived = Derivation(grade=judgements.derived_grade(programme, rules), rules=rules)
+    if judgement is None:
+        return view
+    content: JudgementContent = judgement.content
+    return view.model_copy(
+        update={
+            "status": judgement.status,
+            "grade": content.grade,
+            "text": content.text,
+            "evidence_item_ids": content.evidence_item_ids,
+            "rationale": content.rationale,
+            "leaders_understand_failure": content.leaders_understand_failure,
+            "revisions": judgement.revisions,
+            "flagged": list(judgement.flags),
+        }
+    )
+
+
+async def judgement_of(
+    store: EventStore, db: AsyncDatabase[Document], inspection_id: str, agency: Agency, area: str
+) -> tuple[JudgementHistory, int]:
+    known = await inspection(db, inspection_id)
+    stream = await store.read(judgements.stream_id(inspection_id))
+    state = judgements.judgements.fold(stream.events)
+    view = _view(known, state, agency, area)  # refuses an agency and area the programme does not judge
+    history = [
+        envelope
+        for envelope, event in zip(stream.envelopes, stream.events, strict=True)
+        if (getattr(event, "agency", None), getattr(event, "judgement_area", None)) == (agency, area)
+    ]
+    return JudgementHistory(**view.model_dump(), history=history), stream.version

@@ -1,22 +1,36 @@
-"""Judgement's read models: the inspections scheduled, and the evidence recorded for them as it stands."""
+"""Judgement's read models: the inspections scheduled, and the evidence recorded for them as it stands.
+
+A withdrawn evidence item also flags, for review, every judgement that cites it."""
 
 from __future__ import annotations
 
 from shared import evidence_items
 from shared.consumer import Projection, Tx
-from shared.contracts.scheduling import InspectionScheduled, InspectorateJoined
-from shared.envelope import Envelope
+from shared.contracts.evidence import EvidenceItemWithdrawn
+from shared.contracts.scheduling import InspectionCancelled, InspectionScheduled, InspectorateJoined
+from shared.decider import execute
+from shared.envelope import Actor, Envelope
+from shared.eventstore import CommandContext
+
+from . import judgements
 
 evidence = Projection("evidence", ["scheduling", "evidence"])
 evidence_items.track(evidence)
 indexes = evidence_items.indexes
+PLATFORM = Actor(inspectorate=None, role="platform", user="judgement-service")
 
 
 @evidence.on(InspectionScheduled)
 async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) -> None:
     await tx.db["inspections"].replace_one(
         {"_id": event.inspection_id},
-        {"programme": event.programme, "local_area": event.local_area, "agencies": list(event.agencies)},
+        {
+            "programme": event.programme,
+            "local_area": event.local_area,
+            "agencies": list(event.agencies),
+            "inspectorates": list(event.inspectorates),
+            "cancelled": False,
+        },
         upsert=True,
         session=tx.session,
     )
@@ -26,6 +40,29 @@ async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) 
 async def inspectorate_joined(event: InspectorateJoined, _: Envelope, tx: Tx) -> None:
     await tx.db["inspections"].update_one(
         {"_id": event.inspection_id},
-        {"$addToSet": {"agencies": {"$each": list(event.agencies)}}},
+        {"$addToSet": {"agencies": {"$each": list(event.agencies)}, "inspectorates": event.inspectorate}},
         session=tx.session,
+    )
+
+
+@evidence.on(InspectionCancelled)
+async def inspection_cancelled(event: InspectionCancelled, _: Envelope, tx: Tx) -> None:
+    await tx.db["inspections"].update_one(
+        {"_id": event.inspection_id}, {"$set": {"cancelled": True}}, session=tx.session
+    )
+
+
+@evidence.on(EvidenceItemWithdrawn)
+async def flag_judgements(event: EvidenceItemWithdrawn, envelope: Envelope, tx: Tx) -> None:
+    """Idempotent: a judgement already flagged for this item is not flagged again."""
+    command = judgements.FlagWithdrawn(
+        event.inspection_id,
+        event.evidence_item_id,
+        f"evidence item {event.evidence_item_id} was withdrawn by {event.inspectorate}: {event.reason}"[
+            :1000
+        ],
+    )
+    context = CommandContext(PLATFORM, envelope.correlation_id, causation_id=envelope.event_id)
+    await execute(
+        tx.store, judgements.judgements, judgements.stream_id(event.inspection_id), command, context
     )

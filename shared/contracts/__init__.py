@@ -3,7 +3,7 @@
 from shared.catalogue import EventCatalogue
 from shared.contracts import scheduling
 from shared.contracts.evidence import EVIDENCE_EVENTS
-from shared.contracts.judgement import FindingRecorded
+from shared.contracts.judgement import JUDGEMENT_EVENTS
 from shared.contracts.lscb import LscbEvaluationRecorded
 
 CATALOGUE = EventCatalogue(
@@ -24,7 +24,7 @@ CATALOGUE = EventCatalogue(
         scheduling.InspectorBookingReleased,
         scheduling.RoundPlanned,
         *EVIDENCE_EVENTS,
-        FindingRecorded,
+        *JUDGEMENT_EVENTS,
         LscbEvaluationRecorded,
     ]
 )

@@ -1,22 +1,31 @@
-"""Events of the judgement context, published on jip.judgement.events."""
+"""Events of the judgement context, published on jip.judgement.events.
+
+Judgements live on one stream per inspection (`judgements-{inspection_id}`); each judgement is keyed by
+its subject (an inspected agency, or the partnership) and its judgement area. See
+docs/judgement-events.md for the lifecycle and what each field means."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.catalogue import InspectionEvent
-from shared.contracts.vocabulary import Agency, ItemId, Text
+from shared.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, Text
+
+AreaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Citations = Annotated[list[ItemId], Field(min_length=1, max_length=200)]
 
 
 class FindingKind(StrEnum):
-    """The JTAI letter's findings: strengths, and recommendations split by urgency (001 Proposal four)."""
+    """Strengths, and recommendations: split by urgency in a JTAI (001 Proposal four), areas for
+    improvement where the judgements are graded (002 §50)."""
 
     KEY_STRENGTH = "key_strength"
     AREA_FOR_PRIORITY_ACTION = "area_for_priority_action"
     AREA_FOR_DEVELOPMENT = "area_for_development"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement"
 
 
 class FindingRecorded(InspectionEvent):
@@ -27,3 +36,101 @@ class FindingRecorded(InspectionEvent):
     addressed_to: Agency  # the partnership or a named agency (001 Proposal four)
     text: Text
     evidence_item_ids: Annotated[list[ItemId], Field(min_length=1)]
+
+
+class JudgementStatus(StrEnum):
+    """Where a judgement stands in moderation, in order."""
+
+    PROPOSED = "proposed"
+    MODERATED = "moderated"  # by the lead inspector
+    QUALITY_ASSURED = "quality_assured"
+    FINAL = "final"
+    RETURNED = "returned"  # sent back by moderation or quality assurance, to be proposed again
+
+
+class AppliedRule(BaseModel):
+    """A limiting rule of the programme that set the derived grade (e.g. 004 §67)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: AreaId
+    source: str  # the seed paragraph
+    leads_to: Grade
+    because: list[AreaId]  # the contributing judgement areas judged inadequate
+
+
+class JudgementContent(InspectionEvent):
+    """What a judgement says, and what it stands on."""
+
+    agency: Agency  # the subject: an inspected agency, or the partnership (002 §50)
+    judgement_area: AreaId
+    grade: Grade | None  # None for a narrative judgement against criteria (004 §29)
+    text: CaseText
+    evidence_item_ids: Citations
+    # What the programme's limiting rules derive from the contributing judgements at the time.
+    derived_grade: Grade | None = None
+    limiting_rules: list[AppliedRule] = Field(default_factory=list)
+    rationale: CaseText | None = None  # why the grade departs from the derived one
+    leaders_understand_failure: bool = False  # shown by leaders, which lifts the §70 / §81 rules
+
+
+class JudgementProposed(JudgementContent):
+    """A judgement proposed, or proposed again before it is final; it starts moderation afresh."""
+
+    event_type = "judgement.JudgementProposed"
+
+
+class JudgementRevised(JudgementContent):
+    """A final judgement changed: the only way one changes. It goes through moderation again."""
+
+    event_type = "judgement.JudgementRevised"
+
+    reason: Reason
+
+
+class JudgementStep(InspectionEvent):
+    agency: Agency
+    judgement_area: AreaId
+
+
+class JudgementModerated(JudgementStep):
+    event_type = "judgement.JudgementModerated"
+
+
+class JudgementQualityAssured(JudgementStep):
+    event_type = "judgement.JudgementQualityAssured"
+
+
+class JudgementFinalised(JudgementStep):
+    event_type = "judgement.JudgementFinalised"
+
+
+class JudgementReturned(JudgementStep):
+    """Sent back by moderation or quality assurance, to be proposed again."""
+
+    event_type = "judgement.JudgementReturned"
+
+    returned_from: JudgementStatus  # the step it had reached
+    reason: Reason
+
+
+class JudgementFlaggedForReview(JudgementStep):
+    """Evidence the judgement cites was withdrawn: it must be proposed or revised again on evidence that
+    stands before it moves on."""
+
+    event_type = "judgement.JudgementFlaggedForReview"
+
+    evidence_item_id: ItemId
+    reason: Reason
+
+
+JUDGEMENT_EVENTS: tuple[type[InspectionEvent], ...] = (
+    FindingRecorded,
+    JudgementProposed,
+    JudgementRevised,
+    JudgementModerated,
+    JudgementQualityAssured,
+    JudgementFinalised,
+    JudgementReturned,
+    JudgementFlaggedForReview,
+)

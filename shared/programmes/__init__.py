@@ -6,7 +6,7 @@ Every rule carries `source`: the seed paragraph it encodes (`../shared/seeds`, e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -156,8 +156,31 @@ class JudgementArea(Titled):
 class Judgements(_Rule):
     scale: list[Grade]  # best first; empty for a programme with no graded judgement
     narrative_for: list[Agency] = []  # reported against criteria in narrative, with no grade (004 §29)
-    recommendations: list[Literal["priority_action", "development"]] = []  # 001 Proposal four
+    # The kinds of recommendation findings: split by urgency in a JTAI (001 Proposal four), areas for
+    # improvement where the judgements are graded (002 §50).
+    recommendations: list[Literal["priority_action", "development", "improvement"]] = []
     source: Source
+
+
+class LimitingRule(_Rule):
+    """A contributing judgement that limits another: e.g. "a judgement of inadequate is likely to be made
+    if any of the following are judged inadequate" (004 §67). The rule proposes `leads_to`; inspectors may
+    depart from it only with a recorded rationale."""
+
+    id: Slug
+    agencies: Annotated[list[Agency], Field(min_length=1)]  # whose judgements it applies to
+    judgement_area: Slug  # the judgement it limits
+    when_inadequate: Annotated[list[Slug], Field(min_length=1)]  # any one of these judged inadequate ...
+    # ... and the leaders "have not been able to demonstrate sufficient understanding of the failure" (§70)
+    unless_leaders_understand: bool = False
+    leads_to: Grade
+    source: Source
+
+    def fires(self, grades: Mapping[str, Grade], leaders_understand: bool) -> list[str]:
+        """The contributing areas that set the rule off, given the subject's grades by area; [] if none."""
+        if self.unless_leaders_understand and leaders_understand:
+            return []
+        return [area for area in self.when_inadequate if grades.get(area) is Grade.INADEQUATE]
 
 
 class Lscb(_Rule):
@@ -228,6 +251,7 @@ class Programme(_Rule):
     agencies: Annotated[list[AgencyRule], Field(min_length=1)]
     judgements: Judgements
     judgement_areas: Annotated[list[JudgementArea], Field(min_length=1)]
+    limiting_rules: list[LimitingRule] = []
     lscb: Lscb | None = None
     criteria: list[Criterion] = []
     descriptors: list[Descriptor] = []
@@ -275,6 +299,20 @@ class Programme(_Rule):
             if area.graded_for and not self.graded:
                 raise ValueError(f"judgement_areas.{area.id}.graded_for: {self.id} has no graded scale")
         _within("judgements.narrative_for", self.judgements.narrative_for, subjects, "are inspected")
+        _unique("limiting_rules", [r.id for r in self.limiting_rules])
+        for limiting in self.limiting_rules:
+            field = f"limiting_rules.{limiting.id}"
+            _within(f"{field}.judgement_area", [limiting.judgement_area], areas, "are areas")
+            _within(f"{field}.when_inadequate", limiting.when_inadequate, areas, "are areas")
+            _within(f"{field}.leads_to", [limiting.leads_to], self.judgements.scale, "are on the scale")
+            for agency in limiting.agencies:
+                graded = [
+                    a
+                    for a in [limiting.judgement_area, *limiting.when_inadequate]
+                    if agency not in areas[a].graded_for
+                ]
+                if graded:
+                    raise ValueError(f"{field}.agencies: {agency} is not graded on {', '.join(graded)}")
         if self.lscb is not None:
             _within("lscb.judgement_area", [self.lscb.judgement_area], areas, "are areas")
             if self.lscb.evaluation == "graded" and not self.graded:
@@ -303,6 +341,13 @@ class Programme(_Rule):
 
     def area_ids(self) -> list[str]:
         return [a.id for a in self.judgement_areas]
+
+    def area(self, area_id: str) -> JudgementArea | None:
+        return next((a for a in self.judgement_areas if a.id == area_id), None)
+
+    def limiting(self, agency: Agency, area_id: str) -> list[LimitingRule]:
+        """The rules that limit this agency's judgement on this area."""
+        return [r for r in self.limiting_rules if agency in r.agencies and r.judgement_area == area_id]
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)

@@ -12,6 +12,7 @@ from shared.consumer import Outcome, Projection, ProjectionRunner, Tx
 from shared.contracts import CATALOGUE
 from shared.contracts.evidence import EvidenceItemRecorded
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
+from shared.eventstore import EventStore
 from shared.mongo import Client, connect
 from shared.settings import Settings
 from shared.topics import dead_letter_topic
@@ -88,6 +89,9 @@ def judgement_runner(
         CATALOGUE,
         broker or KafkaBroker(settings.kafka_bootstrap_servers),
         dead_letter_topic(settings.namespace, "judgement"),
+        EventStore(
+            client, settings.database_name("judgement"), CATALOGUE, settings.events_topic("judgement")
+        ),
     )
 
 
