@@ -14,6 +14,7 @@ import httpx
 
 from jip import stack
 from jip.evidence import add_commands as add_evidence_commands
+from jip.judgements import add_commands as add_judgement_commands
 from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
 
@@ -205,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_scheduling_commands(commands, data_dir)
     add_evidence_commands(commands, data_dir)
+    add_judgement_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

@@ -6,13 +6,21 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.contracts import CATALOGUE
+from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.envelope import Actor, Inspectorate, new_id
+from shared.eventstore import CommandContext, EventStore
+from shared.mongo import connect
 from shared.runtime import Service
+from shared.settings import Settings
+from shared.workdays import today_in_england
 
 
 def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:
@@ -80,3 +88,62 @@ async def read_topic(
         return records
     finally:
         await consumer.stop()
+
+
+async def ok(response: httpx.Response, status: int = 201) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def refused(response: httpx.Response, *words: str) -> None:
+    assert response.status_code == 422, response.text
+    for word in words:
+        assert word in response.text, response.text
+
+
+async def seed_integrated(settings: Settings) -> str:
+    """An integrated inspection of Wakefield in its second week of fieldwork, the area told on day one.
+
+    It is unannounced, so its notice starts on its first day of fieldwork, which scheduling never allows in
+    the past: its history is written to scheduling's own log, exactly as scheduling writes it, and reaches
+    the other services over the broker like any other (the scheduling service must be running)."""
+    inspection_id = new_id()
+    monday = today_in_england() - timedelta(days=today_in_england().weekday() + 7)
+    scheduled = InspectionScheduled(
+        inspection_id=inspection_id,
+        programme="integrated-2014",
+        area_code="E08000036",
+        local_area="Wakefield",
+        deep_dive_theme=None,
+        announced=False,
+        fieldwork_starts=monday,
+        fieldwork_ends=monday + timedelta(days=25),
+        notice_date=monday,
+        inspectorates=["ofsted", "cqc", "hmic", "hmi_probation"],
+        agencies={
+            "local_authority": "ofsted",
+            "health": "cqc",
+            "police": "hmic",
+            "probation": "hmi_probation",
+            "youth_offending_team": "hmi_probation",
+        },
+    )
+    told = NotificationRecorded(
+        inspection_id=inspection_id,
+        recipient=Recipient.LSCB_CHAIR,
+        agency=None,
+        notified_by=Inspectorate.OFSTED,
+        notified_at=datetime.combine(monday, datetime.min.time(), UTC) + timedelta(hours=8),
+    )
+    client = connect(settings.mongodb_uri, "test")
+    try:
+        store = EventStore(
+            client, settings.database_name("scheduling"), CATALOGUE, settings.events_topic("scheduling")
+        )
+        context = CommandContext(
+            Actor(inspectorate=Inspectorate.OFSTED, role="lead_inspector", user="t"), "c"
+        )
+        await store.append(f"inspection-{inspection_id}", 0, [scheduled, told], context)
+    finally:
+        await client.close()
+    return inspection_id

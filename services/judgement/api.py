@@ -98,8 +98,8 @@ class Return(BaseModel):
 async def judgement_board(
     inspection_id: str, service: ServiceDep, response: Response
 ) -> handlers.JudgementBoard:
-    board, version = await handlers.board(service.store, service.db, inspection_id)
-    set_version(response, version)
+    board = await handlers.board(service.store, service.db, inspection_id)
+    set_version(response, board.version)
     return board
 
 
@@ -107,8 +107,8 @@ async def judgement_board(
 async def judgement(
     inspection_id: str, agency: Agency, area: str, service: ServiceDep, response: Response
 ) -> handlers.JudgementHistory:
-    view, version = await handlers.judgement_of(service.store, service.db, inspection_id, agency, area)
-    set_version(response, version)
+    view = await handlers.judgement_of(service.store, service.db, inspection_id, agency, area)
+    set_version(response, view.version)
     return view
 
 
@@ -126,10 +126,10 @@ async def propose(
     response: Response,
     version: Version,
 ) -> handlers.JudgementView:
-    view, at = await handlers.propose(
+    view = await handlers.propose(
         service.store, service.db, inspection_id, agency, area, body, context, expected_version=version
     )
-    set_version(response, at)
+    set_version(response, view.version)
     return view
 
 
@@ -147,7 +147,7 @@ async def revise(
     version: Version,
 ) -> handlers.JudgementView:
     proposal = handlers.Proposal(**body.model_dump(exclude={"reason"}))
-    view, at = await handlers.propose(
+    view = await handlers.propose(
         service.store,
         service.db,
         inspection_id,
@@ -158,7 +158,7 @@ async def revise(
         reason=body.reason,
         expected_version=version,
     )
-    set_version(response, at)
+    set_version(response, view.version)
     return view
 
 
@@ -173,7 +173,7 @@ async def _advance(
     version: int | None,
     reason: str | None = None,
 ) -> handlers.JudgementView:
-    view, at = await handlers.advance(
+    view = await handlers.advance(
         service.store,
         service.db,
         inspection_id,
@@ -184,7 +184,7 @@ async def _advance(
         reason=reason,
         expected_version=version,
     )
-    set_version(response, at)
+    set_version(response, view.version)
     return view
 
 

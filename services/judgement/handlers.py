@@ -133,7 +133,7 @@ async def propose(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> tuple[JudgementView, int]:
+) -> JudgementView:
     """Propose a judgement or, with a reason, revise a final one."""
     known = await inspection(db, inspection_id)
     seen = await _standing(db, inspection_id, proposal.evidence_item_ids)
@@ -163,7 +163,7 @@ async def propose(
         context,
         expected_version=expected_version,
     )
-    return _view(known, decided.state, agency, area), decided.version
+    return _view(known, decided.state, agency, area, decided.version)
 
 
 async def advance(
@@ -177,7 +177,7 @@ async def advance(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> tuple[JudgementView, int]:
+) -> JudgementView:
     known = await inspection(db, inspection_id)
     command = judgements.Advance(
         await inspection(db, inspection_id), agency, area, step, context.inspectorate, reason
@@ -190,7 +190,7 @@ async def advance(
         context,
         expected_version=expected_version,
     )
-    return _view(known, decided.state, agency, area), decided.version
+    return _view(known, decided.state, agency, area, decided.version)
 
 
 class Derivation(BaseModel):
@@ -216,6 +216,7 @@ class JudgementView(BaseModel):
     derived: Derivation | None = None  # for graded judgements with limiting rules
     revisions: int = 0
     flagged: list[JudgementFlaggedForReview] = []
+    version: int = 0  # of the inspection's judgements: give it as If-Match to the next command
 
 
 class JudgementBoard(BaseModel):
@@ -226,21 +227,20 @@ class JudgementBoard(BaseModel):
     scale: list[Grade]
     narrative_for: list[Agency]
     judgements: list[JudgementView]
+    version: int  # of the inspection's judgements: give it as If-Match to a command
 
 
 class JudgementHistory(JudgementView):
     history: list[Envelope]  # every event of this judgement, oldest first
 
 
-async def board(
-    store: EventStore, db: AsyncDatabase[Document], inspection_id: str
-) -> tuple[JudgementBoard, int]:
+async def board(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> JudgementBoard:
     known = await inspection(db, inspection_id)
     state, version = await load(store, judgements.judgements, judgements.stream_id(inspection_id))
-    return _board(known, state), version
+    return _board(known, state, version)
 
 
-def _board(known: Inspection, state: judgements.Judgements) -> JudgementBoard:
+def _board(known: Inspection, state: judgements.Judgements, version: int) -> JudgementBoard:
     programme = known.programme
     subjects = {*known.agencies, Agency.PARTNERSHIP} - {Agency.LSCB}  # the lscb service judges the board
     keys = [
@@ -255,11 +255,14 @@ def _board(known: Inspection, state: judgements.Judgements) -> JudgementBoard:
         programme=programme.id,
         scale=programme.judgements.scale,
         narrative_for=programme.judgements.narrative_for,
-        judgements=[_view(known, state, agency, area) for agency, area in keys],
+        judgements=[_view(known, state, agency, area, version) for agency, area in keys],
+        version=version,
     )
 
 
-def _view(known: Inspection, state: judgements.Judgements, agency: Agency, area_id: str) -> JudgementView:
+def _view(
+    known: Inspection, state: judgements.Judgements, agency: Agency, area_id: str, version: int
+) -> JudgementView:
     programme = known.programme
     area = programme.area(area_id)
     assert area is not None
@@ -272,6 +275,7 @@ def _view(known: Inspection, state: judgements.Judgements, agency: Agency, area_
         part_of=area.part_of,
         derived_from=[a for a in area.derived_from if agency in judgements.area_of(programme, a).graded_for],
         status=None,
+        version=version,
     )
     judgement = state.by_key.get((agency, area_id))
     if kind is Kind.GRADED and programme.limiting(agency, area_id):
@@ -297,14 +301,15 @@ def _view(known: Inspection, state: judgements.Judgements, agency: Agency, area_
 
 async def judgement_of(
     store: EventStore, db: AsyncDatabase[Document], inspection_id: str, agency: Agency, area: str
-) -> tuple[JudgementHistory, int]:
+) -> JudgementHistory:
     known = await inspection(db, inspection_id)
     stream = await store.read(judgements.stream_id(inspection_id))
     state = judgements.judgements.fold(stream.events)
-    view = _view(known, state, agency, area)  # refuses an agency and area the programme does not judge
+    # Refuses an agency and area the programme does not judge.
+    view = _view(known, state, agency, area, stream.version)
     history = [
         envelope
         for envelope, event in zip(stream.envelopes, stream.events, strict=True)
         if (getattr(event, "agency", None), getattr(event, "judgement_area", None)) == (agency, area)
     ]
-    return JudgementHistory(**view.model_dump(), history=history), stream.version
+    return JudgementHistory(**view.model_dump(), history=history)

@@ -144,14 +144,14 @@ def kind_of(programme: Programme, agency: Agency, area_id: str) -> Kind:
     judgements = programme.judgements
     if not programme.graded and not judgements.narrative_for:
         raise RuleViolation(
-            f"{programme.title} makes no graded judgement: record key strengths and recommendations as "
+            f"{programme.id} makes no graded judgement: record key strengths and recommendations as "
             "findings instead",
             judgements.source,
         )
     area = programme.area(area_id)
     if area is None:
         raise RuleViolation(
-            f"{programme.title} has no judgement area {area_id!r}; its areas are "
+            f"{programme.id} has no judgement area {area_id!r}; its areas are "
             f"{', '.join(programme.area_ids())}",
             judgements.source,
         )
@@ -166,7 +166,7 @@ def kind_of(programme: Programme, agency: Agency, area_id: str) -> Kind:
         return Kind.NARRATIVE
     graded = ", ".join(area.graded_for) or "no one"
     raise RuleViolation(
-        f"{programme.title} makes no judgement on {agency} for {area.title!r}: that judgement is made "
+        f"{programme.id} makes no judgement on {agency} for {area.title!r}: that judgement is made "
         f"for {graded}",
         area.source,
     )
@@ -241,13 +241,13 @@ def _propose(state: Judgements, c: Propose) -> Event:
     scale = programme.judgements.scale
     if kind is Kind.NARRATIVE and c.grade is not None:
         raise RuleViolation(
-            f"{c.agency} is reported in narrative against its criteria in {programme.title}, with no grade",
+            f"{c.agency} is reported in narrative against its criteria in this programme, with no grade",
             programme.judgements.source,
         )
     if kind is Kind.GRADED and c.grade not in scale:
-        given = f"{c.grade} is not" if c.grade else "a grade is"
+        given = f"{c.grade} is not on" if c.grade else "a grade is needed from"
         raise RuleViolation(
-            f"{given} on the {programme.title} scale: give one of {', '.join(scale)}",
+            f"{given} this programme's scale for {c.agency}: {', '.join(scale)}",
             programme.judgements.source,
         )
     if c.agency not in (*c.inspection.agencies, Agency.PARTNERSHIP):

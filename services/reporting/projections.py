@@ -1,14 +1,15 @@
-"""Reporting keeps the events its letters are made of, nothing derived: letters are rendered from them."""
+"""Reporting keeps the events its letters and reports are made of, nothing derived: they are rendered
+from them."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.catalogue import Event
+from shared.catalogue import Event, InspectionEvent
 from shared.consumer import Projection, Tx
 from shared.contracts.evidence import EvidenceItemAmended, EvidenceItemRecorded, EvidenceItemWithdrawn
-from shared.contracts.judgement import FindingRecorded
+from shared.contracts.judgement import JUDGEMENT_EVENTS
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.scheduling import (
     InspectionCancelled,
@@ -37,7 +38,7 @@ async def keep(_: Event, envelope: Envelope, tx: Tx) -> None:
     )
 
 
-for _event in (
+KEPT: tuple[type[InspectionEvent], ...] = (
     InspectionScheduled,
     InspectionRescheduled,
     InspectionCancelled,
@@ -46,9 +47,10 @@ for _event in (
     EvidenceItemRecorded,
     EvidenceItemAmended,
     EvidenceItemWithdrawn,
-    FindingRecorded,
+    *JUDGEMENT_EVENTS,  # findings, and every judgement's proposals, moderation, flags and revisions
     LscbEvaluationRecorded,
-):
+)
+for _event in KEPT:
     letter_sources.on(_event)(keep)
 
 

@@ -8,7 +8,6 @@ exactly as scheduling writes it, and reaches the evidence service over the broke
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,28 +17,13 @@ from jip.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.scheduling.app import build as scheduling
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
-from shared.envelope import Actor, Inspectorate, new_id
-from shared.eventstore import CommandContext, EventStore
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, running
+from tests.helpers import actor, eventually, ok, refused, running, seed_integrated
 
 LEAD = actor("ofsted", "lead_inspector")
 DATA_PROTECTION = "domain.md Data protection"
-
-
-async def ok(response: httpx.Response, status: int = 201) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-async def refused(response: httpx.Response, *words: str) -> None:
-    assert response.status_code == 422, response.text
-    for word in words:
-        assert word in response.text, response.text
 
 
 async def events_written(settings: Settings) -> int:
@@ -82,45 +66,7 @@ async def jtai(scheduler: httpx.AsyncClient, evidence_api: httpx.AsyncClient, no
 
 async def integrated(settings: Settings, evidence_api: httpx.AsyncClient) -> str:
     """An integrated inspection of Wakefield in its second week of fieldwork, the area told on day one."""
-    inspection_id = new_id()
-    monday = today_in_england() - timedelta(days=today_in_england().weekday() + 7)
-    scheduled = InspectionScheduled(
-        inspection_id=inspection_id,
-        programme="integrated-2014",
-        area_code="E08000036",
-        local_area="Wakefield",
-        deep_dive_theme=None,
-        announced=False,
-        fieldwork_starts=monday,
-        fieldwork_ends=monday + timedelta(days=25),
-        notice_date=monday,
-        inspectorates=["ofsted", "cqc", "hmic", "hmi_probation"],
-        agencies={
-            "local_authority": "ofsted",
-            "health": "cqc",
-            "police": "hmic",
-            "probation": "hmi_probation",
-            "youth_offending_team": "hmi_probation",
-        },
-    )
-    told = NotificationRecorded(
-        inspection_id=inspection_id,
-        recipient=Recipient.LSCB_CHAIR,
-        agency=None,
-        notified_by=Inspectorate.OFSTED,
-        notified_at=datetime.combine(monday, datetime.min.time(), UTC) + timedelta(hours=8),
-    )
-    client = connect(settings.mongodb_uri, "test")
-    try:
-        store = EventStore(
-            client, settings.database_name("scheduling"), CATALOGUE, settings.events_topic("scheduling")
-        )
-        context = CommandContext(
-            Actor(inspectorate=Inspectorate.OFSTED, role="lead_inspector", user="t"), "c"
-        )
-        await store.append(f"inspection-{inspection_id}", 0, [scheduled, told], context)
-    finally:
-        await client.close()
+    inspection_id = await seed_integrated(settings)
     await known_to_evidence(evidence_api, inspection_id, True)
     return inspection_id
 

@@ -225,7 +225,7 @@ BAD = [
     ("adequate in Integrated 2014", propose(A.HEALTH, "help_and_protection", G.ADEQUATE), "004 §29",
      "adequate"),
     ("a graded judgement with no grade", propose(A.HEALTH, "help_and_protection", None), "004 §29",
-     "a grade is"),
+     "a grade is needed"),
     ("any grade in a JTAI", propose(A.PARTNERSHIP, "deep_dive", G.GOOD, inspection=JTAI), "001 Proposal four",
      "no graded judgement"),
     ("a narrative in a JTAI", propose(A.PARTNERSHIP, "deep_dive", None, inspection=JTAI),
