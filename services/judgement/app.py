@@ -13,7 +13,8 @@ def build(settings: Settings | None = None) -> Service:
         "judgement",
         title="JIP judgement service",
         description="Builds each agency's strengths and weaknesses from every inspectorate's "
-        "evidence, and records findings that stand on that evidence.",
+        "evidence; records findings, and the graded and narrative judgements of each programme, derived "
+        "by its limiting rules and moderated to final, each standing on that evidence.",
         routers=[api.router],
         projections=[projections.evidence],
         indexes=projections.indexes,

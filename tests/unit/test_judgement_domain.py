@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
-from services.judgement.domain import CitedItem, Findings, RecordFinding, evolve, findings
+from services.judgement.domain import CitedItem, Findings, RecordFinding, evolve, finding_kinds, findings
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.vocabulary import Agency
 from shared.errors import RuleViolation
+from shared.programmes import catalogue
 
 JTAI_AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
 STRENGTHS = (CitedItem("ev-s1", Bearing.STRENGTH), CitedItem("ev-s2", Bearing.STRENGTH))
@@ -132,3 +134,30 @@ def test_evolve_accumulates_findings_in_order() -> None:
 def test_evolve_ignores_other_events() -> None:
     other = LscbEvaluationRecorded(inspection_id="insp-1", summary="s", evidence_item_ids=["ev-1"])
     assert evolve(Findings(), other) == Findings()
+
+
+@pytest.mark.parametrize(
+    ("programme", "kinds"),
+    [
+        ("jtai-2015", ["key_strength", "area_for_priority_action", "area_for_development"]),
+        ("targeted-2015", ["key_strength", "area_for_priority_action", "area_for_development"]),
+        ("macp-2012", ["key_strength", "area_for_improvement"]),  # 002 §50
+        ("integrated-2014", ["key_strength", "area_for_improvement"]),
+        ("cla-2012", ["key_strength"]),
+    ],
+)
+def test_each_programme_records_its_own_kinds_of_finding(programme: str, kinds: list[str]) -> None:
+    assert [k.value for k in finding_kinds(catalogue()[programme])] == kinds
+
+
+def test_a_recommendation_the_programme_does_not_make_is_refused_naming_its_source() -> None:
+    macp = catalogue()["macp-2012"]
+    command = replace(
+        finding(FindingKind.AREA_FOR_PRIORITY_ACTION, cited=WEAKNESSES),
+        kinds=finding_kinds(macp),
+        kinds_rule=macp.judgements.source,
+    )
+    with pytest.raises(RuleViolation) as caught:
+        findings.decide(findings.initial, command)
+    assert caught.value.rule == "002 §24, §49-50"
+    assert "area for priority action" in caught.value.message

@@ -470,6 +470,39 @@ def test_an_empty_folder_has_no_programmes(tmp_path: Path) -> None:
             "integrated-2014",
             _replaced(
                 _text("integrated-2014"),
+                'when_inadequate = ["help_and_protection", "leadership"]',
+                'when_inadequate = ["help_and_protection", "safeguarding"]',
+            ),
+            "limiting_rules.police-overall.when_inadequate",
+            "safeguarding not among those that are areas",
+            id="limiting-rule-on-unknown-area",
+        ),
+        pytest.param(
+            "integrated-2014",
+            _replaced(
+                _text("integrated-2014"),
+                'id = "police-overall"\nagencies = ["police"]',
+                'id = "police-overall"\nagencies = ["police", "probation"]',
+            ),
+            "limiting_rules.police-overall.agencies",
+            "probation is not graded on overall_effectiveness",
+            id="limiting-rule-for-an-ungraded-agency",
+        ),
+        pytest.param(
+            "integrated-2014",
+            _replaced(
+                _text("integrated-2014"),
+                'leads_to = "inadequate"\nsource = "004 §79"',
+                'leads_to = "adequate"\nsource = "004 §79"',
+            ),
+            "limiting_rules.police-overall.leads_to",
+            "adequate not among those that are on the scale",
+            id="limiting-rule-off-the-scale",
+        ),
+        pytest.param(
+            "integrated-2014",
+            _replaced(
+                _text("integrated-2014"),
                 'id = "63a"\nagency = "health"\njudgement_area = "overall_effectiveness"\n'
                 'descriptor = "outstanding"',
                 'id = "63a"\nagency = "health"\njudgement_area = "overall_effectiveness"\n'
