@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -162,77 +163,36 @@ async def revise(
     return view
 
 
-async def _advance(
-    step: Step,
-    inspection_id: str,
-    agency: Agency,
-    area: str,
-    service: ServiceDep,
-    context: CommandContext,
-    response: Response,
-    version: int | None,
-    reason: str | None = None,
-) -> handlers.JudgementView:
-    view = await handlers.advance(
-        service.store,
-        service.db,
-        inspection_id,
-        agency,
-        area,
-        step,
-        context,
-        reason=reason,
-        expected_version=version,
-    )
-    set_version(response, view.version)
-    return view
+def _step(step: Step) -> Callable[..., Awaitable[handlers.JudgementView]]:
+    async def advance(
+        inspection_id: str,
+        agency: Agency,
+        area: str,
+        service: ServiceDep,
+        context: Context,
+        response: Response,
+        version: Version,
+    ) -> handlers.JudgementView:
+        view = await handlers.advance(
+            service.store, service.db, inspection_id, agency, area, step, context, expected_version=version
+        )
+        set_version(response, view.version)
+        return view
+
+    return advance
 
 
-@router.post(f"{JUDGEMENT}/moderate", summary="The lead inspector moderates a proposed judgement")
-async def moderate(
-    inspection_id: str,
-    agency: Agency,
-    area: str,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.JudgementView:
-    return await _advance(Step.MODERATE, inspection_id, agency, area, service, context, response, version)
-
-
-@router.post(
-    f"{JUDGEMENT}/quality-assure", summary="The lead inspectorate quality-assures a moderated judgement"
-)
-async def quality_assure(
-    inspection_id: str,
-    agency: Agency,
-    area: str,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.JudgementView:
-    return await _advance(
-        Step.QUALITY_ASSURE, inspection_id, agency, area, service, context, response, version
-    )
-
-
-@router.post(
-    f"{JUDGEMENT}/finalise",
-    summary="The inspectorate that judges the agency (the lead, for the partnership) signs off a "
-    "quality-assured judgement as final",
-)
-async def finalise(
-    inspection_id: str,
-    agency: Agency,
-    area: str,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.JudgementView:
-    return await _advance(Step.FINALISE, inspection_id, agency, area, service, context, response, version)
+for _step_name, _segment, _summary in (
+    (Step.MODERATE, "moderate", "The lead inspector moderates a proposed judgement"),
+    (Step.QUALITY_ASSURE, "quality-assure", "The lead inspectorate quality-assures a moderated judgement"),
+    (
+        Step.FINALISE,
+        "finalise",
+        "The inspectorate that judges the agency (the lead, for the partnership) signs off a "
+        "quality-assured judgement as final",
+    ),
+):
+    router.post(f"{JUDGEMENT}/{_segment}", summary=_summary, name=_segment)(_step(_step_name))
 
 
 @router.post(
@@ -249,6 +209,16 @@ async def send_back(
     response: Response,
     version: Version,
 ) -> handlers.JudgementView:
-    return await _advance(
-        Step.RETURN, inspection_id, agency, area, service, context, response, version, body.reason
+    view = await handlers.advance(
+        service.store,
+        service.db,
+        inspection_id,
+        agency,
+        area,
+        Step.RETURN,
+        context,
+        reason=body.reason,
+        expected_version=version,
     )
+    set_version(response, view.version)
+    return view

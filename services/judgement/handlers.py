@@ -155,15 +155,7 @@ async def propose(
         leaders_understand_failure=proposal.leaders_understand_failure,
         reason=reason,
     )
-    decided = await execute(
-        store,
-        judgements.judgements,
-        judgements.stream_id(inspection_id),
-        command,
-        context,
-        expected_version=expected_version,
-    )
-    return _view(known, decided.state, agency, area, decided.version)
+    return await _judge(store, known, command, context, expected_version)
 
 
 async def advance(
@@ -182,15 +174,25 @@ async def advance(
     command = judgements.Advance(
         await inspection(db, inspection_id), agency, area, step, context.inspectorate, reason
     )
+    return await _judge(store, known, command, context, expected_version)
+
+
+async def _judge(
+    store: EventStore,
+    known: Inspection,
+    command: judgements.Propose | judgements.Advance,
+    context: CommandContext,
+    expected_version: int | None,
+) -> JudgementView:
     decided = await execute(
         store,
         judgements.judgements,
-        judgements.stream_id(inspection_id),
+        judgements.stream_id(known.inspection_id),
         command,
         context,
         expected_version=expected_version,
     )
-    return _view(known, decided.state, agency, area, decided.version)
+    return _view(known, decided.state, command.agency, command.judgement_area, decided.version)
 
 
 class Derivation(BaseModel):

@@ -54,15 +54,10 @@ async def inspection_cancelled(event: InspectionCancelled, _: Envelope, tx: Tx) 
 
 @evidence.on(EvidenceItemWithdrawn)
 async def flag_judgements(event: EvidenceItemWithdrawn, envelope: Envelope, tx: Tx) -> None:
-    """Idempotent: a judgement already flagged for this item is not flagged again."""
-    command = judgements.FlagWithdrawn(
-        event.inspection_id,
-        event.evidence_item_id,
-        f"evidence item {event.evidence_item_id} was withdrawn by {event.inspectorate}: {event.reason}"[
-            :1000
-        ],
-    )
+    """Idempotent: a judgement already flagged for this item is not flagged again. A write lost to a
+    concurrent command is decided again on the fresh stream."""
+    reason = f"evidence item {event.evidence_item_id} was withdrawn by {event.inspectorate}: {event.reason}"
+    command = judgements.FlagWithdrawn(event.inspection_id, event.evidence_item_id, reason[:1000])
     context = CommandContext(PLATFORM, envelope.correlation_id, causation_id=envelope.event_id)
-    await execute(
-        tx.store, judgements.judgements, judgements.stream_id(event.inspection_id), command, context
-    )
+    stream = judgements.stream_id(event.inspection_id)
+    await execute(tx.store, judgements.judgements, stream, command, context, attempts=10)

@@ -1,101 +1,101 @@
-"""A final judgement flagged for review when evidence it cites is withdrawn: the evidence service's event
-crosses the broker to the judgement service, whose flag reaches reporting. Five separate processes."""
+"""A final judgement flagged for review when evidence it cites is withdrawn, all through `jip` against the
+five services as separate processes: the evidence service's withdrawal crosses the broker to the
+judgement service, whose flag reaches reporting."""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import re
 
-import httpx
+import pytest
 
+from jip.cli import main
 from shared.mongo import connect
 from shared.settings import Settings
 from tests.e2e.conftest import Platform
-from tests.helpers import actor, eventually, ok, refused, seed_integrated
+from tests.helpers import eventually, seed_integrated
 
-OFSTED = actor("ofsted", "lead_inspector")
-CQC = actor("cqc")
+JUDGEMENT = ("health", "help_and_protection")
+
+
+async def jip(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 0) -> str:
+    exited = await asyncio.to_thread(main, list(argv))
+    captured = capsys.readouterr()
+    assert exited == code, (argv, captured.err)
+    return captured.out if code == 0 else captured.err
 
 
 async def test_withdrawing_evidence_flags_the_final_judgement_citing_it(
-    platform: Platform, settings: Settings
+    platform: Platform,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await platform.start()
-    urls = platform.urls
-    async with (
-        httpx.AsyncClient(base_url=urls["evidence"], timeout=10) as evidence,
-        httpx.AsyncClient(base_url=urls["judgement"], timeout=10) as judgement,
-    ):
-        inspection_id = await seed_integrated(settings)
-        base = f"/inspections/{inspection_id}"
+    for name, url in platform.urls.items():
+        monkeypatch.setenv(f"JIP_{name.upper()}_URL", url)
+    monkeypatch.delenv("JIP_ACTOR", raising=False)  # act as the default: Ofsted's lead inspector
+    inspection = await seed_integrated(settings)
 
-        async def notice_started() -> bool:
-            response = await evidence.get(base)
-            return response.status_code == 200 and bool(response.json()["notice_started"])
+    async def record(text: str) -> str:
+        out = await jip(
+            capsys, "evidence", "record", inspection, "--as", "cqc", "--agency", "health", "--activity",
+            "case_audit", "--area", "help_and_protection", "--criterion", "68q", "--bearing", "strength",
+            "--case", "WKF-0042", "--text", text,
+        )  # fmt: skip
+        found = re.fullmatch(r"recorded evidence item (\S+) \(version 1\)\n", out)
+        assert found, out
+        return found.group(1)
 
-        await eventually(notice_started)
+    async def notice_started() -> bool:
+        code = await asyncio.to_thread(main, ["evidence", "list", inspection])
+        capsys.readouterr()
+        return code == 0
 
-        async def record(summary: str) -> str:
-            body = {
-                "agency": "health",
-                "activity": "case_audit",
-                "judgement_area": "help_and_protection",
-                "criteria": ["68q"],
-                "bearing": "strength",
-                "case_reference": "WKF-0042",
-                "summary": summary,
-            }
-            item_id = str(
-                (await ok(await evidence.post(f"{base}/evidence", headers=CQC, json=body)))[
-                    "evidence_item_id"
-                ]
-            )
+    await eventually(notice_started)
+    cited = await record("Health visitors shared concerns with children's social care the same day.")
 
-            async def arrived() -> bool:
-                return (await judgement.get(f"{base}/evidence/{item_id}")).status_code == 200
+    async def proposed() -> bool:  # the item may not have reached the judgement service yet
+        code = await asyncio.to_thread(
+            main,
+            ["judgements", "propose", inspection, *JUDGEMENT, "--as", "cqc", "--grade", "good",
+             "--text", "Risks are identified early.", "--evidence", cited],
+        )  # fmt: skip
+        capsys.readouterr()
+        return code == 0
 
-            await eventually(arrived)
-            return item_id
+    await eventually(proposed)
+    for step, who in (("moderate", "ofsted"), ("quality-assure", "ofsted"), ("finalise", "cqc")):
+        out = await jip(capsys, "judgements", step, inspection, *JUDGEMENT, "--as", who)
+        assert out.startswith("judgement on health for help_and_protection: "), out
+    assert "final, grade good" in out
 
-        cited = await record("Health visitors shared concerns with children's social care the same day.")
-        at = f"{base}/judgements/health/help_and_protection"
-        proposal: dict[str, Any] = {
-            "grade": "good",
-            "text": "Risks are identified early.",
-            "evidence_item_ids": [cited],
-        }
-        await ok(await judgement.put(at, headers=CQC, json=proposal), 200)
-        for step, who in (("moderate", OFSTED), ("quality-assure", OFSTED), ("finalise", CQC)):
-            await ok(await judgement.post(f"{at}/{step}", headers=who), 200)
+    await jip(capsys, "evidence", "withdraw", inspection, cited, "--as", "cqc", "--reason", "the wrong case")
 
-        await ok(
-            await evidence.post(
-                f"{base}/evidence/{cited}/withdrawal",
-                headers=CQC,
-                json={"reason": "Recorded against the wrong case."},
-            ),
-            200,
-        )
+    async def flagged() -> str | None:
+        shown = await jip(capsys, "judgements", "show", inspection, *JUDGEMENT)
+        return shown if "FLAGGED FOR REVIEW" in shown else None
 
-        async def flagged() -> Any:
-            view = (await judgement.get(at)).json()
-            return view if view["flagged"] else None
+    shown = await eventually(flagged)
+    assert "graded, final" in shown.splitlines()[0]  # still the judgement of record, until revised
+    assert f"    {cited}: evidence item {cited} was withdrawn by cqc: the wrong case\n" in shown
+    assert "JudgementFlaggedForReview  by platform/judgement-service" in shown
 
-        view = await eventually(flagged)
-        assert view["status"] == "final"  # still the judgement of record, until revised
-        [flag] = view["flagged"]
-        assert flag["evidence_item_id"] == cited
-        assert "wrong case" in flag["reason"]
+    reason = "The audit was of another case."
+    revise = ["judgements", "revise", inspection, *JUDGEMENT, "--as", "cqc", "--grade", "good",
+              "--text", "Risks are identified early.", "--reason", reason]  # fmt: skip
+    err = await jip(capsys, *revise, "--evidence", cited, code=1)
+    assert "(rule: 004 §48)" in err
+    replacement = await record("Health visitors saw the child weekly and escalated promptly.")
 
-        revision = proposal | {"reason": "The withdrawn audit is replaced by the case it belonged to."}
-        await refused(await judgement.post(f"{at}/revise", headers=CQC, json=revision), cited, "004 §48")
-        replacement = await record("Health visitors saw the child weekly and escalated promptly.")
-        revised = await ok(
-            await judgement.post(
-                f"{at}/revise", headers=CQC, json=revision | {"evidence_item_ids": [replacement]}
-            ),
-            200,
-        )
-        assert (revised["status"], revised["flagged"], revised["revisions"]) == ("proposed", [], 1)
+    async def revised() -> str | None:
+        code = await asyncio.to_thread(main, [*revise, "--evidence", replacement])
+        out = capsys.readouterr().out
+        return out if code == 0 else None
+
+    out = await eventually(revised)
+    assert "proposed, grade good" in out
+    assert "FLAGGED" not in out
 
     client = connect(settings.mongodb_uri, "test")
     try:
@@ -103,7 +103,7 @@ async def test_withdrawing_evidence_flags_the_final_judgement_citing_it(
 
         async def reporting_has_the_flag() -> bool:
             found = await sources.count_documents(
-                {"inspection_id": inspection_id, "envelope.event_type": "judgement.JudgementFlaggedForReview"}
+                {"inspection_id": inspection, "envelope.event_type": "judgement.JudgementFlaggedForReview"}
             )
             return found == 1
 
