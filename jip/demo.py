@@ -211,6 +211,10 @@ LINE_OF_ENQUIRY = (
     "No: exploitation was not considered after the third missing episode; an area for priority action.",
 )
 
+# The area's LSCB register (fictional people): the chair is told first, the business manager in the
+# chair's absence (001 Proposal two); the letter is addressed to the chair.
+BOARD = {"chair": "Dr Alex Morgan", "business_manager": "Sam Patel"}
+
 LSCB_EVALUATION = (
     "The board uses multi-agency audits well to improve practice with children at risk of "
     "exploitation, but its oversight of children who go missing is limited by gaps in health data.",
@@ -295,14 +299,27 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             f"{inspection['fieldwork_ends']}, notice on {inspection['notice_date']}"
         )
 
-        progress("2. The LSCB chair is notified first, then each agency's senior leader by its inspectorate")
+        progress("2. The LSCB is notified first: its chair, or the business manager in the chair's absence")
+        for office, name in BOARD.items():
+            await _call(
+                http, "PUT", f"{lscb}/boards/{AREA}/officers/{office}", headers=LEAD, json={"name": name}
+            )
+        plan_url = f"{scheduling}/inspections/{inspection_id}/notification-plan"
+
+        async def scheduling_knows_the_board() -> bool:
+            response = await http.get(plan_url)
+            return response.status_code == 200 and response.json()["steps"][0]["addressee"] is not None
+
+        await eventually(scheduling_knows_the_board, "the board register to reach the scheduling service")
+        first = (await _call(http, "GET", plan_url))["steps"][0]
         await _call(
             http,
             "POST",
             f"{scheduling}/inspections/{inspection_id}/notifications",
             headers=LEAD,
-            json={"recipient": "lscb_chair"},
+            json={"recipient": first["recipient"]},
         )
+        progress(f"   {first['addressee']} ({first['recipient'].replace('_', ' ')}) notified by ofsted")
         for agency, inspectorate in inspection["agencies"].items():
             await _call(
                 http,
@@ -403,23 +420,27 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             )
         progress(f"   {len(FINDINGS)} findings recorded")
 
-        progress("6. The inspectorates record their evaluation of the LSCB")
+        progress(
+            "6. Ofsted proposes the shared evaluation of the LSCB; every inspectorate agrees it (004 §113)"
+        )
         summary, keys = LSCB_EVALUATION
-        board_items = len([k for k in keys if EVIDENCE[k].body["agency"] == "lscb"])
+        cited = [run.evidence_ids[k] for k in keys]
+        evaluation = f"{lscb}/inspections/{inspection_id}/evaluation"
 
         async def lscb_has_board_evidence() -> bool:
-            response = await http.get(f"{lscb}/inspections/{inspection_id}/evaluation")
-            body = response.json() if response.status_code == 200 else {}
-            return len(body.get("strengths", [])) + len(body.get("weaknesses", [])) >= board_items
+            response = await http.get(evaluation)
+            held = (
+                {i["evidence_item_id"] for i in response.json()["evidence"]} if response.is_success else set()
+            )
+            return set(cited) <= held
 
         await eventually(lscb_has_board_evidence, "evidence about the board to reach the LSCB service")
-        await _call(
-            http,
-            "POST",
-            f"{lscb}/inspections/{inspection_id}/evaluation",
-            headers=LEAD,
-            json={"summary": summary, "evidence_item_ids": [run.evidence_ids[k] for k in keys]},
-        )
+        body = {"text": summary, "evidence_item_ids": cited}
+        await _call(http, "PUT", f"{evaluation}/proposal", headers=LEAD, json=body)
+        for inspectorate in inspection["inspectorates"]:
+            await _call(http, "POST", f"{evaluation}/sign-off", headers=actor(inspectorate))
+        final = await _call(http, "POST", f"{evaluation}/final", headers=LEAD)
+        progress(f"   agreed by {', '.join(final['final']['signed_off_by'])}")
 
         progress("7. The reporting service rebuilds the findings letter from the event log")
         letter_url = f"{reporting}/inspections/{inspection_id}/findings-letter"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items
+from shared import evidence_items, inspections
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import (
     AppliedRule,
@@ -18,27 +18,18 @@ from shared.contracts.judgement import (
 )
 from shared.contracts.vocabulary import Agency, CaseText, Grade
 from shared.decider import Decided, execute, load
-from shared.envelope import Envelope, Inspectorate
-from shared.errors import InspectionNotKnown, NotFound
+from shared.envelope import Envelope
+from shared.errors import NotFound
 from shared.eventstore import CommandContext, EventStore
+from shared.inspections import Inspection
 from shared.mongo import Document
-from shared.programmes import catalogue
 
 from . import domain, judgements
-from .judgements import Inspection, Kind
+from .judgements import Kind
 
 
 async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
-    doc = await db["inspections"].find_one({"_id": inspection_id})
-    if doc is None:
-        raise InspectionNotKnown("judgement", inspection_id)
-    return Inspection(
-        inspection_id,
-        catalogue()[doc["programme"]],
-        tuple(Agency(a) for a in doc["agencies"]),
-        tuple(Inspectorate(i) for i in doc.get("inspectorates", [])),
-        doc.get("cancelled", False),
-    )
+    return await inspections.known(db, "judgement", inspection_id)
 
 
 async def _standing(

@@ -30,6 +30,7 @@ from shared.contracts.vocabulary import Agency, Grade
 from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
+from shared.inspections import Inspection
 from shared.programmes import JudgementArea, Programme
 
 EVIDENCE_RULE = "004 §48"  # "the evidence to support these judgements will be triangulated"
@@ -65,17 +66,6 @@ class Judgements:
 
     def grades_of(self, agency: Agency) -> dict[str, Grade]:
         return {area: j.grade for (subject, area), j in self.by_key.items() if subject is agency and j.grade}
-
-
-@dataclass(frozen=True)
-class Inspection:
-    """What the judgement service knows of the inspection it judges."""
-
-    inspection_id: str
-    programme: Programme
-    agencies: tuple[Agency, ...]
-    inspectorates: tuple[Inspectorate, ...]
-    cancelled: bool = False
 
 
 @dataclass(frozen=True)

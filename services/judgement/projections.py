@@ -4,10 +4,9 @@ A withdrawn evidence item also flags, for review, every judgement that cites it.
 
 from __future__ import annotations
 
-from shared import evidence_items
+from shared import evidence_items, inspections
 from shared.consumer import Projection, Tx
 from shared.contracts.evidence import EvidenceItemWithdrawn
-from shared.contracts.scheduling import InspectionCancelled, InspectionScheduled, InspectorateJoined
 from shared.decider import execute
 from shared.envelope import Actor, Envelope
 from shared.eventstore import CommandContext
@@ -16,40 +15,9 @@ from . import judgements
 
 evidence = Projection("evidence", ["scheduling", "evidence"])
 evidence_items.track(evidence)
+inspections.track(evidence)
 indexes = evidence_items.indexes
 PLATFORM = Actor(inspectorate=None, role="platform", user="judgement-service")
-
-
-@evidence.on(InspectionScheduled)
-async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) -> None:
-    await tx.db["inspections"].replace_one(
-        {"_id": event.inspection_id},
-        {
-            "programme": event.programme,
-            "local_area": event.local_area,
-            "agencies": list(event.agencies),
-            "inspectorates": list(event.inspectorates),
-            "cancelled": False,
-        },
-        upsert=True,
-        session=tx.session,
-    )
-
-
-@evidence.on(InspectorateJoined)
-async def inspectorate_joined(event: InspectorateJoined, _: Envelope, tx: Tx) -> None:
-    await tx.db["inspections"].update_one(
-        {"_id": event.inspection_id},
-        {"$addToSet": {"agencies": {"$each": list(event.agencies)}, "inspectorates": event.inspectorate}},
-        session=tx.session,
-    )
-
-
-@evidence.on(InspectionCancelled)
-async def inspection_cancelled(event: InspectionCancelled, _: Envelope, tx: Tx) -> None:
-    await tx.db["inspections"].update_one(
-        {"_id": event.inspection_id}, {"$set": {"cancelled": True}}, session=tx.session
-    )
 
 
 @evidence.on(EvidenceItemWithdrawn)

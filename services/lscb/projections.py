@@ -1,20 +1,22 @@
-"""The LSCB's read model: the inspections scheduled, and every inspectorate's evidence as it stands
-(the board's evaluation stands on the items about the board)."""
+"""The LSCB service's read models: the inspections scheduled, every inspectorate's evidence as it stands
+(the board's evaluation draws on the items about the board and those tagged with its criteria), and the
+board registers, for listing (one register is read from its own stream)."""
 
 from __future__ import annotations
 
-from shared import evidence_items
-from shared.consumer import Projection, Tx
-from shared.contracts.scheduling import InspectionScheduled
-from shared.envelope import Envelope
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared import boards, evidence_items, inspections
+from shared.consumer import Projection
+from shared.mongo import Document
 
 board_evidence = Projection("board-evidence", ["scheduling", "evidence"])
 evidence_items.track(board_evidence)
-indexes = evidence_items.indexes
+inspections.track(board_evidence)
+
+registers = Projection("registers", ["lscb"])
+boards.track(registers)
 
 
-@board_evidence.on(InspectionScheduled)
-async def inspection_scheduled(event: InspectionScheduled, _: Envelope, tx: Tx) -> None:
-    await tx.db["inspections"].replace_one(
-        {"_id": event.inspection_id}, {"local_area": event.local_area}, upsert=True, session=tx.session
-    )
+async def indexes(db: AsyncDatabase[Document]) -> None:
+    await evidence_items.indexes(db)

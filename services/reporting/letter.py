@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from shared import boards
 from shared.catalogue import Event
 from shared.contracts.evidence import Bearing, EvidenceItemRecorded, standing_items
 from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import LscbEvaluationRecorded
+from shared.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised, LscbJudgementProposed
 from shared.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
@@ -88,7 +89,11 @@ def render_findings_letter(events: Sequence[Event]) -> str:
     area = scheduled.local_area
     items = standing_items(events)
     findings = [e for e in events if isinstance(e, FindingRecorded)]
-    evaluations = [e for e in events if isinstance(e, LscbEvaluationRecorded)]
+    final = next((e for e in events if isinstance(e, LscbJudgementFinalised)), None)
+    proposed = any(isinstance(e, LscbJudgementProposed) for e in events)
+    legacy = [e for e in events if isinstance(e, LscbEvaluationRecorded)]  # logs before the agreement flow
+    board = boards.fold(events)
+    chair = board.chair if board is not None else None
     notifications = [e for e in events if isinstance(e, NotificationRecorded)]
     inspectorates = _listing(
         [INSPECTORATES[i] for i in [*scheduled.inspectorates, *(j.inspectorate for j in joined)]]
@@ -100,8 +105,8 @@ def render_findings_letter(events: Sequence[Event]) -> str:
     lines = [
         f"# {programme.title} of the multi-agency response to abuse and neglect in {area}",
         "",
-        f"**To:** the chair of the {area} Local Safeguarding Children Board, and the senior leaders of "
-        f"{agencies} in {area}  ",
+        f"**To:** {f'{chair.name}, ' if chair else 'the '}chair of the {area} Local Safeguarding Children "
+        f"Board, and the senior leaders of {agencies} in {area}  ",
         f"**From:** {inspectorates}  ",
         f"**Fieldwork:** {_day(starts)} to {_day(ends)}  ",
         f"**Inspection:** {scheduled.inspection_id}",
@@ -139,9 +144,13 @@ def render_findings_letter(events: Sequence[Event]) -> str:
             )
 
     lines += ["", "## The effectiveness of the Local Safeguarding Children Board", ""]
-    if evaluations:
-        latest = evaluations[-1]
-        lines.append(f"{latest.summary} *({_support(latest.evidence_item_ids, items)}.)*")
+    if final is not None:
+        agreed = _listing([INSPECTORATES[i] for i in final.signed_off_by])
+        lines.append(f"{final.text} *({_support(final.evidence_item_ids, items)}; agreed by {agreed}.)*")
+    elif legacy:
+        lines.append(f"{legacy[-1].summary} *({_support(legacy[-1].evidence_item_ids, items)}.)*")
+    elif proposed:
+        lines.append("The inspectorates have not yet all agreed their shared evaluation of the board.")
     else:
         lines.append("The inspectorates' evaluation of the board has not been recorded yet.")
 

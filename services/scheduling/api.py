@@ -253,6 +253,52 @@ async def get_inspection(inspection_id: str, service: ServiceDep, response: Resp
     return _answer(response, await handlers.inspection(service.store, inspection_id))
 
 
+class PlannedStep(BaseModel):
+    recipient: Recipient
+    agency: Agency | None
+    addressee: str | None  # by name, from the area's LSCB register
+    notified_by: Inspectorate | None  # who tells them, where the programme says
+    notified_at: datetime | None  # None until done
+
+
+class NotificationPlan(BaseModel):
+    inspection_id: str
+    due: date  # the notice date, or the first day of fieldwork when unannounced
+    ordered: bool  # the programme sets the order (001 Proposal two)
+    board_registered: bool  # the area has an LSCB register: the first step names who, and by name
+    steps: list[PlannedStep]
+
+
+@router.get(
+    "/inspections/{inspection_id}/notification-plan",
+    tags=["inspections"],
+    summary="Whom to notify, in order: the LSCB's chair, or its business manager when the chair is absent on "
+    "the day (from the lscb service's board register), then each agency's senior leader",
+)
+async def notification_plan(inspection_id: str, service: ServiceDep) -> NotificationPlan:
+    state, _ = await handlers.inspection(service.store, inspection_id)
+    board = await handlers.board_of(service.db, state)
+    programme = handlers.programme_of(state)
+    assert state.notice_date is not None
+    steps = domain.notification_plan(state, programme, board, today_in_england())
+    return NotificationPlan(
+        inspection_id=inspection_id,
+        due=state.notice_date,
+        ordered=bool(programme.notice.first_notified),
+        board_registered=board is not None,
+        steps=[
+            PlannedStep(
+                recipient=s.recipient,
+                agency=s.agency,
+                addressee=s.addressee,
+                notified_by=s.notified_by,
+                notified_at=s.done.notified_at if s.done else None,
+            )
+            for s in steps
+        ],
+    )
+
+
 @router.post(
     "/inspections/{inspection_id}/notifications",
     status_code=201,
@@ -268,6 +314,7 @@ async def notify(
     if_match: ExpectedVersion,
 ) -> InspectionView:
     now = datetime.now(UTC)
+    board = await handlers.board_of(service.db, (await handlers.inspection(service.store, inspection_id))[0])
 
     def decide(state: domain.Inspection) -> list[Event]:
         command = domain.RecordNotification(
@@ -277,6 +324,7 @@ async def notify(
             notified_by=context.inspectorate,
             notified_at=body.notified_at or now,
             now=now,
+            board=board,
         )
         return domain.notify(state, command)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared.runtime import Service
 from shared.settings import Settings
 
-from . import api
+from . import api, projections
 
 
 def build(settings: Settings | None = None) -> Service:
@@ -13,7 +13,9 @@ def build(settings: Settings | None = None) -> Service:
         "scheduling",
         title="JIP scheduling service",
         description="Schedules inspections, computes notice dates in working days and records "
-        "who was notified, in which order.",
+        "who was notified, in which order: the LSCB's chair first, or its business manager in the chair's "
+        "absence, as the lscb service's board register says.",
         routers=[api.router],
+        projections=[projections.board_registers],
         settings=settings,
     )

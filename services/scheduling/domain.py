@@ -13,7 +13,9 @@ from functools import reduce
 from typing import Literal, TypeVar
 
 from shared.areas import Area
+from shared.boards import Board
 from shared.catalogue import Event
+from shared.contracts.lscb import Office
 from shared.contracts.scheduling import (
     AreaBooked,
     AreaReleased,
@@ -45,6 +47,7 @@ ONE_INSPECTION_PER_INSPECTOR = "domain.md Scheduling: an inspector is on one ins
 AVAILABILITY = "domain.md Scheduling: inspectors are assigned when available"
 REGISTER = "domain.md Scheduling: the register of local authority areas"
 CANCELLED = "domain.md Scheduling: a cancelled inspection takes no further commands"
+BOARD_RULE = "001 Proposal two"  # the chair of the LSCB first; the business manager if the chair is absent
 S = TypeVar("S")
 
 
@@ -403,6 +406,45 @@ class RecordNotification:
     notified_by: Inspectorate
     notified_at: datetime
     now: datetime
+    board: Board | None = None  # the area's LSCB register, as scheduling learnt it from the lscb service
+
+
+def lscb_addressee(c: RecordNotification, day: date, ordered: bool) -> str | None:
+    """Who in the register receives an LSCB notification on `day`; where the programme sets the order,
+    the chair, or the business manager only when the chair is absent (001 Proposal two)."""
+    if c.board is None:
+        return None
+    office = Office.CHAIR if c.recipient is Recipient.LSCB_CHAIR else Office.BUSINESS_MANAGER
+    if not ordered:
+        officer = c.board.available(office, day)
+        return officer.name if officer else None
+    first = c.board.first_to_notify(day)
+    where = f"the {c.board.local_area} LSCB"
+    if first is None:
+        raise RuleViolation(
+            f"neither the chair nor the business manager of {where} is available on {day} by its register: "
+            "record who is (the lscb service's board register) before notifying",
+            BOARD_RULE,
+        )
+    if first.office is not office:
+        if office is Office.CHAIR:
+            chair = c.board.chair
+            why = (
+                f"{chair.name} is absent ({absence.reason})"
+                if chair is not None and (absence := chair.absent_on(day)) is not None
+                else "the post is vacant"
+            )
+            raise RuleViolation(
+                f"the chair of {where} cannot be notified on {day}: {why}; notify the business manager, "
+                f"{first.name}",
+                BOARD_RULE,
+            )
+        raise RuleViolation(
+            f"the business manager of {where} is notified only when the chair is absent; the chair, "
+            f"{first.name}, is available on {day}",
+            BOARD_RULE,
+        )
+    return first.name
 
 
 def notify(state: Inspection, c: RecordNotification) -> list[Event]:
@@ -459,6 +501,7 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
             raise RuleViolation(
                 f"the LSCB is notified by the lead inspectorate, {p.participation.lead_inspectorate}", rule
             )
+    addressee = lscb_addressee(c, day, ordered) if c.recipient is not Recipient.AGENCY_SENIOR_LEADER else None
     return [
         NotificationRecorded(
             inspection_id=scheduled.inspection_id,
@@ -466,8 +509,50 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
             agency=c.agency,
             notified_by=c.notified_by,
             notified_at=c.notified_at,
+            addressee=addressee,
         )
     ]
+
+
+@dataclass(frozen=True)
+class PlannedNotification:
+    """One step of the notification protocol: who is told, by whom, and whether it is done."""
+
+    recipient: Recipient
+    agency: Agency | None
+    addressee: str | None  # by name, from the LSCB register where it has one
+    notified_by: Inspectorate | None  # None where the programme does not say who tells them
+    done: NotificationRecorded | None
+
+
+def notification_plan(
+    state: Inspection, p: Programme, board: Board | None, today: date
+) -> list[PlannedNotification]:
+    """Whom to notify, in order: the LSCB (its chair, or the business manager when the chair is absent on
+    the day notice is due, 001 Proposal two), then each agency's senior leader by the inspectorate that
+    inspects it. The day is the notice date (the first day of fieldwork when unannounced), or today once
+    that has passed."""
+    assert state.notice_date is not None
+    day = max(state.notice_date, today)
+    ordered = bool(p.notice.first_notified)
+    lead = p.participation.lead_inspectorate if ordered else None
+    lscb = next((n for n in state.notifications if n.recipient is not Recipient.AGENCY_SENIOR_LEADER), None)
+    first = board.first_to_notify(day) if board is not None else None
+    if lscb is not None:
+        steps = [PlannedNotification(lscb.recipient, None, lscb.addressee, lscb.notified_by, lscb)]
+    elif first is not None:
+        recipient = Recipient.LSCB_CHAIR if first.office is Office.CHAIR else Recipient.LSCB_BUSINESS_MANAGER
+        steps = [PlannedNotification(recipient, None, first.name, lead, None)]
+    else:
+        steps = [PlannedNotification(Recipient.LSCB_CHAIR, None, None, lead, None)]
+    done = {n.agency: n for n in state.notifications if n.agency is not None}
+    steps += [
+        PlannedNotification(
+            Recipient.AGENCY_SENIOR_LEADER, agency, None, by if ordered else None, done.get(agency)
+        )
+        for agency, by in state.agencies.items()
+    ]
+    return steps
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared import boards
 from shared.areas import Area, find, register
+from shared.boards import Board
 from shared.catalogue import Event
 from shared.contracts.scheduling import InspectorRegistered, InspectorUnavailable, RoundPlanned
 from shared.decider import until_written
 from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Write
+from shared.mongo import Document
 from shared.programmes import Programme, catalogue
 
 from . import domain, selection
@@ -48,6 +53,12 @@ async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Insp
     if state.scheduled is None:
         raise NotFound(f"unknown inspection {inspection_id}")
     return state, stream.version
+
+
+async def board_of(db: AsyncDatabase[Document], state: domain.Inspection) -> Board | None:
+    """The LSCB register of the inspection's area, as the lscb service's events have told scheduling."""
+    assert state.scheduled is not None
+    return await boards.board_of(db, state.scheduled.area_code)
 
 
 async def inspections(

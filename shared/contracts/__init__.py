@@ -4,7 +4,7 @@ from shared.catalogue import EventCatalogue
 from shared.contracts import scheduling
 from shared.contracts.evidence import EVIDENCE_EVENTS
 from shared.contracts.judgement import JUDGEMENT_EVENTS
-from shared.contracts.lscb import LscbEvaluationRecorded
+from shared.contracts.lscb import BOARD_EVENTS, EVALUATION_EVENTS
 
 CATALOGUE = EventCatalogue(
     [
@@ -25,6 +25,7 @@ CATALOGUE = EventCatalogue(
         scheduling.RoundPlanned,
         *EVIDENCE_EVENTS,
         *JUDGEMENT_EVENTS,
-        LscbEvaluationRecorded,
+        *BOARD_EVENTS,
+        *EVALUATION_EVENTS,
     ]
 )

@@ -83,6 +83,7 @@ class NotificationRecorded(InspectionEvent):
     agency: Agency | None  # for an agency's senior leader
     notified_by: Inspectorate
     notified_at: AwareDatetime
+    addressee: ShortText | None = None  # who, by name, from the area's LSCB register where it has one
 
 
 class InspectionRescheduled(InspectionEvent):

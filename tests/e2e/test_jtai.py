@@ -29,8 +29,9 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
         "# Joint targeted area inspection of the multi-agency response to abuse and neglect in Wakefield\n"
     )
     assert (
-        "**To:** the chair of the Wakefield Local Safeguarding Children Board, and the senior leaders of the "
-        "local authority, health services, the police and probation services in Wakefield" in letter
+        "**To:** Dr Alex Morgan, chair of the Wakefield Local Safeguarding Children Board, and the senior "
+        "leaders of the local authority, health services, the police and probation services in Wakefield"
+        in letter
     )
     assert run.fieldwork_starts is not None
     assert f"**Fieldwork:** Monday {run.fieldwork_starts.day} " in letter
@@ -54,7 +55,9 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
         "Inspectorate of Constabulary.)" in letter
     )
     assert "(For health services; 1 evidence item from the Care Quality Commission.)" in letter
-    assert LSCB_EVALUATION[0] in section(letter, "The effectiveness of the Local Safeguarding Children Board")
+    board = section(letter, "The effectiveness of the Local Safeguarding Children Board")
+    assert LSCB_EVALUATION[0] in board
+    assert "agreed by Ofsted, the Care Quality Commission, HM Inspectorate of Constabulary and HM " in board
     assert (
         f"Inspectors recorded {len(EVIDENCE)} evidence items (4 showing strengths, 6 weaknesses) from 4 "
         "children's cases." in letter

@@ -17,7 +17,7 @@ import pytest
 from jip import judgements
 from jip.cli import main, parser
 from services.judgement.handlers import JudgementHistory, JudgementView, _board
-from services.judgement.judgements import Inspection, Kind
+from services.judgement.judgements import Kind
 from services.judgement.judgements import judgements as decider
 from shared.catalogue import Event
 from shared.contracts.judgement import (
@@ -32,6 +32,7 @@ from shared.contracts.judgement import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
+from shared.inspections import Inspection
 from shared.programmes import catalogue
 
 INSPECTION = "insp-1"

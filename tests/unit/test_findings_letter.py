@@ -13,7 +13,14 @@ from services.reporting.letter import render_findings_letter
 from shared.catalogue import Event
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import LscbEvaluationRecorded
+from shared.contracts.lscb import (
+    BoardOfficerAppointed,
+    LscbEvaluationRecorded,
+    LscbJudgementFinalised,
+    LscbJudgementProposed,
+    LscbJudgementSignedOff,
+    Office,
+)
 from shared.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
@@ -115,9 +122,23 @@ FINDINGS: list[Event] = [
     finding("f-2", FindingKind.AREA_FOR_PRIORITY_ACTION, Agency.LOCAL_AUTHORITY, PRIORITY_TEXT, ["ev-3"]),
     finding("f-3", FindingKind.AREA_FOR_DEVELOPMENT, Agency.HEALTH, DEVELOPMENT_TEXT, ["ev-4", "ev-3"]),
 ]
+AGREEING = [Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC, Inspectorate.HMI_PROBATION]
 LSCB: list[Event] = [
-    LscbEvaluationRecorded(inspection_id=INSPECTION, summary=LSCB_EARLY, evidence_item_ids=["ev-5"]),
-    LscbEvaluationRecorded(inspection_id=INSPECTION, summary=LSCB_LATE, evidence_item_ids=["ev-5"]),
+    LscbJudgementProposed(
+        inspection_id=INSPECTION, proposal=1, grade=None, text=LSCB_EARLY, evidence_item_ids=["ev-5"]
+    ),
+    LscbJudgementProposed(
+        inspection_id=INSPECTION, proposal=2, grade=None, text=LSCB_LATE, evidence_item_ids=["ev-5"]
+    ),
+    *(LscbJudgementSignedOff(inspection_id=INSPECTION, inspectorate=i, proposal=2) for i in AGREEING),
+    LscbJudgementFinalised(
+        inspection_id=INSPECTION,
+        proposal=2,
+        grade=None,
+        text=LSCB_LATE,
+        evidence_item_ids=["ev-5"],
+        signed_off_by=AGREEING,
+    ),
 ]
 ALL: list[Event] = [*SCHEDULING, *EVIDENCE, *FINDINGS, *LSCB]
 
@@ -297,17 +318,43 @@ def test_rendering_is_deterministic_whatever_order_the_streams_arrive_in(letter:
     assert render_findings_letter([*reversed(EVIDENCE), *SCHEDULING, *FINDINGS, *LSCB]) == letter
 
 
-def test_the_latest_lscb_evaluation_wins(letter: str) -> None:
+def test_004_s113_the_final_shared_judgement_of_the_board_is_shown_with_who_agreed_it(letter: str) -> None:
     board = section(letter, "## The effectiveness of the Local Safeguarding Children Board")
     assert LSCB_LATE in board
     assert LSCB_EARLY not in letter
-    assert "1 evidence item from Ofsted" in board
+    assert (
+        "1 evidence item from Ofsted; agreed by Ofsted, the Care Quality Commission, HM Inspectorate of "
+        "Constabulary and HM Inspectorate of Probation." in board
+    )
+
+
+def test_a_proposal_not_yet_agreed_by_all_is_not_published() -> None:
+    letter = render_findings_letter([*SCHEDULING, *EVIDENCE, *FINDINGS, *LSCB[:3]])
+    board = section(letter, "## The effectiveness of the Local Safeguarding Children Board")
+    assert "have not yet all agreed" in board
+    assert LSCB_EARLY not in letter
+    assert LSCB_LATE not in letter
+
+
+def test_an_evaluation_recorded_before_the_agreement_flow_still_renders() -> None:
+    legacy = LscbEvaluationRecorded(inspection_id=INSPECTION, summary=LSCB_EARLY, evidence_item_ids=["ev-5"])
+    letter = render_findings_letter([*SCHEDULING, *EVIDENCE, legacy])
+    assert LSCB_EARLY in section(letter, "## The effectiveness of the Local Safeguarding Children Board")
 
 
 def test_without_an_lscb_evaluation_the_letter_says_so() -> None:
     letter = render_findings_letter([*SCHEDULING, *EVIDENCE, *FINDINGS])
     board = section(letter, "## The effectiveness of the Local Safeguarding Children Board")
     assert "has not been recorded yet" in board
+
+
+def test_the_letter_is_addressed_to_the_chair_named_in_the_board_register(letter: str) -> None:
+    assert "**To:** the chair of the Wakefield Local Safeguarding Children Board" in letter
+    appointed = BoardOfficerAppointed(
+        area_code="E08000036", local_area="Wakefield", office=Office.CHAIR, name="Dr A. Example"
+    )
+    addressed = render_findings_letter([*ALL, appointed])
+    assert "**To:** Dr A. Example, chair of the Wakefield Local Safeguarding Children Board, and" in addressed
 
 
 def test_rendering_without_an_inspection_scheduled_raises_value_error() -> None:

@@ -11,7 +11,6 @@ from services.judgement.judgements import (
     Advance,
     CitedItem,
     FlagWithdrawn,
-    Inspection,
     Judgements,
     Propose,
     Step,
@@ -31,6 +30,7 @@ from shared.contracts.judgement import (
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
+from shared.inspections import Inspection
 from shared.programmes import catalogue
 
 A = Agency
