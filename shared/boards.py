@@ -132,7 +132,10 @@ def evolve(board: Board | None, event: Event) -> Board | None:
     board = board.model_copy(update={"version": board.version + 1})
     match event:
         case BoardOfficerAppointed():
-            return _with_officer(board, event.office, Officer(name=event.name, contact=event.contact))
+            held = board.officer(event.office)
+            kept = held.absences if held is not None and held.name == event.name else ()  # new contact details
+            officer = Officer(name=event.name, contact=event.contact, absences=kept)
+            return _with_officer(board, event.office, officer)
         case BoardOfficerLeft():
             return _with_officer(board, event.office, None)
         case BoardOfficerAbsent():

@@ -269,7 +269,7 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
     if lscb.evaluation == "graded" and c.grade not in scale:
         given = f"{c.grade} is not on" if c.grade else "a grade is needed from"
         raise RuleViolation(f"{given} the scale for the board: {', '.join(scale)}", lscb.source)
-    _check_cited(c, frozenset({Agency.LSCB}), lscb_criteria(c.inspection.programme))
+    _check_cited(c, frozenset({Agency.LSCB, Agency.PARTNERSHIP}), lscb_criteria(c.inspection.programme))
     if c.grade is Grade.INADEQUATE and not any(i.bearing is Bearing.WEAKNESS for i in c.cited):
         raise RuleViolation("a judgement of inadequate cites at least one weakness", EVIDENCE_RULE)
     return LscbJudgementProposed(
