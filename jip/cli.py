@@ -15,6 +15,7 @@ import httpx
 from jip import stack
 from jip.evidence import add_commands as add_evidence_commands
 from jip.judgements import add_commands as add_judgement_commands
+from jip.lscb import add_commands as add_lscb_commands
 from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
 
@@ -207,6 +208,7 @@ def parser() -> argparse.ArgumentParser:
     add_scheduling_commands(commands, data_dir)
     add_evidence_commands(commands, data_dir)
     add_judgement_commands(commands, data_dir)
+    add_lscb_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

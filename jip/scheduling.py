@@ -217,6 +217,10 @@ def inspections(args: argparse.Namespace) -> int:
             return 0
         case "show":
             answer = _request(args, "GET", base)
+        case "plan":
+            planned = _request(args, "GET", f"{base}/notification-plan")
+            print(json.dumps(planned, indent=2) if args.json else plan_text(planned))
+            return 0
         case "notify":
             answer = _request(
                 args, "POST", f"{base}/notifications", {"recipient": args.recipient, "agency": args.agency}
@@ -237,6 +241,37 @@ def inspections(args: argparse.Namespace) -> int:
         case _:  # release
             answer = _request(args, "POST", f"{base}/team/{args.inspector}/release", {"reason": args.reason})
     return _print(args, answer)
+
+
+def plan_text(plan: dict[str, Any]) -> str:
+    """`jip inspections plan`: whom to notify, in order, who tells them and whether it is done; and whether
+    the area's LSCB register names the first of them."""
+    from jip.evidence import _table, _when  # jip.evidence imports this module
+
+    order = "in this order (001 Proposal two)" if plan["ordered"] else "in any order"
+    rows = [
+        [
+            f"{n}.",
+            step["recipient"],
+            step["agency"] or "-",
+            step["addressee"] or "-",
+            step["notified_by"] or "-",
+            f"done {_when(step['notified_at'])}" if step["notified_at"] else "to do",
+        ]
+        for n, step in enumerate(plan["steps"], start=1)
+    ]
+    board = (
+        "the area has an LSCB board register: the LSCB step names whom to notify from it"
+        if plan["board_registered"]
+        else "the area has no LSCB board register: nobody is named (`jip lscb appoint AREA chair --name N`)"
+    )
+    return "\n".join(
+        [
+            f"notification plan of inspection {plan['inspection_id']}: due {plan['due']}, {order}",
+            *(f"  {line}" for line in _table(["", "recipient", "agency", "addressee", "by", "done"], rows)),
+            board,
+        ]
+    )
 
 
 def inspectors(args: argparse.Namespace) -> int:
@@ -369,6 +404,16 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
             act.add_argument("--weeks", type=int, nargs="+", required=True)
         if name in ("join", "reschedule", "cancel", "release"):
             act.add_argument("--reason", required=True)
+    planned = acts.add_parser(
+        "plan",
+        parents=[client],
+        help="whom to notify, in order, who tells them and what is done (001 Proposal two)",
+        description="The notification protocol of the inspection: the LSCB first, named from the area's "
+        "board register (its chair, or its business manager when the chair is absent on the day notice is "
+        "due), then each agency's senior leader by the inspectorate that inspects it (001 Proposal two); who "
+        "tells each, and when each was notified. Says whether the area has a board register.",
+    )
+    planned.add_argument("inspection_id")
     i.set_defaults(run=inspections)
 
     t = commands.add_parser("inspectors", help="register inspectors and record when they are unavailable")

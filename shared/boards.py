@@ -132,8 +132,8 @@ def evolve(board: Board | None, event: Event) -> Board | None:
     board = board.model_copy(update={"version": board.version + 1})
     match event:
         case BoardOfficerAppointed():
-            held = board.officer(event.office)
-            kept = held.absences if held is not None and held.name == event.name else ()  # new contact details
+            held = board.officer(event.office)  # the same person, new contact details: absences kept
+            kept = held.absences if held is not None and held.name == event.name else ()
             officer = Officer(name=event.name, contact=event.contact, absences=kept)
             return _with_officer(board, event.office, officer)
         case BoardOfficerLeft():
