@@ -132,10 +132,11 @@ def evolve(board: Board | None, event: Event) -> Board | None:
     board = board.model_copy(update={"version": board.version + 1})
     match event:
         case BoardOfficerAppointed():
-            held = board.officer(event.office)  # the same person, new contact details: absences kept
-            kept = held.absences if held is not None and held.name == event.name else ()
-            officer = Officer(name=event.name, contact=event.contact, absences=kept)
-            return _with_officer(board, event.office, officer)
+            before = board.officer(event.office)  # the same person, new contact details: absences kept
+            absences = before.absences if before is not None and before.name == event.name else ()
+            return _with_officer(
+                board, event.office, Officer(name=event.name, contact=event.contact, absences=absences)
+            )
         case BoardOfficerLeft():
             return _with_officer(board, event.office, None)
         case BoardOfficerAbsent():
