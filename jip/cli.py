@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from jip import stack
+from jip.documents import add_commands as add_document_commands
 from jip.evidence import add_commands as add_evidence_commands
 from jip.judgements import add_commands as add_judgement_commands
 from jip.lscb import add_commands as add_lscb_commands
@@ -209,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
     add_evidence_commands(commands, data_dir)
     add_judgement_commands(commands, data_dir)
     add_lscb_commands(commands, data_dir)
+    add_document_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

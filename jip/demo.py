@@ -211,6 +211,17 @@ LINE_OF_ENQUIRY = (
     "No: exploitation was not considered after the third missing episode; an area for priority action.",
 )
 
+# The partnership's one factual-accuracy response (001 Proposal four), and the lead inspectorate's decision.
+FACTUAL_ACCURACY = (
+    {
+        "point": 1,
+        "section": "Areas for priority action",
+        "text": "Return home interviews are now offered to every child.",
+    },
+    "rejected",
+    "The change started after the fieldwork week; the letter reports what inspectors found.",
+)
+
 # The area's LSCB register (fictional people): the chair is told first, the business manager in the
 # chair's absence (001 Proposal two); the letter is addressed to the chair.
 BOARD = {"chair": "Dr Alex Morgan", "business_manager": "Sam Patel"}
@@ -443,7 +454,7 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
         progress(f"   agreed by {', '.join(final['final']['signed_off_by'])}")
 
         progress("7. The reporting service rebuilds the findings letter from the event log")
-        letter_url = f"{reporting}/inspections/{inspection_id}/findings-letter"
+        letter_url = f"{reporting}/inspections/{inspection_id}/report"
 
         async def letter_complete() -> bool:
             response = await http.get(letter_url)
@@ -455,12 +466,46 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             )
 
         await eventually(letter_complete, "every event to reach the reporting service")
+
+        progress(
+            "8. The letter's lifecycle: Ofsted quality-assures it, every inspectorate agrees it, the LSCB"
+        )
+        progress(
+            "   sends one factual-accuracy response, then it is final and each inspectorate publishes it"
+        )
+        report = f"{reporting}/inspections/{inspection_id}/report"
+        await _call(http, "POST", f"{report}/draft", headers=LEAD)
+        await _call(http, "POST", f"{report}/quality-assurance", headers=LEAD)
+        for inspectorate in inspection["inspectorates"]:
+            await _call(http, "POST", f"{report}/agreement", headers=actor(inspectorate))
+        sent = await _call(http, "POST", f"{report}/sending", headers=LEAD)
+        to = sent["sent"]
+        progress(f"   draft {sent['draft']} sent to {to['addressee']}, {to['office']} of the LSCB")
+        point, decision, reason = FACTUAL_ACCURACY
+        await _call(
+            http, "POST", f"{report}/factual-accuracy-response", headers=LEAD, json={"points": [point]}
+        )
+        await _call(
+            http,
+            "POST",
+            f"{report}/factual-accuracy-decisions",
+            headers=LEAD,
+            json={"point": point["point"], "decision": decision, "reason": reason},
+        )
+        await _call(http, "POST", f"{report}/final", headers=LEAD)
+        for inspectorate in inspection["inspectorates"]:
+            published = await _call(http, "POST", f"{report}/publication", headers=actor(inspectorate))
+        due = today_in_england() + timedelta(days=70)
+        plan = {"led_by": "local_authority", "due_on": str(due)}
+        await _call(http, "POST", f"{report}/action-plan", headers=LEAD, json=plan)
+        progress(f"   {published['status']}; action plan led by the local authority, due {due}")
+        run.letter = (await http.get(report)).text
     return run
 
 
 async def run_demo(urls: Mapping[str, str]) -> int:
     run = await play_jtai(urls)
-    url = f"{urls['reporting']}/inspections/{run.inspection_id}/findings-letter"
+    url = f"{urls['reporting']}/inspections/{run.inspection_id}/report"
     print(f"\n--- findings letter: GET {url} ---\n")
     print(run.letter)
     return 0

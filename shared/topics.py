@@ -4,6 +4,10 @@ topic gets the broker's default)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator, Sequence
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -49,3 +53,43 @@ async def ensure_topics(
         return missing
     finally:
         await admin.close()
+
+
+async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+        return sorted(p["partition"] for p in described["partitions"])
+    finally:
+        await admin.close()
+
+
+async def read_from_start(
+    bootstrap_servers: str, topics: Sequence[str], *, idle_seconds: float = 1.0, batch: int = 2000
+) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
+    """Every record of `topics` from offset 0, in batches, until none has arrived for `idle_seconds`
+    (architecture.md: tansu's end offsets are unreliable, so they are not asked for). No consumer group:
+    nothing is committed, and the services' own consumers are not disturbed."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=50,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        assigned = [TopicPartition(t, p) for t in topics for p in await partitions_of(bootstrap_servers, t)]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        last = time.monotonic()
+        while True:
+            fetched = await consumer.getmany(timeout_ms=100, max_records=batch)
+            records = [r for part in fetched.values() for r in part]
+            if records:
+                last = time.monotonic()
+                yield records
+            elif time.monotonic() - last > idle_seconds:
+                return
+    finally:
+        await consumer.stop()

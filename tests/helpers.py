@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
@@ -20,6 +19,7 @@ from shared.eventstore import CommandContext, EventStore
 from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
+from shared.topics import partitions_of
 from shared.workdays import today_in_england
 
 
@@ -51,16 +51,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 20.0)
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {seconds} s")
         await asyncio.sleep(0.05)
-
-
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        [described] = await admin.describe_topics([topic])
-        return sorted(p["partition"] for p in described["partitions"])
-    finally:
-        await admin.close()
 
 
 async def read_topic(

@@ -1,23 +1,265 @@
-"""Reporting's HTTP API."""
+"""Reporting's HTTP API: documents rendered from the log, and each report's lifecycle."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared import boards
+from shared.catalogue import Event
+from shared.contracts.reporting import Decision, Point, PointId
+from shared.contracts.vocabulary import Agency, Reason, Text
+from shared.eventstore import CommandContext
+from shared.http import command_context, expected_version, set_version
 from shared.runtime import ServiceDep
+from shared.workdays import today_in_england
 
-from . import handlers
+from . import handlers, lifecycle
+from .documents import Format
 
 router = APIRouter(tags=["reporting"])
+Context = Annotated[CommandContext, Depends(command_context)]
+Version = Annotated[int | None, Depends(expected_version)]
+REPORT = "/inspections/{inspection_id}/report"
+FormatQuery = Annotated[
+    Format, Query(alias="format", description="md, html, html-large (large print) or pdf")
+]
+AsAt = Annotated[
+    AwareDatetime | None,
+    Query(description="the document as it stood at this time, e.g. 2026-12-08T12:00:00Z"),
+]
+EXTENSIONS = {Format.MARKDOWN: "md", Format.HTML: "html", Format.LARGE_PRINT: "html", Format.PDF: "pdf"}
+
+
+def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
+    headers = {
+        "X-Checksum": rendered.checksum,
+        "X-Report-Status": rendered.status.value,
+        "Content-Disposition": f'inline; filename="{name}.{EXTENSIONS[fmt]}"',
+    }
+    if rendered.content_as_at is not None:
+        headers["X-Content-As-At"] = rendered.content_as_at.isoformat()
+    return Response(rendered.content, media_type=rendered.media_type, headers=headers)
+
+
+@router.get("/documents", summary="Every document reporting can render, with where its report stands")
+async def documents(service: ServiceDep) -> list[handlers.DocumentEntry]:
+    return await handlers.listing(service.store, service.db)
 
 
 @router.get(
-    "/inspections/{inspection_id}/findings-letter",
-    response_class=PlainTextResponse,
-    responses={200: {"content": {"text/markdown": {}}}},
-    summary="The findings letter as Markdown, rebuilt from the event log",
+    REPORT,
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {}}}},
+    summary="The inspection's report (the findings letter of a JTAI), rebuilt from the event log: as it "
+    "stands, as published once final, or as it stood at a time or lifecycle step",
 )
-async def findings_letter(inspection_id: str, service: ServiceDep) -> PlainTextResponse:
-    letter = await handlers.findings_letter(service.db, inspection_id)
-    return PlainTextResponse(letter, media_type="text/markdown; charset=utf-8")
+async def report(
+    inspection_id: str,
+    service: ServiceDep,
+    fmt: FormatQuery = Format.MARKDOWN,
+    as_at: AsAt = None,
+    at_step: Annotated[int | None, Query(ge=1, description="as at this step of its lifecycle")] = None,
+) -> Response:
+    rendered = await handlers.render(
+        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step
+    )
+    return _document(rendered, f"report-{inspection_id}", fmt)
+
+
+@router.get(
+    "/rounds/{round_id}/overview",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {}}}},
+    summary="The overview of a round sharing a deep-dive theme: strengths and lessons across the areas whose "
+    "reports are final (001 Proposal four)",
+)
+async def overview(
+    round_id: str, service: ServiceDep, fmt: FormatQuery = Format.MARKDOWN, as_at: AsAt = None
+) -> Response:
+    rendered = await handlers.overview(service.store, service.db, round_id, fmt, as_at)
+    return _document(rendered, f"overview-{round_id}", fmt)
+
+
+@router.get(f"{REPORT}/lifecycle", summary="Where the report stands: every step, agreement and response")
+async def report_lifecycle(
+    inspection_id: str, service: ServiceDep, response: Response
+) -> handlers.LifecycleView:
+    view = await handlers.lifecycle_view(service.store, service.db, inspection_id)
+    set_version(response, view.version)
+    return view
+
+
+async def _step(
+    inspection_id: str,
+    service: ServiceDep,
+    context: CommandContext,
+    response: Response,
+    version: int | None,
+    make: handlers.Make,
+) -> handlers.LifecycleView:
+    view = await handlers.step(service.store, service.db, inspection_id, make, context, version)
+    set_version(response, view.version)
+    return view
+
+
+def _route(segment: str, command: Callable[[lifecycle.Context], lifecycle.Command], summary: str) -> None:
+    """A step that needs nothing but the report as it stands and who acts."""
+
+    async def endpoint(
+        inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
+    ) -> handlers.LifecycleView:
+        return await _step(inspection_id, service, context, response, version, lambda ctx, _: command(ctx))
+
+    router.post(f"{REPORT}/{segment}", summary=summary, name=segment)(endpoint)
+
+
+_route(
+    "draft",
+    lifecycle.Draft,
+    "The lead inspectorate drafts the report (again): quality assurance and agreement start afresh",
+)
+_route("quality-assurance", lifecycle.QualityAssure, "Ofsted quality-assures the draft (001 Proposal four)")
+_route("agreement", lifecycle.Agree, "Your inspectorate agrees the quality-assured draft")
+_route(
+    "final",
+    lifecycle.Finalise,
+    "The lead inspectorate makes the report final once every point of the LSCB's response is decided",
+)
+_route("publication", lifecycle.Publish, "Your inspectorate publishes the final report")
+
+
+@router.post(
+    f"{REPORT}/sending",
+    summary="The lead inspectorate sends the agreed draft to the chair of the LSCB (the business manager "
+    "in the chair's absence) for one factual-accuracy response",
+)
+async def send(
+    inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, events: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.SendToLscb(ctx, boards.fold(events), today_in_england())
+
+    return await _step(inspection_id, service, context, response, version, make)
+
+
+class FactualAccuracyResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    points: Annotated[list[Point], Field(max_length=500)]
+
+
+@router.post(
+    f"{REPORT}/factual-accuracy-response",
+    summary="Record the partnership's one coordinated factual-accuracy response, point by point",
+)
+async def respond(
+    inspection_id: str,
+    body: FactualAccuracyResponse,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.ReceiveResponse(ctx, tuple(body.points))
+
+    return await _step(inspection_id, service, context, response, version, make)
+
+
+class PointDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    point: PointId
+    decision: Decision
+    reason: Reason = Field(description="what was corrected, or why the point was not accepted")
+
+
+@router.post(
+    f"{REPORT}/factual-accuracy-decisions",
+    summary="The lead inspectorate accepts or rejects one point of the response, with the reason",
+)
+async def decide_point(
+    inspection_id: str,
+    body: PointDecision,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.DecidePoint(ctx, body.point, body.decision, body.reason)
+
+    return await _step(inspection_id, service, context, response, version, make)
+
+
+class ActionPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    led_by: Agency = Field(description="the agency that leads it, with the others (001)")
+    due_on: date
+
+
+@router.post(
+    f"{REPORT}/action-plan",
+    summary="Ofsted says who leads the post-inspection action plan, and when it is due",
+)
+async def request_plan(
+    inspection_id: str,
+    body: ActionPlan,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.RequestActionPlan(ctx, body.led_by, body.due_on, today_in_england())
+
+    return await _step(inspection_id, service, context, response, version, make)
+
+
+class Receipt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    received_on: date
+
+
+@router.post(f"{REPORT}/action-plan/receipt", summary="The action plan was received")
+async def receive_plan(
+    inspection_id: str,
+    body: Receipt,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.ReceiveActionPlan(ctx, body.received_on)
+
+    return await _step(inspection_id, service, context, response, version, make)
+
+
+class Progress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+    note: Text
+
+
+@router.post(f"{REPORT}/action-plan/progress", summary="Track the action plan: progress seen on a day")
+async def plan_progress(
+    inspection_id: str,
+    body: Progress,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+) -> handlers.LifecycleView:
+    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
+        return lifecycle.RecordProgress(ctx, body.on, body.note)
+
+    return await _step(inspection_id, service, context, response, version, make)

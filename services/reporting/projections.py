@@ -21,21 +21,27 @@ from shared.contracts.scheduling import (
 from shared.envelope import Envelope
 from shared.mongo import Document
 
+SOURCES = "sources"
 letter_sources = Projection("letter-sources", ["scheduling", "evidence", "judgement", "lscb"])
 
 
+def source(envelope: Envelope) -> Document:
+    """How a kept event is stored: the envelope, and the fields documents are found by."""
+    return {
+        "_id": envelope.event_id,
+        "inspection_id": envelope.inspection_id,
+        "event_type": envelope.event_type,
+        "area_code": envelope.payload.get("area_code"),  # a board register's events name no inspection
+        "round_id": envelope.payload.get("round_id"),  # an inspection scheduled in a round
+        "stream_id": envelope.stream_id,
+        "stream_version": envelope.stream_version,
+        "envelope": envelope.model_dump(mode="json"),
+    }
+
+
 async def keep(_: Event, envelope: Envelope, tx: Tx) -> None:
-    await tx.db["sources"].replace_one(
-        {"_id": envelope.event_id},
-        {
-            "inspection_id": envelope.inspection_id,
-            "area_code": envelope.payload.get("area_code"),  # a board register's events name no inspection
-            "stream_id": envelope.stream_id,
-            "stream_version": envelope.stream_version,
-            "envelope": envelope.model_dump(mode="json"),
-        },
-        upsert=True,
-        session=tx.session,
+    await tx.db[SOURCES].replace_one(
+        {"_id": envelope.event_id}, source(envelope), upsert=True, session=tx.session
     )
 
 
@@ -52,12 +58,14 @@ KEPT: tuple[type[Event], ...] = (
     *BOARD_EVENTS,  # the area's LSCB register: letters are addressed to its chair
     *EVALUATION_EVENTS,  # the shared evaluation of the board
 )
+KEPT_TYPES = frozenset(e.event_type for e in KEPT)
 for _event in KEPT:
     letter_sources.on(_event)(keep)
 
 
 async def indexes(db: AsyncDatabase[Document]) -> None:
-    await db["sources"].create_index(
+    await db[SOURCES].create_index(
         [("inspection_id", ASCENDING), ("stream_id", ASCENDING), ("stream_version", ASCENDING)]
     )
-    await db["sources"].create_index([("area_code", ASCENDING), ("inspection_id", ASCENDING)])
+    await db[SOURCES].create_index([("area_code", ASCENDING), ("inspection_id", ASCENDING)])
+    await db[SOURCES].create_index([("event_type", ASCENDING), ("round_id", ASCENDING)])

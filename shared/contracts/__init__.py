@@ -5,6 +5,7 @@ from shared.contracts import scheduling
 from shared.contracts.evidence import EVIDENCE_EVENTS
 from shared.contracts.judgement import JUDGEMENT_EVENTS
 from shared.contracts.lscb import BOARD_EVENTS, EVALUATION_EVENTS
+from shared.contracts.reporting import REPORTING_EVENTS
 
 CATALOGUE = EventCatalogue(
     [
@@ -27,5 +28,6 @@ CATALOGUE = EventCatalogue(
         *JUDGEMENT_EVENTS,
         *BOARD_EVENTS,
         *EVALUATION_EVENTS,
+        *REPORTING_EVENTS,
     ]
 )

@@ -70,15 +70,33 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     ):
         assert row in letter
 
+    report = f"{platform.urls['reporting']}/inspections/{run.inspection_id}/report"
     async with httpx.AsyncClient() as http:
-        again = await http.get(
-            f"{platform.urls['reporting']}/inspections/{run.inspection_id}/findings-letter"
-        )
+        again = await http.get(report)
+        html = await http.get(report, params={"format": "html"})
+        pdf = await http.get(report, params={"format": "pdf"})
+        lifecycle = (await http.get(f"{report}/lifecycle")).json()
+        first_draft = await http.get(report, params={"at_step": 1})
         profile = await http.get(
             f"{platform.urls['judgement']}/inspections/{run.inspection_id}/evidence-profile"
         )
     assert again.text == letter
     assert again.headers["content-type"].startswith("text/markdown")
+    # Evidence to a published letter: agreed by all, one factual-accuracy response, published by each.
+    assert again.headers["x-report-status"] == "published"
+    assert lifecycle["final_checksum"] == again.headers["x-checksum"]
+    assert sorted(p["inspectorate"] for p in lifecycle["published"]) == [
+        "cqc",
+        "hmi_probation",
+        "hmic",
+        "ofsted",
+    ]
+    assert lifecycle["sent"]["addressee"] == "Dr Alex Morgan"
+    assert [d["decision"] for d in lifecycle["decisions"]] == ["rejected"]
+    assert lifecycle["action_plan"]["led_by"] == "local_authority"
+    assert first_draft.text == letter  # nothing changed between the first draft and publication
+    assert '<html lang="en-GB">' in html.text
+    assert pdf.content.startswith(b"%PDF")
     # HMIC and Ofsted tracked one shared case (CASE-0102) and found the same weakness in the police's
     # work: the judgement service, another process fed only by events, shows it corroborated.
     police = next(a for a in profile.json()["agencies"] if a["agency"] == "police")

@@ -13,6 +13,7 @@ from shared.contracts import CATALOGUE
 from shared.contracts import evidence as evidence_contracts
 from shared.contracts import judgement as judgement_contracts
 from shared.contracts import lscb as lscb_contracts
+from shared.contracts import reporting as reporting_contracts
 from shared.contracts import scheduling as scheduling_contracts
 from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.judgement import FindingRecorded
@@ -190,14 +191,20 @@ def test_the_real_catalogue_contains_every_event_the_contracts_define() -> None:
     # An event type defined in a contract but left out of the catalogue could be written but never read.
     defined = {
         cls
-        for module in (evidence_contracts, judgement_contracts, lscb_contracts, scheduling_contracts)
+        for module in (
+            evidence_contracts,
+            judgement_contracts,
+            lscb_contracts,
+            reporting_contracts,
+            scheduling_contracts,
+        )
         for cls in vars(module).values()
         if isinstance(cls, type)
         and issubclass(cls, Event)
         and cls.__module__ == module.__name__
         and "event_type" in vars(cls)  # not a base class that only shares fields
     }
-    assert len(defined) == 45  # 15 of scheduling, 9 of evidence, 8 of judgement, 13 of lscb
+    assert len(defined) == 56  # 15 of scheduling, 9 of evidence, 8 of judgement, 13 of lscb, 11 of reporting
     assert set(CATALOGUE.types()) == defined
     assert {InspectionScheduled, NotificationRecorded, EvidenceItemRecorded, FindingRecorded} <= defined
     assert LscbEvaluationRecorded in defined

@@ -62,7 +62,7 @@ def test_the_walkthrough_has_the_inspection_s_steps() -> None:
         "/inspections/$ID/triangulation",
         "/inspections/$ID/evidence-profile",
         "/inspections/$ID/findings",
-        "/inspections/$ID/findings-letter",
+        "/inspections/$ID/report",
     ]
 
 

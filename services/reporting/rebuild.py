@@ -1,0 +1,137 @@
+"""Drop reporting's read model and rebuild every document from the start of the log.
+
+Reporting stores no document: each is rendered from the events it keeps (`sources`). This renders every
+document, drops `sources`, reads every topic reporting consumes from offset 0 into it again, renders every
+document once more and compares the checksums: the same log must give the same bytes. The running
+service may go on consuming meanwhile: it writes the same documents under the same ids."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from shared.catalogue import parse_envelope
+from shared.contracts import CATALOGUE
+from shared.errors import MalformedEvent
+from shared.eventstore import EventStore
+from shared.mongo import Document, connect
+from shared.settings import Settings
+from shared.topics import read_from_start
+
+from . import handlers, projections
+from .documents import Format
+
+Progress = Callable[[str], None]
+CONTEXTS = projections.letter_sources.contexts
+CHUNK = 1000
+
+
+@dataclass
+class Summary:
+    documents_before: int = 0
+    events_read: int = 0
+    events_kept: int = 0
+    malformed: int = 0
+    read_seconds: float = 0.0
+    documents: int = 0
+    render_seconds: float = 0.0
+    matching: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # rendered differently after the rebuild
+    missing: list[str] = field(default_factory=list)  # rendered before, not after
+    new: list[str] = field(default_factory=list)  # rendered after, not before
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.missing)
+
+
+async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str, str]:
+    """Every document's path and the sha256 of its Markdown."""
+    found: dict[str, str] = {}
+    for entry in await handlers.listing(store, db):
+        if entry.inspection_id is not None:
+            rendered = await handlers.render(store, db, entry.inspection_id, Format.MARKDOWN)
+        else:
+            assert entry.round_id is not None
+            rendered = await handlers.overview(store, db, entry.round_id, Format.MARKDOWN)
+        found[entry.document] = rendered.checksum
+    return found
+
+
+async def replay(
+    settings: Settings, db: AsyncDatabase[Document], summary: Summary, progress: Progress
+) -> None:
+    """Read every topic reporting consumes from its start into `sources`, in bulk."""
+    topics = [settings.events_topic(c) for c in CONTEXTS]
+    started = time.monotonic()
+    pending: list[Document] = []
+
+    async def flush() -> None:
+        if not pending:
+            return
+        try:
+            await db[projections.SOURCES].insert_many(pending, ordered=False)
+        except BulkWriteError as exc:  # an event published twice is kept once
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise
+        pending.clear()
+
+    reported = 0
+    async for records in read_from_start(settings.kafka_bootstrap_servers, topics):
+        for record in records:
+            summary.events_read += 1
+            try:
+                envelope = parse_envelope(record.value or b"")
+            except MalformedEvent:
+                summary.malformed += 1  # the consumers dead-letter these; a rebuild skips them
+                continue
+            if envelope.event_type in projections.KEPT_TYPES and envelope.event_type in CATALOGUE:
+                pending.append(projections.source(envelope))
+                summary.events_kept += 1
+        if len(pending) >= CHUNK:
+            await flush()
+        if summary.events_read - reported >= 10_000:
+            reported = summary.events_read
+            rate = summary.events_read / (time.monotonic() - started)
+            progress(f"  {summary.events_read:,} events read ({rate:,.0f}/s)")
+    await flush()
+    summary.read_seconds = time.monotonic() - started
+
+
+async def rebuild(settings: Settings, progress: Progress) -> Summary:
+    summary = Summary()
+    client = connect(settings.mongodb_uri, "jip-rebuild")
+    try:
+        name = settings.database_name("reporting")
+        db = client[name]
+        store = EventStore(client, name, CATALOGUE, settings.events_topic("reporting"))
+        progress("Rendering every document from the read model as it is…")
+        before = await checksums(store, db)
+        summary.documents_before = len(before)
+        progress(f"  {len(before)} documents")
+        progress(f"Dropping the read model and reading {', '.join(CONTEXTS)} from the start of the log…")
+        await db[projections.SOURCES].drop()
+        await projections.indexes(db)
+        await replay(settings, db, summary, progress)
+        read, kept = f"{summary.events_read:,}", f"{summary.events_kept:,}"
+        progress(f"  {read} events read, {kept} kept, {summary.malformed} malformed")
+        progress("Rendering every document again…")
+        started = time.monotonic()
+        after = await checksums(store, db)
+        summary.render_seconds = time.monotonic() - started
+        summary.documents = len(after)
+        for document, checksum in after.items():
+            if document not in before:
+                summary.new.append(document)
+            elif before[document] == checksum:
+                summary.matching.append(document)
+            else:
+                summary.changed.append(document)
+        summary.missing = [d for d in before if d not in after]
+        return summary
+    finally:
+        await client.close()
