@@ -1,0 +1,243 @@
+"""The reporting service against the real broker and database: a JTAI's events are published on the
+topics as the other services write them; the letter goes through its lifecycle over HTTP, is rendered as
+at any step, and a rebuild from the start of the log gives the same bytes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.reporting.app import build as reporting
+from services.reporting.rebuild import rebuild
+from shared.catalogue import Event
+from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.contracts.judgement import FindingKind, FindingRecorded
+from shared.contracts.lscb import BoardOfficerAppointed, Office
+from shared.contracts.scheduling import InspectionScheduled
+from shared.contracts.vocabulary import Agency
+from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
+from shared.mongo import connect
+from shared.settings import Settings
+from tests.helpers import actor, eventually, ok, refused, running
+
+OFSTED = actor("ofsted", "lead_inspector")
+TAKING_PART = ["ofsted", "cqc", "hmic", "hmi_probation"]
+STARTS = date(2026, 3, 9)
+
+
+async def publish(settings: Settings, *events: tuple[str, str, int, Event]) -> None:
+    """(context, stream, version, event): each as an envelope on the context's topic."""
+    producer = AIOKafkaProducer(**settings.producer_options())
+    await producer.start()
+    try:
+        for context, stream_id, version, event in events:
+            envelope = Envelope(
+                event_id=new_id(),
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                stream_id=stream_id,
+                stream_version=version,
+                inspection_id=getattr(event, "inspection_id", None),
+                occurred_at=utc_now(),
+                actor=Actor(inspectorate=Inspectorate.OFSTED, role="inspector", user="t"),
+                correlation_id="t",
+                payload=event.model_dump(mode="json"),
+            )
+            await producer.send_and_wait(
+                settings.events_topic(context), envelope.to_json(), key=envelope.key.encode()
+            )
+    finally:
+        await producer.stop()
+
+
+def finding(inspection_id: str, n: int, text: str) -> tuple[str, str, int, Event]:
+    event = FindingRecorded(
+        inspection_id=inspection_id,
+        finding_id=f"f-{n}",
+        kind=FindingKind.KEY_STRENGTH,
+        addressed_to=Agency.PARTNERSHIP,
+        text=text,
+        evidence_item_ids=["ev-1"],
+    )
+    return ("judgement", f"findings-{inspection_id}", n, event)
+
+
+async def jtai(settings: Settings, area: str = "E08000036") -> str:
+    inspection_id = new_id()
+    scheduled = InspectionScheduled(
+        inspection_id=inspection_id,
+        programme="jtai-2015",
+        area_code=area,
+        local_area="Wakefield",
+        deep_dive_theme="neglect",
+        announced=True,
+        fieldwork_starts=STARTS,
+        fieldwork_ends=STARTS + timedelta(days=4),
+        notice_date=STARTS - timedelta(days=12),
+        inspectorates=TAKING_PART,
+        agencies={
+            "local_authority": "ofsted",
+            "health": "cqc",
+            "police": "hmic",
+            "probation": "hmi_probation",
+        },
+    )
+    item = EvidenceItemRecorded(
+        inspection_id=inspection_id,
+        evidence_item_id="ev-1",
+        inspectorate=Inspectorate.OFSTED,
+        inspector="t",
+        agency=Agency.LOCAL_AUTHORITY,
+        activity=Activity.CASE_TRACKING,
+        judgement_area="deep_dive",
+        criteria=[],
+        bearing=Bearing.STRENGTH,
+        case_reference="WKF-0042",
+        summary="Referral acted on at once.",
+    )
+    chair = BoardOfficerAppointed(
+        area_code=area, local_area="Wakefield", office=Office.CHAIR, name="Dr Jo Reed"
+    )
+    await publish(
+        settings,
+        ("scheduling", f"inspection-{inspection_id}", 1, scheduled),
+        ("evidence", f"evidence-item-{inspection_id}", 1, item),
+        finding(inspection_id, 1, "Referrals are acted on at once."),
+        ("lscb", f"lscb-board-{area}", 1, chair),
+    )
+    return inspection_id
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(reporting(settings)) as client:
+        yield client
+
+
+async def letter_with(api: httpx.AsyncClient, inspection_id: str, *texts: str) -> httpx.Response:
+    async def arrived() -> httpx.Response | None:
+        response = await api.get(f"/inspections/{inspection_id}/report")
+        return response if response.status_code == 200 and all(t in response.text for t in texts) else None
+
+    found: httpx.Response = await eventually(arrived)
+    return found
+
+
+async def events_written(settings: Settings) -> int:
+    client = connect(settings.mongodb_uri, "test")
+    try:
+        return await client[settings.database_name("reporting")]["events"].count_documents({})
+    finally:
+        await client.close()
+
+
+async def test_the_letter_goes_through_its_lifecycle_in_order(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    inspection_id = await jtai(settings)
+    drafted = await letter_with(api, inspection_id, "Referrals are acted on at once.", "Dr Jo Reed")
+    report = f"/inspections/{inspection_id}/report"
+
+    async def post(step: str, who: str = "ofsted", body: dict[str, Any] | None = None) -> httpx.Response:
+        headers = OFSTED if who == "ofsted" else actor(who)
+        return await api.post(f"{report}/{step}", headers=headers, json=body)
+
+    before = await events_written(settings)
+    await refused(await post("quality-assurance"), "not been drafted", "001 Proposal four")
+    await refused(await post("publication"), "only the final report")
+    assert await events_written(settings) == before
+
+    view = await ok(await post("draft"), 200)
+    assert (view["status"], view["draft"]) == ("drafted", 1)
+    await refused(await post("agreement", "cqc"), "quality-assured")
+    await refused(await post("quality-assurance", "cqc"), "lead inspectorate, ofsted")
+    await ok(await post("quality-assurance"), 200)
+    for inspectorate in TAKING_PART[:-1]:
+        await ok(await post("agreement", inspectorate), 200)
+    await refused(await post("agreement", "hmi_prisons"), "hmi_prisons does not take part")
+    await refused(await post("sending"), "awaits the agreement of hmi_probation")
+    await ok(await post("agreement", "hmi_probation"), 200)
+    view = await ok(await post("sending"), 200)
+    assert view["sent"]["addressee"] == "Dr Jo Reed"
+
+    points = [
+        {"point": 1, "text": "The audit was in October."},
+        {"point": 2, "text": "The board meets monthly."},
+    ]
+    await ok(await post("factual-accuracy-response", body={"points": points}), 200)
+    await refused(await post("factual-accuracy-response", body={"points": points}), "already recorded")
+    await refused(await post("final"), "decide point(s) 1, 2 first")
+    for point in (1, 2):
+        decision = {"point": point, "decision": "rejected", "reason": "The evidence says otherwise."}
+        await ok(await post("factual-accuracy-decisions", body=decision), 200)
+    view = await ok(await post("final"), 200)
+    for inspectorate in TAKING_PART:
+        view = await ok(await post("publication", inspectorate), 200)
+    await refused(await post("publication", "cqc"), "already published")
+    assert view["status"] == "published"
+    plan = {"led_by": "local_authority", "due_on": str(date.today() + timedelta(days=60))}
+    await ok(await post("action-plan", body=plan), 200)
+
+    # The published letter is the log as at its finalisation: a later finding does not change it.
+    await publish(settings, finding(inspection_id, 2, "A finding after publication."))
+
+    async def moved_on() -> bool:
+        current = (await api.get(f"{report}/lifecycle")).json()
+        return bool(current["checksum"] != current["final_checksum"])
+
+    await eventually(moved_on)
+    published = await api.get(report)
+    assert published.text == drafted.text
+    assert published.headers["x-checksum"] == view["final_checksum"]
+    # As at the first step, at a time, and before the inspection existed.
+    assert (await api.get(report, params={"at_step": 1})).text == drafted.text
+    assert (await api.get(report, params={"as_at": datetime.now(UTC).isoformat()})).text == drafted.text
+    await refused(await api.get(report, params={"as_at": "2020-01-01T00:00:00Z"}), "did not exist yet")
+    assert (await api.get(report, params={"format": "docx"})).status_code == 422
+    assert (await api.get("/inspections/nobody/report")).status_code == 404
+    html = await api.get(report, params={"format": "html-large"})
+    assert '<html lang="en-GB">' in html.text
+    assert "WKF-0042" not in html.text  # no case reference in any document
+
+
+async def test_a_change_after_the_draft_needs_a_new_draft(api: httpx.AsyncClient, settings: Settings) -> None:
+    inspection_id = await jtai(settings)
+    await letter_with(api, inspection_id, "Referrals are acted on at once.")
+    report = f"/inspections/{inspection_id}/report"
+    await ok(await api.post(f"{report}/draft", headers=OFSTED), 200)
+    await publish(settings, finding(inspection_id, 2, "Strategy meetings are timely."))
+    await letter_with(api, inspection_id, "Strategy meetings are timely.")
+    await refused(await api.post(f"{report}/quality-assurance", headers=OFSTED), "changed since draft 1")
+    view = await ok(await api.post(f"{report}/draft", headers=OFSTED), 200)
+    assert view["draft"] == 2
+    await ok(await api.post(f"{report}/quality-assurance", headers=OFSTED), 200)
+
+
+async def test_a_rebuild_from_the_start_of_the_log_gives_the_same_bytes(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    first, second = await jtai(settings), await jtai(settings, area="E08000035")
+    for inspection_id in (first, second):
+        await letter_with(api, inspection_id, "Referrals are acted on at once.")
+    await ok(await api.post(f"/inspections/{first}/report/draft", headers=OFSTED), 200)
+    before = {
+        i: (await api.get(f"/inspections/{i}/report", params={"format": "pdf"})).content
+        for i in (first, second)
+    }
+    lines: list[str] = []
+    summary = await rebuild(settings, lines.append)
+    assert summary.ok
+    assert {f"/inspections/{first}/report", f"/inspections/{second}/report"} <= set(summary.matching)
+    assert summary.events_kept >= 8
+    assert any("events read" in line for line in lines)
+    after = {
+        i: (await api.get(f"/inspections/{i}/report", params={"format": "pdf"})).content
+        for i in (first, second)
+    }
+    assert after == before
+    assert (await api.get(f"/inspections/{first}/report/lifecycle")).json()["draft"] == 1
