@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from jip import stack
+from jip.audit import add_commands as add_audit_commands
 from jip.documents import add_commands as add_document_commands
 from jip.evidence import add_commands as add_evidence_commands
 from jip.judgements import add_commands as add_judgement_commands
@@ -211,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
     add_judgement_commands(commands, data_dir)
     add_lscb_commands(commands, data_dir)
     add_document_commands(commands, data_dir)
+    add_audit_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

@@ -39,10 +39,9 @@ from jip.evidence import (
 )
 from jip.lscb import _day, _if_match_option
 from jip.scheduling import DEFAULT_ACTOR, _actor, _request, client_options
-from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor, settings_of_stack
 from shared.contracts.reporting import Decision
 from shared.contracts.vocabulary import Agency
-from shared.settings import Settings
 from shared.workdays import ENGLAND
 
 if TYPE_CHECKING:
@@ -468,37 +467,13 @@ def _refuse_binary_to_a_terminal(args: argparse.Namespace) -> None:
         raise StackError("a PDF is not written to a terminal: give --output FILE (or redirect the output)")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """The broker and database of the stack in --data-dir, unless $JIP_KAFKA_BOOTSTRAP_SERVERS and
-    $JIP_MONGODB_URI say where they are; $JIP_NAMESPACE and $JIP_KAFKA_PROFILE apply as in a service."""
-    supervisor = Supervisor(args.data_dir)
-    ports = supervisor.saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
-    embedded = {
-        "JIP_KAFKA_BOOTSTRAP_SERVERS": ("kafka", "kafka_bootstrap_servers", ports.kafka_bootstrap),
-        "JIP_MONGODB_URI": ("mongodb", "mongodb_uri", ports.mongodb_uri),
-    }
-    given: dict[str, Any] = {}
-    for variable, (component, field, value) in embedded.items():
-        if variable in os.environ:
-            continue
-        if component not in supervisor.running():
-            raise StackError(
-                f"the stack's {component} is not running from {args.data_dir}: start it with "
-                f"`jip stack up`, or set {variable}"
-            )
-        given[field] = value
-    if given and "JIP_KAFKA_PROFILE" not in os.environ:
-        given["kafka_profile"] = "tansu"
-    return Settings(**given)
-
-
 def run_rebuild(args: argparse.Namespace) -> int:
     from aiokafka.errors import KafkaError
     from pymongo.errors import PyMongoError
 
     from services.reporting.rebuild import rebuild
 
-    settings = _settings(args)
+    settings = settings_of_stack(args.data_dir)
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

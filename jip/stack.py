@@ -19,10 +19,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import httpx
 
+from shared.settings import Settings
 from shared.topics import SERVICES, ensure_topics
 
 BUCKET = "tansu"
@@ -444,3 +445,28 @@ def _last_line(path: str) -> str:
     except OSError:
         return ""
     return lines[-1][-200:] if lines else ""
+
+
+def settings_of_stack(data_dir: Path) -> Settings:
+    """The broker and database of the stack in `data_dir`, for a command that reads the log or a read
+    model itself, unless $JIP_KAFKA_BOOTSTRAP_SERVERS and $JIP_MONGODB_URI say where they are;
+    $JIP_NAMESPACE and $JIP_KAFKA_PROFILE apply as in a service."""
+    supervisor = Supervisor(data_dir)
+    ports = supervisor.saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
+    embedded = {
+        "JIP_KAFKA_BOOTSTRAP_SERVERS": ("kafka", "kafka_bootstrap_servers", ports.kafka_bootstrap),
+        "JIP_MONGODB_URI": ("mongodb", "mongodb_uri", ports.mongodb_uri),
+    }
+    given: dict[str, Any] = {}
+    for variable, (component, setting, value) in embedded.items():
+        if variable in os.environ:
+            continue
+        if component not in supervisor.running():
+            raise StackError(
+                f"the stack's {component} is not running from {data_dir}: start it with "
+                f"`jip stack up`, or set {variable}"
+            )
+        given[setting] = value
+    if given and "JIP_KAFKA_PROFILE" not in os.environ:
+        given["kafka_profile"] = "tansu"
+    return Settings(**given)

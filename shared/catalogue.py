@@ -47,6 +47,11 @@ class EventCatalogue:
     def types(self) -> list[type[Event]]:
         return list(self._types.values())
 
+    def current_version(self, event_type: str) -> int | None:
+        """The schema version this code writes and reads up to; None for a type it does not know."""
+        cls = self._types.get(event_type)
+        return cls.schema_version if cls else None
+
     def decode(self, envelope: Envelope) -> Event:
         """The envelope's payload as its event model at the current schema version."""
         cls = self._types.get(envelope.event_type)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -11,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializ
 
 # Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
 Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Inspectorate(StrEnum):
@@ -60,6 +63,8 @@ class Envelope(BaseModel):
     actor: Actor
     correlation_id: Identifier
     causation_id: Identifier | None = None
+    # The digest of the stream's previous event (None for a stream's first): a chain that shows tampering.
+    previous_hash: Digest | None = None
     payload: dict[str, Any]
 
     @field_serializer("occurred_at")
@@ -75,3 +80,13 @@ class Envelope(BaseModel):
 
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()
+
+    def digest(self) -> str:
+        """The sha256 of the envelope as published: what the stream's next event names as previous."""
+        return digest_of(self.model_dump(mode="json"))
+
+
+def digest_of(published: dict[str, Any]) -> str:
+    """The sha256 of an envelope read back as JSON: its keys sorted, no spaces, unicode as is."""
+    canonical = json.dumps(published, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -13,7 +13,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from shared.catalogue import Event, EventCatalogue
-from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
+from shared.envelope import Actor, Envelope, Inspectorate, digest_of, new_id, utc_now
 from shared.errors import ConcurrencyConflict
 from shared.mongo import Client, Document, transaction
 from shared.telemetry import current_carrier
@@ -109,6 +109,16 @@ class EventStore:
         )
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) async for d in cursor]
 
+    def _outbox_doc(self, envelope: Envelope, trace: dict[str, str]) -> Document:
+        return {
+            "topic": self.topic,
+            "key": envelope.key,
+            "value": envelope.to_json(),
+            "event_type": envelope.event_type,
+            "schema_version": envelope.schema_version,
+            "trace": trace,
+        }
+
     async def append(
         self, stream_id: str, expected_version: int, events: Sequence[Event], context: CommandContext
     ) -> list[Envelope]:
@@ -121,65 +131,50 @@ class EventStore:
         if not writes:
             return []
         occurred_at = utc_now()
-        envelopes = [
-            Envelope(
-                event_id=new_id(),
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                stream_id=w.stream_id,
-                stream_version=w.expected_version + i,
-                inspection_id=getattr(e, "inspection_id", None),
-                occurred_at=occurred_at,
-                actor=context.actor,
-                correlation_id=context.correlation_id,
-                causation_id=context.causation_id,
-                payload=e.model_dump(mode="json"),
-            )
-            for w in writes
-            for i, e in enumerate(w.events, start=1)
-        ]
         trace_carrier = current_carrier()
-        event_docs: list[Document] = []
-        outbox_docs: list[Document] = []
-        for envelope in envelopes:
-            event_docs.append(
-                {
-                    "_id": envelope.event_id,
-                    "stream_id": envelope.stream_id,
-                    "stream_version": envelope.stream_version,
-                    "inspection_id": envelope.inspection_id,
-                    "event_type": envelope.event_type,
-                    "envelope": envelope.model_dump(mode="json"),
-                }
-            )
-            outbox_docs.append(
-                {
-                    "topic": self.topic,
-                    "key": envelope.key,
-                    "value": envelope.to_json(),
-                    "event_type": envelope.event_type,
-                    "schema_version": envelope.schema_version,
-                    "trace": trace_carrier,
-                }
-            )
         first = writes[0]
         try:
             async with transaction(self.client) as session:
                 # For a new stream the unique index alone decides: version 1 exists or it does not.
-                # Otherwise check the head too, so a stream cannot skip a version.
+                # Otherwise check the head too, so a stream cannot skip a version; its digest starts the
+                # chain the new events continue.
+                previous: dict[str, str | None] = {}
                 for w in writes:
+                    previous[w.stream_id] = None
                     if w.expected_version > 0:
                         head = await self.events.find_one(
                             {"stream_id": w.stream_id},
-                            {"stream_version": 1},
+                            {"stream_version": 1, "envelope": 1},
                             sort=[("stream_version", DESCENDING)],
                             session=session,
                         )
                         actual = head["stream_version"] if head else 0
-                        if actual != w.expected_version:
+                        if head is None or actual != w.expected_version:
                             raise ConcurrencyConflict(w.stream_id, w.expected_version, actual)
-                await self.events.insert_many(event_docs, session=session)
-                await self.outbox.insert_many(outbox_docs, session=session)
+                        previous[w.stream_id] = digest_of(head["envelope"])
+                envelopes: list[Envelope] = []
+                for w in writes:
+                    for i, e in enumerate(w.events, start=1):
+                        envelope = Envelope(
+                            event_id=new_id(),
+                            event_type=e.event_type,
+                            schema_version=e.schema_version,
+                            stream_id=w.stream_id,
+                            stream_version=w.expected_version + i,
+                            inspection_id=getattr(e, "inspection_id", None),
+                            occurred_at=occurred_at,
+                            actor=context.actor,
+                            correlation_id=context.correlation_id,
+                            causation_id=context.causation_id,
+                            previous_hash=previous[w.stream_id],
+                            payload=e.model_dump(mode="json"),
+                        )
+                        previous[w.stream_id] = envelope.digest()
+                        envelopes.append(envelope)
+                await self.events.insert_many([_event_doc(e) for e in envelopes], session=session)
+                await self.outbox.insert_many(
+                    [self._outbox_doc(e, trace_carrier) for e in envelopes], session=session
+                )
         except (DuplicateKeyError, BulkWriteError) as exc:
             if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
                 raise
@@ -193,6 +188,17 @@ class EventStore:
             raise
         self.on_append()
         return envelopes
+
+
+def _event_doc(envelope: Envelope) -> Document:
+    return {
+        "_id": envelope.event_id,
+        "stream_id": envelope.stream_id,
+        "stream_version": envelope.stream_version,
+        "inspection_id": envelope.inspection_id,
+        "event_type": envelope.event_type,
+        "envelope": envelope.model_dump(mode="json"),
+    }
 
 
 def _conflicting(exc: DuplicateKeyError | BulkWriteError, writes: Sequence[Write]) -> Write | None:

@@ -12,6 +12,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 SERVICES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
+# The log is the record of every inspection: auditors replay it from the start, reporting rebuilds its
+# documents from it, and a rebuilt read model is only as complete as the log. Nothing is ever deleted.
+KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
 CONTEXTS = SERVICES  # each service is one bounded context and publishes one events topic
 _ALREADY_EXISTS = TopicAlreadyExistsError.errno
 
@@ -44,7 +47,9 @@ async def ensure_topics(
         missing = [t for t in all_topics(namespace) if t not in existing]
         if not missing:
             return []
-        response = await admin.create_topics([NewTopic(t, partitions, replication_factor) for t in missing])
+        response = await admin.create_topics(
+            [NewTopic(t, partitions, replication_factor, topic_configs=KEEP_FOREVER) for t in missing]
+        )
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
         ]
