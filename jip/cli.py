@@ -14,6 +14,7 @@ import httpx
 
 from jip import stack
 from jip.audit import add_commands as add_audit_commands
+from jip.contracts import add_commands as add_contract_commands
 from jip.documents import add_commands as add_document_commands
 from jip.evidence import add_commands as add_evidence_commands
 from jip.judgements import add_commands as add_judgement_commands
@@ -212,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     add_judgement_commands(commands, data_dir)
     add_lscb_commands(commands, data_dir)
     add_document_commands(commands, data_dir)
+    add_contract_commands(commands)
     add_audit_commands(commands, data_dir)
 
     test = commands.add_parser(

@@ -7,18 +7,20 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import telemetry
+from shared import contract, telemetry
 from shared.areas import register
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
+from shared.errors import NotFound
 from shared.eventstore import EventStore
 from shared.http import install_error_handlers
 from shared.mongo import Document, connect
@@ -84,6 +86,27 @@ class Service:
         self.app.add_api_route(
             "/health/live", self.alive, methods=["GET"], tags=["operations"], summary="The process answers"
         )
+        self.app.add_api_route(
+            "/contract/asyncapi.json",
+            asyncapi_document,
+            methods=["GET"],
+            tags=["contract"],
+            summary="The AsyncAPI 3.0 document of the platform's topics (docs/contract.md)",
+        )
+        self.app.add_api_route(
+            "/contract/envelope.json",
+            envelope_schema,
+            methods=["GET"],
+            tags=["contract"],
+            summary="The JSON Schema of the envelope every event travels in",
+        )
+        self.app.add_api_route(
+            "/contract/schemas/{event_type}/v{version}.json",
+            event_schema,
+            methods=["GET"],
+            tags=["contract"],
+            summary="The JSON Schema of an event's payload at one schema version",
+        )
         for router in routers:
             self.app.include_router(router)
         FastAPIInstrumentor.instrument_app(self.app, excluded_urls="health,health/live")
@@ -142,6 +165,26 @@ class Service:
         if database == "ok":
             body["outbox_pending"] = await self.db["outbox"].count_documents({})
         return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+def _contract_file(path: Path | None, what: str) -> Response:
+    if path is None or not path.is_file():
+        raise NotFound(f"{what} is not in the published contract")
+    return Response(path.read_bytes(), media_type="application/json")
+
+
+async def asyncapi_document() -> Response:
+    return _contract_file(contract.CONTRACT_DIR / contract.ASYNCAPI, contract.ASYNCAPI)
+
+
+async def envelope_schema() -> Response:
+    return _contract_file(contract.CONTRACT_DIR / contract.ENVELOPE, contract.ENVELOPE)
+
+
+async def event_schema(event_type: str, version: str) -> Response:
+    """Served from the committed folder: every version ever published, not only the current one."""
+    found = contract.committed_file(contract.CONTRACT_DIR, event_type, version)
+    return _contract_file(found, f"schema version {version} of event type {event_type}")
 
 
 def service_of(request: Request) -> Service:

@@ -124,6 +124,7 @@ async def seed_integrated(settings: Settings) -> str:
         agency=None,
         notified_by=Inspectorate.OFSTED,
         notified_at=datetime.combine(monday, datetime.min.time(), UTC) + timedelta(hours=8),
+        addressee=None,
     )
     client = connect(settings.mongodb_uri, "test")
     try:

@@ -6,13 +6,14 @@ area's calendar: one inspection at a time), `inspector-{id}` (an inspector's dia
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.catalogue import Event, InspectionEvent
+from shared.catalogue import Event, InspectionEvent, Upcaster
 from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
 from shared.envelope import Identifier, Inspectorate
 
@@ -76,14 +77,29 @@ class MeetingScheduled(InspectionEvent):
     title: ShortText
 
 
+def _addressee_always_said(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: a v1 payload recorded before the LSCB register existed has no addressee; one recorded
+    since names it, or null. Either way v2 says it."""
+    return {**payload, "addressee": payload.get("addressee")}
+
+
 class NotificationRecorded(InspectionEvent):
+    """Someone was told of the inspection: the LSCB's chair (its business manager in the chair's absence)
+    first, then each agency's senior leader, each by its own inspectorate (001 Proposal two).
+
+    Version 2 always says who was addressed by name: `addressee` is the office holder the area's LSCB
+    register names, or null (an agency's senior leader, or a register naming nobody). Version 1 left the
+    field out where the event predates the register: it reads as null."""
+
     event_type = "scheduling.NotificationRecorded"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _addressee_always_said}
 
     recipient: Recipient
     agency: Agency | None  # for an agency's senior leader
     notified_by: Inspectorate
     notified_at: AwareDatetime
-    addressee: ShortText | None = None  # who, by name, from the area's LSCB register where it has one
+    addressee: ShortText | None  # who, by name, from the area's LSCB register; null where it names nobody
 
 
 class InspectionRescheduled(InspectionEvent):

@@ -219,3 +219,31 @@ def test_the_real_catalogue_decodes_a_stored_event() -> None:
         event.model_dump(mode="json"), event_type=event.event_type, schema_version=event.schema_version
     )
     assert CATALOGUE.decode(parse_envelope(stored.to_json())) == event
+
+
+@pytest.mark.parametrize(
+    ("v1_addressee", "expected"),
+    [
+        pytest.param({}, None, id="before-the-register"),  # v1 as first published: no addressee
+        pytest.param({"addressee": "Dr Ann Chair"}, "Dr Ann Chair", id="named-by-the-register"),
+        pytest.param({"addressee": None}, None, id="register-named-nobody"),
+    ],
+)
+def test_a_v1_notification_is_upcast_keeping_any_addressee_it_had(
+    v1_addressee: dict[str, Any], expected: str | None
+) -> None:
+    payload = {
+        "inspection_id": "insp-1",
+        "recipient": "lscb_chair",
+        "agency": None,
+        "notified_by": "ofsted",
+        "notified_at": "2026-03-09T09:00:00Z",
+        **v1_addressee,
+    }
+    old = envelope(payload, event_type=NotificationRecorded.event_type, schema_version=1)
+    event = CATALOGUE.decode(old)
+    assert isinstance(event, NotificationRecorded)
+    assert event.addressee == expected
+    if not v1_addressee:  # version 2 always says it
+        with pytest.raises(MalformedEvent, match="addressee"):
+            CATALOGUE.decode(old.model_copy(update={"schema_version": 2}))

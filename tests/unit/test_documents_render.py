@@ -251,6 +251,7 @@ def jtai_log(inspection_id: str = "jtai-wakefield", second: bool = False) -> lis
                 agency=agency,
                 notified_by=by,
                 notified_at=notified + timedelta(minutes=minute),
+                addressee=None,
             ),
             by,
         )

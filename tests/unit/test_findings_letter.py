@@ -73,6 +73,7 @@ def notification(
         agency=agency,
         notified_by=by,
         notified_at=datetime(2026, 2, 25, 9, minute, tzinfo=UTC),
+        addressee=None,
     )
 
 

@@ -1,0 +1,393 @@
+"""Schema evolution against a recorded log: the events published by November 2026, replayed through every
+fold of the platform, must keep telling the same story.
+
+tests/contract/log-2026-11.jsonl holds one envelope per line as it was published (tests/contract/
+record_log.py made it once; it is history and is not re-recorded to make a test pass). It covers every
+event type of the catalogue at its schema version of the time, plus a NotificationRecorded of version 1,
+written before the LSCB register named anyone. The log is read the way a consumer reads the topics
+(`parse_envelope`, then `CATALOGUE.decode`, which upcasts older versions), so when an event's schema moves
+on, these tests show the old log still loads, and still means what it meant."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from services.judgement import judgements
+from services.judgement.judgements import Judgements
+from services.lscb import domain as evaluation
+from services.reporting import lifecycle
+from services.reporting.documents import Format, render_report
+from services.reporting.projections import KEPT_TYPES
+from services.scheduling import domain
+from shared import boards, contract, evidence_items
+from shared.catalogue import Event, parse_envelope
+from shared.contracts import CATALOGUE
+from shared.contracts.judgement import JudgementRevised, JudgementStatus
+from shared.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
+from shared.contracts.reporting import Decision
+from shared.contracts.scheduling import (
+    InspectionScheduled,
+    NotificationRecorded,
+    Period,
+    PickReason,
+    Recipient,
+)
+from shared.contracts.vocabulary import Agency, Grade
+from shared.envelope import Envelope, Inspectorate, digest_of
+
+LOG = Path(__file__).resolve().parents[1] / "contract" / "log-2026-11.jsonl"
+OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
+HMIP, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI
+LA, HEALTH, POLICE = Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE
+
+
+@cache
+def lines() -> tuple[bytes, ...]:
+    return tuple(LOG.read_bytes().splitlines())
+
+
+@cache
+def envelopes() -> tuple[Envelope, ...]:
+    return tuple(parse_envelope(line) for line in lines())
+
+
+@cache
+def decoded() -> tuple[tuple[Event, Envelope], ...]:
+    return tuple((CATALOGUE.decode(e), e) for e in envelopes())
+
+
+@cache
+def inspection_ids() -> dict[str, str]:
+    """Area name -> inspection id, from the InspectionScheduled events."""
+    return {e.local_area: e.inspection_id for e, _ in decoded() if isinstance(e, InspectionScheduled)}
+
+
+def stream(stream_id: str) -> list[Event]:
+    return [e for e, env in decoded() if env.stream_id == stream_id]
+
+
+def of(area: str) -> str:
+    return inspection_ids()[area]
+
+
+def current_version(event_type: str) -> int:
+    return next(t.schema_version for t in CATALOGUE.types() if t.event_type == event_type)
+
+
+def area_code(area: str) -> str:
+    return next(
+        e.area_code for e, _ in decoded() if isinstance(e, InspectionScheduled) and e.local_area == area
+    )
+
+
+# --- the log itself ----------------------------------------------------------------------------------
+
+
+def test_the_log_reads_back_byte_for_byte_as_it_was_published() -> None:
+    assert len(lines()) == 160
+    for line, envelope in zip(lines(), envelopes(), strict=True):
+        assert envelope.to_json() == line
+
+
+def test_the_log_holds_every_event_type_at_its_current_version_and_one_older_version() -> None:
+    published = {(e.event_type, e.schema_version) for e in envelopes()}
+    current = {(t.event_type, t.schema_version) for t in CATALOGUE.types()}
+    missing = current - published
+    assert not missing, f"no event of {sorted(missing)} in the log: record one (tests/contract/record_log.py)"
+    assert published - current == {("scheduling.NotificationRecorded", 1)}
+
+
+def test_each_stream_is_numbered_from_one_and_chained_by_digest() -> None:
+    last: dict[str, tuple[int, str]] = {}
+    for line, envelope in zip(lines(), envelopes(), strict=True):
+        version, digest = last.get(envelope.stream_id, (0, None))
+        assert envelope.stream_version == version + 1, envelope.stream_id
+        assert envelope.previous_hash == digest, envelope.stream_id
+        last[envelope.stream_id] = (envelope.stream_version, digest_of(json.loads(line)))
+    assert len(last) == 42
+
+
+def test_every_envelope_and_payload_is_valid_under_the_published_schemas() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    folder = contract.CONTRACT_DIR
+    envelope_schema = json.loads((folder / contract.ENVELOPE).read_text())
+    for line, envelope in zip(lines(), envelopes(), strict=True):
+        jsonschema.validate(json.loads(line), envelope_schema)
+        path = folder / contract.schema_path(envelope.event_type, envelope.schema_version)
+        jsonschema.validate(envelope.payload, json.loads(path.read_text()))
+
+
+# --- an older version, upcast ------------------------------------------------------------------------
+
+
+def test_a_version_1_notification_without_an_addressee_is_upcast_to_version_2() -> None:
+    [old] = [e for e in envelopes() if e.schema_version < current_version(e.event_type)]
+    assert (old.event_type, old.schema_version) == ("scheduling.NotificationRecorded", 1)
+    assert "addressee" not in old.payload
+    event = CATALOGUE.decode(old)
+    assert event == NotificationRecorded(
+        inspection_id=of("Bradford"),
+        recipient=Recipient.LSCB_CHAIR,
+        agency=None,
+        notified_by=OFSTED,
+        notified_at=datetime(2026, 5, 11, 8, 30, tzinfo=UTC),
+        addressee=None,
+    )
+    assert NotificationRecorded.schema_version == 2
+    # Version 2 always names the addressee, from the register, or says there is none.
+    told = [
+        e for e in stream(domain.inspection_stream(of("Wakefield"))) if isinstance(e, NotificationRecorded)
+    ]
+    assert [n.addressee for n in told] == ["Dr Alex Morgan", None, None, None, None]
+
+
+# --- replayed through every fold ---------------------------------------------------------------------
+
+
+def test_the_evidence_items_fold() -> None:
+    items = evidence_items.fold((e, env) for e, env in decoded())
+    per_inspection: dict[str, list[evidence_items.ItemView]] = defaultdict(list)
+    for view in items.values():
+        per_inspection[view.inspection_id].append(view)
+    counts = {area: len(per_inspection[iid]) for area, iid in inspection_ids().items()}
+    assert counts == {"Bradford": 2, "Wakefield": 9, "Leeds": 9, "Calderdale": 0}
+    withdrawn = {area: [v.judgement_area for v in per_inspection[of(area)] if v.withdrawn] for area in counts}
+    assert withdrawn == {
+        "Bradford": [],
+        "Wakefield": ["deep_dive"],
+        "Leeds": ["help_and_protection"],
+        "Calderdale": [],
+    }
+    [amended] = [v for v in items.values() if v.version == 2 and not v.withdrawn]
+    assert (amended.agency, amended.bearing, amended.meeting) == (
+        HEALTH,
+        "area_for_improvement",
+        "strategy_meeting",
+    )
+    assert amended.correction == "The chronology was tabled, not shared beforehand"
+    assert amended.recorded_at == datetime(2026, 9, 16, 14, tzinfo=UTC)
+
+
+def test_the_board_registers_fold() -> None:
+    wakefield = boards.fold(stream(f"lscb-board-{area_code('Wakefield')}"))
+    assert wakefield is not None
+    assert wakefield.version == 12
+    assert wakefield.chair is not None
+    assert wakefield.chair.name == "Dr Alex Morgan"
+    [absence] = wakefield.chair.absences
+    assert (absence.absent_from, absence.absent_until) == (date(2026, 10, 5), date(2026, 10, 18))
+    assert wakefield.business_manager is not None
+    assert wakefield.business_manager.name == "Jo Reid"
+    assert [(p.agency, p.organisation) for p in wakefield.partners] == [
+        (LA, "Wakefield Council"),
+        (POLICE, "West Yorkshire Police"),
+        (Agency.PROBATION, "National Probation Service"),
+        (HEALTH, "NHS West Yorkshire Integrated Care Board"),
+    ]
+    leeds = boards.fold(stream(f"lscb-board-{area_code('Leeds')}"))
+    assert leeds is not None
+    assert leeds.chair is not None
+    assert (leeds.chair.name, leeds.business_manager) == ("Bernadette Shaw", None)
+
+
+def test_the_judgement_decider_fold() -> None:
+    leeds: Judgements = judgements.judgements.fold(stream(judgements.stream_id(of("Leeds"))))
+    outcome = {key: (j.status, j.grade, j.revisions, len(j.flags)) for key, j in leeds.by_key.items()}
+    final = JudgementStatus.FINAL
+    assert outcome == {
+        (LA, "help_and_protection"): (final, Grade.GOOD, 0, 0),
+        (LA, "looked_after"): (final, Grade.REQUIRES_IMPROVEMENT, 0, 0),  # returned once, proposed again
+        (HEALTH, "help_and_protection"): (final, Grade.GOOD, 0, 0),
+        (POLICE, "help_and_protection"): (final, Grade.INADEQUATE, 1, 0),  # flagged; the revision clears it
+        (POLICE, "leadership"): (final, Grade.REQUIRES_IMPROVEMENT, 0, 0),
+        (Agency.CUSTODY, "looked_after"): (final, None, 0, 0),
+    }
+    events = stream(judgements.stream_id(of("Leeds")))
+    revised = next(n for n, e in enumerate(events) if isinstance(e, JudgementRevised))
+    [flag] = judgements.judgements.fold(events[:revised]).by_key[(POLICE, "help_and_protection")].flags
+    assert flag.reason.endswith("was withdrawn by hmic: The referral was made on time: the date was misread")
+    leadership = leeds.by_key[(POLICE, "leadership")].content
+    assert (leadership.derived_grade, leadership.leaders_understand_failure) == (Grade.INADEQUATE, True)
+    bradford = judgements.judgements.fold(stream(judgements.stream_id(of("Bradford"))))
+    assert {k: j.grade for k, j in bradford.by_key.items()} == {
+        (Agency.PARTNERSHIP, "help_and_protection"): Grade.GOOD
+    }
+
+
+def test_the_lscb_evaluation_fold() -> None:
+    leeds = evaluation.evaluation.fold(stream(evaluation.stream_id(of("Leeds"))))
+    assert isinstance(leeds.final, LscbJudgementFinalised)
+    assert leeds.final.grade is Grade.REQUIRES_IMPROVEMENT
+    assert leeds.signed_off == (OFSTED, CQC, HMIC, HMIP, PRISONS)
+    assert leeds.disputes == {}
+    assert [c.criterion for c in leeds.contributions] == ["115a", "115c"]
+    wakefield = evaluation.evaluation.fold(stream(evaluation.stream_id(of("Wakefield"))))
+    assert isinstance(wakefield.final, LscbJudgementFinalised)
+    assert (wakefield.final.grade, wakefield.signed_off) == (None, (OFSTED, CQC, HMIC, HMIP))
+    bradford = evaluation.evaluation.fold(stream(evaluation.stream_id(of("Bradford"))))
+    assert isinstance(bradford.final, LscbEvaluationRecorded)  # recorded before the agreement flow
+
+
+def test_the_report_lifecycle_fold() -> None:
+    report = lifecycle.report.fold(stream(lifecycle.stream_id(of("Wakefield"))))
+    assert report.status((OFSTED, CQC, HMIC, HMIP)) is lifecycle.Status.PUBLISHED
+    assert report.draft is not None
+    assert report.draft.draft == 1
+    assert report.sent is not None
+    assert (report.sent.addressee, report.sent.office) == (
+        "Sam Patel",
+        "business_manager",
+    )
+    assert {n: d.decision for n, d in report.decisions.items()} == {
+        1: Decision.REJECTED,
+        2: Decision.ACCEPTED,
+    }
+    assert report.undecided() == []
+    assert report.action_plan is not None
+    assert (report.action_plan.led_by, report.action_plan.due_on) == (LA, date(2027, 2, 1))
+    assert report.plan_received is not None
+    assert len(report.progress) == 1
+    for area in ("Bradford", "Leeds", "Calderdale"):
+        assert (
+            lifecycle.report.fold(stream(lifecycle.stream_id(of(area)))).status(()) is lifecycle.Status.LIVE
+        )
+
+
+def test_the_scheduling_folds() -> None:
+    leeds = domain.fold(domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Leeds"))))
+    assert leeds.window == Period(starts=date(2026, 10, 5), ends=date(2026, 10, 30))  # moved a week
+    assert len(leeds.rescheduled) == 1
+    assert leeds.meetings == ()  # integrated-2014 has no joint meetings
+    assert [(m.inspectorate, m.weeks) for m in leeds.team] == [(CQC, [1, 2])]  # released, assigned again
+    assert PRISONS in leeds.inspectorates
+
+    wakefield = domain.fold(
+        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Wakefield")))
+    )
+    assert wakefield.lscb_notified
+    assert wakefield.agencies_notified() == {LA, HEALTH, POLICE, Agency.PROBATION}
+    assert wakefield.notice_date == date(2026, 9, 2)
+    assert [(m.kind, m.on) for m in wakefield.meetings] == [
+        ("joint_set_up", date(2026, 9, 14)),
+        ("joint_feedback", date(2026, 9, 18)),
+    ]
+    assert wakefield.scheduled is not None
+    assert wakefield.scheduled.round_id is not None
+
+    bradford = domain.fold(
+        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Bradford")))
+    )
+    assert bradford.lscb_notified  # by the upcast version 1 event
+    assert HMCPSI in bradford.inspectorates
+    assert bradford.agencies[Agency.CPS] is HMCPSI
+
+    calderdale = domain.fold(
+        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Calderdale")))
+    )
+    assert calderdale.cancelled is not None
+    assert calderdale.team == ()
+    calendar = domain.fold(
+        domain.evolve_calendar, domain.Calendar(), stream(domain.area_stream(area_code("Calderdale")))
+    )
+    assert calendar.bookings == {}
+
+    [round_planned] = [e for e, _ in decoded() if e.event_type == "scheduling.RoundPlanned"]
+    planned = domain.fold(domain.evolve_round, domain.Round(), [round_planned]).planned
+    assert planned is not None
+    assert wakefield.scheduled.round_id == planned.round_id
+    assert (area_code("Wakefield"), PickReason.CONCERN) in [(p.area_code, p.reason) for p in planned.picks]
+
+    diaries = {
+        env.stream_id: domain.fold(domain.evolve_diary, domain.Diary(), stream(env.stream_id))
+        for e, env in decoded()
+        if e.event_type == "scheduling.InspectorRegistered"
+    }
+    booked = {d.registered.name: sorted(d.bookings) for d in diaries.values() if d.registered is not None}
+    assert booked == {
+        "Jo Whitfield HMI": [of("Wakefield")],  # Calderdale released
+        "Priya Natarajan": sorted([of("Wakefield"), of("Leeds")]),
+    }
+
+
+# --- the documents -----------------------------------------------------------------------------------
+
+
+def sources(area: str) -> list[Event]:
+    """What the reporting service keeps of an inspection, then its area's register (handlers.events_of)."""
+    kept = [(e, env) for e, env in decoded() if env.event_type in KEPT_TYPES]
+    inspection = [e for e, env in kept if env.inspection_id == of(area)]
+    register = [
+        e for e, env in kept if env.inspection_id is None and env.payload["area_code"] == area_code(area)
+    ]
+    return inspection + register
+
+
+def markdown(area: str) -> str:
+    return render_report(sources(area), Format.MARKDOWN).decode()
+
+
+def test_the_wakefield_findings_letter() -> None:
+    letter = markdown("Wakefield")
+    assert "**To:** Dr Alex Morgan, chair of the Wakefield Local Safeguarding Children Board" in letter
+    assert (
+        "Notice of the inspection was given on Wednesday 2 September 2026, first to the chair of the LSCB"
+        in letter
+    )
+    priority = letter.split("## Areas for priority action\n\n", 1)[1].split("\n\n## ", 1)[0]
+    assert priority.startswith("1. Consider sexual exploitation in every risk assessment")
+    assert "\n2. Offer every child who goes missing a return home interview." in priority
+    assert (
+        "Inspectors recorded 8 evidence items (4 showing strengths, 2 weaknesses, 2 areas for improvement) "
+        "from 2 children's cases." in letter
+    )
+    assert "WKF-" not in letter
+
+
+def test_the_leeds_combined_report() -> None:
+    report = markdown("Leeds")
+    assert "**Fieldwork:** Monday 5 October 2026 to Friday 30 October 2026" in report
+    assert (
+        "- **The experiences and progress of children who need help and protection: Inadequate.** Risk to "
+        "children at domestic abuse incidents is missed: the children present go unrecorded." in report
+    )
+    assert (
+        "## The joint report on the Local Safeguarding Children Board\n\n**Requires improvement.**" in report
+    )
+    assert (
+        "Inspectors recorded 8 evidence items (5 showing strengths, 3 weaknesses) from 5 children's cases."
+        in report
+    )
+
+
+def test_the_bradford_single_report_reads_the_older_events() -> None:
+    report = markdown("Bradford")
+    # The version 1 notification: notice was given to the chair, though the event names nobody.
+    assert (
+        "Notice of the inspection was given on Monday 11 May 2026, first to the chair of the LSCB." in report
+    )
+    assert (
+        "The board knows the area's strengths but has not tested the quality of practice in neglect."
+        in report
+    )
+    assert "- **The effectiveness of help and protection: Good.**" in report
+    assert "HM Crown Prosecution Service Inspectorate" in report
+
+
+def test_the_cancelled_calderdale_inspection_renders_empty() -> None:
+    letter = markdown("Calderdale")
+    assert "Inspectors recorded 0 evidence items" in letter
+    assert "## Key strengths\n\nNone identified." in letter
+
+
+@pytest.mark.parametrize("area", ["Bradford", "Wakefield", "Leeds", "Calderdale"])
+def test_each_document_renders_in_every_format(area: str) -> None:
+    events: Sequence[Event] = sources(area)
+    for fmt in Format:
+        assert render_report(events, fmt)
