@@ -37,6 +37,12 @@ class Actor(BaseModel):
     user: Identifier
 
 
+def stamp(moment: datetime) -> str:
+    """A time as envelopes are written: always six fractional digits, so stored envelopes sort and compare
+    by time as text (pydantic would write a whole second as "...:00Z", after "...:00.5Z" of that second)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def new_id() -> str:
     return str(uuid4())
 
@@ -69,9 +75,7 @@ class Envelope(BaseModel):
 
     @field_serializer("occurred_at")
     def _fixed_width(self, occurred_at: datetime) -> str:
-        # Always six fractional digits, so stored envelopes sort by time as text: pydantic would write a
-        # whole second as "...:00Z", which sorts after "...:00.5Z" of the same second.
-        return occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return stamp(occurred_at)
 
     @property
     def key(self) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 from pymongo import ASCENDING
+from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.catalogue import Event
@@ -25,7 +26,7 @@ from shared.contracts.reporting import (
 )
 from shared.contracts.scheduling import InspectionCancelled, InspectionScheduled, InspectorateJoined
 from shared.decider import execute
-from shared.envelope import Envelope, Inspectorate
+from shared.envelope import Envelope, Inspectorate, stamp
 from shared.errors import NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
@@ -40,17 +41,12 @@ ORDER = [("stream_id", ASCENDING), ("stream_version", ASCENDING)]
 AS_AT_RULE = "reporting: a document exists from the moment its inspection was scheduled"
 
 
-def stamp(moment: datetime) -> str:
-    """As envelopes store `occurred_at`: fixed width, so that times compare as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def _decoded(cursor: object) -> list[Event]:
-    return [CATALOGUE.decode(Envelope.model_validate(doc["envelope"])) async for doc in cursor]  # type: ignore[attr-defined]
+async def _decoded(cursor: AsyncCursor[Document]) -> list[Event]:
+    return [CATALOGUE.decode(Envelope.model_validate(doc["envelope"])) async for doc in cursor]
 
 
 async def events_of(
