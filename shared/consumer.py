@@ -26,6 +26,7 @@ from shared.catalogue import Event, EventCatalogue, parse_envelope
 from shared.envelope import Envelope, utc_now
 from shared.errors import MalformedEvent
 from shared.eventstore import EventStore
+from shared.logs import describe
 from shared.mongo import Client, Document, is_transient, transaction
 from shared.settings import Settings
 from shared.telemetry import context_from_headers, tracer
@@ -231,7 +232,9 @@ class ProjectionRunner:
             log.exception(
                 "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
             )
-            pending[0].outcome = await self._dead_letter(projection, record, f"projection failed: {exc!r}")
+            pending[0].outcome = await self._dead_letter(
+                projection, record, f"projection failed: {describe(exc)}"
+            )
 
     async def _apply(self, projection: Projection, pending: list[_Delivery]) -> None:
         """In one transaction: record the events as applied and change the read model; events already

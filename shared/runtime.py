@@ -16,7 +16,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import contract, telemetry
+from shared import contract, logs, telemetry
 from shared.areas import register
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
@@ -198,13 +198,12 @@ ServiceDep = Annotated[Service, Depends(service_of)]
 def serve(service: Service) -> None:
     import uvicorn
 
-    logging.basicConfig(
-        level=service.settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(service.name, service.settings.log_level)
     uvicorn.run(
         service.app,
         host=service.settings.http_host,
         port=service.settings.http_port,
         log_level=service.settings.log_level.lower(),
+        log_config=None,  # the JSON lines of shared.logs
         access_log=False,
     )

@@ -69,21 +69,21 @@ def nhs_number_valid(digits: str) -> bool:
 
 def pseudonymous(reference: str) -> str:
     """A case reference as the area issues it (e.g. WKF-0042); refused if it looks like a real identifier
-    or a name."""
+    or a name. A refusal never repeats the value: it may be exactly the personal data refused."""
     if _NHS_NUMBER.search(reference):
-        raise _refused(f"case reference {reference!r} looks like an NHS number")
+        raise _refused("the case reference looks like an NHS number")
     if not _REFERENCE.match(reference):
         raise _refused(
-            f"case reference {reference!r} is not a pseudonymous reference: give the area's reference "
+            "the case reference is not a pseudonymous reference: give the area's reference "
             "for the case, 3 to 32 capital letters, digits and hyphens, such as WKF-0042"
         )
     if _NI_NUMBER.match(reference):
-        raise _refused(f"case reference {reference!r} looks like a National Insurance number")
+        raise _refused("the case reference looks like a National Insurance number")
     if _PUPIL_NUMBER.match(reference):
-        raise _refused(f"case reference {reference!r} looks like a Unique Pupil Number")
+        raise _refused("the case reference looks like a Unique Pupil Number")
     if not any(c.isdigit() for c in reference):
         raise _refused(
-            f"case reference {reference!r} looks like a name: a pseudonymous reference has a number"
+            "the case reference looks like a name: a pseudonymous reference has a number"
         )
     return reference
 
