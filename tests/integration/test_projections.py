@@ -195,5 +195,5 @@ async def test_a_batch_with_an_event_its_projection_cannot_apply_dead_letters_on
     assert [r.value for r in dead] == [poison.to_json()] * 2
     assert (
         dict(dead[0].headers)["jip-dead-letter-reason"]
-        == b"projection failed: ValueError('cannot file this one')"
+        == b"projection failed: ValueError: cannot file this one"
     )
