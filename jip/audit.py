@@ -212,8 +212,10 @@ async def envelopes_of(
                 found.append((raw, envelope))
             elif envelope.inspection_id is None and envelope.stream_id.startswith("lscb-board-"):
                 board.append((raw, envelope))
+        if (read + len(records)) // 20_000 > read // 20_000:
+            progress(f"  {read + len(records):,} records read, {len(found)} of inspection {inspection_id}")
         read += len(records)
-        progress(f"  {read:,} records read, {len(found)} of inspection {inspection_id}")
+    progress(f"  {read:,} records read, {len(found)} of inspection {inspection_id}")
     area = next(
         (e.payload.get("area_code") for _, e in found if e.event_type == "scheduling.InspectionScheduled"),
         None,
