@@ -38,8 +38,8 @@ from jip.evidence import (
     _wrapped,
 )
 from jip.lscb import _day, _if_match_option
-from jip.scheduling import DEFAULT_ACTOR, _actor, _request, client_options
-from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor, settings_of_stack
+from jip.scheduling import DEFAULT_ACTOR, _request, _send, client_options
+from jip.stack import StackError, settings_of_stack
 from shared.contracts.reporting import Decision
 from shared.contracts.vocabulary import Agency
 from shared.workdays import ENGLAND
@@ -115,27 +115,8 @@ def _call(
 
 
 def _fetch(args: argparse.Namespace, path: str, **params: Any) -> httpx.Response:
-    """GET a document from the reporting service as bytes, with its headers: like `_request` (the same
-    address, actor and errors), but the answer is not JSON."""
-    ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
-    base = os.environ.get(f"JIP_{SERVICE.upper()}_URL", ports.service_url(SERVICE))
-    query = {k: v for k, v in params.items() if v is not None}
-    try:
-        response = httpx.request(
-            "GET", f"{base}{path}", params=query, headers=_actor(args.actor), timeout=120
-        )
-    except httpx.HTTPError:
-        raise StackError(
-            f"the {SERVICE} service at {base} is not answering: start the platform with `jip stack up`"
-        ) from None
-    if response.status_code >= 400:
-        try:
-            answer = response.json()
-        except ValueError:
-            raise StackError(f"GET {path} answered {response.status_code}: {response.text}") from None
-        rule = f" (rule: {answer['rule']})" if answer.get("rule") else ""
-        raise StackError(f"{answer.get('detail', answer)}{rule}")
-    return response
+    """GET a document from the reporting service as bytes, with its headers: not JSON."""
+    return _send(args, "GET", path, service=SERVICE, timeout=120, **params)
 
 
 def _report(args: argparse.Namespace) -> str:

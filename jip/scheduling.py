@@ -118,6 +118,21 @@ def _request(
     **params: Any,
 ) -> Any:
     """Call `service` (at $JIP_<SERVICE>_URL, or the stack's port) as --as; a 4xx answer is a StackError."""
+    return _send(args, method, path, body, service=service, headers=headers, **params).json()
+
+
+def _send(
+    args: argparse.Namespace,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    service: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+    **params: Any,
+) -> httpx.Response:
+    """`_request`'s answer as it came, for one that is not JSON (a document's bytes and headers)."""
     ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
     base = os.environ.get(f"JIP_{service.upper()}_URL", ports.service_url(service))
     query = {k: v for k, v in params.items() if v is not None}
@@ -128,7 +143,7 @@ def _request(
             json=body,
             params=query,
             headers={**_actor(args.actor), **(headers or {})},
-            timeout=30,
+            timeout=timeout,
         )
     except httpx.HTTPError:
         raise StackError(
@@ -141,7 +156,7 @@ def _request(
             raise StackError(f"{method} {path} answered {response.status_code}: {response.text}") from None
         rule = f" (rule: {answer['rule']})" if answer.get("rule") else ""
         raise StackError(f"{answer.get('detail', answer)}{rule}")
-    return response.json()
+    return response
 
 
 def _print(args: argparse.Namespace, answer: Any) -> int:
