@@ -23,7 +23,6 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from shared.catalogue import Event
-from shared.programmes import catalogue
 
 from . import model
 
@@ -45,11 +44,6 @@ MEDIA_TYPES: dict[Format, str] = {
     Format.LARGE_PRINT: "text/html; charset=utf-8",
     Format.PDF: "application/pdf",
 }
-
-
-def document_kind(events: Sequence[Event]) -> str:
-    """The programme's `report.kind` for the inspection the events are about."""
-    return catalogue()[model.scheduled_of(events).programme].report.kind
 
 
 def render_report(events: Sequence[Event], fmt: Format, *, as_at: datetime | None = None) -> bytes:

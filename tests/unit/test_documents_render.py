@@ -25,7 +25,6 @@ from services.reporting import model
 from services.reporting.documents import (
     MEDIA_TYPES,
     Format,
-    document_kind,
     latin1,
     render_overview,
     render_report,
@@ -811,19 +810,6 @@ def test_the_jtai_golden_letter_is_the_findings_letter() -> None:
     assert render_findings_letter(events("findings_letter")) == (GOLDEN / "findings_letter.md").read_text()
 
 
-@pytest.mark.parametrize(
-    ("name", "kind"),
-    [
-        ("findings_letter", "findings_letter"),
-        ("combined_report", "combined_report"),
-        ("single_report", "single_report"),
-        ("report", "report"),
-    ],
-)
-def test_the_programme_picks_the_kind_of_document(name: str, kind: str) -> None:
-    assert document_kind(events(name)) == kind
-
-
 def test_every_format_has_a_media_type() -> None:
     assert set(MEDIA_TYPES) == set(Format)
     assert MEDIA_TYPES[Format.MARKDOWN] == "text/markdown; charset=utf-8"
@@ -1174,7 +1160,6 @@ def test_a_targeted_inspection_by_ofsted_alone_is_a_letter_that_does_not_say_tog
         inspectorates=[OFSTED],
         agencies={LA: OFSTED},
     )
-    assert document_kind([scheduled]) == "findings_letter"
     letter = render_report([scheduled], Format.MARKDOWN).decode()
     assert "Ofsted inspected how agencies in Wakefield work to protect children" in letter
     assert "deep dive into the experiences of child neglect." in letter
@@ -1233,5 +1218,3 @@ def test_without_an_inspection_scheduled_there_is_no_document(fmt: Format) -> No
     without = [e for e in events("combined_report") if not isinstance(e, InspectionScheduled)]
     with pytest.raises(ValueError, match="no InspectionScheduled"):
         render_report(without, fmt)
-    with pytest.raises(ValueError, match="no InspectionScheduled"):
-        document_kind(without)
