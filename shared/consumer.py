@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Link, Span, SpanKind
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -29,7 +30,7 @@ from shared.eventstore import EventStore
 from shared.logs import describe
 from shared.mongo import Client, Document, is_transient, transaction
 from shared.settings import Settings
-from shared.telemetry import context_from_headers, tracer
+from shared.telemetry import Telemetry, context_from_headers
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
@@ -116,6 +117,7 @@ class ProjectionRunner:
         broker: KafkaBroker,
         dead_letter_topic: str,
         store: EventStore,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.service = service
         self.store = store
@@ -126,7 +128,9 @@ class ProjectionRunner:
         self.catalogue = catalogue
         self.broker = broker
         self.dead_letter_topic = dead_letter_topic
-        self._tracer = tracer(__name__)
+        telemetry = telemetry or Telemetry.of_process(service)
+        self._tracer = telemetry.tracer(__name__)
+        self._metrics = telemetry.metrics
 
     def group_id(self, projection: Projection) -> str:
         return self.settings.consumer_group(self.service, projection.name)
@@ -149,8 +153,30 @@ class ProjectionRunner:
 
         async def consume(records: list[Any]) -> None:
             await self.process_batch(projection, records)
+            self._record_lag(projection, subscriber.consumer, records)
 
         subscriber(consume)
+
+    def _record_lag(self, projection: Projection, consumer: Any, records: Sequence[Any]) -> None:
+        """Consumer lag per partition: its high watermark at the last fetch, less the next offset."""
+        if consumer is None:
+            return
+        last: dict[TopicPartition, int] = {}
+        for record in records:
+            partition = TopicPartition(record.topic, record.partition)
+            last[partition] = max(last.get(partition, -1), record.offset)
+        for partition, offset in last.items():
+            highwater = consumer.highwater(partition)
+            if highwater is not None:
+                self._metrics.consumer_lag.set(
+                    max(highwater - offset - 1, 0),
+                    {
+                        "messaging.system": "kafka",
+                        "messaging.consumer.group.name": self.group_id(projection),
+                        "messaging.destination.name": partition.topic,
+                        "messaging.destination.partition.id": str(partition.partition),
+                    },
+                )
 
     async def process(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> Outcome:
         return (await self.process_batch(projection, [record]))[0]
@@ -179,44 +205,71 @@ class ProjectionRunner:
             raise
         finally:
             for delivery in deliveries:
-                outcome = delivery.outcome.value if delivery.outcome else "delivered again"
-                delivery.span.set_attribute("jip.outcome", outcome)
-                delivery.span.end()
+                self._finish(projection, delivery)
         return [d.outcome for d in deliveries if d.outcome is not None]
 
     def _receive(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> _Delivery:
+        """The messaging conventions' process span: a child of the span that sent the record, and
+        linked to it (the creation context) as the conventions ask of consumers."""
+        creation = context_from_headers(record.headers or ())
+        sent = trace.get_current_span(creation).get_span_context()
         span = self._tracer.start_span(
-            f"{record.topic} process",
+            f"process {record.topic}",
             kind=SpanKind.CONSUMER,
-            context=context_from_headers(record.headers or ()),
+            context=creation,
+            links=[Link(sent)] if sent.is_valid else None,
             attributes={
                 "messaging.system": "kafka",
+                "messaging.operation.name": "process",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": record.topic,
+                "messaging.destination.partition.id": str(record.partition),
                 "messaging.consumer.group.name": self.group_id(projection),
                 "messaging.kafka.offset": record.offset,
+                "messaging.kafka.message.key": (record.key or b"").decode("utf-8", "replace"),
             },
         )
         return _Delivery(record, span)
 
+    def _finish(self, projection: Projection, delivery: _Delivery) -> None:
+        outcome = delivery.outcome.value if delivery.outcome else "delivered again"
+        event_type = delivery.envelope.event_type if delivery.envelope else "unread"
+        delivery.span.set_attribute("jip.outcome", outcome)
+        delivery.span.end()
+        group = self.group_id(projection)
+        self._metrics.consumed.add(
+            1,
+            {
+                "messaging.system": "kafka",
+                "messaging.operation.name": "process",
+                "messaging.destination.name": delivery.record.topic,
+                "messaging.consumer.group.name": group,
+                "jip.event.type": event_type,
+                "jip.outcome": outcome,
+            },
+        )
+        if delivery.outcome is Outcome.APPLIED and delivery.envelope is not None:
+            self._metrics.projection_lag.record(
+                max((utc_now() - delivery.envelope.occurred_at).total_seconds(), 0.0),
+                {"messaging.consumer.group.name": group, "jip.event.type": event_type},
+            )
+
     async def _read(self, projection: Projection, delivery: _Delivery, seen: set[str]) -> None:
         try:
-            envelope = parse_envelope(delivery.record.value or b"")
+            envelope = delivery.envelope = parse_envelope(delivery.record.value or b"")
             handler = projection.handlers.get(envelope.event_type)
             if handler is None:
                 delivery.outcome = Outcome.IGNORED
                 return
             delivery.span.set_attribute("jip.event.type", envelope.event_type)
-            delivery.span.set_attribute("jip.event.id", envelope.event_id)
+            delivery.span.set_attribute("messaging.message.id", envelope.event_id)
             if envelope.event_id in seen:  # published twice, delivered in one batch
                 delivery.outcome = Outcome.DUPLICATE
                 return
-            delivery.event, delivery.envelope, delivery.handler = (
-                self.catalogue.decode(envelope),
-                envelope,
-                handler,
-            )
+            delivery.event, delivery.handler = self.catalogue.decode(envelope), handler
             seen.add(envelope.event_id)
         except MalformedEvent as exc:
-            delivery.outcome = await self._dead_letter(projection, delivery.record, str(exc))
+            delivery.outcome = await self._dead_letter(projection, delivery.record, str(exc), "malformed")
 
     async def _apply_or_isolate(self, projection: Projection, pending: list[_Delivery]) -> None:
         try:
@@ -233,7 +286,7 @@ class ProjectionRunner:
                 "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
             )
             pending[0].outcome = await self._dead_letter(
-                projection, record, f"projection failed: {describe(exc)}"
+                projection, record, f"projection failed: {describe(exc)}", "projection_failed"
             )
 
     async def _apply(self, projection: Projection, pending: list[_Delivery]) -> None:
@@ -251,13 +304,15 @@ class ProjectionRunner:
                 await self.applied.insert_many([{"_id": key, "at": now} for key, _ in fresh], session=session)
                 for _, delivery in fresh:
                     assert delivery.handler is not None and delivery.envelope is not None  # noqa: PT018
-                    await delivery.handler(delivery.event, delivery.envelope, tx)
+                    # Current while it runs: its queries and any event it appends join the event's trace.
+                    with trace.use_span(delivery.span, end_on_exit=False):
+                        await delivery.handler(delivery.event, delivery.envelope, tx)
         applied = {key for key, _ in fresh}
         for key, delivery in zip(keys, pending, strict=True):
             delivery.outcome = Outcome.APPLIED if key in applied else Outcome.DUPLICATE
 
     async def _dead_letter(
-        self, projection: Projection, record: ConsumerRecord[bytes, bytes], reason: str
+        self, projection: Projection, record: ConsumerRecord[bytes, bytes], reason: str, cause: str
     ) -> Outcome:
         log.warning(
             "dead-lettering %s[%d]@%d for %s: %s",
@@ -278,5 +333,13 @@ class ProjectionRunner:
         }
         await self.broker.publish(
             record.value or b"", self.dead_letter_topic, key=record.key, headers=headers
+        )
+        self._metrics.dead_letters.add(
+            1,
+            {
+                "messaging.destination.name": record.topic,
+                "messaging.consumer.group.name": self.group_id(projection),
+                "jip.dead_letter.cause": cause,
+            },
         )
         return Outcome.DEAD_LETTERED

@@ -113,6 +113,7 @@ class EventStore:
         return {
             "topic": self.topic,
             "key": envelope.key,
+            "event_id": envelope.event_id,
             "value": envelope.to_json(),
             "event_type": envelope.event_type,
             "schema_version": envelope.schema_version,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import FastAPI, Header, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import BaseRoute
 
 from shared.envelope import Actor, Inspectorate, new_id
 from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
 from shared.eventstore import CommandContext
+from shared.metrics import Metrics
 
 ACTOR_HEADERS = "X-Actor-Inspectorate, X-Actor-Role and X-Actor-User"
 
@@ -59,21 +62,68 @@ def set_version(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
 
+COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Why a command was refused when its handler did not say (an HTTPException raised on the way in).
+REASON_OF_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_request",
+}
+
+
+def count_commands(app: FastAPI, metrics: Metrics) -> None:
+    """Every command (a POST, PUT, PATCH or DELETE) counted as accepted or rejected, by its route
+    template (never its path, which holds ids) and, when rejected, by reason and the rule it broke."""
+
+    @app.middleware("http")
+    async def count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.method not in COMMAND_METHODS:
+            return await call_next(request)
+        response = await call_next(request)
+        route: BaseRoute | None = request.scope.get("route")
+        attributes = {
+            "http.request.method": request.method,
+            "http.route": getattr(route, "path", "unmatched"),
+        }
+        if response.status_code < 400:
+            attributes["jip.outcome"] = "accepted"
+        elif response.status_code >= 500:
+            attributes["jip.outcome"] = "failed"
+        else:
+            attributes["jip.outcome"] = "rejected"
+            attributes["jip.rejection.reason"] = getattr(
+                request.state, "rejection", REASON_OF_STATUS.get(response.status_code, "other")
+            )
+            rule = getattr(request.state, "rule", None)
+            if rule:
+                attributes["jip.rule"] = rule
+        metrics.commands.add(1, attributes)
+        return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleViolation)
-    async def rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
+    async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
+        request.state.rejection, request.state.rule = "rule_violation", exc.rule
         return JSONResponse({"error": "rule_violation", "detail": exc.message, "rule": exc.rule}, 422)
 
     @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        request.state.rejection = "not_found"
         return JSONResponse({"error": "not_found", "detail": str(exc)}, 404)
 
     @app.exception_handler(ConcurrencyConflict)
-    async def conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
+    async def conflict(request: Request, exc: ConcurrencyConflict) -> JSONResponse:
+        request.state.rejection = "conflict"
         return JSONResponse({"error": "conflict", "detail": str(exc)}, 409)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        request.state.rejection = "invalid_request"
         problems = [
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
         ]

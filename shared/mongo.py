@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+from pymongo.monitoring import CommandListener
 
 Document = dict[str, Any]
 Client = AsyncMongoClient[Document]
 
 
-def connect(uri: str, app_name: str) -> Client:
-    return AsyncMongoClient(uri, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000)
+def connect(uri: str, app_name: str, listeners: Sequence[CommandListener] = ()) -> Client:
+    return AsyncMongoClient(
+        uri, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=listeners
+    )
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind
 from pymongo.errors import DuplicateKeyError
 
 from shared.mongo import Client
-from shared.telemetry import context_from, current_carrier, tracer
+from shared.telemetry import Telemetry, context_from, current_carrier
 
 log = logging.getLogger(__name__)
 _LEASE = "outbox-relay"
@@ -33,6 +33,7 @@ class OutboxRelay:
         batch_size: int = 256,
         idle_poll_seconds: float = 0.25,
         lease_seconds: float = 10.0,
+        telemetry: Telemetry | None = None,
     ) -> None:
         db = client[database]
         self.outbox = db["outbox"]
@@ -47,7 +48,10 @@ class OutboxRelay:
         self._renewed_at: datetime | None = None  # when this relay last took or renewed the lease
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._tracer = tracer(__name__)
+        telemetry = telemetry or Telemetry.of_process(database)
+        self._tracer = telemetry.tracer(__name__)
+        self._metrics = telemetry.metrics
+        self._counted_at = 0.0  # when the backlog was last counted (event-loop time)
 
     def notify(self) -> None:
         """Something was appended: publish now rather than at the next poll."""
@@ -79,6 +83,7 @@ class OutboxRelay:
             try:
                 if await self._hold_lease():
                     published = await self.publish_pending()
+                    await self._count_backlog()
             except Exception:
                 log.exception("outbox relay failed; retrying in 1 s")
                 await asyncio.sleep(1)
@@ -112,13 +117,19 @@ class OutboxRelay:
         for record in records:
             # The span continues the trace of the command that appended the event.
             with self._tracer.start_as_current_span(
-                f"{record['topic']} publish",
+                f"send {record['topic']}",
                 kind=SpanKind.PRODUCER,
                 context=context_from(record.get("trace", {})),
-            ) as span:
-                span.set_attribute("messaging.system", "kafka")
-                span.set_attribute("messaging.destination.name", record["topic"])
-                span.set_attribute("messaging.kafka.message.key", record["key"])
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.operation.name": "send",
+                    "messaging.operation.type": "send",
+                    "messaging.destination.name": record["topic"],
+                    "messaging.kafka.message.key": record["key"],
+                    "messaging.message.id": record.get("event_id", ""),
+                    "jip.event.type": record["event_type"],
+                },
+            ):
                 headers = [
                     ("content-type", b"application/json"),
                     ("jip-event-type", record["event_type"].encode()),
@@ -133,4 +144,23 @@ class OutboxRelay:
                 )
         await asyncio.gather(*acks)
         await self.outbox.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
+        for record in records:
+            self._metrics.sent.add(
+                1,
+                {
+                    "messaging.system": "kafka",
+                    "messaging.operation.name": "send",
+                    "messaging.destination.name": record["topic"],
+                    "jip.event.type": record["event_type"],
+                },
+            )
         return len(records)
+
+    async def _count_backlog(self) -> None:
+        """The outbox's length for the backlog gauge, at most once a second, by the lease holder only."""
+        now = asyncio.get_running_loop().time()
+        if now - self._counted_at >= 1.0:
+            self._counted_at = now
+            self._metrics.outbox_backlog.set(
+                await self.outbox.count_documents({}), {"db.namespace": self.outbox.database.name}
+            )

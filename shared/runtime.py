@@ -16,17 +16,18 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import contract, logs, telemetry
+from shared import contract, logs
 from shared.areas import register
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.errors import NotFound
 from shared.eventstore import EventStore
-from shared.http import install_error_handlers
+from shared.http import count_commands, install_error_handlers
 from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
 from shared.settings import Settings
+from shared.telemetry import Telemetry
 from shared.topics import dead_letter_topic, ensure_topics
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,12 @@ class Service:
         projections: Sequence[Projection] = (),
         indexes: IndexSetup | None = None,
         settings: Settings | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.name = name
         self.settings = settings or Settings()
-        self.client = connect(self.settings.mongodb_uri, f"jip-{name}")
+        self.telemetry = telemetry or Telemetry.from_environment(name, self.settings.telemetry_dir)
+        self.client = connect(self.settings.mongodb_uri, f"jip-{name}", self.telemetry.mongo_listeners())
         self.db = self.client[self.settings.database_name(name)]
         self.store = EventStore(
             self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
@@ -63,6 +66,7 @@ class Service:
             self.broker,
             dead_letter_topic(self.settings.namespace, name),
             self.store,
+            self.telemetry,
         )
         for projection in projections:
             self.projections.subscribe(projection)
@@ -71,11 +75,13 @@ class Service:
             self.settings.database_name(name),
             self.settings.producer_options(),
             self.settings.relay_owner(),
+            telemetry=self.telemetry,
         )
         self._indexes = indexes
         self.app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self._lifespan)
         self.app.state.service = self
         install_error_handlers(self.app)
+        count_commands(self.app, self.telemetry.metrics)
         self.app.add_api_route(
             "/health",
             self.health,
@@ -109,14 +115,18 @@ class Service:
         )
         for router in routers:
             self.app.include_router(router)
-        FastAPIInstrumentor.instrument_app(self.app, excluded_urls="health,health/live")
+        FastAPIInstrumentor.instrument_app(
+            self.app,
+            tracer_provider=self.telemetry.tracer_provider,
+            meter_provider=self.telemetry.meter_provider,
+            excluded_urls="health,health/live",
+        )
 
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
         # A programme or area file that does not validate stops start-up, naming the file, field and reason.
         catalogue()
         register()
-        telemetry.configure(self.name)
         await self.store.ensure_indexes()
         if self._indexes is not None:
             await self._indexes(self.db)
@@ -139,7 +149,7 @@ class Service:
                 await self.relay.stop()
             await self.broker.stop()
             await self.client.close()
-            telemetry.shutdown()
+            self.telemetry.flush()
 
     async def alive(self) -> dict[str, str]:
         """For liveness probes: an outage of Kafka or MongoDB is not a reason to restart the process."""
@@ -199,6 +209,7 @@ def serve(service: Service) -> None:
     import uvicorn
 
     logs.configure(service.name, service.settings.log_level)
+    service.telemetry.install()
     uvicorn.run(
         service.app,
         host=service.settings.http_host,
@@ -207,3 +218,4 @@ def serve(service: Service) -> None:
         log_config=None,  # the JSON lines of shared.logs
         access_log=False,
     )
+    service.telemetry.shutdown()  # exports what the batch processors and metric readers still hold

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
     # Prefixes topics, databases and consumer groups, so deployments (or test runs) can share servers.
     namespace: str = Field("jip", pattern=r"^[a-z][a-z0-9-]{0,30}$")
     log_level: str = "INFO"
+    # Spans and metrics also go to JSON-lines files here (the embedded stack's default; `jip traces`).
+    telemetry_dir: Path | None = None
 
     def database_name(self, service: str) -> str:
         return f"{self.namespace}_{service}".replace("-", "_")

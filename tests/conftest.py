@@ -14,18 +14,14 @@ from pathlib import Path
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from jip.stack import Ports, Supervisor, infrastructure
 from shared.settings import KafkaProfile, Settings
 from shared.topics import ensure_topics
+from tests.helpers import Observed
 
-# One tracer provider for the whole session, recording in memory (shared.telemetry leaves it alone).
-SPANS = InMemorySpanExporter()
-_provider = TracerProvider()
-_provider.add_span_processor(SimpleSpanProcessor(SPANS))
-trace.set_tracer_provider(_provider)
+# A process-wide tracer provider for parts used on their own (a relay, a runner); services have their own.
+trace.set_tracer_provider(TracerProvider())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -79,6 +75,6 @@ async def settings(servers: Servers, namespace: str) -> Settings:
 
 
 @pytest.fixture
-def spans() -> InMemorySpanExporter:
-    SPANS.clear()
-    return SPANS
+def observed() -> Observed:
+    """Telemetry for services built in the test, recording their spans and metrics in memory."""
+    return Observed()

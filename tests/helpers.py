@@ -11,6 +11,12 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, NumberDataPoint
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
@@ -19,8 +25,50 @@ from shared.eventstore import CommandContext, EventStore
 from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
+from shared.telemetry import Telemetry
 from shared.topics import partitions_of
 from shared.workdays import today_in_england
+
+
+class Observed:
+    """In-memory telemetry for the services of one test: every span they finish, and each service's
+    metrics, as the OpenTelemetry SDK would export them."""
+
+    def __init__(self) -> None:
+        self.exporter = InMemorySpanExporter()
+        self.readers: dict[str, InMemoryMetricReader] = {}
+
+    def telemetry(self, service: str) -> Telemetry:
+        resource = Resource.create({"service.name": f"jip-{service}"})
+        tracer_provider = TracerProvider(resource=resource)
+        tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        reader = self.readers[service] = InMemoryMetricReader()
+        return Telemetry(service, tracer_provider, MeterProvider(resource=resource, metric_readers=[reader]))
+
+    @property
+    def spans(self) -> tuple[ReadableSpan, ...]:
+        return self.exporter.get_finished_spans()
+
+    def points(self, service: str, metric: str) -> list[Any]:
+        """The data points of one service's metric, each with its attributes."""
+        data = self.readers[service].get_metrics_data()
+        return [
+            point
+            for resource in (data.resource_metrics if data else [])
+            for scope in resource.scope_metrics
+            for found in scope.metrics
+            if found.name == metric
+            for point in found.data.data_points
+        ]
+
+    def total(self, service: str, metric: str, wanted: dict[str, str] | None = None) -> float:
+        """The sum of a counter's (or the count of a histogram's) points whose attributes include these."""
+        wanted = wanted or {}
+        total: float = 0
+        for point in self.points(service, metric):
+            if wanted.items() <= dict(point.attributes or {}).items():
+                total += point.value if isinstance(point, NumberDataPoint) else point.count
+        return total
 
 
 def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:

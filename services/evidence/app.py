@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from shared.runtime import Service
 from shared.settings import Settings
+from shared.telemetry import Telemetry
 
 from . import api, projections
 
 
-def build(settings: Settings | None = None) -> Service:
+def build(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Service:
     return Service(
         "evidence",
         title="JIP evidence service",
@@ -17,4 +18,5 @@ def build(settings: Settings | None = None) -> Service:
         routers=[api.router],
         projections=[projections.inspections],
         settings=settings,
+        telemetry=telemetry,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from shared.runtime import Service
 from shared.settings import Settings
+from shared.telemetry import Telemetry
 
 from . import api, projections
 
 
-def build(settings: Settings | None = None) -> Service:
+def build(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Service:
     return Service(
         "lscb",
         title="JIP LSCB service",
@@ -21,4 +22,5 @@ def build(settings: Settings | None = None) -> Service:
         projections=[projections.board_evidence, projections.registers],
         indexes=projections.indexes,
         settings=settings,
+        telemetry=telemetry,
     )

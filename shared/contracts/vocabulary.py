@@ -82,9 +82,7 @@ def pseudonymous(reference: str) -> str:
     if _PUPIL_NUMBER.match(reference):
         raise _refused("the case reference looks like a Unique Pupil Number")
     if not any(c.isdigit() for c in reference):
-        raise _refused(
-            "the case reference looks like a name: a pseudonymous reference has a number"
-        )
+        raise _refused("the case reference looks like a name: a pseudonymous reference has a number")
     return reference
 
 

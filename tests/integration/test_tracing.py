@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from jip.demo import first_fieldwork_week
@@ -11,13 +10,16 @@ from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, running
+from tests.helpers import Observed, actor, eventually, running
 
 
 async def test_a_trace_continues_from_the_http_command_into_the_consumer(
-    settings: Settings, spans: InMemorySpanExporter
+    settings: Settings, observed: Observed
 ) -> None:
-    async with running(scheduling(settings)) as scheduler, running(evidence(settings)) as evidence_api:
+    async with (
+        running(scheduling(settings, observed.telemetry("scheduling"))) as scheduler,
+        running(evidence(settings, observed.telemetry("evidence"))) as evidence_api,
+    ):
         response = await scheduler.post(
             "/inspections",
             headers=actor("ofsted", "lead_inspector"),
@@ -36,22 +38,39 @@ async def test_a_trace_continues_from_the_http_command_into_the_consumer(
 
         await eventually(known)
 
-    finished = spans.get_finished_spans()
+    finished = observed.spans
+    topic = settings.events_topic("scheduling")
     command = next(s for s in finished if s.kind is SpanKind.SERVER and s.name == "POST /inspections")
-    publish = next(
-        s
-        for s in finished
-        if s.kind is SpanKind.PRODUCER and s.name == f"{settings.events_topic('scheduling')} publish"
-    )
+    send = next(s for s in finished if s.kind is SpanKind.PRODUCER and s.name == f"send {topic}")
     consume = next(
         s
         for s in finished
         if s.kind is SpanKind.CONSUMER
         and (s.attributes or {}).get("jip.event.type") == "scheduling.InspectionScheduled"
+        and s.resource.attributes["service.name"] == "jip-evidence"
     )
     trace_id = command.context.trace_id
-    assert publish.context.trace_id == trace_id
+    assert send.context.trace_id == trace_id
     assert consume.context.trace_id == trace_id
     assert consume.parent is not None
-    assert consume.parent.span_id == publish.context.span_id
-    assert (consume.attributes or {})["jip.outcome"] == "applied"
+    assert consume.parent.span_id == send.context.span_id
+    assert [link.context.span_id for link in consume.links] == [send.context.span_id]
+    assert consume.name == f"process {topic}"
+    assert (
+        dict(consume.attributes or {}).items()
+        >= {
+            "messaging.system": "kafka",
+            "messaging.operation.name": "process",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": topic,
+            "messaging.consumer.group.name": settings.consumer_group("evidence", "inspections"),
+            "messaging.kafka.message.key": inspection_id,
+            "jip.outcome": "applied",
+        }.items()
+    )
+    # pymongo's spans of the projection's writes are children of the process span
+    writes = [s for s in finished if s.parent is not None and s.parent.span_id == consume.context.span_id]
+    assert writes
+    assert all(
+        s.kind is SpanKind.CLIENT and (s.attributes or {})["db.system.name"] == "mongodb" for s in writes
+    )
