@@ -21,6 +21,7 @@ from jip.judgements import add_commands as add_judgement_commands
 from jip.lscb import add_commands as add_lscb_commands
 from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from jip.traces import add_commands as add_trace_commands
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,7 @@ def stack_up(args: argparse.Namespace) -> int:
     ports = _ports(supervisor, args.port_base)
     stages = stack.infrastructure(args.data_dir, ports)
     if not args.infra_only:
-        stages.append(stack.services(ports))
+        stages.append(stack.services(ports, env=stack.telemetry_env(args.data_dir)))
     print(f"Starting the embedded stack; data in {args.data_dir}")
     asyncio.run(supervisor.up(ports, stages))
     print("\nReady.")
@@ -59,7 +60,10 @@ def stack_up(args: argparse.Namespace) -> int:
     if not args.infra_only:
         for name in ports.services:
             print(f"  {name:<17} {ports.service_url(name)}  (API docs: {ports.service_url(name)}/docs)")
-        print("\nTry `jip demo`. Logs: `jip stack logs NAME`. Stop: `jip stack down`.")
+        print(
+            "\nTry `jip demo`. Logs: `jip stack logs NAME`. Traces: `jip traces list`. "
+            "Stop: `jip stack down`."
+        )
     return 0
 
 
@@ -215,6 +219,7 @@ def parser() -> argparse.ArgumentParser:
     add_document_commands(commands, data_dir)
     add_contract_commands(commands)
     add_audit_commands(commands, data_dir)
+    add_trace_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

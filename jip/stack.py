@@ -244,6 +244,13 @@ def services(
     return components
 
 
+def telemetry_env(data_dir: Path) -> dict[str, str]:
+    """The embedded default: spans and metrics to files under the data directory (`jip traces`), with
+    metrics exported every 15 s, unless the operator's environment says otherwise."""
+    defaults = {"JIP_TELEMETRY_DIR": str(data_dir / "telemetry"), "OTEL_METRIC_EXPORT_INTERVAL": "15000"}
+    return {k: v for k, v in defaults.items() if k not in os.environ}
+
+
 @dataclass
 class Running:
     pid: int

@@ -269,7 +269,7 @@ class ProjectionRunner:
             delivery.event, delivery.handler = self.catalogue.decode(envelope), handler
             seen.add(envelope.event_id)
         except MalformedEvent as exc:
-            delivery.outcome = await self._dead_letter(projection, delivery.record, str(exc), "malformed")
+            delivery.outcome = await self._dead_letter(projection, delivery, str(exc), "malformed")
 
     async def _apply_or_isolate(self, projection: Projection, pending: list[_Delivery]) -> None:
         try:
@@ -286,7 +286,7 @@ class ProjectionRunner:
                 "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
             )
             pending[0].outcome = await self._dead_letter(
-                projection, record, f"projection failed: {describe(exc)}", "projection_failed"
+                projection, pending[0], f"projection failed: {describe(exc)}", "projection_failed"
             )
 
     async def _apply(self, projection: Projection, pending: list[_Delivery]) -> None:
@@ -312,16 +312,18 @@ class ProjectionRunner:
             delivery.outcome = Outcome.APPLIED if key in applied else Outcome.DUPLICATE
 
     async def _dead_letter(
-        self, projection: Projection, record: ConsumerRecord[bytes, bytes], reason: str, cause: str
+        self, projection: Projection, delivery: _Delivery, reason: str, cause: str
     ) -> Outcome:
-        log.warning(
-            "dead-lettering %s[%d]@%d for %s: %s",
-            record.topic,
-            record.partition,
-            record.offset,
-            projection.name,
-            reason,
-        )
+        record = delivery.record
+        with trace.use_span(delivery.span, end_on_exit=False):  # the warning carries the trace id
+            log.warning(
+                "dead-lettering %s[%d]@%d for %s: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                projection.name,
+                reason,
+            )
         headers = {k: v.decode("latin-1") for k, v in record.headers or ()}
         headers |= {
             "jip-dead-letter-reason": reason[:1000],

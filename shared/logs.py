@@ -10,7 +10,7 @@ import json
 import logging
 import traceback
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from opentelemetry import trace
 from pydantic import ValidationError
@@ -26,6 +26,8 @@ EXTRA = (
     "inspection_id",
     "outcome",
 )
+
+CLIENT_LOGGERS = ("pymongo", "aiokafka")
 
 
 def describe(exc: BaseException) -> str:
@@ -64,13 +66,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure(service: str, level: str) -> None:
-    """Every logger of the process (uvicorn's and faststream's too) writes JSON lines to standard error."""
-    handler = logging.StreamHandler()
+def configure(service: str, level: str, stream: TextIO | None = None) -> None:
+    """Every logger of the process (uvicorn's and faststream's too) writes JSON lines to standard error
+    (or `stream`). The clients' own logs stay at INFO or above whatever the level: at DEBUG pymongo logs
+    the documents it writes and aiokafka the requests and responses it exchanges, evidence text and all."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for client in CLIENT_LOGGERS:
+        logging.getLogger(client).setLevel(max(logging.INFO, root.level))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -120,6 +120,7 @@ class Service:
             tracer_provider=self.telemetry.tracer_provider,
             meter_provider=self.telemetry.meter_provider,
             excluded_urls="health,health/live",
+            exclude_spans=["receive", "send"],  # the ASGI message spans: noise in every trace
         )
 
     @asynccontextmanager

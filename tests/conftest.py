@@ -21,7 +21,9 @@ from shared.topics import ensure_topics
 from tests.helpers import Observed
 
 # A process-wide tracer provider for parts used on their own (a relay, a runner); services have their own.
-trace.set_tracer_provider(TracerProvider())
+# (tests/e2e/conftest.py imports this module a second time, as tests.conftest.)
+if not isinstance(trace.get_tracer_provider(), TracerProvider):
+    trace.set_tracer_provider(TracerProvider())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from opentelemetry import trace
 from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.cursor import AsyncCursor
@@ -32,6 +33,7 @@ from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
 from shared.mongo import Document
 from shared.programmes import catalogue
+from shared.telemetry import context_from
 
 from . import documents, lifecycle
 from .documents import Format
@@ -149,6 +151,7 @@ async def render(
         )
     inspection = known(inspection_id, events)
     content = documents.render_report(events, fmt, as_at=content_as_at)
+    await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(
         content=content,
         media_type=documents.MEDIA_TYPES[fmt],
@@ -156,6 +159,18 @@ async def render(
         content_as_at=content_as_at,
         checksum=checksum(content),
     )
+
+
+async def _link_last_change(db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None) -> None:
+    """Link the request's span to the trace of the latest event in the document, so a trace UI leads
+    from a rendered document to the command that last changed it (and on through every service)."""
+    until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
+    last = await db[SOURCES].find_one(
+        {"inspection_id": inspection_id, **until}, {"trace": 1}, sort=[("envelope.occurred_at", -1)]
+    )
+    change = trace.get_current_span(context_from((last or {}).get("trace", {}))).get_span_context()
+    if change.is_valid:
+        trace.get_current_span().add_link(change, {"jip.link": "last change to the document"})
 
 
 class LifecycleView(BaseModel):

@@ -20,6 +20,7 @@ from shared.contracts.scheduling import (
 )
 from shared.envelope import Envelope
 from shared.mongo import Document
+from shared.telemetry import current_carrier
 
 SOURCES = "sources"
 letter_sources = Projection("letter-sources", ["scheduling", "evidence", "judgement", "lscb"])
@@ -40,9 +41,9 @@ def source(envelope: Envelope) -> Document:
 
 
 async def keep(_: Event, envelope: Envelope, tx: Tx) -> None:
-    await tx.db[SOURCES].replace_one(
-        {"_id": envelope.event_id}, source(envelope), upsert=True, session=tx.session
-    )
+    # With the trace that brought it, so a document rendered later links to what last changed it.
+    kept = source(envelope) | {"trace": current_carrier()}
+    await tx.db[SOURCES].replace_one({"_id": envelope.event_id}, kept, upsert=True, session=tx.session)
 
 
 KEPT: tuple[type[Event], ...] = (

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from services.scheduling.app import build
+from shared.metrics import INSTRUMENTS
 from shared.settings import KafkaProfile, Settings
 from shared.topics import SERVICES
 
@@ -27,6 +28,8 @@ COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 COLLECTOR = ROOT / "deploy" / "otel-collector.yaml"
 K8S = ROOT / "deploy" / "k8s"
+PROMETHEUS = ROOT / "deploy" / "prometheus.yml"
+GRAFANA = ROOT / "deploy" / "grafana"
 K8S_VERSION: str = kubernetes_validate.latest_version()  # the newest schema the pinned package ships
 
 SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields)
@@ -194,6 +197,62 @@ def test_otel_collector_configuration() -> None:
             for component in pipeline.get(section, []):
                 declared = config[section]
                 assert component in declared, f"{pipeline_name}: {section[:-1]} {component} is not declared"
+
+
+def mounted(service: str, source: str) -> str:
+    """Where a compose service mounts a file or folder of the repository."""
+    volumes = sequence(mapping(compose_services()[service], service).get("volumes"), f"{service} volumes")
+    for volume in map(str, volumes):
+        if volume.startswith(f"{source}:"):
+            return volume.split(":")[1]
+    raise AssertionError(f"{service} does not mount {source}")
+
+
+def test_prometheus_scrapes_the_collectors_metrics() -> None:
+    assert mounted("prometheus", "./deploy/prometheus.yml") == "/etc/prometheus/prometheus.yml"
+    exporter = load_yaml(COLLECTOR)["exporters"]["prometheus"]
+    assert "namespace" not in exporter, "a namespace would prefix every name the dashboard queries"
+    port = str(exporter["endpoint"]).rsplit(":", 1)[1]
+    jobs = sequence(load_yaml(PROMETHEUS)["scrape_configs"], "scrape_configs")
+    targets = [t for job in jobs for config in job["static_configs"] for t in config["targets"]]
+    assert f"otel-collector:{port}" in targets
+
+
+def dashboard() -> Doc:
+    loaded: Doc = json.loads((GRAFANA / "dashboards" / "jip.json").read_text())
+    return loaded
+
+
+def test_grafana_provisions_the_datasources_and_the_dashboard() -> None:
+    assert mounted("grafana", "./deploy/grafana/provisioning") == "/etc/grafana/provisioning"
+    dashboards_dir = mounted("grafana", "./deploy/grafana/dashboards")
+    providers = load_yaml(GRAFANA / "provisioning" / "dashboards" / "dashboards.yaml")["providers"]
+    assert [p["options"]["path"] for p in providers] == [dashboards_dir]
+    sources = load_yaml(GRAFANA / "provisioning" / "datasources" / "datasources.yaml")["datasources"]
+    by_uid = {source["uid"]: source for source in sources}
+    assert by_uid["prometheus"]["url"] == "http://prometheus:9090"
+    assert by_uid["jaeger"]["url"] == "http://jaeger:16686"
+    panels = sequence(dashboard()["panels"], "panels")
+    used = {panel["datasource"]["uid"] for panel in panels} | {
+        target["datasource"]["uid"] for panel in panels for target in panel["targets"]
+    }
+    assert used <= by_uid.keys()
+
+
+def test_the_dashboard_shows_every_metric_the_platform_records() -> None:
+    """Each instrument of shared/metrics.py, under the name the collector's Prometheus exporter gives it,
+    is queried by some panel; and no panel queries a jip metric that does not exist."""
+    expressions = " ".join(t["expr"] for panel in dashboard()["panels"] for t in panel["targets"])
+    names = {instrument.prometheus for instrument in INSTRUMENTS}
+    for name in names:
+        stem = name.removesuffix("_total")
+        assert re.search(rf"\b{stem}(_total|_bucket|_sum|_count)?\b", expressions), f"no panel shows {name}"
+    queried = set(
+        re.findall(r"\b((?:jip|messaging|http)_[a-z_]+?)(?:_bucket|_sum|_count)?\b[{(\[]", expressions)
+    )
+    assert queried <= names, f"panels query unknown metrics: {sorted(queried - names)}"
+    ids = [panel["id"] for panel in dashboard()["panels"]]
+    assert len(ids) == len(set(ids))
 
 
 # --- deploy/Dockerfile ---------------------------------------------------------------------------------
