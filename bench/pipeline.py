@@ -31,7 +31,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient
 
-from jip.demo import actor, eventually, first_fieldwork_week
+from jip import tokens
+from jip.demo import People, eventually, first_fieldwork_week
 from jip.stack import Ports, Supervisor, infrastructure, services
 from shared.settings import KafkaProfile, Settings
 from shared.workdays import today_in_england
@@ -102,12 +103,13 @@ class Arrivals:
 
 
 async def pipeline(
-    urls: dict[str, str], arrivals: Arrivals, items: int, concurrency: int, sequential: int
+    urls: dict[str, str], people: People, arrivals: Arrivals, items: int, concurrency: int, sequential: int
 ) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=concurrency + 2)) as http:
+    limits = httpx.Limits(max_connections=concurrency + 2)
+    async with httpx.AsyncClient(timeout=60, limits=limits, headers=people.auditor) as http:
         created = await http.post(
             f"{urls['scheduling']}/inspections",
-            headers=actor("ofsted", "lead_inspector"),
+            headers=people.lead,
             json={
                 "area": "Barnsley",
                 "deep_dive_theme": "neglect",
@@ -119,7 +121,7 @@ async def pipeline(
         url = f"{inspection}/evidence"
         notified = await http.post(  # evidence is accepted from the start of notice
             f"{urls['scheduling']}/inspections/{created.json()['inspection_id']}/notifications",
-            headers=actor("ofsted", "lead_inspector"),
+            headers=people.lead,
             json={"recipient": "lscb_chair"},
         )
         notified.raise_for_status()
@@ -129,7 +131,7 @@ async def pipeline(
             return response.status_code == 200 and bool(response.json()["notice_started"])
 
         await eventually(evidence_knows_the_inspection, "the evidence service to learn of the inspection")
-        headers = actor("hmic")
+        headers = people.of("hmic")
 
         async def record(n: int) -> tuple[float, float, str]:
             started = time.perf_counter()
@@ -232,7 +234,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await supervisor.up(
                 ports,
-                [*infrastructure(data_dir, ports), services(ports)],
+                [*infrastructure(data_dir, ports), services(ports, env=tokens.stack_env(data_dir))],
                 progress=lambda line: progress(line.strip()),
             )
             settings = Settings(
@@ -244,7 +246,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             await arrivals.start()
             try:
                 urls = {name: ports.service_url(name) for name in ports.services}
-                measured = await pipeline(urls, arrivals, args.items, args.concurrency, args.sequential)
+                people = People(tokens.signer(data_dir))
+                measured = await pipeline(
+                    urls, people, arrivals, args.items, args.concurrency, args.sequential
+                )
             finally:
                 await arrivals.stop()
             raw = await kafka_round_trip(settings, args.sequential, args.kafka_records)

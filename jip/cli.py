@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from jip import stack
+from jip import stack, tokens
 from jip.audit import add_commands as add_audit_commands
 from jip.contracts import add_commands as add_contract_commands
 from jip.documents import add_commands as add_document_commands
@@ -21,6 +21,7 @@ from jip.judgements import add_commands as add_judgement_commands
 from jip.lscb import add_commands as add_lscb_commands
 from jip.scheduling import add_commands as add_scheduling_commands
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from jip.tokens import add_commands as add_token_commands
 from jip.traces import add_commands as add_trace_commands
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -51,7 +52,8 @@ def stack_up(args: argparse.Namespace) -> int:
     ports = _ports(supervisor, args.port_base)
     stages = stack.infrastructure(args.data_dir, ports)
     if not args.infra_only:
-        stages.append(stack.services(ports, env=stack.telemetry_env(args.data_dir)))
+        env = stack.telemetry_env(args.data_dir) | tokens.stack_env(args.data_dir)
+        stages.append(stack.services(ports, env=env))
     print(f"Starting the embedded stack; data in {args.data_dir}")
     asyncio.run(supervisor.up(ports, stages))
     print("\nReady.")
@@ -125,13 +127,17 @@ def stack_logs(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from jip.demo import run_demo
+    from jip.demo import People, run_demo
 
     ports = Supervisor(args.data_dir).saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
     urls = {
         name: os.environ.get(f"JIP_{name.upper()}_URL", ports.service_url(name)) for name in ports.services
     }
-    return asyncio.run(run_demo(urls))
+    if not (args.data_dir / "auth" / "signing-key.pem").exists():
+        raise StackError(
+            f"no signing key in {args.data_dir / 'auth'}: start the stack with `jip stack up` first"
+        )
+    return asyncio.run(run_demo(urls, People(tokens.signer(args.data_dir))))
 
 
 def run_tests(args: argparse.Namespace, pytest_args: list[str]) -> int:
@@ -220,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
     add_contract_commands(commands)
     add_audit_commands(commands, data_dir)
     add_trace_commands(commands, data_dir)
+    add_token_commands(commands, data_dir)
 
     test = commands.add_parser(
         "test",

@@ -16,24 +16,44 @@ import httpx
 
 from jip.stack import StackError
 from services.scheduling.domain import ONE_INSPECTION_PER_AREA
+from shared.auth import Role, Signer
 from shared.programmes import catalogue
 from shared.workdays import is_working_day, today_in_england, working_days_before
 
 Progress = Callable[[str], None]
 PROGRAMME = "jtai-2015"
 AREA = "Wakefield"  # any of the 152 areas in the register (`jip areas`)
+AREA_CODE = "E08000036"
 THEME = "cse_and_missing"
 
 
-def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:
-    return {
-        "X-Actor-Inspectorate": inspectorate,
-        "X-Actor-Role": role,
-        "X-Actor-User": f"demo-{inspectorate}",
-    }
+@dataclass(frozen=True)
+class People:
+    """Who acts in the demo, each sending a token issued with the stack's key (`jip token`)."""
 
+    signer: Signer
 
-LEAD = actor("ofsted", "lead_inspector")
+    def of(self, inspectorate: str, role: str = "inspector") -> dict[str, str]:
+        token = self.signer.issue(f"demo-{inspectorate}-{role}", role, inspectorate, ttl=timedelta(hours=1))
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def lead(self) -> dict[str, str]:
+        """Ofsted's lead inspector: Ofsted leads a JTAI."""
+        return self.of("ofsted", "lead_inspector")
+
+    @property
+    def quality(self) -> dict[str, str]:
+        return self.of("ofsted", "quality_assurer")
+
+    def chair(self, area_code: str) -> dict[str, str]:
+        token = self.signer.issue("demo-chair", Role.LSCB_CHAIR, area_code=area_code, ttl=timedelta(hours=1))
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def auditor(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.signer.issue('demo-auditor', Role.AUDITOR)}"}
+
 
 # The deep-dive cases the inspectorates track together (002 §43; 001 Proposal two): pseudonymous, no names.
 SHARED_SAMPLE = {
@@ -270,12 +290,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, seconds: f
         await asyncio.sleep(0.1)
 
 
-async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> JtaiRun:
+async def play_jtai(urls: Mapping[str, str], people: People, progress: Progress = print) -> JtaiRun:
     run = JtaiRun()
     scheduling, evidence, judgement, lscb, reporting = (
         urls[n] for n in ("scheduling", "evidence", "judgement", "lscb", "reporting")
     )
-    async with httpx.AsyncClient(timeout=30) as http:
+    LEAD = people.lead
+    # Reads as an auditor (read-only); each command says who makes it.
+    async with httpx.AsyncClient(timeout=30, headers=people.auditor) as http:
         for name, url in urls.items():
             try:
                 (await http.get(f"{url}/health")).raise_for_status()
@@ -336,7 +358,7 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
                 http,
                 "POST",
                 f"{scheduling}/inspections/{inspection_id}/notifications",
-                headers=actor(inspectorate),
+                headers=people.of(inspectorate, "lead_inspector"),
                 json={"recipient": "agency_senior_leader", "agency": agency},
             )
             progress(f"   {agency} notified by {inspectorate}")
@@ -364,7 +386,7 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
                 http,
                 "POST",
                 f"{evidence}/inspections/{inspection_id}/evidence",
-                headers=actor(item.inspectorate),
+                headers=people.of(item.inspectorate),
                 json=item.body,
             )
             run.evidence_ids[key] = recorded["evidence_item_id"]
@@ -374,7 +396,7 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             http,
             "POST",
             f"{evidence}/inspections/{inspection_id}/lines-of-enquiry",
-            headers=actor("cqc"),
+            headers=people.of("cqc"),
             json={"agency": "police", "case_reference": "CASE-0102", "question": question},
         )
         lines_url = f"{evidence}/inspections/{inspection_id}/lines-of-enquiry/{line['line_id']}"
@@ -382,11 +404,11 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
             http,
             "POST",
             f"{lines_url}/answers",
-            headers=actor(answered_by),
+            headers=people.of(answered_by),
             json={"evidence_item_ids": [run.evidence_ids[k] for k in keys], "answer": "See the items cited."},
         )
         await _call(
-            http, "POST", f"{lines_url}/closure", headers=actor("cqc"), json={"conclusion": conclusion}
+            http, "POST", f"{lines_url}/closure", headers=people.of("cqc"), json={"conclusion": conclusion}
         )
         progress(f"   line of enquiry raised by cqc, answered by {answered_by}, closed: {conclusion}")
         view = await _call(http, "GET", f"{evidence}/inspections/{inspection_id}/triangulation")
@@ -449,7 +471,9 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
         body = {"text": summary, "evidence_item_ids": cited}
         await _call(http, "PUT", f"{evaluation}/proposal", headers=LEAD, json=body)
         for inspectorate in inspection["inspectorates"]:
-            await _call(http, "POST", f"{evaluation}/sign-off", headers=actor(inspectorate))
+            await _call(
+                http, "POST", f"{evaluation}/sign-off", headers=people.of(inspectorate, "lead_inspector")
+            )
         final = await _call(http, "POST", f"{evaluation}/final", headers=LEAD)
         progress(f"   agreed by {', '.join(final['final']['signed_off_by'])}")
 
@@ -475,15 +499,21 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
         )
         report = f"{reporting}/inspections/{inspection_id}/report"
         await _call(http, "POST", f"{report}/draft", headers=LEAD)
-        await _call(http, "POST", f"{report}/quality-assurance", headers=LEAD)
+        await _call(http, "POST", f"{report}/quality-assurance", headers=people.quality)
         for inspectorate in inspection["inspectorates"]:
-            await _call(http, "POST", f"{report}/agreement", headers=actor(inspectorate))
+            await _call(
+                http, "POST", f"{report}/agreement", headers=people.of(inspectorate, "lead_inspector")
+            )
         sent = await _call(http, "POST", f"{report}/sending", headers=LEAD)
         to = sent["sent"]
         progress(f"   draft {sent['draft']} sent to {to['addressee']}, {to['office']} of the LSCB")
         point, decision, reason = FACTUAL_ACCURACY
         await _call(
-            http, "POST", f"{report}/factual-accuracy-response", headers=LEAD, json={"points": [point]}
+            http,
+            "POST",
+            f"{report}/factual-accuracy-response",
+            headers=people.chair(AREA_CODE),
+            json={"points": [point]},
         )
         await _call(
             http,
@@ -494,7 +524,9 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
         )
         await _call(http, "POST", f"{report}/final", headers=LEAD)
         for inspectorate in inspection["inspectorates"]:
-            published = await _call(http, "POST", f"{report}/publication", headers=actor(inspectorate))
+            published = await _call(
+                http, "POST", f"{report}/publication", headers=people.of(inspectorate, "lead_inspector")
+            )
         due = today_in_england() + timedelta(days=70)
         plan = {"led_by": "local_authority", "due_on": str(due)}
         await _call(http, "POST", f"{report}/action-plan", headers=LEAD, json=plan)
@@ -503,8 +535,8 @@ async def play_jtai(urls: Mapping[str, str], progress: Progress = print) -> Jtai
     return run
 
 
-async def run_demo(urls: Mapping[str, str]) -> int:
-    run = await play_jtai(urls)
+async def run_demo(urls: Mapping[str, str], people: People) -> int:
+    run = await play_jtai(urls, people)
     url = f"{urls['reporting']}/inspections/{run.inspection_id}/report"
     print(f"\n--- findings letter: GET {url} ---\n")
     print(run.letter)

@@ -40,6 +40,7 @@ from jip.evidence import (
 from jip.lscb import _day, _if_match_option
 from jip.scheduling import DEFAULT_ACTOR, _request, _send, client_options
 from jip.stack import StackError, settings_of_stack
+from jip.tokens import ACT_AS
 from shared.contracts.reporting import Decision
 from shared.contracts.vocabulary import Agency
 from shared.workdays import ENGLAND
@@ -697,8 +698,9 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "--as",
         dest="actor",
         default=os.environ.get("JIP_ACTOR", DEFAULT_ACTOR),
-        metavar="INSPECTORATE[:ROLE[:USER]]",
-        help=f"who is acting (default $JIP_ACTOR or {DEFAULT_ACTOR})",
+        metavar="ACTOR",
+        help=f"{ACT_AS}; a token is issued for them from the stack's key, or $JIP_TOKEN is sent instead "
+        f"(default $JIP_ACTOR or {DEFAULT_ACTOR})",
     )
     parser = commands.add_parser(
         "documents",

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from jip.tokens import ACT_AS, token_for
 from shared.areas import find, register
 from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
 
@@ -102,11 +103,6 @@ def areas(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- requests to the scheduling service
 
 
-def _actor(value: str) -> dict[str, str]:
-    inspectorate, role, user = [*value.split(":"), "inspector", "cli"][:3]
-    return {"X-Actor-Inspectorate": inspectorate, "X-Actor-Role": role, "X-Actor-User": user}
-
-
 def _request(
     args: argparse.Namespace,
     method: str,
@@ -142,7 +138,7 @@ def _send(
             f"{base}{path}",
             json=body,
             params=query,
-            headers={**_actor(args.actor), **(headers or {})},
+            headers={"Authorization": f"Bearer {token_for(args.data_dir, args.actor)}", **(headers or {})},
             timeout=timeout,
         )
     except httpx.HTTPError:
@@ -315,8 +311,9 @@ def client_options(data_dir: argparse.ArgumentParser) -> argparse.ArgumentParser
         "--as",
         dest="actor",
         default=os.environ.get("JIP_ACTOR", DEFAULT_ACTOR),
-        metavar="INSPECTORATE[:ROLE[:USER]]",
-        help=f"who is acting (default $JIP_ACTOR or {DEFAULT_ACTOR})",
+        metavar="ACTOR",
+        help=f"{ACT_AS}; a token is issued for them from the stack's key, or $JIP_TOKEN is sent instead "
+        f"(default $JIP_ACTOR or {DEFAULT_ACTOR})",
     )
     client.add_argument("--json", action="store_true", help="print the service's whole answer as JSON")
     return client

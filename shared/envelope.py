@@ -12,7 +12,8 @@ from uuid import uuid4
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 # Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
-Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9._:-]+$"
+Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN)]
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 

@@ -12,6 +12,15 @@ class RuleViolation(Exception):
         self.rule = rule
 
 
+class Forbidden(RuleViolation):
+    """The caller's role may call the endpoint, but not here: an inspection its inspectorate does not take
+    part in, another inspectorate's work, the lead's work, another area. 403, logged and counted like
+    every refusal of access, citing the rule (or "access" where the rule is the platform's own)."""
+
+    def __init__(self, message: str, rule: str = "access") -> None:
+        super().__init__(message, rule)
+
+
 class NotFound(Exception):
     """The command or query names something this service does not know."""
 

@@ -2,48 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
-from fastapi import FastAPI, Header, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.envelope import Actor, Inspectorate, new_id
-from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
+from shared.auth import AccessDenied, Principal, authenticated, record_denial
+from shared.envelope import IDENTIFIER_PATTERN, new_id
+from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext
 from shared.metrics import Metrics
 
-ACTOR_HEADERS = "X-Actor-Inspectorate, X-Actor-Role and X-Actor-User"
+T = TypeVar("T")
 
 
 def command_context(
-    x_actor_inspectorate: Annotated[
-        str | None, Header(description="ofsted, cqc, hmic, hmi_probation, ...")
-    ] = None,
-    x_actor_role: Annotated[str | None, Header(description="e.g. inspector, lead_inspector")] = None,
-    x_actor_user: Annotated[str | None, Header(description="the user's id (not their name)")] = None,
-    x_correlation_id: Annotated[str | None, Header()] = None,
-    x_request_id: Annotated[str | None, Header()] = None,
+    principal: Annotated[Principal, Depends(authenticated)],
+    x_correlation_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
+    x_request_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
 ) -> CommandContext:
-    """Every command says who makes it. An identity gateway in front of the platform sets these headers."""
-    if not (x_actor_inspectorate and x_actor_role and x_actor_user):
-        raise HTTPException(401, f"commands must say who makes them: send {ACTOR_HEADERS}")
-    try:
-        inspectorate = Inspectorate(x_actor_inspectorate)
-    except ValueError:
-        known = ", ".join(i.value for i in Inspectorate)
-        raise HTTPException(
-            401, f"X-Actor-Inspectorate {x_actor_inspectorate!r} is not one of: {known}"
-        ) from None
-    try:
-        actor = Actor(inspectorate=inspectorate, role=x_actor_role, user=x_actor_user)
-        return CommandContext(
-            actor=actor, correlation_id=x_correlation_id or new_id(), causation_id=x_request_id or new_id()
-        )
-    except ValueError as exc:
-        raise HTTPException(401, f"invalid actor or correlation headers: {exc}") from None
+    """Who makes the command comes from the verified token, never from what the request says."""
+    return CommandContext(
+        actor=principal.actor,
+        correlation_id=x_correlation_id or new_id(),
+        causation_id=x_request_id or new_id(),
+    )
+
+
+MAX_OFFSET = 10_000_000  # beyond any list here, and within what MongoDB's skip takes
+
+
+@dataclass(frozen=True)
+class Page:
+    """`?limit=&offset=` on a list: at most `limit` items after skipping `offset`."""
+
+    limit: int
+    offset: int
+
+    def of(self, items: Sequence[T]) -> list[T]:
+        return list(items[self.offset : self.offset + self.limit])
+
+
+def page(
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many (1 to 1000)")] = 200,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many first")] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+Paged = Annotated[Page, Depends(page)]
 
 
 def expected_version(
@@ -66,6 +80,7 @@ COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Why a command was refused when its handler did not say (an HTTPException raised on the way in).
 REASON_OF_STATUS = {
     400: "bad_request",
+    405: "method_not_allowed",
     401: "unauthenticated",
     403: "forbidden",
     404: "not_found",
@@ -105,11 +120,60 @@ def count_commands(app: FastAPI, metrics: Metrics) -> None:
         return response
 
 
+class BodyLimit:
+    """413 for a request body over `max_bytes`: at once by its Content-Length, or as it streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    def _refusal(self) -> JSONResponse:
+        detail = f"the request body is over the limit of {self.max_bytes} bytes"
+        return JSONResponse({"error": "too_large", "detail": detail}, 413)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await self._refusal()(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:  # FastAPI passes an HTTPException on while it reads the body
+                raise HTTPException(413, f"the request body is over the limit of {self.max_bytes} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
         request.state.rejection, request.state.rule = "rule_violation", exc.rule
         return JSONResponse({"error": "rule_violation", "detail": exc.message, "rule": exc.rule}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Every other refusal in the same shape: what kind, and why."""
+        kind = REASON_OF_STATUS.get(exc.status_code, "error")
+        return JSONResponse({"error": kind, "detail": exc.detail}, exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(AccessDenied)
+    async def access_denied(_: Request, exc: AccessDenied) -> JSONResponse:
+        if exc.status == 401:
+            body = {"error": "unauthenticated", "detail": exc.reason}
+            return JSONResponse(body, 401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return JSONResponse({"error": "forbidden", "detail": exc.reason}, exc.status)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        record_denial(request, exc.message)
+        return JSONResponse({"error": "forbidden", "detail": exc.message, "rule": exc.rule}, 403)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
@@ -120,6 +184,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def conflict(request: Request, exc: ConcurrencyConflict) -> JSONResponse:
         request.state.rejection = "conflict"
         return JSONResponse({"error": "conflict", "detail": str(exc)}, 409)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_value(request: Request, exc: ValidationError) -> JSONResponse:
+        """A value the request carried that only a deeper model refused (a path id, a period): 422 naming
+        the field and the rule, never the value."""
+        request.state.rejection = "invalid_request"
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in errors)
+        return JSONResponse({"error": "invalid_request", "detail": detail, "errors": errors}, 422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

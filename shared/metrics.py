@@ -71,6 +71,12 @@ DEAD_LETTERS = Instrument(
     "{message}",
     "Records sent to a dead-letter topic, by source topic, consumer group and cause",
 )
+DENIALS = Instrument(
+    "jip.access.denied",
+    "counter",
+    "{request}",
+    "Requests refused for want of a valid token (401) or outside the caller's role (403), by route and role",
+)
 # Recorded by the FastAPI instrumentation (stable HTTP conventions), listed for the dashboard's sake.
 REQUEST_DURATION = Instrument(
     "http.server.request.duration", "histogram", "s", "HTTP request latency, by method, route and status"
@@ -84,6 +90,7 @@ INSTRUMENTS = (
     PROJECTION_LAG,
     OUTBOX_BACKLOG,
     DEAD_LETTERS,
+    DENIALS,
     REQUEST_DURATION,
 )
 
@@ -111,3 +118,4 @@ class Metrics:
         self.dead_letters = meter.create_counter(
             DEAD_LETTERS.name, DEAD_LETTERS.unit, DEAD_LETTERS.description
         )
+        self.denials = meter.create_counter(DENIALS.name, DENIALS.unit, DENIALS.description)

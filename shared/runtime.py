@@ -18,11 +18,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import contract, logs
 from shared.areas import register
+from shared.auth import authenticated
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.errors import NotFound
 from shared.eventstore import EventStore
-from shared.http import count_commands, install_error_handlers
+from shared.http import BodyLimit, count_commands, install_error_handlers
 from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
@@ -80,7 +81,10 @@ class Service:
         self._indexes = indexes
         self.app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self._lifespan)
         self.app.state.service = self
+        self.app.state.verifier = self.settings.verifier()
+        self.app.state.metrics = self.telemetry.metrics
         install_error_handlers(self.app)
+        self.app.add_middleware(BodyLimit, max_bytes=self.settings.max_body_bytes)
         count_commands(self.app, self.telemetry.metrics)
         self.app.add_api_route(
             "/health",
@@ -96,6 +100,7 @@ class Service:
             "/contract/asyncapi.json",
             asyncapi_document,
             methods=["GET"],
+            dependencies=[Depends(authenticated)],
             tags=["contract"],
             summary="The AsyncAPI 3.0 document of the platform's topics (docs/contract.md)",
         )
@@ -103,6 +108,7 @@ class Service:
             "/contract/envelope.json",
             envelope_schema,
             methods=["GET"],
+            dependencies=[Depends(authenticated)],
             tags=["contract"],
             summary="The JSON Schema of the envelope every event travels in",
         )
@@ -110,6 +116,7 @@ class Service:
             "/contract/schemas/{event_type}/v{version}.json",
             event_schema,
             methods=["GET"],
+            dependencies=[Depends(authenticated)],
             tags=["contract"],
             summary="The JSON Schema of an event's payload at one schema version",
         )

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth import Verifier
 from shared.topics import events_topic
 
 
@@ -35,8 +36,29 @@ class Settings(BaseSettings):
     # Prefixes topics, databases and consumer groups, so deployments (or test runs) can share servers.
     namespace: str = Field("jip", pattern=r"^[a-z][a-z0-9-]{0,30}$")
     log_level: str = "INFO"
+    # Bearer tokens (shared/auth.py): checked against an OIDC provider's JWKS, or a PEM public key file.
+    auth_jwks_url: str | None = None
+    auth_public_key_file: Path | None = None
+    auth_issuer: str = "jip"
+    auth_audience: str = "joint-inspections-platform"
+    auth_algorithms: str = "EdDSA,RS256,ES256"  # comma-separated; never "none" or an HMAC
+    # Requests with a larger body are refused with 413 before they are read.
+    max_body_bytes: int = Field(1_000_000, ge=1024)
     # Spans and metrics also go to JSON-lines files here (the embedded stack's default; `jip traces`).
     telemetry_dir: Path | None = None
+
+    def verifier(self) -> Verifier:
+        algorithms = [a.strip() for a in self.auth_algorithms.split(",") if a.strip()]
+        unsafe = [a for a in algorithms if a.lower() == "none" or a.upper().startswith("HS")]
+        if unsafe:
+            raise ValueError(f"JIP_AUTH_ALGORITHMS: {', '.join(unsafe)} cannot be used with public keys")
+        return Verifier(
+            issuer=self.auth_issuer,
+            audience=self.auth_audience,
+            algorithms=algorithms,
+            public_key_file=self.auth_public_key_file,
+            jwks_url=self.auth_jwks_url,
+        )
 
     def database_name(self, service: str) -> str:
         return f"{self.namespace}_{service}".replace("-", "_")

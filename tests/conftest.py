@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from jip.stack import Ports, Supervisor, infrastructure
 from shared.settings import KafkaProfile, Settings
 from shared.topics import ensure_topics
-from tests.helpers import Observed
+from tests.helpers import SIGNER, Observed
 
 # A process-wide tracer provider for parts used on their own (a relay, a runner); services have their own.
 # (tests/e2e/conftest.py imports this module a second time, as tests.conftest.)
@@ -58,14 +58,23 @@ async def servers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Ser
         supervisor.stop(progress=lambda _: None)
 
 
+@pytest.fixture(scope="session")
+def public_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public half of the tests' token signing key, as every service is configured with it."""
+    path = tmp_path_factory.mktemp("auth") / "public-key.pem"
+    SIGNER.write_public_key(path)
+    return path
+
+
 @pytest.fixture
 def namespace() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
-async def settings(servers: Servers, namespace: str) -> Settings:
+async def settings(servers: Servers, namespace: str, public_key: Path) -> Settings:
     settings = Settings(
+        auth_public_key_file=public_key,
         mongodb_uri=servers.mongodb_uri,
         kafka_bootstrap_servers=servers.kafka_bootstrap,
         kafka_profile=servers.profile,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from shared.auth import Role, Signer
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
 from shared.envelope import Actor, Inspectorate, new_id
@@ -61,7 +62,7 @@ class Observed:
             for point in found.data.data_points
         ]
 
-    def total(self, service: str, metric: str, wanted: dict[str, str] | None = None) -> float:
+    def total(self, service: str, metric: str, wanted: Mapping[str, object] | None = None) -> float:
         """The sum of a counter's (or the count of a histogram's) points whose attributes include these."""
         wanted = wanted or {}
         total: float = 0
@@ -71,12 +72,26 @@ class Observed:
         return total
 
 
+# The tests' identity provider: every service in a test trusts its public key (tests/conftest.py).
+SIGNER = Signer.generate(Settings().auth_issuer, Settings().auth_audience)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:
-    return {
-        "X-Actor-Inspectorate": inspectorate,
-        "X-Actor-Role": role,
-        "X-Actor-User": f"test-{inspectorate}",
-    }
+    """The headers of a request made by a user of `inspectorate` in `role`."""
+    return bearer(SIGNER.issue(f"test-{inspectorate}", role, inspectorate))
+
+
+def chair(area_code: str) -> dict[str, str]:
+    """The headers of a request made by the chair of the LSCB of `area_code`."""
+    return bearer(SIGNER.issue(f"chair-{area_code}", Role.LSCB_CHAIR, area_code=area_code))
+
+
+def auditor() -> dict[str, str]:
+    return bearer(SIGNER.issue("test-auditor", Role.AUDITOR))
 
 
 @asynccontextmanager
@@ -84,7 +99,10 @@ async def running(service: Service) -> AsyncIterator[httpx.AsyncClient]:
     """Run a service in this process, lifespan included, and talk to its API without a socket."""
     async with (
         service.app.router.lifespan_context(service.app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://test") as client,
+        # Reads as an auditor unless a request says who it is (a command always does).
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=service.app), base_url="http://test", headers=auditor()
+        ) as client,
     ):
         yield client
 

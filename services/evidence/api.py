@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from shared import evidence_items
+from shared.auth import INSPECTORS, LEAD, authorise
 from shared.contracts.evidence import (
     Activity,
     Bearing,
@@ -23,16 +24,29 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId, Reason
 from shared.envelope import Inspectorate, new_id
 from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version, set_version
+from shared.http import MAX_OFFSET, Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 
 from . import domain, handlers
 
-router = APIRouter(tags=["evidence"])
+# Who may call each command (shared/auth.py); reads are for READERS. Inspectors record for their own
+# inspectorate, in inspections it takes part in: the service's rules check that.
+ACCESS = {
+    ("POST", "/inspections/{inspection_id}/evidence"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/evidence/{evidence_item_id}/amendments"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/evidence/{evidence_item_id}/withdrawal"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/samples/{sample}/cases"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/samples/{sample}/cases/{case_reference}/removal"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/closure"): LEAD,
+    ("POST", "/inspections/{inspection_id}/lines-of-enquiry"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/answers"): INSPECTORS,
+    ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure"): INSPECTORS,
+}
+router = APIRouter(tags=["evidence"], dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 IfMatch = Annotated[int | None, Depends(expected_version)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many")]
-Offset = Annotated[int, Query(ge=0, description="skip this many first")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many first")]
 
 
 class KnownInspectionView(BaseModel):
@@ -354,12 +368,13 @@ async def raise_line(
 async def lines(
     inspection_id: str,
     service: ServiceDep,
+    paged: Paged,
     status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
     agency: Agency | None = None,
 ) -> list[handlers.LineView]:
     await handlers.known_inspection(service.db, inspection_id)
     found = await handlers.lines_of(service.store, inspection_id)
-    return [line for line in found if status in (None, line.status) and agency in (None, line.agency)]
+    return paged.of([ln for ln in found if status in (None, ln.status) and agency in (None, ln.agency)])
 
 
 @router.get("/inspections/{inspection_id}/lines-of-enquiry/{line_id}", summary="One line of enquiry")

@@ -28,7 +28,7 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
 
 # Evidence may be about the board or the partnership as a whole, as well as a named agency.
@@ -109,7 +109,7 @@ def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -
     if isinstance(c, CloseEvidenceGathering):
         lead = inspection.programme.participation.lead_inspectorate
         if c.by is not lead:
-            raise RuleViolation(f"only the lead inspectorate, {lead}, closes evidence gathering", WINDOW)
+            raise Forbidden(f"only the lead inspectorate, {lead}, closes evidence gathering", WINDOW)
         if state.closed:
             raise RuleViolation("evidence gathering is already closed for this inspection", WINDOW)
         return [
@@ -118,7 +118,7 @@ def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -
     _taking_part(inspection, c.by)
     _open(inspection, state)
     if c.sample != "shared" and c.sample != c.by:
-        raise RuleViolation(f"{c.by} changes the shared sample or its own, not {c.sample}'s", OWN_SAMPLE)
+        raise Forbidden(f"{c.by} changes the shared sample or its own, not {c.sample}'s", OWN_SAMPLE)
     rule = SHARED_SAMPLE if c.sample == "shared" else OWN_SAMPLE
     present = c.case_reference in state.sample(c.sample)
     if c.add and present:
@@ -279,7 +279,7 @@ def check_criteria(
 
 def _taking_part(inspection: KnownInspection, inspectorate: Inspectorate) -> None:
     if inspectorate not in inspection.inspectorates:
-        raise RuleViolation(
+        raise Forbidden(
             f"{inspectorate} does not take part in this {inspection.programme.title}; taking part: "
             f"{', '.join(inspection.inspectorates)}",
             inspection.programme.participation.source,

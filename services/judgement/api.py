@@ -9,17 +9,30 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import evidence_items
+from shared.auth import INSPECTORS, LEAD, QUALITY, authorise
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency, ItemId, Reason, Text
 from shared.envelope import new_id
 from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version, set_version
+from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 
 from . import handlers
 from .judgements import Step
 
-router = APIRouter(tags=["judgement"])
+JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
+# Who may call each command (shared/auth.py); reads are for READERS. The judging inspectorate proposes;
+# the lead inspector moderates; a quality assurer assures; the judging inspectorate's lead signs off.
+ACCESS = {
+    ("POST", "/inspections/{inspection_id}/findings"): INSPECTORS,
+    ("PUT", JUDGEMENT): INSPECTORS,
+    ("POST", f"{JUDGEMENT}/revise"): LEAD,
+    ("POST", f"{JUDGEMENT}/moderate"): LEAD,
+    ("POST", f"{JUDGEMENT}/quality-assure"): QUALITY,
+    ("POST", f"{JUDGEMENT}/finalise"): LEAD,
+    ("POST", f"{JUDGEMENT}/return"): LEAD | QUALITY,
+}
+router = APIRouter(tags=["judgement"], dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
@@ -77,8 +90,8 @@ async def record_finding(
 
 
 @router.get("/inspections/{inspection_id}/findings", summary="The findings recorded so far, in order")
-async def findings(inspection_id: str, service: ServiceDep) -> list[FindingRecorded]:
-    return await handlers.findings_of(service.store, inspection_id)
+async def findings(inspection_id: str, service: ServiceDep, paged: Paged) -> list[FindingRecorded]:
+    return paged.of(await handlers.findings_of(service.store, inspection_id))
 
 
 class Revision(handlers.Proposal):

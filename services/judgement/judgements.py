@@ -29,7 +29,7 @@ from shared.contracts.judgement import (
 from shared.contracts.vocabulary import Agency, Grade
 from shared.decider import Decider
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import JudgementArea, Programme
 
@@ -245,7 +245,7 @@ def _propose(state: Judgements, c: Propose) -> Event:
     judged_by = owner(programme, c.agency)
     if c.by not in c.inspection.inspectorates or (judged_by is not None and c.by is not judged_by):
         who = judged_by or "an inspectorate taking part"
-        raise RuleViolation(f"a judgement on {c.agency} is proposed by {who}, not {c.by}", OWN_AGENCY_RULE)
+        raise Forbidden(f"a judgement on {c.agency} is proposed by {who}, not {c.by}", OWN_AGENCY_RULE)
 
     _check_evidence(c)
     key = (c.agency, c.judgement_area)
@@ -332,7 +332,7 @@ def _advance(state: Judgements, c: Advance) -> Event:
     ).model_dump()
     if c.step is Step.RETURN:
         if c.by is not lead:
-            raise RuleViolation(f"{name} is returned by the lead inspectorate, {lead}", LEAD_RULE)
+            raise Forbidden(f"{name} is returned by the lead inspectorate, {lead}", LEAD_RULE)
         if judgement.status not in (JudgementStatus.PROPOSED, JudgementStatus.MODERATED):
             raise RuleViolation(
                 f"{name} is {judgement.status}: only a judgement in moderation or quality assurance is "
@@ -359,12 +359,10 @@ def _advance(state: Judgements, c: Advance) -> Event:
     if c.step is Step.FINALISE:
         judged_by = owner(programme, c.agency) or lead
         if c.by is not judged_by:
-            raise RuleViolation(f"{name} is signed off as final by {judged_by}, not {c.by}", OWN_AGENCY_RULE)
+            raise Forbidden(f"{name} is signed off as final by {judged_by}, not {c.by}", OWN_AGENCY_RULE)
     elif c.by is not lead:
         rule = LEAD_RULE if c.step is Step.MODERATE else QUALITY_RULE
-        raise RuleViolation(
-            f"{name} is {c.step.value.replace('_', ' ')}d by the lead inspectorate, {lead}", rule
-        )
+        raise Forbidden(f"{name} is {c.step.value.replace('_', ' ')}d by the lead inspectorate, {lead}", rule)
 
     if judgement.grade is not None:
         grades = state.grades_of(c.agency)

@@ -8,18 +8,38 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.auth import INSPECTORS, LEAD, authorise
 from shared.boards import Board
 from shared.contracts.lscb import Office
 from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
 from shared.envelope import Inspectorate
 from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version, set_version
+from shared.http import Paged, command_context, expected_version, set_version
 from shared.inspections import Inspection
 from shared.runtime import ServiceDep
 
 from . import domain, handlers, register
 
-router = APIRouter()
+BOARD = "/boards/{area}"
+OFFICER = BOARD + "/officers/{office}"
+EVALUATION = "/inspections/{inspection_id}/evaluation"
+# Who may call each command (shared/auth.py); reads are for READERS. Lead inspectors keep the board
+# register as the board tells them; inspectors contribute; each inspectorate's lead signs off.
+ACCESS = {
+    ("PUT", OFFICER): LEAD,
+    ("POST", f"{OFFICER}/vacancy"): LEAD,
+    ("POST", f"{OFFICER}/absences"): LEAD,
+    ("POST", f"{OFFICER}/return"): LEAD,
+    ("POST", f"{BOARD}/partners"): LEAD,
+    ("POST", f"{BOARD}/partners/leaving"): LEAD,
+    ("POST", f"{EVALUATION}/contributions"): INSPECTORS,
+    ("PUT", f"{EVALUATION}/proposal"): LEAD,
+    ("POST", f"{EVALUATION}/sign-off"): LEAD,
+    ("POST", f"{EVALUATION}/disputes"): LEAD,
+    ("POST", f"{EVALUATION}/disputes/resolution"): LEAD,
+    ("POST", f"{EVALUATION}/final"): LEAD,
+}
+router = APIRouter(dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 BOARD = "/boards/{area}"
@@ -95,8 +115,8 @@ async def _change(
 
 
 @router.get("/boards", tags=["boards"], summary="Every board register, by area code")
-async def boards_registered(service: ServiceDep) -> list[Board]:
-    return await handlers.boards_registered(service.db)
+async def boards_registered(service: ServiceDep, paged: Paged) -> list[Board]:
+    return paged.of(await handlers.boards_registered(service.db))
 
 
 @router.get(

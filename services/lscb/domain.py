@@ -25,7 +25,7 @@ from shared.contracts.lscb import (
 from shared.contracts.vocabulary import Agency, Grade
 from shared.decider import Decider
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import Lscb, Programme
 
@@ -148,7 +148,7 @@ def decide(state: Evaluation, command: Command) -> list[Event]:
     if inspection.cancelled:
         raise RuleViolation("the inspection is cancelled: the board is not evaluated", CANCELLED_RULE)
     if command.by not in inspection.inspectorates:
-        raise RuleViolation(
+        raise Forbidden(
             f"{command.by} does not take part in this inspection: only those taking part evaluate the board "
             "and sign off its judgement",
             lscb.source,
@@ -258,7 +258,7 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
     programme = c.inspection.programme
     lead = programme.participation.lead_inspectorate
     if c.by is not lead:
-        raise RuleViolation(
+        raise Forbidden(
             f"the board's shared judgement is proposed by the lead inspectorate, {lead}", LEAD_RULE
         )
     scale = programme.judgements.scale
@@ -284,7 +284,7 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
 def _finalise(state: Evaluation, c: Finalise, lscb: Lscb, proposal: LscbJudgementProposed) -> Event:
     lead = c.inspection.programme.participation.lead_inspectorate
     if c.by is not lead:
-        raise RuleViolation(
+        raise Forbidden(
             f"the board's shared judgement is finalised by the lead inspectorate, {lead}", LEAD_RULE
         )
     if state.disputes:

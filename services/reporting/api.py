@@ -6,25 +6,52 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared import boards
+from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Principal, authorise
 from shared.catalogue import Event
 from shared.contracts.reporting import Decision, Point, PointId
 from shared.contracts.vocabulary import Agency, Reason, Text
 from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version, set_version
+from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.workdays import today_in_england
 
 from . import handlers, lifecycle
 from .documents import Format
 
-router = APIRouter(tags=["reporting"])
+REPORT = "/inspections/{inspection_id}/report"
+# Who may call each command (shared/auth.py); reads are for READERS, and a report for its area's LSCB
+# chair too. The chair submits the factual-accuracy response and nothing else.
+ACCESS = {
+    ("GET", REPORT): DOCUMENT_READERS,
+    ("GET", f"{REPORT}/lifecycle"): DOCUMENT_READERS,
+    ("POST", f"{REPORT}/draft"): LEAD,
+    ("POST", f"{REPORT}/quality-assurance"): QUALITY,
+    ("POST", f"{REPORT}/agreement"): LEAD,
+    ("POST", f"{REPORT}/sending"): LEAD,
+    ("POST", f"{REPORT}/factual-accuracy-response"): CHAIR,
+    ("POST", f"{REPORT}/factual-accuracy-decisions"): LEAD,
+    ("POST", f"{REPORT}/final"): LEAD,
+    ("POST", f"{REPORT}/publication"): LEAD,
+    ("POST", f"{REPORT}/action-plan"): LEAD,
+    ("POST", f"{REPORT}/action-plan/receipt"): LEAD,
+    ("POST", f"{REPORT}/action-plan/progress"): LEAD,
+}
+router = APIRouter(tags=["reporting"], dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
-REPORT = "/inspections/{inspection_id}/report"
+
+
+def chair_area(request: Request) -> str | None:
+    """The area of an LSCB chair making the request (None for anyone else): a chair acts on its own."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal.area_code if principal is not None else None
+
+
+ChairArea = Annotated[str | None, Depends(chair_area)]
 FormatQuery = Annotated[
     Format, Query(alias="format", description="md, html, html-large (large print) or pdf")
 ]
@@ -47,8 +74,8 @@ def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
 
 
 @router.get("/documents", summary="Every document reporting can render, with where its report stands")
-async def documents(service: ServiceDep) -> list[handlers.DocumentEntry]:
-    return await handlers.listing(service.store, service.db)
+async def documents(service: ServiceDep, paged: Paged) -> list[handlers.DocumentEntry]:
+    return paged.of(await handlers.listing(service.store, service.db))
 
 
 @router.get(
@@ -61,12 +88,13 @@ async def documents(service: ServiceDep) -> list[handlers.DocumentEntry]:
 async def report(
     inspection_id: str,
     service: ServiceDep,
+    area: ChairArea,
     fmt: FormatQuery = Format.MARKDOWN,
     as_at: AsAt = None,
     at_step: Annotated[int | None, Query(ge=1, description="as at this step of its lifecycle")] = None,
 ) -> Response:
     rendered = await handlers.render(
-        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step
+        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step, chair_area=area
     )
     return _document(rendered, f"report-{inspection_id}", fmt)
 
@@ -87,9 +115,9 @@ async def overview(
 
 @router.get(f"{REPORT}/lifecycle", summary="Where the report stands: every step, agreement and response")
 async def report_lifecycle(
-    inspection_id: str, service: ServiceDep, response: Response
+    inspection_id: str, service: ServiceDep, area: ChairArea, response: Response
 ) -> handlers.LifecycleView:
-    view = await handlers.lifecycle_view(service.store, service.db, inspection_id)
+    view = await handlers.lifecycle_view(service.store, service.db, inspection_id, area)
     set_version(response, view.version)
     return view
 
@@ -101,8 +129,9 @@ async def _step(
     response: Response,
     version: int | None,
     make: handlers.Make,
+    area: str | None = None,
 ) -> handlers.LifecycleView:
-    view = await handlers.step(service.store, service.db, inspection_id, make, context, version)
+    view = await handlers.step(service.store, service.db, inspection_id, make, context, version, area)
     set_version(response, view.version)
     return view
 
@@ -162,13 +191,14 @@ async def respond(
     body: FactualAccuracyResponse,
     service: ServiceDep,
     context: Context,
+    area: ChairArea,
     response: Response,
     version: Version,
 ) -> handlers.LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.ReceiveResponse(ctx, tuple(body.points))
 
-    return await _step(inspection_id, service, context, response, version, make)
+    return await _step(inspection_id, service, context, response, version, make, area)
 
 
 class PointDecision(BaseModel):

@@ -28,7 +28,7 @@ from shared.contracts.reporting import (
 from shared.contracts.scheduling import InspectionCancelled, InspectionScheduled, InspectorateJoined
 from shared.decider import execute
 from shared.envelope import Envelope, Inspectorate, stamp
-from shared.errors import NotFound, RuleViolation
+from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
 from shared.mongo import Document
@@ -65,6 +65,12 @@ async def events_of(
             db[SOURCES].find({"inspection_id": None, "area_code": area, **until}).sort(ORDER)
         )
     return events
+
+
+def _own_area(inspection: Inspection, chair_area: str | None) -> None:
+    """An LSCB chair reads and responds to the reports of their own area only."""
+    if chair_area is not None and chair_area != inspection.area_code:
+        raise Forbidden("an LSCB chair acts only on the reports of inspections of their own area")
 
 
 def known(inspection_id: str, events: Sequence[Event]) -> Inspection:
@@ -132,6 +138,7 @@ async def render(
     *,
     as_at: datetime | None = None,
     at_step: int | None = None,
+    chair_area: str | None = None,
 ) -> Rendered:
     """The report as it stands, as it stood at `as_at`, or at the lifecycle step numbered `at_step`. A
     final report is the log as at its finalisation, whatever came after."""
@@ -150,6 +157,7 @@ async def render(
             f"inspection {inspection_id} did not exist yet at {as_at.isoformat()}", AS_AT_RULE
         )
     inspection = known(inspection_id, events)
+    _own_area(inspection, chair_area)
     content = documents.render_report(events, fmt, as_at=content_as_at)
     await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(
@@ -195,9 +203,12 @@ class LifecycleView(BaseModel):
     version: int
 
 
-async def lifecycle_view(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> LifecycleView:
+async def lifecycle_view(
+    store: EventStore, db: AsyncDatabase[Document], inspection_id: str, chair_area: str | None = None
+) -> LifecycleView:
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
+    _own_area(inspection, chair_area)
     report = await lifecycle_of(store, inspection_id)
     return _lifecycle_view(inspection, report, checksum(documents.render_report(events, Format.MARKDOWN)))
 
@@ -239,14 +250,16 @@ async def step(
     make: Make,
     context: CommandContext,
     expected_version: int | None = None,
+    chair_area: str | None = None,
 ) -> LifecycleView:
     """Decide one lifecycle step on the report as rendered from the log now; `make` builds the command
     from the step's context and the inspection's events (e.g. the LSCB register among them)."""
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
+    _own_area(inspection, chair_area)
     markdown = documents.render_report(events, Format.MARKDOWN)
     ctx = lifecycle.Context(
-        inspection, context.inspectorate, checksum(markdown), inspection.programme.report.kind
+        inspection, context.actor.inspectorate, checksum(markdown), inspection.programme.report.kind
     )
     await execute(
         store,

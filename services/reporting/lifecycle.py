@@ -33,7 +33,7 @@ from shared.contracts.reporting import (
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 
 RULE = "001 Proposal four"  # QA by Ofsted, agreed by all, one factual-accuracy response, published by each
@@ -119,7 +119,7 @@ class Context:
     """What a step is decided on: the inspection, who acts, and the report's content now."""
 
     inspection: Inspection
-    by: Inspectorate
+    by: Inspectorate | None  # None for the LSCB chair, who acts for the partnership
     checksum: str  # of the Markdown rendered from the log now
     kind: str
 
@@ -213,12 +213,14 @@ def decide(state: Report, command: Command) -> list[Event]:
     lead = inspection.programme.participation.lead_inspectorate
     if inspection.cancelled:
         raise RuleViolation("the inspection is cancelled: it has no report", CANCELLED_RULE)
-    if c.by not in inspection.inspectorates:
-        raise RuleViolation(f"{c.by} does not take part in this inspection", RULE)
+    if isinstance(command, ReceiveResponse) and c.by is not None:
+        raise Forbidden("the chair of the LSCB submits the partnership's factual-accuracy response", RULE)
+    if not isinstance(command, ReceiveResponse) and c.by not in inspection.inspectorates:
+        raise Forbidden(f"{c.by} does not take part in this inspection", RULE)
 
     def by_lead(what: str) -> None:
         if c.by is not lead:
-            raise RuleViolation(f"{what} is for the lead inspectorate, {lead}", RULE)
+            raise Forbidden(f"{what} is for the lead inspectorate, {lead}", RULE)
 
     def as_drafted(draft: ReportDrafted) -> None:
         if c.checksum != draft.checksum:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.areas import Area, register
+from shared.auth import INSPECTORS, LEAD, authorise
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
     Concern,
@@ -30,14 +31,28 @@ from shared.contracts.vocabulary import Agency, Reason, ShortText
 from shared.envelope import Identifier, Inspectorate, new_id
 from shared.errors import NotFound
 from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version, set_version
+from shared.http import MAX_OFFSET, Paged, command_context, expected_version, set_version
 from shared.programmes import Programme, catalogue
 from shared.runtime import ServiceDep
 from shared.workdays import today_in_england
 
 from . import domain, handlers, selection
 
-router = APIRouter()
+# Who may call each command (shared/auth.py); reads are for READERS. The lead inspectorate's lead inspector
+# schedules and notifies; each inspectorate's lead registers and deploys its own inspectors.
+ACCESS = {
+    ("POST", "/rounds"): LEAD,
+    ("POST", "/inspections"): LEAD,
+    ("POST", "/inspections/{inspection_id}/notifications"): LEAD,
+    ("POST", "/inspections/{inspection_id}/participants"): LEAD,
+    ("POST", "/inspections/{inspection_id}/reschedule"): LEAD,
+    ("POST", "/inspections/{inspection_id}/cancel"): LEAD,
+    ("POST", "/inspections/{inspection_id}/team"): LEAD,
+    ("POST", "/inspections/{inspection_id}/team/{inspector_id}/release"): LEAD,
+    ("POST", "/inspectors"): LEAD,
+    ("POST", "/inspectors/{inspector_id}/unavailability"): INSPECTORS,
+}
+router = APIRouter(dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
@@ -50,8 +65,8 @@ class _Body(BaseModel):
 
 
 @router.get("/programmes", tags=["programmes"], summary="The programme versions this platform runs")
-async def programmes() -> list[Programme]:
-    return list(catalogue().values())
+async def programmes(paged: Paged) -> list[Programme]:
+    return paged.of(list(catalogue().values()))
 
 
 @router.get(
@@ -62,8 +77,8 @@ async def get_programme(programme_id: str) -> Programme:
 
 
 @router.get("/areas", tags=["areas"], summary="The register of local authority areas (ONS codes)")
-async def areas() -> list[Area]:
-    return list(register().values())
+async def areas(paged: Paged) -> list[Area]:
+    return paged.of(list(register().values()))
 
 
 @router.get("/areas/{code}", tags=["areas"], summary="One area: police force and custody facilities")
@@ -102,7 +117,7 @@ async def plan_round(body: RoundRequest, service: ServiceDep, context: Context) 
 
 
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.get("/rounds", tags=["rounds"], summary="Rounds planned, oldest first")

@@ -37,7 +37,7 @@ from shared.contracts.scheduling import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
 from shared.workdays import date_in_england, is_working_day, working_days_before
 
@@ -457,7 +457,7 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
     if c.notified_at > c.now + timedelta(minutes=5):
         raise RuleViolation(f"notified_at {c.notified_at.isoformat()} is in the future", rule)
     if c.notified_by not in state.inspectorates:
-        raise RuleViolation(f"{c.notified_by} does not take part in this inspection", p.participation.source)
+        raise Forbidden(f"{c.notified_by} does not take part in this inspection", p.participation.source)
     if not p.notice.announced and day < state.window.starts:
         raise RuleViolation(
             f"{p.id} inspections are unannounced: nobody is notified before fieldwork starts on "

@@ -35,7 +35,9 @@ K8S_VERSION: str = kubernetes_validate.latest_version()  # the newest schema the
 SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields)
 JIP_VARIABLE = re.compile(r"\bJIP_[A-Z0-9_]+\b")
 PUBLISHED_PORTS = dict(zip(SERVICES, range(8101, 8106), strict=True))
-SERVICE_PATHS = frozenset(build(Settings()).app.openapi()["paths"])  # every service serves the same /health*
+SERVICE_PATHS = frozenset(
+    build(Settings(auth_jwks_url="https://idp.example/jwks")).app.openapi()["paths"]
+)  # every service serves the same /health*
 
 Doc = dict[str, Any]
 

@@ -10,6 +10,7 @@ import pytest
 
 from jip.stack import Ports, Supervisor, services
 from tests.conftest import Servers
+from tests.helpers import SIGNER
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,14 @@ class Platform:
 
 
 @pytest.fixture
-async def platform(servers: Servers, namespace: str, tmp_path: Path) -> AsyncIterator[Platform]:
+async def platform(
+    servers: Servers, namespace: str, tmp_path: Path, public_key: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Platform]:
+    # `jip` commands run by the test issue their tokens with the tests' key, as with a stack's own.
+    SIGNER.save(tmp_path / "auth")
+    monkeypatch.setenv("JIP_DATA_DIR", str(tmp_path))
     env = {
+        "JIP_AUTH_PUBLIC_KEY_FILE": str(public_key),
         "JIP_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap,
         "JIP_MONGODB_URI": servers.mongodb_uri,
         "JIP_KAFKA_PROFILE": servers.profile.value,

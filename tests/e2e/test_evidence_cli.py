@@ -16,6 +16,7 @@ from jip.demo import eventually, first_fieldwork_week
 from services.evidence.domain import OWN_INSPECTORATE, WINDOW
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform
+from tests.helpers import auditor
 
 CASE = "WKF-0042"
 
@@ -50,7 +51,7 @@ async def test_track_corroborate_question_correct_and_close_through_the_cli(
     await ok(capsys, "inspections", "notify", inspection, "--recipient", "lscb_chair")
 
     async def notice_reached_evidence() -> bool:
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(headers=auditor()) as http:
             answer = await http.get(f"{platform.urls['evidence']}/inspections/{inspection}")
         return answer.status_code == 200 and bool(answer.json()["notice_started"])
 

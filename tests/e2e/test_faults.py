@@ -9,7 +9,7 @@ from jip.demo import first_fieldwork_week
 from shared.catalogue import parse_envelope
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform
-from tests.helpers import actor, eventually, read_topic
+from tests.helpers import actor, auditor, eventually, read_topic
 
 LEAD = actor("ofsted", "lead_inspector")
 
@@ -28,7 +28,7 @@ async def test_an_event_appended_but_not_published_when_its_service_is_killed_is
     scheduling = platform.urls["scheduling"]
     topic = f"{platform.env['JIP_NAMESPACE']}.scheduling.events"
     await platform.start("scheduling", JIP_OUTBOX_RELAY="false")  # appends, but nothing publishes
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=auditor()) as http:
         created = await http.post(f"{scheduling}/inspections", headers=LEAD, json=schedule_body())
         assert created.status_code == 201
         inspection_id = created.json()["inspection_id"]
@@ -62,7 +62,7 @@ async def test_a_malformed_message_is_dead_lettered_and_the_service_carries_on(p
             )
     finally:
         await producer.stop()
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=auditor()) as http:
         created = await http.post(
             f"{platform.urls['scheduling']}/inspections", headers=LEAD, json=schedule_body()
         )

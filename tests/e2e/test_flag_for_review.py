@@ -65,7 +65,11 @@ async def test_withdrawing_evidence_flags_the_final_judgement_citing_it(
         return code == 0
 
     await eventually(proposed)
-    for step, who in (("moderate", "ofsted"), ("quality-assure", "ofsted"), ("finalise", "cqc")):
+    for step, who in (
+        ("moderate", "ofsted:lead_inspector"),
+        ("quality-assure", "ofsted:quality_assurer"),
+        ("finalise", "cqc:lead_inspector"),
+    ):
         out = await jip(capsys, "judgements", step, inspection, *JUDGEMENT, "--as", who)
         assert out.startswith("judgement on health for help_and_protection: "), out
     assert "final, grade good" in out
@@ -82,7 +86,7 @@ async def test_withdrawing_evidence_flags_the_final_judgement_citing_it(
     assert "JudgementFlaggedForReview  by platform/judgement-service" in shown
 
     reason = "The audit was of another case."
-    revise = ["judgements", "revise", inspection, *JUDGEMENT, "--as", "cqc", "--grade", "good",
+    revise = ["judgements", "revise", inspection, *JUDGEMENT, "--as", "cqc:lead_inspector", "--grade", "good",
               "--text", "Risks are identified early.", "--reason", reason]  # fmt: skip
     err = await jip(capsys, *revise, "--evidence", cited, code=1)
     assert "(rule: 004 §48)" in err

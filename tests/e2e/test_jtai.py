@@ -7,8 +7,9 @@ import re
 
 import httpx
 
-from jip.demo import EVIDENCE, FINDINGS, LSCB_EVALUATION, play_jtai
+from jip.demo import EVIDENCE, FINDINGS, LSCB_EVALUATION, People, play_jtai
 from tests.e2e.conftest import Platform
+from tests.helpers import SIGNER, auditor
 
 
 def section(letter: str, heading: str) -> str:
@@ -22,7 +23,7 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     assert len(pids) == 5
     assert os.getpid() not in pids
 
-    run = await play_jtai(platform.urls, progress=lambda _: None)
+    run = await play_jtai(platform.urls, People(SIGNER), progress=lambda _: None)
     letter = run.letter
 
     assert letter.startswith(
@@ -71,7 +72,7 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
         assert row in letter
 
     report = f"{platform.urls['reporting']}/inspections/{run.inspection_id}/report"
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=auditor()) as http:
         again = await http.get(report)
         html = await http.get(report, params={"format": "html"})
         pdf = await http.get(report, params={"format": "pdf"})

@@ -11,7 +11,7 @@ import httpx
 from jip.demo import first_fieldwork_week
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform
-from tests.helpers import actor, eventually, ok, refused
+from tests.helpers import actor, auditor, eventually, ok, refused
 
 OFSTED = actor("ofsted", "lead_inspector")
 AREA = "Leeds"  # the only test here to use Leeds' register
@@ -21,8 +21,8 @@ async def test_the_chairs_absence_puts_the_business_manager_first(platform: Plat
     await platform.start("scheduling", "lscb")
     urls = platform.urls
     async with (
-        httpx.AsyncClient(base_url=urls["scheduling"], timeout=10) as scheduling,
-        httpx.AsyncClient(base_url=urls["lscb"], timeout=10) as lscb,
+        httpx.AsyncClient(base_url=urls["scheduling"], timeout=10, headers=auditor()) as scheduling,
+        httpx.AsyncClient(base_url=urls["lscb"], timeout=10, headers=auditor()) as lscb,
     ):
         body = {
             "area": AREA,

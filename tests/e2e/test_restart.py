@@ -6,27 +6,32 @@ from pathlib import Path
 
 import httpx
 
-from jip.demo import EVIDENCE, actor, play_jtai
+from jip.demo import EVIDENCE, People, play_jtai
 from jip.stack import Ports, Supervisor, infrastructure, services
 from shared.catalogue import parse_envelope
-from tests.helpers import eventually, read_topic
+from tests.helpers import SIGNER, actor, auditor, eventually, read_topic
 
 
-async def test_a_restarted_stack_keeps_the_log_the_read_models_and_the_letter(tmp_path: Path) -> None:
+async def test_a_restarted_stack_keeps_the_log_the_read_models_and_the_letter(
+    tmp_path: Path, public_key: Path
+) -> None:
     ports = Ports.free()
     supervisor = Supervisor(tmp_path)
-    stages = [*infrastructure(tmp_path, ports), services(ports)]
+    stages = [
+        *infrastructure(tmp_path, ports),
+        services(ports, env={"JIP_AUTH_PUBLIC_KEY_FILE": str(public_key)}),
+    ]
     urls = {name: ports.service_url(name) for name in ports.services}
     try:
         await supervisor.up(ports, stages, progress=lambda _: None)
-        run = await play_jtai(urls, progress=lambda _: None)
+        run = await play_jtai(urls, People(SIGNER), progress=lambda _: None)
         supervisor.stop(progress=lambda _: None)
         assert supervisor.running() == {}
 
         await supervisor.up(ports, stages, progress=lambda _: None)
         letter_url = f"{urls['reporting']}/inspections/{run.inspection_id}/report"
         profile_url = f"{urls['judgement']}/inspections/{run.inspection_id}/evidence-profile"
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=10, headers=auditor()) as http:
             assert (await http.get(letter_url)).text == run.letter
 
             # The evidence log survived: gathering, closed during the demo, is still closed.

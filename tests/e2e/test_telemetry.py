@@ -89,7 +89,8 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
 
         await eventually(notified)
 
-        # evidence: one item accepted; one refused as invalid with the text in it; one rule broken
+        # evidence: an item accepted; one refused as invalid with the text in it; a closure outside the
+        # caller's role; the lead's closure accepted, and a second one breaking a rule
         url = f"/inspections/{inspection_id}/evidence"
         item = {
             "agency": "health",
@@ -105,10 +106,11 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
         assert bad.status_code == 422
         assert SECRET not in bad.text
         closure = f"/inspections/{inspection_id}/closure"
-        await refused(
-            await evidence_api.post(closure, headers=actor("cqc"), json={"reason": "Fieldwork is over."}),
-            "only the lead",
-        )
+        reason = {"reason": "Fieldwork is over."}
+        outside = await evidence_api.post(closure, headers=actor("cqc"), json=reason)
+        assert outside.status_code == 403
+        await ok(await evidence_api.post(closure, headers=LEAD, json=reason), 200)
+        await refused(await evidence_api.post(closure, headers=LEAD, json=reason), "already closed")
 
         # a record that is no event, carrying the text, reaches every consumer of the evidence topic
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
@@ -211,7 +213,11 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
         )
         == 1
     )
-    assert observed.total("evidence", commands, {"jip.outcome": "accepted"}) == 1
+    assert observed.total("evidence", commands, {"jip.outcome": "accepted"}) == 2
+    closure_route = {"http.route": "/inspections/{inspection_id}/closure"}
+    assert observed.total("evidence", commands, closure_route | {"jip.rejection.reason": "forbidden"}) == 1
+    denied = {"http.response.status_code": 403, "jip.role": "inspector"}
+    assert observed.total("evidence", "jip.access.denied", closure_route | denied) == 1
     assert observed.total("evidence", commands, {"jip.rejection.reason": "invalid_request"}) == 1
     broken = [
         p.attributes
@@ -224,7 +230,7 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
     sent = "messaging.client.sent.messages"
     assert observed.total("scheduling", sent, {"jip.event.type": "scheduling.InspectionScheduled"}) == 1
     assert observed.total("scheduling", sent, {"jip.event.type": "scheduling.NotificationRecorded"}) == 1
-    assert observed.total("evidence", sent) == 1
+    assert observed.total("evidence", sent) == 2  # the item, and the closure
     assert observed.total("evidence", sent, {"jip.event.type": "evidence.EvidenceItemRecorded"}) == 1
 
     consumed = "messaging.client.consumed.messages"

@@ -15,7 +15,7 @@ from jip.cli import main
 from shared.telemetry import read_spans
 from tests.e2e.conftest import Platform
 from tests.e2e.test_faults import LEAD, schedule_body
-from tests.helpers import actor, eventually
+from tests.helpers import actor, auditor, eventually
 
 
 def spans_in(directory: Path) -> list[dict[str, Any]]:
@@ -29,7 +29,7 @@ async def test_one_trace_is_followed_across_five_processes_from_their_span_files
     # The batch processor's delay down from 5 s, so the spans reach the files while the test waits.
     await platform.start(JIP_TELEMETRY_DIR=str(telemetry), OTEL_BSP_SCHEDULE_DELAY="100")
     urls = platform.urls
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=auditor()) as http:
         created = await http.post(f"{urls['scheduling']}/inspections", headers=LEAD, json=schedule_body())
         inspection_id = created.json()["inspection_id"]
         notify = {"recipient": "lscb_chair"}

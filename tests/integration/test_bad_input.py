@@ -14,9 +14,10 @@ from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.scheduling.app import build as scheduling
 from shared.mongo import connect
+from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, running
+from tests.helpers import actor, auditor, eventually, running
 
 LEAD = actor("ofsted", "lead_inspector")
 
@@ -41,13 +42,26 @@ def schedule_body(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def scheduler(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(scheduling(settings)) as client:
+def scheduling_service(settings: Settings) -> Service:
+    return scheduling(settings)
+
+
+@pytest.fixture
+async def scheduler(scheduling_service: Service) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(scheduling_service) as client:
         yield client
 
 
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403: the caller's inspectorate acts outside its part (shared/errors.py Forbidden)."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
+
+
 async def test_scheduling_rejects_bad_commands_and_writes_nothing(
-    scheduler: httpx.AsyncClient, settings: Settings
+    scheduler: httpx.AsyncClient, scheduling_service: Service, settings: Settings
 ) -> None:
     monday = first_fieldwork_week(today_in_england())
     next_monday = today_in_england() + timedelta(days=7 - today_in_england().weekday())
@@ -67,7 +81,7 @@ async def test_scheduling_rejects_bad_commands_and_writes_nothing(
             "already in the past",
         ),
         (schedule_body(deep_dive_theme="knife crime"), LEAD, 422, "001 Proposal one", "not one of"),
-        (schedule_body(), actor("cqc"), 422, "001 Part 1", "lead inspectorate"),
+        (schedule_body(), actor("cqc", "lead_inspector"), 422, "001 Part 1", "lead inspectorate"),
         (schedule_body(fieldwork_starts="next Monday"), LEAD, 422, None, "fieldwork_starts"),
         (schedule_body(area=""), LEAD, 422, None, "area"),
         (
@@ -81,15 +95,24 @@ async def test_scheduling_rejects_bad_commands_and_writes_nothing(
         (schedule_body(programme="macp-2012"), LEAD, 422, "002 §49", "no deep dive"),
         (schedule_body(inspectors=3), LEAD, 422, None, "inspectors"),
         (schedule_body(programme="jtai-2099"), LEAD, 404, None, "unknown programme"),
-        (schedule_body(), {}, 401, None, "X-Actor-Inspectorate"),
-        (schedule_body(), actor("nasa"), 401, None, "not one of"),
+        (schedule_body(), None, 401, None, "send a bearer token"),  # no token at all
+        (schedule_body(), auditor(), 403, None, "the auditor role may not do this"),
+        (schedule_body(), actor("ofsted"), 403, None, "the inspector role may not do this"),
+        (schedule_body(), actor("nasa", "lead_inspector"), 401, None, "must name the inspectorate"),
     ]
-    for body, headers, status, rule, words in cases:
-        response = await scheduler.post("/inspections", headers=headers, json=body)
-        assert response.status_code == status, (body, response.text)
-        assert words in response.text, response.text
-        if rule is not None:
-            assert response.json()["rule"] == rule
+    # A client of the same running service that sends no Authorization header at all.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=scheduling_service.app), base_url="http://test"
+    ) as anonymous:
+        for body, headers, status, rule, words in cases:
+            if headers is None:
+                response = await anonymous.post("/inspections", json=body)
+            else:
+                response = await scheduler.post("/inspections", headers=headers, json=body)
+            assert response.status_code == status, (body, response.text)
+            assert words in response.text, response.text
+            if rule is not None:
+                assert response.json()["rule"] == rule
     assert await written(settings, "scheduling") == (0, 0)
 
 
@@ -106,7 +129,9 @@ async def test_notifications_follow_the_order_and_stale_writes_conflict(
     created = await scheduler.post("/inspections", headers=LEAD, json=schedule_body())
     url = f"/inspections/{created.json()['inspection_id']}/notifications"
     police_first = await scheduler.post(
-        url, headers=actor("hmic"), json={"recipient": "agency_senior_leader", "agency": "police"}
+        url,
+        headers=actor("hmic", "lead_inspector"),
+        json={"recipient": "agency_senior_leader", "agency": "police"},
     )
     assert police_first.status_code == 422
     assert police_first.json()["rule"] == "001 Proposal two"
@@ -118,7 +143,7 @@ async def test_notifications_follow_the_order_and_stale_writes_conflict(
     assert chair.headers["ETag"] == '"4"'
     stale = await scheduler.post(
         url,
-        headers={**actor("hmic"), "If-Match": '"3"'},
+        headers={**actor("hmic", "lead_inspector"), "If-Match": '"3"'},
         json={"recipient": "agency_senior_leader", "agency": "police"},
     )
     assert stale.status_code == 409
@@ -157,8 +182,10 @@ async def test_evidence_and_findings_reject_bad_commands_and_write_nothing(
             return response.status_code == 200 and response.json()["notice_started"]
 
         await eventually(evidence_knows)
+        await forbidden(
+            await evidence_api.post(url, headers=actor("hmi_prisons"), json=item), "does not take part"
+        )
         cases = [
-            (actor("hmi_prisons"), item, 422, "does not take part"),
             (actor("hmic"), item | {"agency": "custody"}, 422, "not inspected"),
             (actor("hmic"), item | {"judgement_area": "hospital_food"}, 422, "not an area of jtai-2015"),
             (actor("hmic"), item | {"case_reference": "Jane Smith"}, 422, "case_reference"),

@@ -71,6 +71,14 @@ async def integrated(settings: Settings, evidence_api: httpx.AsyncClient) -> str
     return inspection_id
 
 
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403: the caller's inspectorate acts outside its part (shared/errors.py Forbidden)."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
+
+
 def item(**changes: Any) -> dict[str, Any]:
     return {
         "agency": "health",
@@ -104,7 +112,15 @@ async def test_evidence_is_accepted_from_the_start_of_notice_until_the_lead_clos
 
     closure = f"/inspections/{inspection_id}/closure"
     reason = {"reason": "Fieldwork is over."}
-    await refused(await evidence_api.post(closure, headers=actor("cqc"), json=reason), "only the lead")
+    # Closing is the lead inspector's work (the role), and only the lead inspectorate's (the rule).
+    by_inspector = await evidence_api.post(closure, headers=actor("cqc"), json=reason)
+    assert by_inspector.status_code == 403, by_inspector.text
+    assert "the inspector role may not do this" in by_inspector.json()["detail"]
+    await forbidden(
+        await evidence_api.post(closure, headers=actor("cqc", "lead_inspector"), json=reason), "only the lead"
+    )
+    still_open = await ok(await evidence_api.get(f"/inspections/{inspection_id}"), 200)
+    assert still_open["evidence_closed"] is False  # neither refusal closed anything
     closed = await ok(await evidence_api.post(closure, headers=LEAD, json=reason), 200)
     assert closed["closed"] is True
     assert closed["closed_by"] == "ofsted"
@@ -131,8 +147,6 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
         (actor("cqc"), item(criteria=["99a"]), "criterion 99a is not in"),
         (actor("cqc"), item(criteria=["75a"], judgement_area="overall_effectiveness"), "is about police"),
         (actor("cqc"), item(judgement_area="leadership"), "is under 'help_and_protection'"),
-        (actor("hmcpsi"), item(), "hmcpsi does not take part"),
-        (actor("hmi_prisons"), item(), "hmi_prisons does not take part"),
         (actor("cqc"), item(agency="custody"), "custody is not inspected"),
         (actor("cqc"), item(case_reference="943 476 5919"), "looks like an NHS number", DATA_PROTECTION),
         (actor("cqc"), item(case_reference="9434765919"), "looks like an NHS number", DATA_PROTECTION),
@@ -146,6 +160,11 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
     ]
     for headers, body, *words in cases:
         await refused(await evidence_api.post(url, headers=headers, json=body), *words)
+    for outsider in ("hmcpsi", "hmi_prisons"):  # inspectorates that do not take part: forbidden
+        await forbidden(
+            await evidence_api.post(url, headers=actor(outsider), json=item()),
+            f"{outsider} does not take part",
+        )
     assert await events_written(settings) == 0
 
     # The same item, put right, is accepted: a health criterion of 004 §68 and one of the board's (§115).
@@ -174,7 +193,9 @@ async def test_shared_and_own_samples_decide_which_cases_are_tracked(
 
     # Each inspectorate's own sample (002 §44): its own to change and to track.
     own = {"case_reference": "WKF-0077", "reason": "Police protection powers used twice"}
-    await refused(await evidence_api.post(f"{samples}/hmic/cases", headers=LEAD, json=own), "002 §44")
+    await forbidden(await evidence_api.post(f"{samples}/hmic/cases", headers=LEAD, json=own), "002 §44")
+    unchanged = await ok(await evidence_api.get(samples), 200)
+    assert [(c["sample"], c["case_reference"]) for c in unchanged["samples"]] == [("shared", "WKF-0042")]
     await ok(await evidence_api.post(f"{samples}/hmic/cases", headers=actor("hmic"), json=own))
     theirs = tracking | {"case_reference": "WKF-0077"}
     await refused(
@@ -213,7 +234,7 @@ async def test_a_line_of_enquiry_is_seen_by_all_at_once_answered_with_evidence_a
     lines = f"/inspections/{inspection_id}/lines-of-enquiry"
     question = {"agency": "police", "case_reference": "WKF-0042", "question": "Were missing episodes shared?"}
 
-    await refused(
+    await forbidden(
         await evidence_api.post(lines, headers=actor("hmi_prisons"), json=question), "does not take part"
     )
     await refused(

@@ -20,8 +20,24 @@ from shared.workdays import today_in_england
 from tests.helpers import actor, eventually, ok, refused, running, seed_integrated
 
 OFSTED = actor("ofsted", "lead_inspector")
+OFSTED_QA = actor("ofsted", "quality_assurer")
 CQC = actor("cqc")
+CQC_LEAD = actor("cqc", "lead_inspector")
 HMIC = actor("hmic")
+
+
+async def denied(response: httpx.Response, role: str) -> None:
+    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
+    assert response.status_code == 403, response.text
+    assert f"the {role} role may not do this" in response.json()["detail"], response.text
+
+
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403 by the service's own rules: the inspectorate acts outside its part."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
 
 
 @dataclass
@@ -107,11 +123,15 @@ async def test_a_judgement_moves_from_proposed_to_final_each_step_by_its_inspect
 
     before = await s.events()
     await refused(
-        await s.judgement.post(f"{at}/quality-assure", headers=OFSTED),
+        await s.judgement.post(f"{at}/quality-assure", headers=OFSTED_QA),
         "must be moderated",
         "001 Proposal four",
     )
-    await refused(await s.judgement.post(f"{at}/moderate", headers=CQC), "lead inspectorate", "002 §11")
+    await denied(await s.judgement.post(f"{at}/quality-assure", headers=OFSTED), "lead_inspector")
+    await forbidden(
+        await s.judgement.post(f"{at}/moderate", headers=CQC_LEAD), "lead inspectorate", "002 §11"
+    )
+    await denied(await s.judgement.post(f"{at}/moderate", headers=CQC), "inspector")
     assert await s.events() == before  # a refused command writes nothing
 
     await ok(await s.judgement.post(f"{at}/moderate", headers=OFSTED), 200)
@@ -125,20 +145,21 @@ async def test_a_judgement_moves_from_proposed_to_final_each_step_by_its_inspect
     weakness = await s.item(inspection_id, CQC, bearing="area_for_improvement")
     await ok(await s.judgement.put(at, headers=CQC, json=proposal("good", strength, weakness)), 200)
     await ok(await s.judgement.post(f"{at}/moderate", headers=OFSTED), 200)
-    await ok(await s.judgement.post(f"{at}/quality-assure", headers=OFSTED), 200)
-    await refused(
+    await ok(await s.judgement.post(f"{at}/quality-assure", headers=OFSTED_QA), 200)
+    await forbidden(
         await s.judgement.post(f"{at}/finalise", headers=OFSTED), "signed off as final by cqc", "004 §40"
     )
-    response = await s.judgement.post(f"{at}/finalise", headers=CQC)
+    await denied(await s.judgement.post(f"{at}/finalise", headers=CQC), "inspector")
+    response = await s.judgement.post(f"{at}/finalise", headers=CQC_LEAD)
     final = await ok(response, 200)
     assert final["status"] == "final"
     version = int(response.headers["ETag"].strip('"'))
 
     await refused(await s.judgement.put(at, headers=CQC, json=proposal("outstanding", strength)), "revision")
-    stale = {**CQC, "If-Match": f'"{version - 1}"'}
+    stale = {**CQC_LEAD, "If-Match": f'"{version - 1}"'}
     revision = proposal("outstanding", strength) | {"reason": "Quality assurance found further evidence."}
     assert (await s.judgement.post(f"{at}/revise", headers=stale, json=revision)).status_code == 409
-    current = {**CQC, "If-Match": f'"{version}"'}
+    current = {**CQC_LEAD, "If-Match": f'"{version}"'}
     revised = await ok(await s.judgement.post(f"{at}/revise", headers=current, json=revision), 200)
     assert (revised["status"], revised["grade"], revised["revisions"]) == ("proposed", "outstanding", 1)
 
@@ -232,12 +253,15 @@ async def test_bad_input_names_the_rule_and_writes_no_event(services: Services) 
         (path(inspection_id, "health", "safeguarding"), CQC, proposal("good", strength), ["safeguarding"]),
         (health, CQC, proposal("good", withdrawn), [withdrawn, "004 §48"]),
         (health, CQC, proposal("inadequate", strength), ["weakness", "004 §48"]),
-        (health, HMIC, proposal("good", strength), ["cqc", "004 §40"]),
         (path(inspection_id, "probation", "help_and_protection"), actor("hmi_probation"),
          proposal("good", strength), ["narrative", "§29"]),
     ]  # fmt: skip
     for at, who, body, words in cases:
         await refused(await s.judgement.put(at, headers=who, json=body), *words)
+    # Another inspectorate's agency: forbidden, not merely invalid (004 §40).
+    await forbidden(
+        await s.judgement.put(health, headers=HMIC, json=proposal("good", strength)), "cqc", "004 §40"
+    )
     uncited = await s.judgement.put(health, headers=CQC, json=proposal("good"))
     assert uncited.status_code == 422
     assert "evidence_item_ids" in uncited.text

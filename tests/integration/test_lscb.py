@@ -20,7 +20,24 @@ from shared.workdays import today_in_england
 from tests.helpers import actor, eventually, ok, refused, running, seed_integrated
 
 OFSTED = actor("ofsted", "lead_inspector")
-CQC, HMIC, PROBATION = actor("cqc"), actor("hmic"), actor("hmi_probation")
+CQC, HMIC = actor("cqc"), actor("hmic")
+# Each inspectorate's lead inspector signs off, disputes and resolves for it.
+CQC_LEAD, HMIC_LEAD = actor("cqc", "lead_inspector"), actor("hmic", "lead_inspector")
+PROBATION_LEAD = actor("hmi_probation", "lead_inspector")
+
+
+async def denied(response: httpx.Response, role: str) -> None:
+    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
+    assert response.status_code == 403, response.text
+    assert f"the {role} role may not do this" in response.json()["detail"], response.text
+
+
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403 by the service's own rules: an inspectorate acting outside its part."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
 
 
 @dataclass
@@ -119,15 +136,17 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
         "004 §115",
     )
     await refused(
-        await s.lscb.post(f"{evaluation}/sign-off", headers=CQC),
+        await s.lscb.post(f"{evaluation}/sign-off", headers=CQC_LEAD),
         "no judgement of the board has been proposed",
     )
+    await denied(await s.lscb.post(f"{evaluation}/sign-off", headers=CQC), "inspector")
     proposal = {
         "grade": "good",
         "text": "The board holds partners to account.",
         "evidence_item_ids": [audits],
     }
-    await refused(await s.lscb.put(f"{evaluation}/proposal", headers=CQC, json=proposal), "002 §11")
+    await forbidden(await s.lscb.put(f"{evaluation}/proposal", headers=CQC_LEAD, json=proposal), "002 §11")
+    await denied(await s.lscb.put(f"{evaluation}/proposal", headers=CQC, json=proposal), "inspector")
     await refused(
         await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=proposal | {"grade": "adequate"}),
         "adequate",
@@ -137,29 +156,31 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
     view = await ok(await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=proposal), 200)
     assert view["proposal"]["proposal"] == 1
     assert "115" in view["descriptor"]
-    await refused(
-        await s.lscb.post(f"{evaluation}/sign-off", headers=actor("hmi_prisons")),
+    before = await s.events()
+    await forbidden(
+        await s.lscb.post(f"{evaluation}/sign-off", headers=actor("hmi_prisons", "lead_inspector")),
         "hmi_prisons does not take part",
     )
+    assert await s.events() == before
     await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=OFSTED), 200)
-    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=CQC), 200)
+    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=CQC_LEAD), 200)
     disputed = {"reasons": "The police's weak use of learning (115f) is not reflected in a grade of good."}
-    view = await ok(await s.lscb.post(f"{evaluation}/disputes", headers=HMIC, json=disputed), 200)
+    view = await ok(await s.lscb.post(f"{evaluation}/disputes", headers=HMIC_LEAD, json=disputed), 200)
     assert [d["inspectorate"] for d in view["disputes"]] == ["hmic"]
-    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=PROBATION), 200)
+    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=PROBATION_LEAD), 200)
 
     await refused(await s.lscb.post(f"{evaluation}/final", headers=OFSTED), "disputed", "115f")
     await ok(
         await s.lscb.post(
             f"{evaluation}/disputes/resolution",
-            headers=HMIC,
+            headers=HMIC_LEAD,
             json={"resolution": "The report names the weakness under 115f."},
         ),
         200,
     )
     await refused(await s.lscb.post(f"{evaluation}/final", headers=OFSTED), "awaits the sign-off of hmic")
-    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=HMIC), 200)
-    await refused(await s.lscb.post(f"{evaluation}/final", headers=CQC), "002 §11")
+    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=HMIC_LEAD), 200)
+    await forbidden(await s.lscb.post(f"{evaluation}/final", headers=CQC_LEAD), "002 §11")
     view = await ok(await s.lscb.post(f"{evaluation}/final", headers=OFSTED), 200)
     assert (view["final"]["grade"], view["final"]["signed_off_by"]) == (
         "good",
@@ -211,7 +232,7 @@ async def test_a_jtai_evaluates_the_board_in_narrative_and_a_new_proposal_is_sig
     )
     narrative = graded | {"grade": None}
     await ok(await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=narrative), 200)
-    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=CQC), 200)
+    await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=CQC_LEAD), 200)
     view = await ok(
         await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=narrative | {"text": "Revised."}), 200
     )

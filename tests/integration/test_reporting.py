@@ -23,9 +23,11 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
 from shared.mongo import connect
 from shared.settings import Settings
-from tests.helpers import actor, eventually, ok, refused, running
+from tests.helpers import actor, chair, eventually, ok, refused, running
 
 OFSTED = actor("ofsted", "lead_inspector")
+QUALITY = actor("ofsted", "quality_assurer")  # Ofsted, as the lead inspectorate, quality-assures
+CHAIR = chair("E08000036")  # the chair of the Wakefield LSCB
 TAKING_PART = ["ofsted", "cqc", "hmic", "hmi_probation"]
 STARTS = date(2026, 3, 9)
 
@@ -100,7 +102,7 @@ async def jtai(settings: Settings, area: str = "E08000036") -> str:
         case_reference="WKF-0042",
         summary="Referral acted on at once.",
     )
-    chair = BoardOfficerAppointed(
+    appointed = BoardOfficerAppointed(
         area_code=area, local_area="Wakefield", office=Office.CHAIR, name="Dr Jo Reed"
     )
     await publish(
@@ -108,7 +110,7 @@ async def jtai(settings: Settings, area: str = "E08000036") -> str:
         ("scheduling", f"inspection-{inspection_id}", 1, scheduled),
         ("evidence", f"evidence-item-{inspection_id}", 1, item),
         finding(inspection_id, 1, "Referrals are acted on at once."),
-        ("lscb", f"lscb-board-{area}", 1, chair),
+        ("lscb", f"lscb-board-{area}", 1, appointed),
     )
     return inspection_id
 
@@ -128,6 +130,25 @@ async def letter_with(api: httpx.AsyncClient, inspection_id: str, *texts: str) -
     return found
 
 
+async def denied(response: httpx.Response, role: str) -> None:
+    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
+    assert response.status_code == 403, response.text
+    assert f"the {role} role may not do this" in response.json()["detail"], response.text
+
+
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403 by the lifecycle's own rules: someone acting outside their part."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
+
+
+def lead(inspectorate: str) -> dict[str, str]:
+    """The lead inspector of `inspectorate`: who agrees and publishes the report for it."""
+    return OFSTED if inspectorate == "ofsted" else actor(inspectorate, "lead_inspector")
+
+
 async def events_written(settings: Settings) -> int:
     client = connect(settings.mongodb_uri, "test")
     try:
@@ -143,25 +164,33 @@ async def test_the_letter_goes_through_its_lifecycle_in_order(
     drafted = await letter_with(api, inspection_id, "Referrals are acted on at once.", "Dr Jo Reed")
     report = f"/inspections/{inspection_id}/report"
 
-    async def post(step: str, who: str = "ofsted", body: dict[str, Any] | None = None) -> httpx.Response:
-        headers = OFSTED if who == "ofsted" else actor(who)
-        return await api.post(f"{report}/{step}", headers=headers, json=body)
+    async def post(
+        step: str, who: dict[str, str] = OFSTED, body: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        return await api.post(f"{report}/{step}", headers=who, json=body)
 
     before = await events_written(settings)
-    await refused(await post("quality-assurance"), "not been drafted", "001 Proposal four")
+    await refused(await post("quality-assurance", QUALITY), "not been drafted", "001 Proposal four")
     await refused(await post("publication"), "only the final report")
     assert await events_written(settings) == before
 
     view = await ok(await post("draft"), 200)
     assert (view["status"], view["draft"]) == ("drafted", 1)
-    await refused(await post("agreement", "cqc"), "quality-assured")
-    await refused(await post("quality-assurance", "cqc"), "lead inspectorate, ofsted")
-    await ok(await post("quality-assurance"), 200)
+    before = await events_written(settings)
+    await refused(await post("agreement", lead("cqc")), "quality-assured")
+    await forbidden(
+        await post("quality-assurance", actor("cqc", "quality_assurer")), "lead inspectorate, ofsted"
+    )
+    await denied(await post("quality-assurance"), "lead_inspector")
+    assert await events_written(settings) == before
+    await ok(await post("quality-assurance", QUALITY), 200)
     for inspectorate in TAKING_PART[:-1]:
-        await ok(await post("agreement", inspectorate), 200)
-    await refused(await post("agreement", "hmi_prisons"), "hmi_prisons does not take part")
+        await ok(await post("agreement", lead(inspectorate)), 200)
+    before = await events_written(settings)
+    await forbidden(await post("agreement", lead("hmi_prisons")), "hmi_prisons does not take part")
     await refused(await post("sending"), "awaits the agreement of hmi_probation")
-    await ok(await post("agreement", "hmi_probation"), 200)
+    assert await events_written(settings) == before
+    await ok(await post("agreement", lead("hmi_probation")), 200)
     view = await ok(await post("sending"), 200)
     assert view["sent"]["addressee"] == "Dr Jo Reed"
 
@@ -169,16 +198,23 @@ async def test_the_letter_goes_through_its_lifecycle_in_order(
         {"point": 1, "text": "The audit was in October."},
         {"point": 2, "text": "The board meets monthly."},
     ]
-    await ok(await post("factual-accuracy-response", body={"points": points}), 200)
-    await refused(await post("factual-accuracy-response", body={"points": points}), "already recorded")
+    # Only the chair of the area's LSCB responds: not the lead on the chair's behalf, nor another chair.
+    before = await events_written(settings)
+    await denied(await post("factual-accuracy-response", body={"points": points}), "lead_inspector")
+    await forbidden(
+        await post("factual-accuracy-response", chair("E08000035"), body={"points": points}), "own area"
+    )
+    assert await events_written(settings) == before
+    await ok(await post("factual-accuracy-response", CHAIR, body={"points": points}), 200)
+    await refused(await post("factual-accuracy-response", CHAIR, body={"points": points}), "already recorded")
     await refused(await post("final"), "decide point(s) 1, 2 first")
     for point in (1, 2):
         decision = {"point": point, "decision": "rejected", "reason": "The evidence says otherwise."}
         await ok(await post("factual-accuracy-decisions", body=decision), 200)
     view = await ok(await post("final"), 200)
     for inspectorate in TAKING_PART:
-        view = await ok(await post("publication", inspectorate), 200)
-    await refused(await post("publication", "cqc"), "already published")
+        view = await ok(await post("publication", lead(inspectorate)), 200)
+    await refused(await post("publication", lead("cqc")), "already published")
     assert view["status"] == "published"
     plan = {"led_by": "local_authority", "due_on": str(date.today() + timedelta(days=60))}
     await ok(await post("action-plan", body=plan), 200)
@@ -193,6 +229,11 @@ async def test_the_letter_goes_through_its_lifecycle_in_order(
     await eventually(moved_on)
     published = await api.get(report)
     assert published.text == drafted.text
+    # The area's chair reads the report and its lifecycle; another area's chair does not.
+    assert (await api.get(report, headers=CHAIR)).text == drafted.text
+    assert (await api.get(f"{report}/lifecycle", headers=CHAIR)).status_code == 200
+    await forbidden(await api.get(report, headers=chair("E08000035")))
+    await forbidden(await api.get(f"{report}/lifecycle", headers=chair("E08000035")))
     assert published.headers["x-checksum"] == view["final_checksum"]
     # As at the first step, at a time, and before the inspection existed.
     assert (await api.get(report, params={"at_step": 1})).text == drafted.text
@@ -212,10 +253,10 @@ async def test_a_change_after_the_draft_needs_a_new_draft(api: httpx.AsyncClient
     await ok(await api.post(f"{report}/draft", headers=OFSTED), 200)
     await publish(settings, finding(inspection_id, 2, "Strategy meetings are timely."))
     await letter_with(api, inspection_id, "Strategy meetings are timely.")
-    await refused(await api.post(f"{report}/quality-assurance", headers=OFSTED), "changed since draft 1")
+    await refused(await api.post(f"{report}/quality-assurance", headers=QUALITY), "changed since draft 1")
     view = await ok(await api.post(f"{report}/draft", headers=OFSTED), 200)
     assert view["draft"] == 2
-    await ok(await api.post(f"{report}/quality-assurance", headers=OFSTED), 200)
+    await ok(await api.post(f"{report}/quality-assurance", headers=QUALITY), 200)
 
 
 async def test_a_rebuild_from_the_start_of_the_log_gives_the_same_bytes(

@@ -32,8 +32,13 @@ async def ok(response: httpx.Response, status: int = 201) -> Any:
     return response.json()
 
 
+def lead_of(inspectorate: str) -> dict[str, str]:
+    """Each inspectorate's lead inspector registers and deploys its own inspectors."""
+    return actor(inspectorate, "lead_inspector")
+
+
 async def inspector(api: httpx.AsyncClient, inspectorate: str, name: str) -> str:
-    body = await ok(await api.post("/inspectors", headers=actor(inspectorate), json={"name": name}))
+    body = await ok(await api.post("/inspectors", headers=lead_of(inspectorate), json={"name": name}))
     return str(body["inspector_id"])
 
 
@@ -60,12 +65,12 @@ async def test_a_macp_inspection_with_its_phased_team(api: httpx.AsyncClient) ->
         await inspector(api, "cqc", "CQC inspector"),
     )
     team = f"/inspections/{iid}/team"
-    await ok(await api.post(team, headers=actor("ofsted"), json={"inspector_id": ofsted, "weeks": [1, 2]}))
-    await ok(await api.post(team, headers=actor("hmic"), json={"inspector_id": hmic, "weeks": [1]}))
-    early = await api.post(team, headers=actor("cqc"), json={"inspector_id": cqc, "weeks": [1]})
+    await ok(await api.post(team, headers=LEAD, json={"inspector_id": ofsted, "weeks": [1, 2]}))
+    await ok(await api.post(team, headers=lead_of("hmic"), json={"inspector_id": hmic, "weeks": [1]}))
+    early = await api.post(team, headers=lead_of("cqc"), json={"inspector_id": cqc, "weeks": [1]})
     assert early.status_code == 422
     assert early.json()["rule"] == "002 §37"  # week 1 is Ofsted and HMIC only
-    placed = await ok(await api.post(team, headers=actor("cqc"), json={"inspector_id": cqc, "weeks": [2]}))
+    placed = await ok(await api.post(team, headers=lead_of("cqc"), json={"inspector_id": cqc, "weeks": [2]}))
     assert [(m["inspectorate"], m["weeks"]) for m in placed["team"]] == [
         ("ofsted", [1, 2]),
         ("hmic", [1]),
@@ -113,7 +118,7 @@ async def test_an_inspector_raced_onto_two_inspections_ends_up_on_one(api: httpx
         *(
             api.post(
                 f"/inspections/{i}/team",
-                headers=actor("ofsted"),
+                headers=LEAD,
                 json={"inspector_id": someone, "weeks": [1]},
             )
             for i in inspections
@@ -215,8 +220,10 @@ async def test_an_inspectorate_that_joins_is_taking_part_in_the_evidence_service
 
         await eventually(known)
         early = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
-        assert early.status_code == 422  # not taking part until triggered (002 §33)
+        assert early.status_code == 403, early.text  # not taking part until triggered (002 §33)
+        assert early.json()["error"] == "forbidden"
         assert "hmcpsi does not take part" in early.json()["detail"]
+        assert (await evidence_api.get(f"/inspections/{iid}/evidence")).json() == []  # nothing written
         await ok(
             await api.post(
                 f"/inspections/{iid}/participants",

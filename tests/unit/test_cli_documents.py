@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -26,6 +27,7 @@ import services.reporting.rebuild
 from jip import documents
 from jip.cli import main, parser
 from jip.stack import Ports, Running, Supervisor
+from jip.tokens import signer
 from services.reporting import lifecycle
 from services.reporting.api import router
 from services.reporting.documents import Format
@@ -60,7 +62,13 @@ TAKING_PART = (Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC, Inspect
 AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
 DRAFTED, FINAL, NOW = "a" * 64, "b" * 64, "c" * 64  # checksums of the Markdown
 TEXT = "The letter says the police attend every strategy meeting; they attended most of them."
-ENVIRONMENT = ("JIP_KAFKA_BOOTSTRAP_SERVERS", "JIP_MONGODB_URI", "JIP_KAFKA_PROFILE", "JIP_NAMESPACE")
+ENVIRONMENT = (
+    "JIP_KAFKA_BOOTSTRAP_SERVERS",
+    "JIP_MONGODB_URI",
+    "JIP_KAFKA_PROFILE",
+    "JIP_NAMESPACE",
+    "JIP_TOKEN",  # the commands issue their own token from the stack's key in --data-dir
+)
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +86,21 @@ def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         main([*argv, "--help"])
     assert exited.value.code == 0
     return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare words
+
+
+def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
+    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
+    scheme, _, token = headers["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    settings = Settings()
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        signer(data_dir).key.public_key(),
+        algorithms=["EdDSA"],
+        audience=settings.auth_audience,
+        issuer=settings.auth_issuer,
+    )
+    return claims
 
 
 def cells(line: str) -> list[str]:
@@ -706,6 +729,7 @@ def test_fetch_asks_the_service_as_the_actor_and_gives_the_bytes_and_headers(
 
     monkeypatch.setenv("JIP_REPORTING_URL", "http://reporting.test")
     monkeypatch.setattr(httpx, "request", answer)
+    signer(tmp_path)  # the stack's signing key, as `jip stack up` makes it
     args = parse("documents", "show", INSPECTION, "--as", "cqc:inspector:c1", "--data-dir", str(tmp_path))
     got = documents._fetch(args, REPORT, format="pdf", as_at=None)
     assert (got.content, got.headers["X-Checksum"]) == (PDF, "x")
@@ -715,11 +739,10 @@ def test_fetch_asks_the_service_as_the_actor_and_gives_the_bytes_and_headers(
         f"http://reporting.test{REPORT}",
         {"format": "pdf"},
     )
-    assert request["headers"] == {
-        "X-Actor-Inspectorate": "cqc",
-        "X-Actor-Role": "inspector",
-        "X-Actor-User": "c1",
-    }
+    assert list(request["headers"]) == ["Authorization"]  # who acts is in the token, and only there
+    claims = claims_sent(request["headers"], tmp_path)
+    assert (claims["sub"], claims["jip_role"], claims["jip_inspectorate"]) == ("c1", "inspector", "cqc")
+    assert "jip_area" not in claims
 
 
 def test_a_refused_document_prints_the_service_s_reason_and_rule(
@@ -732,6 +755,7 @@ def test_a_refused_document_prints_the_service_s_reason_and_rule(
     }
     monkeypatch.setenv("JIP_REPORTING_URL", "http://reporting.test")
     monkeypatch.setattr(httpx, "request", lambda *_, **__: httpx.Response(422, json=refusal))
+    signer(tmp_path)
     argv = ["documents", "show", INSPECTION, "--as-at", "2020-01-01T00:00Z", "--data-dir", str(tmp_path)]
     assert main(argv) == 1
     assert capsys.readouterr().err == f"jip: error: {refusal['detail']} (rule: {refusal['rule']})\n"
@@ -744,6 +768,7 @@ def test_a_command_with_no_reporting_service_says_how_to_start_one(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JIP_REPORTING_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    signer(tmp_path)  # a stack was started from here once: there is a key to issue the token with
     assert main(["documents", *argv, "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "jip: error: the reporting service at http://127.0.0.1:9 is not answering: "

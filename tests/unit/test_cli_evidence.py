@@ -13,6 +13,7 @@ import pytest
 from jip import evidence
 from jip.cli import main, parser
 from jip.stack import StackError
+from jip.tokens import signer
 from shared.contracts.vocabulary import Agency
 from shared.evidence_items import ItemView, findings, triangulate
 from shared.programmes import catalogue
@@ -438,6 +439,8 @@ def test_a_command_with_no_evidence_service_says_how_to_start_one(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JIP_EVIDENCE_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)  # a stack was started from here once: there is a key to issue the token with
     assert main([*argv, "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "jip: error: the evidence service at http://127.0.0.1:9 is not answering: "

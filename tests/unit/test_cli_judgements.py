@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from jip import judgements
 from jip.cli import main, parser
+from jip.tokens import signer
 from services.judgement.handlers import JudgementHistory, JudgementView, _board
 from services.judgement.judgements import Kind
 from services.judgement.judgements import judgements as decider
@@ -34,6 +36,7 @@ from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
 from shared.inspections import Inspection
 from shared.programmes import catalogue
+from shared.settings import Settings
 
 INSPECTION = "insp-1"
 AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
@@ -75,6 +78,21 @@ def proposed(agency: Agency, area: str, grade: Grade | None, **extra: Any) -> Ju
 
 def step(agency: Agency, area: str) -> dict[str, Any]:
     return {"inspection_id": INSPECTION, "agency": agency, "judgement_area": area}
+
+
+def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
+    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
+    scheme, _, token = headers["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    settings = Settings()
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        signer(data_dir).key.public_key(),
+        algorithms=["EdDSA"],
+        audience=settings.auth_audience,
+        issuer=settings.auth_issuer,
+    )
+    return claims
 
 
 def envelopes(events: Sequence[Event], actors: Sequence[Actor]) -> list[Envelope]:
@@ -603,6 +621,8 @@ def test_a_command_with_no_judgement_service_says_how_to_start_one(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JIP_JUDGEMENT_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)  # a stack was started from here once: there is a key to issue the token with
     assert main([*argv, "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "jip: error: the judgement service at http://127.0.0.1:9 is not answering: "
@@ -627,15 +647,15 @@ def test_a_refused_change_prints_the_service_s_reason_and_rule(
 
     monkeypatch.setenv("JIP_JUDGEMENT_URL", "http://judgement.test")
     monkeypatch.setattr(httpx, "request", answer)
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)
     argv = [*PROPOSE, "--grade", "good", "--text", TEXT, "--evidence", "ev-1", "--as", "cqc:inspector:c1"]
     assert main([*argv, "--if-match", "6", "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"jip: error: {refusal['detail']} (rule: 004 §70)\n"
     [request] = sent
     assert (request["method"], request["url"]) == ("PUT", f"http://judgement.test{JUDGEMENT}")
-    assert request["headers"] == {
-        "X-Actor-Inspectorate": "cqc",
-        "X-Actor-Role": "inspector",
-        "X-Actor-User": "c1",
-        "If-Match": '"6"',
-    }
+    assert set(request["headers"]) == {"Authorization", "If-Match"}  # who acts is in the token alone
+    assert request["headers"]["If-Match"] == '"6"'
+    claims = claims_sent(request["headers"], tmp_path)
+    assert (claims["sub"], claims["jip_role"], claims["jip_inspectorate"]) == ("c1", "inspector", "cqc")
     assert request["json"]["grade"] == "good"

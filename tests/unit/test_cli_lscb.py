@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from jip import lscb, scheduling
 from jip.cli import main, parser
+from jip.tokens import signer
 from services.lscb.domain import lscb_criteria
 from services.lscb.handlers import CriterionView, EvaluationView, EvidenceRef, PartnerView, _board_view
 from services.scheduling.api import NotificationPlan, PlannedStep
@@ -38,6 +40,7 @@ from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
 from shared.programmes import catalogue
+from shared.settings import Settings
 
 INSPECTION = "insp-1"
 EVALUATION = f"/inspections/{INSPECTION}/evaluation"
@@ -83,6 +86,21 @@ def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         main([*argv, "--help"])
     assert exited.value.code == 0
     return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare words
+
+
+def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
+    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
+    scheme, _, token = headers["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    settings = Settings()
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        signer(data_dir).key.public_key(),
+        algorithms=["EdDSA"],
+        audience=settings.auth_audience,
+        issuer=settings.auth_issuer,
+    )
+    return claims
 
 
 def cells(line: str) -> list[str]:
@@ -907,6 +925,8 @@ def test_a_command_with_no_service_says_how_to_start_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(f"JIP_{name.upper()}_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)  # a stack was started from here once: there is a key to issue the token with
     assert main([*argv, "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         f"jip: error: the {name} service at http://127.0.0.1:9 is not answering: "
@@ -931,6 +951,8 @@ def test_a_refused_change_prints_the_service_s_reason_and_rule(
 
     monkeypatch.setenv("JIP_LSCB_URL", "http://lscb.test")
     monkeypatch.setattr(httpx, "request", answer)
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)
     argv = ["lscb", "partner-joins", "Wakefield", "--agency", "cps", "--organisation", "CPS Yorkshire"]
     assert (
         main([*argv, "--as", "ofsted:lead_inspector:l1", "--if-match", "6", "--data-dir", str(tmp_path)]) == 1
@@ -938,10 +960,12 @@ def test_a_refused_change_prints_the_service_s_reason_and_rule(
     assert capsys.readouterr().err == f"jip: error: {refusal['detail']} (rule: 004 §41)\n"
     [request] = sent
     assert (request["method"], request["url"]) == ("POST", "http://lscb.test/boards/Wakefield/partners")
-    assert request["headers"] == {
-        "X-Actor-Inspectorate": "ofsted",
-        "X-Actor-Role": "lead_inspector",
-        "X-Actor-User": "l1",
-        "If-Match": '"6"',
-    }
+    assert set(request["headers"]) == {"Authorization", "If-Match"}  # who acts is in the token alone
+    assert request["headers"]["If-Match"] == '"6"'
+    claims = claims_sent(request["headers"], tmp_path)
+    assert (claims["sub"], claims["jip_role"], claims["jip_inspectorate"]) == (
+        "l1",
+        "lead_inspector",
+        "ofsted",
+    )
     assert request["json"] == {"agency": "cps", "organisation": "CPS Yorkshire"}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from jip.cli import main
+from jip.tokens import signer
 from shared.programmes import FOLDER
 
 
@@ -66,5 +69,42 @@ def test_a_command_with_no_service_running_says_how_to_start_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JIP_SCHEDULING_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    signer(tmp_path)  # a stack was started from here once: there is a key to issue the token with
     assert main(["inspections", "show", "some-id", "--data-dir", str(tmp_path)]) == 1
     assert "start the platform with `jip stack up`" in capsys.readouterr().err
+
+
+def test_a_command_with_no_signing_key_and_no_token_says_how_to_get_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[str] = []
+    monkeypatch.setenv("JIP_SCHEDULING_URL", "http://scheduling.test")
+    monkeypatch.setattr(httpx, "request", lambda _, url, **__: sent.append(url))
+    monkeypatch.delenv("JIP_TOKEN", raising=False)
+    assert main(["inspections", "show", "some-id", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"jip: error: no signing key in {tmp_path / 'auth'}: ")
+    assert "`jip stack up`" in err
+    assert "JIP_TOKEN" in err
+    assert sent == []  # nothing is asked without a token
+    assert not (tmp_path / "auth").exists()  # nor is a key made on the way
+
+
+def test_jip_token_is_sent_as_it_is_instead_of_a_token_from_the_stack_s_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[dict[str, Any]] = []
+
+    def answer(method: str, url: str, **request: Any) -> httpx.Response:
+        sent.append({"method": method, "url": url, **request})
+        return httpx.Response(200, json={"inspection_id": "some-id"})
+
+    monkeypatch.setenv("JIP_SCHEDULING_URL", "http://scheduling.test")
+    monkeypatch.setattr(httpx, "request", answer)
+    monkeypatch.setenv("JIP_TOKEN", "a.token.from-the-identity-provider")
+    assert main(["inspections", "show", "some-id", "--json", "--data-dir", str(tmp_path)]) == 0
+    [request] = sent
+    assert (request["method"], request["url"]) == ("GET", "http://scheduling.test/inspections/some-id")
+    assert request["headers"] == {"Authorization": "Bearer a.token.from-the-identity-provider"}
+    assert '"inspection_id": "some-id"' in capsys.readouterr().out

@@ -29,7 +29,9 @@ from shared.contract import (
     schema_path,
 )
 from shared.contracts import CATALOGUE
+from shared.settings import Settings
 from shared.topics import CONTEXTS, SERVICES, events_topic
+from tests.helpers import auditor
 
 BUMP = "bump its schema_version and add an upcaster"
 
@@ -484,10 +486,15 @@ def test_each_service_sends_its_context_and_receives_what_its_projections_read()
 # --- served by every service ----------------------------------------------------------------------------
 
 
-async def test_a_service_serves_the_committed_contract() -> None:
-    service = build()
+async def test_a_service_serves_the_committed_contract(public_key: Path) -> None:
+    service = build(Settings(auth_public_key_file=public_key))
     transport = httpx.ASGITransport(app=service.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://evidence") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://evidence") as anonymous:
+        # Not without a token; with any valid one (an auditor's here), the committed files as they are.
+        assert (await anonymous.get(f"/contract/{ASYNCAPI}")).status_code == 401
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://evidence", headers=auditor()
+    ) as client:
         for path in (ASYNCAPI, ENVELOPE, schema_path("scheduling.NotificationRecorded", 1)):
             answer = await client.get(f"/contract/{path}")
             assert answer.status_code == 200, path

@@ -12,14 +12,27 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from services.evidence.api import ACCESS as EVIDENCE_ACCESS
 from services.evidence.api import router as evidence
+from services.judgement.api import ACCESS as JUDGEMENT_ACCESS
 from services.judgement.api import router as judgement
+from services.lscb.api import ACCESS as LSCB_ACCESS
 from services.lscb.api import router as lscb
+from services.reporting.api import ACCESS as REPORTING_ACCESS
 from services.reporting.api import router as reporting
+from services.scheduling.api import ACCESS as SCHEDULING_ACCESS
 from services.scheduling.api import router as scheduling
+from shared.auth import READERS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SERVICES = {"S": scheduling, "E": evidence, "J": judgement, "L": lscb, "R": reporting}
+ACCESS = {
+    "S": SCHEDULING_ACCESS,
+    "E": EVIDENCE_ACCESS,
+    "J": JUDGEMENT_ACCESS,
+    "L": LSCB_ACCESS,
+    "R": REPORTING_ACCESS,
+}
 STAND_INS = {"'$FIELDWORK'": "2031-03-10", "'$ITEM'": "an-evidence-item-id"}
 
 
@@ -78,3 +91,19 @@ def test_each_walkthrough_request_matches_the_api(command: str) -> None:
         body_model(route).model_validate(json.loads(text.strip("'")))
     if '-H "$json"' in command or body:
         assert '"${' in command, "commands name who makes them"
+
+
+@pytest.mark.parametrize("command", walkthrough())
+def test_each_walkthrough_request_is_made_by_a_role_that_may_make_it(command: str) -> None:
+    """The token each request sends (`jip token INSPECTORATE:ROLE`) is one its endpoint allows."""
+    tokens = dict(
+        re.findall(r'^(\w+)=\(-H "Authorization: Bearer \$\(bin/jip token (\S+)', README.read_text(), re.M)
+    )
+    sender = re.search(r'"\$\{(\w+)\[@\]\}"', command)
+    assert sender, "every request sends a token"
+    role = tokens[sender.group(1)].split(":")[1]
+    letter, path = re.search(r"\$([SEJLR])(/\S*)", command).groups()  # type: ignore[union-attr]
+    method = "POST" if " -d '" in command else "GET"
+    route = route_for(SERVICES[letter], method, path.replace("$ID", "an-inspection-id"))
+    allowed = ACCESS[letter].get((method, route.path), READERS if method == "GET" else frozenset())
+    assert role in allowed, f"{role} may not {method} {route.path}"

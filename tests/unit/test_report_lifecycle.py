@@ -23,7 +23,7 @@ from shared.contracts.reporting import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import catalogue
 
@@ -46,8 +46,14 @@ BOARD = Board(
 )
 
 
-def ctx(by: Inspectorate = I.OFSTED, checksum: str = CONTENT, inspection: Inspection = JTAI) -> Context:
+def ctx(
+    by: Inspectorate | None = I.OFSTED, checksum: str = CONTENT, inspection: Inspection = JTAI
+) -> Context:
+    """Who acts: an inspectorate, or None for the chair of the LSCB (who submits the response)."""
     return Context(inspection, by, checksum, "findings_letter")
+
+
+CHAIR = None  # Context.by of the chair of the LSCB, acting for the partnership
 
 
 def run(state: Report, *commands: lifecycle.Command) -> tuple[Report, list[Event]]:
@@ -60,11 +66,24 @@ def run(state: Report, *commands: lifecycle.Command) -> tuple[Report, list[Event
     return state, events
 
 
-def refused(state: Report, command: lifecycle.Command, *words: str) -> None:
+def refusal_of(state: Report, command: lifecycle.Command, *words: str) -> RuleViolation:
     with pytest.raises(RuleViolation) as caught:
         lifecycle.report.decide(state, command)
     for word in words:
         assert word in f"{caught.value.message} {caught.value.rule}"
+    return caught.value
+
+
+def refused(state: Report, command: lifecycle.Command, *words: str) -> None:
+    """Refused by a rule of the lifecycle (HTTP 422): whoever acts may take this step, just not now."""
+    refusal = refusal_of(state, command, *words)
+    assert not isinstance(refusal, Forbidden), refusal.message
+
+
+def forbidden(state: Report, command: lifecycle.Command, *words: str) -> None:
+    """Refused because of who acts (HTTP 403): not the lead, not taking part, not the chair."""
+    refusal = refusal_of(state, command, *words)
+    assert isinstance(refusal, Forbidden), refusal.message
 
 
 def agreed() -> Report:
@@ -79,7 +98,7 @@ def agreed() -> Report:
 
 def responded(*points: Point) -> Report:
     state, _ = run(
-        agreed(), lifecycle.SendToLscb(ctx(), BOARD, TODAY), lifecycle.ReceiveResponse(ctx(), points)
+        agreed(), lifecycle.SendToLscb(ctx(), BOARD, TODAY), lifecycle.ReceiveResponse(ctx(CHAIR), points)
     )
     return state
 
@@ -99,7 +118,7 @@ def test_the_whole_lifecycle_in_order() -> None:
     state, [sent] = run(state, lifecycle.SendToLscb(ctx(), BOARD, TODAY))
     assert isinstance(sent, ReportSentToLscb)
     assert (sent.addressee, sent.office) == ("Dr Alex Morgan", "chair")
-    state, [response] = run(state, lifecycle.ReceiveResponse(ctx(), (POINT,)))
+    state, [response] = run(state, lifecycle.ReceiveResponse(ctx(CHAIR), (POINT,)))
     assert isinstance(response, FactualAccuracyResponseReceived)
     assert response.responder == "Dr Alex Morgan"
     state, _ = run(state, lifecycle.DecidePoint(ctx(), 1, Decision.ACCEPTED, "Corrected to October."))
@@ -135,13 +154,28 @@ def test_steps_out_of_order_are_refused_naming_the_rule() -> None:
 
 def test_only_the_lead_drafts_assures_sends_decides_and_finalises() -> None:
     for command in (lifecycle.Draft(ctx(I.CQC)), lifecycle.QualityAssure(ctx(I.HMIC))):
-        refused(Report(), command, "lead inspectorate, ofsted")
-    refused(responded(POINT), lifecycle.DecidePoint(ctx(I.CQC), 1, Decision.ACCEPTED, "Yes."), "ofsted")
+        forbidden(Report(), command, "lead inspectorate, ofsted")
+    forbidden(agreed(), lifecycle.SendToLscb(ctx(I.HMIC), BOARD, TODAY), "lead inspectorate, ofsted")
+    forbidden(responded(POINT), lifecycle.DecidePoint(ctx(I.CQC), 1, Decision.ACCEPTED, "Yes."), "ofsted")
+    decided, _ = run(responded(POINT), lifecycle.DecidePoint(ctx(), 1, Decision.ACCEPTED, "Yes."))
+    forbidden(decided, lifecycle.Finalise(ctx(I.HMI_PROBATION)), "lead inspectorate, ofsted")
+
+
+def test_only_the_chair_of_the_lscb_responds_and_the_chair_takes_no_other_step() -> None:
+    sent, _ = run(agreed(), lifecycle.SendToLscb(ctx(), BOARD, TODAY))
+    for inspectorate in (I.OFSTED, I.CQC):  # not even the lead inspectorate
+        forbidden(sent, lifecycle.ReceiveResponse(ctx(inspectorate), (POINT,)), "chair of the LSCB")
+    _, [response] = run(sent, lifecycle.ReceiveResponse(ctx(CHAIR), (POINT,)))
+    assert isinstance(response, FactualAccuracyResponseReceived)
+    forbidden(Report(), lifecycle.Draft(ctx(CHAIR)), "does not take part")
+    forbidden(agreed(), lifecycle.Agree(ctx(CHAIR)), "does not take part")
 
 
 def test_an_inspectorate_not_taking_part_cannot_agree_or_publish() -> None:
     state, _ = run(Report(), lifecycle.Draft(ctx()), lifecycle.QualityAssure(ctx()))
-    refused(state, lifecycle.Agree(ctx(I.HMI_PRISONS)), "hmi_prisons does not take part")
+    forbidden(state, lifecycle.Agree(ctx(I.HMI_PRISONS)), "hmi_prisons does not take part")
+    final, _ = run(responded(), lifecycle.Finalise(ctx()))
+    forbidden(final, lifecycle.Publish(ctx(I.HMI_PRISONS)), "hmi_prisons does not take part")
 
 
 def test_a_change_to_the_content_after_drafting_needs_a_new_draft_and_new_agreements() -> None:
@@ -157,7 +191,7 @@ def test_a_change_to_the_content_after_drafting_needs_a_new_draft_and_new_agreem
 
 def test_one_coordinated_response_only_and_every_point_decided_before_final() -> None:
     state = responded(POINT, Point(point=2, text="The board meets monthly."))
-    refused(state, lifecycle.ReceiveResponse(ctx(), (POINT,)), "already recorded", "chair of the LSCB")
+    refused(state, lifecycle.ReceiveResponse(ctx(CHAIR), (POINT,)), "already recorded", "chair of the LSCB")
     refused(state, lifecycle.Finalise(ctx()), "decide point(s) 1, 2 first")
     refused(state, lifecycle.DecidePoint(ctx(), 3, Decision.REJECTED, "No such point."), "no point 3")
     state, _ = run(state, lifecycle.DecidePoint(ctx(), 1, Decision.REJECTED, "The audit log says September."))
