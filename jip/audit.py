@@ -176,7 +176,9 @@ async def verify(settings: Settings, progress: Progress) -> Verification:
     verifier = Verifier()
     started = time.monotonic()
     reported = 0
-    async for records in read_from_start(settings.kafka_bootstrap_servers, topics(settings)):
+    async for records in read_from_start(
+        settings.kafka_bootstrap_servers, topics(settings), security=settings.kafka_security()
+    ):
         for record in records:
             try:
                 verifier.check(record.topic, record.partition, record.offset, record.value)
@@ -201,7 +203,9 @@ async def envelopes_of(
     found: list[tuple[dict[str, Any], Envelope]] = []
     board: list[tuple[dict[str, Any], Envelope]] = []
     read = 0
-    async for records in read_from_start(settings.kafka_bootstrap_servers, topics(settings)):
+    async for records in read_from_start(
+        settings.kafka_bootstrap_servers, topics(settings), security=settings.kafka_security()
+    ):
         for record in records:
             try:
                 raw = json.loads(record.value or b"")

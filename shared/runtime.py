@@ -57,7 +57,9 @@ class Service:
             self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
         )
         self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_servers, logger=logging.getLogger(f"jip.{name}.kafka")
+            self.settings.kafka_bootstrap_servers,
+            security=self.settings.broker_security(),
+            logger=logging.getLogger(f"jip.{name}.kafka"),
         )
         self.projections = ProjectionRunner(
             name,
@@ -144,6 +146,7 @@ class Service:
                 self.settings.namespace,
                 self.settings.topic_partitions,
                 self.settings.topic_replication_factor,
+                security=self.settings.kafka_security(),
             )
         await self.broker.start()
         if self.settings.outbox_relay:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from aiokafka.helpers import create_ssl_context
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth import Verifier
@@ -21,12 +24,38 @@ class KafkaProfile(StrEnum):
     KAFKA = "kafka"  # Apache Kafka or Redpanda
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="JIP_", frozen=True)
+class KafkaSecurityProtocol(StrEnum):
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
 
-    mongodb_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+
+class SaslMechanism(StrEnum):
+    PLAIN = "PLAIN"
+    SCRAM_SHA_256 = "SCRAM-SHA-256"
+    SCRAM_SHA_512 = "SCRAM-SHA-512"
+
+
+class Settings(BaseSettings):
+    # Secrets may come from files instead of the environment: JIP_SECRETS_DIR names a directory (such as
+    # /run/secrets) holding one file per setting, named as its variable in lower case (jip_mongodb_uri).
+    model_config = SettingsConfigDict(
+        env_prefix="JIP_", frozen=True, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None
+    )
+
+    # TLS and credentials go in the URI (tls=true&tlsCAFile=..., user:password@); never shown in a repr.
+    mongodb_uri: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_profile: KafkaProfile = KafkaProfile.KAFKA
+    # Kafka over TLS and/or SASL: every client the platform makes (services, relay, audit, rebuild) uses them.
+    kafka_security_protocol: KafkaSecurityProtocol = KafkaSecurityProtocol.PLAINTEXT
+    kafka_sasl_mechanism: SaslMechanism = SaslMechanism.SCRAM_SHA_512
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None  # the CA that signed the brokers' certificates
+    kafka_ssl_certfile: Path | None = None  # a client certificate, where the brokers ask for one (mTLS)
+    kafka_ssl_keyfile: Path | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     topic_partitions: int = 3
@@ -73,9 +102,51 @@ class Settings(BaseSettings):
         # Stable across a restart of the same instance, so it takes its lease back at once.
         return f"{socket.gethostname()}:{self.http_port}"
 
+    def kafka_security(self) -> dict[str, Any]:
+        """aiokafka's security options, for every Kafka client the platform makes."""
+        protocol = self.kafka_security_protocol
+        options: dict[str, Any] = {"security_protocol": protocol.value}
+        if protocol in (KafkaSecurityProtocol.SSL, KafkaSecurityProtocol.SASL_SSL):
+            options["ssl_context"] = create_ssl_context(
+                cafile=self.kafka_ssl_cafile, certfile=self.kafka_ssl_certfile, keyfile=self.kafka_ssl_keyfile
+            )
+        if protocol in (KafkaSecurityProtocol.SASL_PLAINTEXT, KafkaSecurityProtocol.SASL_SSL):
+            if not (self.kafka_sasl_username and self.kafka_sasl_password):
+                raise ValueError(
+                    f"JIP_KAFKA_SECURITY_PROTOCOL={protocol.value} needs JIP_KAFKA_SASL_USERNAME and "
+                    "JIP_KAFKA_SASL_PASSWORD (or their files in JIP_SECRETS_DIR)"
+                )
+            options |= {
+                "sasl_mechanism": self.kafka_sasl_mechanism.value,
+                "sasl_plain_username": self.kafka_sasl_username,
+                "sasl_plain_password": self.kafka_sasl_password.get_secret_value(),
+            }
+        return options
+
+    def broker_security(self) -> BaseSecurity | None:
+        """The same, as faststream's broker takes it."""
+        protocol = self.kafka_security_protocol
+        ssl = self.kafka_security().get("ssl_context")
+        if protocol in (KafkaSecurityProtocol.SASL_PLAINTEXT, KafkaSecurityProtocol.SASL_SSL):
+            assert self.kafka_sasl_username
+            assert self.kafka_sasl_password
+            kind = {
+                SaslMechanism.PLAIN: SASLPlaintext,
+                SaslMechanism.SCRAM_SHA_256: SASLScram256,
+                SaslMechanism.SCRAM_SHA_512: SASLScram512,
+            }[self.kafka_sasl_mechanism]
+            return kind(
+                self.kafka_sasl_username,
+                self.kafka_sasl_password.get_secret_value(),
+                ssl_context=ssl,
+                use_ssl=protocol is KafkaSecurityProtocol.SASL_SSL,
+            )
+        return BaseSecurity(ssl_context=ssl) if ssl is not None else None
+
     def producer_options(self) -> dict[str, Any]:
         idempotent = self.kafka_profile is KafkaProfile.KAFKA  # tansu fails InitProducerId
         return {
+            **self.kafka_security(),
             "bootstrap_servers": self.kafka_bootstrap_servers,
             "acks": "all",
             "enable_idempotence": idempotent,

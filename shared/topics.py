@@ -5,7 +5,8 @@ topic gets the broker's default)."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -38,9 +39,11 @@ async def ensure_topics(
     namespace: str,
     partitions: int,
     replication_factor: int = 1,
+    security: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Create any of the namespace's topics that are missing; returns the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    """Create any of the namespace's topics that are missing; returns the names created. `security` is
+    aiokafka's TLS/SASL options (Settings.kafka_security()), here and below."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **(security or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -60,8 +63,10 @@ async def ensure_topics(
         await admin.close()
 
 
-async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+async def partitions_of(
+    bootstrap_servers: str, topic: str, security: Mapping[str, Any] | None = None
+) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **(security or {}))
     await admin.start()
     try:
         [described] = await admin.describe_topics([topic])
@@ -71,20 +76,28 @@ async def partitions_of(bootstrap_servers: str, topic: str) -> list[int]:
 
 
 async def read_from_start(
-    bootstrap_servers: str, topics: Sequence[str], *, idle_seconds: float = 1.0, batch: int = 2000
+    bootstrap_servers: str,
+    topics: Sequence[str],
+    *,
+    idle_seconds: float = 1.0,
+    batch: int = 2000,
+    security: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
     """Every record of `topics` from offset 0, in batches, until none has arrived for `idle_seconds`
     (architecture.md: tansu's end offsets are unreliable, so they are not asked for). No consumer group:
     nothing is committed, and the services' own consumers are not disturbed."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
+        **(security or {}),
         enable_auto_commit=False,
         fetch_max_wait_ms=50,
         max_partition_fetch_bytes=8 * 1024 * 1024,
     )
     await consumer.start()
     try:
-        assigned = [TopicPartition(t, p) for t in topics for p in await partitions_of(bootstrap_servers, t)]
+        assigned = [
+            TopicPartition(t, p) for t in topics for p in await partitions_of(bootstrap_servers, t, security)
+        ]
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
         last = time.monotonic()

@@ -7,9 +7,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, NumberDataPoint
@@ -18,6 +20,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from jip.tokens import signer as jip_signer
 from shared.auth import Role, Signer
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
@@ -78,6 +81,21 @@ SIGNER = Signer.generate(Settings().auth_issuer, Settings().auth_audience)
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
+    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
+    scheme, _, token = headers["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    settings = Settings()
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        jip_signer(data_dir).key.public_key(),
+        algorithms=["EdDSA"],
+        audience=settings.auth_audience,
+        issuer=settings.auth_issuer,
+    )
+    return claims
 
 
 def actor(inspectorate: str, role: str = "inspector") -> dict[str, str]:

@@ -81,7 +81,9 @@ async def replay(
         pending.clear()
 
     reported = 0
-    async for records in read_from_start(settings.kafka_bootstrap_servers, topics):
+    async for records in read_from_start(
+        settings.kafka_bootstrap_servers, topics, security=settings.kafka_security()
+    ):
         for record in records:
             summary.events_read += 1
             try:

@@ -290,7 +290,7 @@ def schedule(calendar: Calendar, c: ScheduleInspection) -> Changes:
     """Events for the new inspection's stream and for the area's calendar."""
     p = c.programme
     if c.scheduled_by is not p.participation.lead_inspectorate:
-        raise RuleViolation(
+        raise Forbidden(
             f"{p.title} inspections are arranged by the lead inspectorate, "
             f"{p.participation.lead_inspectorate}",
             p.participation.source,
@@ -383,7 +383,7 @@ def join(state: Inspection, c: JoinInspection) -> list[Event]:
     if c.inspectorate in state.inspectorates:
         raise RuleViolation(f"{c.inspectorate} already takes part in this inspection", rule.source)
     if c.by not in (part.lead_inspectorate, c.inspectorate):
-        raise RuleViolation(
+        raise Forbidden(
             f"{c.inspectorate} joining is recorded by the lead inspectorate or by {c.inspectorate} itself",
             rule.source,
         )
@@ -485,7 +485,7 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
             first = " or ".join(r.value for r in p.notice.first_notified)
             raise RuleViolation(f"the {first} must be notified before any agency's senior leader", rule)
         if ordered and state.agencies[c.agency] is not c.notified_by:
-            raise RuleViolation(
+            raise Forbidden(
                 f"the {c.agency} senior leader is notified by the inspectorate that inspects it, "
                 f"{state.agencies[c.agency]}",
                 rule,
@@ -498,7 +498,7 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
         if ordered and c.recipient not in p.notice.first_notified:
             raise RuleViolation(f"{c.recipient} is not notified under {p.id}", rule)
         if ordered and c.notified_by is not p.participation.lead_inspectorate:
-            raise RuleViolation(
+            raise Forbidden(
                 f"the LSCB is notified by the lead inspectorate, {p.participation.lead_inspectorate}", rule
             )
     addressee = lscb_addressee(c, day, ordered) if c.recipient is not Recipient.AGENCY_SENIOR_LEADER else None
@@ -628,7 +628,7 @@ def cancel(state: Inspection, c: Cancel) -> Changes:
 
 def _check_lead(p: Programme, by: Inspectorate, does: str) -> None:
     if by is not p.participation.lead_inspectorate:
-        raise RuleViolation(
+        raise Forbidden(
             f"the lead inspectorate, {p.participation.lead_inspectorate}, {does} {p.id} inspections",
             p.participation.source,
         )
@@ -663,7 +663,7 @@ def assign(state: Inspection, diary: Diary, c: Assign) -> Changes:
     if inspector is None:
         raise RuleViolation(f"inspector {c.inspector_id} is not registered", AVAILABILITY)
     if inspector.inspectorate is not c.by:
-        raise RuleViolation(
+        raise Forbidden(
             f"{inspector.name} is an inspector of {inspector.inspectorate}: "
             "each inspectorate assigns its own",
             p.participation.source,
@@ -749,7 +749,7 @@ def release(state: Inspection, c: Release) -> Changes:
     if member is None:
         raise RuleViolation(f"inspector {c.inspector_id} is not on this inspection's team", AVAILABILITY)
     if c.by not in (member.inspectorate, c.programme.participation.lead_inspectorate):
-        raise RuleViolation(
+        raise Forbidden(
             f"an inspector of {member.inspectorate} is released by {member.inspectorate} "
             "or the lead inspectorate",
             c.programme.participation.source,
@@ -770,7 +770,7 @@ def release(state: Inspection, c: Release) -> Changes:
 
 def register_inspector(diary: Diary, registered: InspectorRegistered, by: Inspectorate) -> list[Event]:
     if registered.inspectorate is not by:
-        raise RuleViolation("each inspectorate registers its own inspectors", AVAILABILITY)
+        raise Forbidden("each inspectorate registers its own inspectors", AVAILABILITY)
     if diary.registered is not None:
         raise RuleViolation(f"inspector {registered.inspector_id} is already registered", AVAILABILITY)
     return [registered]
@@ -780,7 +780,7 @@ def declare_unavailable(diary: Diary, absence: InspectorUnavailable, by: Inspect
     if diary.registered is None:
         raise RuleViolation(f"inspector {absence.inspector_id} is not registered", AVAILABILITY)
     if diary.registered.inspectorate is not by:
-        raise RuleViolation("each inspectorate records its own inspectors' availability", AVAILABILITY)
+        raise Forbidden("each inspectorate records its own inspectors' availability", AVAILABILITY)
     if absence.period.ends < absence.period.starts:
         raise RuleViolation("the period ends before it starts", AVAILABILITY)
     for inspection_id, days in diary.bookings.items():

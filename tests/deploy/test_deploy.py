@@ -32,7 +32,10 @@ PROMETHEUS = ROOT / "deploy" / "prometheus.yml"
 GRAFANA = ROOT / "deploy" / "grafana"
 K8S_VERSION: str = kubernetes_validate.latest_version()  # the newest schema the pinned package ships
 
-SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields)
+# Every field, and JIP_SECRETS_DIR, which says where the settings' secret files are (Settings.model_config).
+SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields) | {
+    "JIP_SECRETS_DIR"
+}
 JIP_VARIABLE = re.compile(r"\bJIP_[A-Z0-9_]+\b")
 PUBLISHED_PORTS = dict(zip(SERVICES, range(8101, 8106), strict=True))
 SERVICE_PATHS = frozenset(

@@ -81,7 +81,7 @@ async def test_scheduling_rejects_bad_commands_and_writes_nothing(
             "already in the past",
         ),
         (schedule_body(deep_dive_theme="knife crime"), LEAD, 422, "001 Proposal one", "not one of"),
-        (schedule_body(), actor("cqc", "lead_inspector"), 422, "001 Part 1", "lead inspectorate"),
+        (schedule_body(), actor("cqc", "lead_inspector"), 403, "001 Part 1", "lead inspectorate"),
         (schedule_body(fieldwork_starts="next Monday"), LEAD, 422, None, "fieldwork_starts"),
         (schedule_body(area=""), LEAD, 422, None, "area"),
         (

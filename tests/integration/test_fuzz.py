@@ -82,7 +82,9 @@ async def test_no_request_to_any_operation_gets_a_server_error(
                 continue
             response = await client.send(request)
             sent += 1
-            if response.status_code >= 500:
+            # /health answers 503 when the database or broker is slow to answer: its job, not a fault
+            health = case.formatted_path == "/health" and response.status_code == 503
+            if response.status_code >= 500 and not health:
                 errors.append(
                     f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}"
                 )

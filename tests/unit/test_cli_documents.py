@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -55,6 +54,7 @@ from shared.eventstore import Stream
 from shared.inspections import Inspection
 from shared.programmes import catalogue
 from shared.settings import KafkaProfile, Settings
+from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
 REPORT = f"/inspections/{INSPECTION}/report"
@@ -86,21 +86,6 @@ def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         main([*argv, "--help"])
     assert exited.value.code == 0
     return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare words
-
-
-def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
-    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
-    scheme, _, token = headers["Authorization"].partition(" ")
-    assert scheme == "Bearer"
-    settings = Settings()
-    claims: dict[str, Any] = jwt.decode(
-        token,
-        signer(data_dir).key.public_key(),
-        algorithms=["EdDSA"],
-        audience=settings.auth_audience,
-        issuer=settings.auth_issuer,
-    )
-    return claims
 
 
 def cells(line: str) -> list[str]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 
 from jip import judgements
@@ -36,7 +35,7 @@ from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
 from shared.inspections import Inspection
 from shared.programmes import catalogue
-from shared.settings import Settings
+from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
 AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
@@ -78,21 +77,6 @@ def proposed(agency: Agency, area: str, grade: Grade | None, **extra: Any) -> Ju
 
 def step(agency: Agency, area: str) -> dict[str, Any]:
     return {"inspection_id": INSPECTION, "agency": agency, "judgement_area": area}
-
-
-def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
-    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
-    scheme, _, token = headers["Authorization"].partition(" ")
-    assert scheme == "Bearer"
-    settings = Settings()
-    claims: dict[str, Any] = jwt.decode(
-        token,
-        signer(data_dir).key.public_key(),
-        algorithms=["EdDSA"],
-        audience=settings.auth_audience,
-        issuer=settings.auth_issuer,
-    )
-    return claims
 
 
 def envelopes(events: Sequence[Event], actors: Sequence[Actor]) -> list[Envelope]:

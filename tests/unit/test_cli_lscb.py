@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 
 from jip import lscb, scheduling
@@ -40,7 +39,7 @@ from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
 from shared.programmes import catalogue
-from shared.settings import Settings
+from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
 EVALUATION = f"/inspections/{INSPECTION}/evaluation"
@@ -86,21 +85,6 @@ def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         main([*argv, "--help"])
     assert exited.value.code == 0
     return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare words
-
-
-def claims_sent(headers: dict[str, str], data_dir: Path) -> dict[str, Any]:
-    """The claims of the bearer token a request carried, checked against the stack's key in `data_dir`."""
-    scheme, _, token = headers["Authorization"].partition(" ")
-    assert scheme == "Bearer"
-    settings = Settings()
-    claims: dict[str, Any] = jwt.decode(
-        token,
-        signer(data_dir).key.public_key(),
-        algorithms=["EdDSA"],
-        audience=settings.auth_audience,
-        issuer=settings.auth_issuer,
-    )
-    return claims
 
 
 def cells(line: str) -> list[str]:

@@ -1,0 +1,64 @@
+"""TLS and SASL for Kafka, and secrets from files: what the settings give every Kafka client, and that
+secrets never show in a settings' repr."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import pytest
+from faststream.security import BaseSecurity, SASLScram512
+
+from shared.settings import KafkaSecurityProtocol, Settings
+
+
+def test_plaintext_by_default() -> None:
+    settings = Settings()
+    assert settings.kafka_security() == {"security_protocol": "PLAINTEXT"}
+    assert settings.broker_security() is None
+    assert settings.producer_options()["security_protocol"] == "PLAINTEXT"
+
+
+def test_sasl_over_tls_reaches_every_client() -> None:
+    settings = Settings(
+        kafka_security_protocol=KafkaSecurityProtocol.SASL_SSL,
+        kafka_sasl_username="jip-evidence",
+        kafka_sasl_password="s3cret-passw0rd",
+    )
+    options = settings.kafka_security()
+    assert options["security_protocol"] == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert (options["sasl_plain_username"], options["sasl_plain_password"]) == (
+        "jip-evidence",
+        "s3cret-passw0rd",
+    )
+    assert isinstance(options["ssl_context"], ssl.SSLContext)
+    assert settings.producer_options()["sasl_plain_username"] == "jip-evidence"
+    broker = settings.broker_security()
+    assert isinstance(broker, SASLScram512)
+    assert broker.use_ssl
+
+
+def test_tls_alone_gives_the_broker_an_ssl_context() -> None:
+    settings = Settings(kafka_security_protocol=KafkaSecurityProtocol.SSL)
+    assert isinstance(settings.kafka_security()["ssl_context"], ssl.SSLContext)
+    broker = settings.broker_security()
+    assert isinstance(broker, BaseSecurity)
+    assert broker.use_ssl
+
+
+def test_sasl_without_credentials_says_what_is_missing() -> None:
+    with pytest.raises(ValueError, match="JIP_KAFKA_SASL_USERNAME and JIP_KAFKA_SASL_PASSWORD"):
+        Settings(kafka_security_protocol=KafkaSecurityProtocol.SASL_PLAINTEXT).kafka_security()
+
+
+def test_secrets_come_from_files_and_never_show(tmp_path: Path) -> None:
+    (tmp_path / "jip_kafka_sasl_password").write_text("from-a-file")
+    (tmp_path / "jip_mongodb_uri").write_text("mongodb://jip:db-passw0rd@mongo:27017/?tls=true")
+    settings = Settings(_secrets_dir=tmp_path)
+    assert settings.kafka_sasl_password is not None
+    assert settings.kafka_sasl_password.get_secret_value() == "from-a-file"
+    assert settings.mongodb_uri.startswith("mongodb://jip:db-passw0rd@")
+    shown = repr(settings) + str(settings)
+    assert "from-a-file" not in shown
+    assert "db-passw0rd" not in shown
