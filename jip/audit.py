@@ -237,7 +237,7 @@ SHOWN = ("recipient", "agency", "judgement_area", "grade", "bearing", "kind", "i
 def timeline(envelopes: Sequence[Envelope]) -> str:
     lines = []
     for e in envelopes:
-        who = f"{e.actor.inspectorate or 'platform'}/{e.actor.user}"
+        who = f"{e.actor.inspectorate or e.actor.role}/{e.actor.user}"  # a chair, or the platform itself
         what = ", ".join(f"{k}={e.payload[k]}" for k in SHOWN if e.payload.get(k) is not None)
         when = e.occurred_at.astimezone(ENGLAND).strftime("%Y-%m-%d %H:%M:%S")
         lines.append(f"{when}  {e.event_type:<42} {who:<28} {e.stream_id} v{e.stream_version}  {what}")

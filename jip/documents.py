@@ -598,7 +598,9 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         description="Record the partnership's factual-accuracy response to the draft sent to the chair of "
         f"the LSCB: there is ONE, coordinated by the chair ({RULE}), and it is recorded once. Each point "
         "has its own number. Give the points as --point N TEXT (with --section N SECTION for where in "
-        'the draft), or in --file: JSON, a list of {"point": 1, "section": "...", "text": "..."}.',
+        'the draft), or in --file: JSON, a list of {"point": 1, "section": "...", "text": "..."}. '
+        "Only the chair of the inspected area's LSCB may: act as them with --as lscb_chair:AREA_CODE "
+        "(e.g. lscb_chair:E08000036).",
     )
     _inspection_argument(respond)
     points = respond.add_mutually_exclusive_group(required=True)

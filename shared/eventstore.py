@@ -30,7 +30,7 @@ class CommandContext:
     @property
     def inspectorate(self) -> Inspectorate:
         """The acting inspectorate: every command over HTTP names one (shared.http)."""
-        assert self.actor.inspectorate is not None, "this command was made by the platform itself"
+        assert self.actor.inspectorate is not None, "this command was made by no inspectorate"
         return self.actor.inspectorate
 
 
