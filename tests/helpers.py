@@ -175,6 +175,21 @@ async def refused(response: httpx.Response, *words: str) -> None:
         assert word in response.text, response.text
 
 
+async def denied(response: httpx.Response, role: str) -> None:
+    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
+    assert response.status_code == 403, response.text
+    assert f"the {role} role may not do this" in response.json()["detail"], response.text
+
+
+async def forbidden(response: httpx.Response, *words: str) -> None:
+    """Refused with 403 by the service's own rules: the caller acts outside its part (another
+    inspectorate's work, the lead's work, an inspection it does not take part in, another area)."""
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden", response.text
+    for word in words:
+        assert word in response.text, response.text
+
+
 async def seed_integrated(settings: Settings) -> str:
     """An integrated inspection of Wakefield in its second week of fieldwork, the area told on day one.
 

@@ -24,7 +24,7 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId, Reason
 from shared.envelope import Inspectorate, new_id
 from shared.eventstore import CommandContext
-from shared.http import MAX_OFFSET, Paged, command_context, expected_version, set_version
+from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 
 from . import domain, handlers
@@ -45,8 +45,6 @@ ACCESS = {
 router = APIRouter(tags=["evidence"], dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 IfMatch = Annotated[int | None, Depends(expected_version)]
-Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many first")]
 
 
 class KnownInspectionView(BaseModel):
@@ -101,6 +99,7 @@ async def record(
 async def evidence(
     inspection_id: str,
     service: ServiceDep,
+    paged: Paged,
     agency: Agency | None = None,
     inspectorate: Inspectorate | None = None,
     criterion: str | None = Query(None, description='a criterion id, e.g. "68q"'),
@@ -108,8 +107,6 @@ async def evidence(
     bearing: Bearing | None = None,
     activity: Activity | None = None,
     withdrawn: bool = Query(False, description="include withdrawn items"),
-    limit: Limit = 200,
-    offset: Offset = 0,
 ) -> list[evidence_items.ItemView]:
     await handlers.known_inspection(service.db, inspection_id)
     items = [
@@ -123,7 +120,7 @@ async def evidence(
         and bearing in (None, i.bearing)
         and activity in (None, i.activity)
     ]
-    return items[offset : offset + limit]
+    return paged.of(items)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, auditor, eventually, running
+from tests.helpers import actor, auditor, eventually, forbidden, running
 
 LEAD = actor("ofsted", "lead_inspector")
 
@@ -50,14 +50,6 @@ def scheduling_service(settings: Settings) -> Service:
 async def scheduler(scheduling_service: Service) -> AsyncIterator[httpx.AsyncClient]:
     async with running(scheduling_service) as client:
         yield client
-
-
-async def forbidden(response: httpx.Response, *words: str) -> None:
-    """Refused with 403: the caller's inspectorate acts outside its part (shared/errors.py Forbidden)."""
-    assert response.status_code == 403, response.text
-    assert response.json()["error"] == "forbidden", response.text
-    for word in words:
-        assert word in response.text, response.text
 
 
 async def test_scheduling_rejects_bad_commands_and_writes_nothing(

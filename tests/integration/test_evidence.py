@@ -20,7 +20,7 @@ from services.scheduling.app import build as scheduling
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, ok, refused, running, seed_integrated
+from tests.helpers import actor, eventually, forbidden, ok, refused, running, seed_integrated
 
 LEAD = actor("ofsted", "lead_inspector")
 DATA_PROTECTION = "domain.md Data protection"
@@ -69,14 +69,6 @@ async def integrated(settings: Settings, evidence_api: httpx.AsyncClient) -> str
     inspection_id = await seed_integrated(settings)
     await known_to_evidence(evidence_api, inspection_id, True)
     return inspection_id
-
-
-async def forbidden(response: httpx.Response, *words: str) -> None:
-    """Refused with 403: the caller's inspectorate acts outside its part (shared/errors.py Forbidden)."""
-    assert response.status_code == 403, response.text
-    assert response.json()["error"] == "forbidden", response.text
-    for word in words:
-        assert word in response.text, response.text
 
 
 def item(**changes: Any) -> dict[str, Any]:

@@ -17,27 +17,13 @@ from services.scheduling.app import build as scheduling
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, ok, refused, running, seed_integrated
+from tests.helpers import actor, denied, eventually, forbidden, ok, refused, running, seed_integrated
 
 OFSTED = actor("ofsted", "lead_inspector")
 CQC, HMIC = actor("cqc"), actor("hmic")
 # Each inspectorate's lead inspector signs off, disputes and resolves for it.
 CQC_LEAD, HMIC_LEAD = actor("cqc", "lead_inspector"), actor("hmic", "lead_inspector")
 PROBATION_LEAD = actor("hmi_probation", "lead_inspector")
-
-
-async def denied(response: httpx.Response, role: str) -> None:
-    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
-    assert response.status_code == 403, response.text
-    assert f"the {role} role may not do this" in response.json()["detail"], response.text
-
-
-async def forbidden(response: httpx.Response, *words: str) -> None:
-    """Refused with 403 by the service's own rules: an inspectorate acting outside its part."""
-    assert response.status_code == 403, response.text
-    assert response.json()["error"] == "forbidden", response.text
-    for word in words:
-        assert word in response.text, response.text
 
 
 @dataclass

@@ -23,7 +23,7 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
 from shared.mongo import connect
 from shared.settings import Settings
-from tests.helpers import actor, chair, eventually, ok, refused, running
+from tests.helpers import actor, chair, denied, eventually, forbidden, ok, refused, running
 
 OFSTED = actor("ofsted", "lead_inspector")
 QUALITY = actor("ofsted", "quality_assurer")  # Ofsted, as the lead inspectorate, quality-assures
@@ -128,20 +128,6 @@ async def letter_with(api: httpx.AsyncClient, inspection_id: str, *texts: str) -
 
     found: httpx.Response = await eventually(arrived)
     return found
-
-
-async def denied(response: httpx.Response, role: str) -> None:
-    """Refused with 403 before any rule is looked at: the role may not call the endpoint."""
-    assert response.status_code == 403, response.text
-    assert f"the {role} role may not do this" in response.json()["detail"], response.text
-
-
-async def forbidden(response: httpx.Response, *words: str) -> None:
-    """Refused with 403 by the lifecycle's own rules: someone acting outside their part."""
-    assert response.status_code == 403, response.text
-    assert response.json()["error"] == "forbidden", response.text
-    for word in words:
-        assert word in response.text, response.text
 
 
 def lead(inspectorate: str) -> dict[str, str]:
