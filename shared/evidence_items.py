@@ -19,23 +19,26 @@ from shared.catalogue import Event
 from shared.consumer import Projection, Tx
 from shared.contracts.evidence import (
     Bearing,
-    EvidenceDetails,
+    CaseErased,
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
+    HeldDetails,
     details_of,
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Envelope, Inspectorate
 from shared.mongo import Document
 from shared.programmes import Programme
+from shared.subjects import ERASED
 
 COLLECTION = "evidence_items"
 CORROBORATION = "001 Proposal three; 004 §24, §35: a finding is corroborated by two independent sources"
 
 
-class ItemView(EvidenceDetails):
-    """An evidence item as it stands: its latest details, who recorded it, and whether it still counts."""
+class ItemView(HeldDetails):
+    """An evidence item as it stands: its latest details, who recorded it, and whether it still counts.
+    Read models hold the summary sealed, as the log does; `opened` opens it for showing."""
 
     evidence_item_id: str
     inspection_id: str
@@ -79,6 +82,15 @@ def track(projection: Projection, collection: str = COLLECTION) -> None:
         change = {"withdrawn": True, "version": envelope.stream_version, "correction": event.reason}
         await tx.db[collection].update_one(
             {"_id": event.evidence_item_id}, {"$set": change}, session=tx.session
+        )
+
+    @projection.on(CaseErased)
+    async def erased(event: CaseErased, _: Envelope, tx: Tx) -> None:
+        # The key is gone already; the sealed copies go too, so no read model keeps even those.
+        await tx.db[collection].update_many(
+            {"inspection_id": event.inspection_id, "case_reference": event.case_reference},
+            {"$set": {"summary": ERASED}},
+            session=tx.session,
         )
 
 

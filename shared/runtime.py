@@ -28,6 +28,7 @@ from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
 from shared.settings import Settings
+from shared.subjects import SubjectKeys
 from shared.telemetry import Telemetry
 from shared.topics import dead_letter_topic, ensure_topics
 
@@ -53,6 +54,13 @@ class Service:
         self.telemetry = telemetry or Telemetry.from_environment(name, self.settings.telemetry_dir)
         self.client = connect(self.settings.mongodb_uri, f"jip-{name}", self.telemetry.mongo_listeners())
         self.db = self.client[self.settings.database_name(name)]
+        keys_uri, keys_database = self.settings.subject_keys()
+        self.keys_client = (
+            self.client
+            if keys_uri == self.settings.mongodb_uri
+            else connect(keys_uri, f"jip-{name}-keys", self.telemetry.mongo_listeners())
+        )
+        self.keys = SubjectKeys(self.keys_client, keys_database)
         self.store = EventStore(
             self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
         )
@@ -160,6 +168,8 @@ class Service:
                 await self.relay.stop()
             await self.broker.stop()
             await self.client.close()
+            if self.keys_client is not self.client:
+                await self.keys_client.close()
             self.telemetry.flush()
 
     async def alive(self) -> dict[str, str]:

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     auth_algorithms: str = "EdDSA,RS256,ES256"  # comma-separated; never "none" or an HMAC
     # Requests with a larger body are refused with 413 before they are read.
     max_body_bytes: int = Field(1_000_000, ge=1024)
+    # The data subjects' keys: by default a database of their own on the same server; point this at
+    # another server, with its own credentials and backups, to hold them apart from log and read models.
+    subject_keys_uri: str | None = Field(None, repr=False)
     # Spans and metrics also go to JSON-lines files here (the embedded stack's default; `jip traces`).
     telemetry_dir: Path | None = None
 
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
             public_key_file=self.auth_public_key_file,
             jwks_url=self.auth_jwks_url,
         )
+
+    def subject_keys(self) -> tuple[str, str]:
+        """Where the keys of data subjects live (shared/subjects.py): the URI and the database."""
+        return self.subject_keys_uri or self.mongodb_uri, f"{self.namespace}_subject_keys".replace("-", "_")
 
     def database_name(self, service: str) -> str:
         return f"{self.namespace}_{service}".replace("-", "_")

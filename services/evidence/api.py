@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from shared import evidence_items
@@ -17,7 +17,9 @@ from shared.contracts.evidence import (
     Activity,
     Bearing,
     Criteria,
+    ErasureBasis,
     EvidenceDetails,
+    LineOfEnquiryRaised,
     Sample,
     SampleCaseAdded,
 )
@@ -26,6 +28,7 @@ from shared.envelope import Inspectorate, new_id
 from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
+from shared.subjects import opened
 
 from . import domain, handlers
 
@@ -38,6 +41,7 @@ ACCESS = {
     ("POST", "/inspections/{inspection_id}/samples/{sample}/cases"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/samples/{sample}/cases/{case_reference}/removal"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/closure"): LEAD,
+    ("POST", "/inspections/{inspection_id}/cases/{case_reference}/erasure"): LEAD,
     ("POST", "/inspections/{inspection_id}/lines-of-enquiry"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/answers"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure"): INSPECTORS,
@@ -45,6 +49,9 @@ ACCESS = {
 router = APIRouter(tags=["evidence"], dependencies=[Depends(authorise(ACCESS))])
 Context = Annotated[CommandContext, Depends(command_context)]
 IfMatch = Annotated[int | None, Depends(expected_version)]
+CaseInPath = Annotated[
+    str, Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="the area's case reference")
+]
 
 
 class KnownInspectionView(BaseModel):
@@ -88,11 +95,13 @@ async def record(
     inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context, response: Response
 ) -> evidence_items.ItemView:
     item_id = new_id()
-    outcome = await handlers.record(service.store, service.db, inspection_id, item_id, body, context)
+    outcome = await handlers.record(
+        service.store, service.db, service.keys, inspection_id, item_id, body, context
+    )
     set_version(response, outcome.version)
     [envelope], event = outcome.envelopes, outcome.state.current
     assert event is not None
-    return evidence_items.fold([(event, envelope)])[item_id]
+    return await opened(service.keys, evidence_items.fold([(event, envelope)])[item_id])
 
 
 @router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")
@@ -120,7 +129,7 @@ async def evidence(
         and bearing in (None, i.bearing)
         and activity in (None, i.activity)
     ]
-    return paged.of(items)
+    return await opened(service.keys, paged.of(items))
 
 
 @router.get(
@@ -132,7 +141,7 @@ async def evidence_item(
 ) -> handlers.ItemHistory:
     history = await handlers.item_history(service.store, inspection_id, evidence_item_id)
     set_version(response, history.item.version)
-    return history
+    return await opened(service.keys, history)
 
 
 class Amendment(AboutCases):
@@ -160,6 +169,7 @@ async def amend(
     outcome = await handlers.correct(
         service.store,
         service.db,
+        service.keys,
         inspection_id,
         evidence_item_id,
         body.reason,
@@ -185,14 +195,24 @@ async def withdraw(
     response: Response,
 ) -> evidence_items.ItemView:
     outcome = await handlers.correct(
-        service.store, service.db, inspection_id, evidence_item_id, body.reason, None, context, if_match
+        service.store,
+        service.db,
+        service.keys,
+        inspection_id,
+        evidence_item_id,
+        body.reason,
+        None,
+        context,
+        if_match,
     )
     set_version(response, outcome.version)
     return await _item(service, inspection_id, evidence_item_id)
 
 
 async def _item(service: ServiceDep, inspection_id: str, item_id: str) -> evidence_items.ItemView:
-    return (await handlers.item_history(service.store, inspection_id, item_id)).item
+    return await opened(
+        service.keys, (await handlers.item_history(service.store, inspection_id, item_id)).item
+    )
 
 
 # --- samples and the close ---------------------------------------------------------------------------
@@ -213,18 +233,21 @@ class EvidenceFileView(BaseModel):
     version: int
 
 
-def _file_view(inspection_id: str, file: domain.EvidenceFile, version: int) -> EvidenceFileView:
+async def _file_view(
+    service: ServiceDep, inspection_id: str, file: domain.EvidenceFile, version: int
+) -> EvidenceFileView:
     def case(added: SampleCaseAdded) -> SampleCase:
         return SampleCase(
             sample=str(added.sample),
             case_reference=added.case_reference,
             added_by=added.added_by,
-            reason=added.reason,
+            reason=str(added.reason),
         )
 
+    added = await opened(service.keys, [added for cases in file.samples.values() for added in cases.values()])
     return EvidenceFileView(
         inspection_id=inspection_id,
-        samples=[case(added) for cases in file.samples.values() for added in cases.values()],
+        samples=[case(each) for each in added],
         closed=file.closed is not None,
         closed_by=file.closed.closed_by if file.closed else None,
         version=version,
@@ -238,7 +261,7 @@ def _file_view(inspection_id: str, file: domain.EvidenceFile, version: int) -> E
 async def samples(inspection_id: str, service: ServiceDep) -> EvidenceFileView:
     await handlers.known_inspection(service.db, inspection_id)
     file, version = await handlers.evidence_file(service.store, inspection_id)
-    return _file_view(inspection_id, file, version)
+    return await _file_view(service, inspection_id, file, version)
 
 
 class CaseToSample(AboutCases):
@@ -258,12 +281,13 @@ class Removal(AboutCases):
 async def add_to_sample(
     inspection_id: str, sample: Sample, body: CaseToSample, service: ServiceDep, context: Context
 ) -> EvidenceFileView:
+    reason = await service.keys.held(inspection_id, body.case_reference, body.reason)
     return await _change_file(
         service,
         inspection_id,
         context,
         lambda known: domain.ChangeSample(
-            known, sample, body.case_reference, context.inspectorate, body.reason, add=True
+            known, sample, body.case_reference, context.inspectorate, reason, add=True
         ),
     )
 
@@ -275,17 +299,18 @@ async def add_to_sample(
 async def remove_from_sample(
     inspection_id: str,
     sample: Sample,
-    case_reference: str,
+    case_reference: CaseInPath,
     body: Removal,
     service: ServiceDep,
     context: Context,
 ) -> EvidenceFileView:
+    reason = await service.keys.held(inspection_id, case_reference, body.reason)
     return await _change_file(
         service,
         inspection_id,
         context,
         lambda known: domain.ChangeSample(
-            known, sample, case_reference, context.inspectorate, body.reason, add=False
+            known, sample, case_reference, context.inspectorate, reason, add=False
         ),
     )
 
@@ -315,7 +340,7 @@ async def _change_file(
 ) -> EvidenceFileView:
     known = await handlers.known_inspection(service.db, inspection_id)
     outcome = await handlers.change_file(service.store, inspection_id, command(known), context)
-    return _file_view(inspection_id, outcome.state, outcome.version)
+    return await _file_view(service, inspection_id, outcome.state, outcome.version)
 
 
 # --- lines of enquiry --------------------------------------------------------------------------------
@@ -356,7 +381,7 @@ async def raise_line(
         body.agency,
         body.case_reference,
         body.criteria,
-        body.question,
+        await service.keys.held(inspection_id, body.case_reference, body.question),
     )
     return await _decide_line(service, inspection_id, line_id, command, context)
 
@@ -370,13 +395,13 @@ async def lines(
     agency: Agency | None = None,
 ) -> list[handlers.LineView]:
     await handlers.known_inspection(service.db, inspection_id)
-    found = await handlers.lines_of(service.store, inspection_id)
+    found = await handlers.lines_of(service.store, service.keys, inspection_id)
     return paged.of([ln for ln in found if status in (None, ln.status) and agency in (None, ln.agency)])
 
 
 @router.get("/inspections/{inspection_id}/lines-of-enquiry/{line_id}", summary="One line of enquiry")
 async def line(inspection_id: str, line_id: str, service: ServiceDep) -> handlers.LineView:
-    return await handlers.line_view(service.store, inspection_id, line_id)
+    return await handlers.line_view(service.store, service.keys, inspection_id, line_id)
 
 
 @router.post(
@@ -387,11 +412,12 @@ async def line(inspection_id: str, line_id: str, service: ServiceDep) -> handler
 async def answer_line(
     inspection_id: str, line_id: str, body: LineAnswer, service: ServiceDep, context: Context
 ) -> handlers.LineView:
-    known = await _inspection_of_line(service, inspection_id, line_id)
+    known, raised = await _inspection_of_line(service, inspection_id, line_id)
     file, _ = await handlers.evidence_file(service.store, inspection_id)
     problems = await handlers.not_citable(service.store, inspection_id, body.evidence_item_ids)
+    answer = await service.keys.held(inspection_id, raised.case_reference, body.answer)
     command = domain.AnswerLineOfEnquiry(
-        known, file, line_id, context.inspectorate, body.evidence_item_ids, body.answer, problems
+        known, file, line_id, context.inspectorate, body.evidence_item_ids, answer, problems
     )
     return await _decide_line(service, inspection_id, line_id, command, context)
 
@@ -403,18 +429,20 @@ async def answer_line(
 async def close_line(
     inspection_id: str, line_id: str, body: LineClosure, service: ServiceDep, context: Context
 ) -> handlers.LineView:
-    known = await _inspection_of_line(service, inspection_id, line_id)
-    command = domain.CloseLineOfEnquiry(known, line_id, context.inspectorate, body.conclusion)
+    known, raised = await _inspection_of_line(service, inspection_id, line_id)
+    conclusion = await service.keys.held(inspection_id, raised.case_reference, body.conclusion)
+    command = domain.CloseLineOfEnquiry(known, line_id, context.inspectorate, conclusion)
     return await _decide_line(service, inspection_id, line_id, command, context)
 
 
 async def _inspection_of_line(
     service: ServiceDep, inspection_id: str, line_id: str
-) -> domain.KnownInspection:
-    """The inspection, once the line is known to be one of its own (404 otherwise)."""
+) -> tuple[domain.KnownInspection, LineOfEnquiryRaised]:
+    """The inspection and how the line was raised, once the line is known to be its own (404 otherwise)."""
     known = await handlers.known_inspection(service.db, inspection_id)
-    await handlers.line_view(service.store, inspection_id, line_id)
-    return known
+    raised = (await handlers.line_of(service.store, inspection_id, line_id)).events[0]
+    assert isinstance(raised, LineOfEnquiryRaised)
+    return known, raised
 
 
 async def _decide_line(
@@ -425,7 +453,7 @@ async def _decide_line(
     context: CommandContext,
 ) -> handlers.LineView:
     await handlers.line(service.store, line_id, command, context)
-    return await handlers.line_view(service.store, inspection_id, line_id)
+    return await handlers.line_view(service.store, service.keys, inspection_id, line_id)
 
 
 # --- triangulation -----------------------------------------------------------------------------------
@@ -451,6 +479,7 @@ class CaseView(BaseModel):
 
     case_reference: str
     samples: list[str]
+    erased: bool  # its text reads "[erased]"; nothing more is recorded about it
     inspectorates: list[Inspectorate]
     items: list[evidence_items.ItemView]
     findings: dict[Agency, list[evidence_items.Finding]]  # per agency the evidence is about
@@ -471,10 +500,52 @@ async def case(inspection_id: str, case_reference: str, service: ServiceDep) -> 
     return CaseView(
         case_reference=case_reference,
         samples=[name for name, cases in file.samples.items() if case_reference in cases],
+        erased=case_reference in file.erased,
         inspectorates=sorted({i.inspectorate for i in items}),
-        items=items,
+        items=await opened(service.keys, items),
         findings={
             agency: evidence_items.findings([i for i in items if i.agency is agency])
             for agency in dict.fromkeys(i.agency for i in items)
         },
+    )
+
+
+class Erasure(AboutCases):
+    basis: ErasureBasis  # the ground, never free text: that could itself be personal
+
+
+class ErasureView(BaseModel):
+    inspection_id: str
+    case_reference: str
+    erased_by: Inspectorate
+    basis: ErasureBasis
+    items: int  # evidence items about the case, whose summaries now read "[erased]"
+    lines_of_enquiry: int
+    samples: list[str]
+    version: int  # of the evidence file
+
+
+@router.post(
+    "/inspections/{inspection_id}/cases/{case_reference}/erasure",
+    summary="Erase a case (the lead inspectorate): its key is destroyed, so every text about it, in the "
+    'log and everywhere it was copied, reads "[erased]"; the events stay, and nothing more is recorded '
+    "about the case",
+)
+async def erase(
+    inspection_id: str, case_reference: CaseInPath, body: Erasure, service: ServiceDep, context: Context
+) -> ErasureView:
+    outcome = await handlers.erase(
+        service.store, service.db, service.keys, inspection_id, case_reference, body.basis, context
+    )
+    items = await handlers.items_of(service.store, inspection_id)
+    lines = await handlers.lines_of(service.store, service.keys, inspection_id)
+    return ErasureView(
+        inspection_id=inspection_id,
+        case_reference=case_reference,
+        erased_by=context.inspectorate,
+        basis=body.basis,
+        items=sum(1 for i in items if i.case_reference == case_reference),
+        lines_of_enquiry=sum(1 for ln in lines if ln.case_reference == case_reference),
+        samples=[name for name, cases in outcome.state.samples.items() if case_reference in cases],
+        version=outcome.version,
     )

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field, replace
 from shared.catalogue import Event
 from shared.contracts.evidence import (
     Activity,
-    EvidenceDetails,
+    CaseErased,
+    ErasureBasis,
     EvidenceGatheringClosed,
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
+    HeldDetails,
     LineOfEnquiryAnswered,
     LineOfEnquiryClosed,
     LineOfEnquiryRaised,
@@ -30,6 +32,11 @@ from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
+from shared.subjects import ERASURE, Sealed
+
+# Text as commands carry it: sealed to its case before the command is decided, plain where no child is
+# its subject (shared/subjects.py). The domain never sees the text of a case.
+Text = Sealed | str
 
 # Evidence may be about the board or the partnership as a whole, as well as a named agency.
 ALWAYS_ABOUT = (Agency.LSCB, Agency.PARTNERSHIP)
@@ -65,6 +72,7 @@ class EvidenceFile:
     # sample ("shared" or an inspectorate) -> case reference -> how it was added
     samples: Mapping[str, Mapping[str, SampleCaseAdded]] = field(default_factory=dict)
     closed: EvidenceGatheringClosed | None = None
+    erased: Mapping[str, CaseErased] = field(default_factory=dict)  # case reference -> its erasure
 
     def sample(self, name: Sample) -> Mapping[str, SampleCaseAdded]:
         return self.samples.get(str(name), {})
@@ -84,6 +92,8 @@ def evolve_file(state: EvidenceFile, event: Event) -> EvidenceFile:
         return replace(state, samples={**state.samples, str(event.sample): cases})
     if isinstance(event, EvidenceGatheringClosed):
         return replace(state, closed=event)
+    if isinstance(event, CaseErased):
+        return replace(state, erased={**state.erased, event.case_reference: event})
     return state
 
 
@@ -93,7 +103,7 @@ class ChangeSample:
     sample: Sample
     case_reference: str
     by: Inspectorate
-    reason: str
+    reason: Text
     add: bool  # False: remove
 
 
@@ -104,8 +114,35 @@ class CloseEvidenceGathering:
     reason: str
 
 
-def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -> list[Event]:
+@dataclass(frozen=True)
+class EraseCase:
+    """The case's key is already destroyed when this is decided (handlers.erase): this records it."""
+
+    inspection: KnownInspection
+    case_reference: str
+    by: Inspectorate
+    basis: ErasureBasis
+
+
+FileCommand = ChangeSample | CloseEvidenceGathering | EraseCase
+
+
+def decide_file(state: EvidenceFile, c: FileCommand) -> list[Event]:
     inspection = c.inspection
+    if isinstance(c, EraseCase):
+        lead = inspection.programme.participation.lead_inspectorate
+        if c.by is not lead:
+            raise Forbidden(f"only the lead inspectorate, {lead}, erases a case", ERASURE)
+        if c.case_reference in state.erased:
+            raise RuleViolation(f"case {c.case_reference} is already erased", ERASURE)
+        return [
+            CaseErased(
+                inspection_id=inspection.inspection_id,
+                case_reference=c.case_reference,
+                erased_by=c.by,
+                basis=c.basis,
+            )
+        ]
     if isinstance(c, CloseEvidenceGathering):
         lead = inspection.programme.participation.lead_inspectorate
         if c.by is not lead:
@@ -135,9 +172,7 @@ def decide_file(state: EvidenceFile, c: ChangeSample | CloseEvidenceGathering) -
     return [SampleCaseRemoved(**common, removed_by=c.by, reason=c.reason)]
 
 
-evidence_file = Decider[EvidenceFile, ChangeSample | CloseEvidenceGathering](
-    EvidenceFile(), evolve_file, decide_file
-)
+evidence_file = Decider[EvidenceFile, FileCommand](EvidenceFile(), evolve_file, decide_file)
 
 
 # --- evidence items ----------------------------------------------------------------------------------
@@ -166,7 +201,7 @@ class RecordEvidenceItem:
     evidence_item_id: str
     inspectorate: Inspectorate  # the recording inspector's own
     inspector: str
-    details: EvidenceDetails
+    details: HeldDetails
 
 
 @dataclass(frozen=True)
@@ -179,7 +214,7 @@ class CorrectEvidenceItem:
     inspectorate: Inspectorate
     inspector: str
     reason: str
-    details: EvidenceDetails | None = None
+    details: HeldDetails | None = None
 
 
 def decide_item(state: EvidenceItem, c: RecordEvidenceItem | CorrectEvidenceItem) -> list[Event]:
@@ -217,7 +252,7 @@ def decide_item(state: EvidenceItem, c: RecordEvidenceItem | CorrectEvidenceItem
 
 
 def check_item(
-    inspection: KnownInspection, file: EvidenceFile, inspectorate: Inspectorate, item: EvidenceDetails
+    inspection: KnownInspection, file: EvidenceFile, inspectorate: Inspectorate, item: HeldDetails
 ) -> None:
     """Everything an item must satisfy against its inspection, whoever records or amends it."""
     programme = inspection.programme
@@ -339,7 +374,7 @@ class RaiseLineOfEnquiry:
     agency: Agency
     case_reference: str | None
     criteria: list[str]
-    question: str
+    question: Text
 
 
 @dataclass(frozen=True)
@@ -349,7 +384,7 @@ class AnswerLineOfEnquiry:
     line_id: str
     by: Inspectorate
     evidence_item_ids: list[str]
-    answer: str
+    answer: Text
     not_citable: Mapping[str, str]  # cited ids that are not items of this inspection, or are withdrawn -> why
 
 
@@ -358,7 +393,7 @@ class CloseLineOfEnquiry:
     inspection: KnownInspection
     line_id: str
     by: Inspectorate
-    conclusion: str
+    conclusion: Text
 
 
 LineCommand = RaiseLineOfEnquiry | AnswerLineOfEnquiry | CloseLineOfEnquiry

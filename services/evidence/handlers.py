@@ -11,10 +11,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared import evidence_items
 from shared.catalogue import Event
 from shared.contracts.evidence import (
+    ErasureBasis,
     EvidenceDetails,
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
+    HeldDetails,
     LineOfEnquiryAnswered,
     LineOfEnquiryClosed,
     LineOfEnquiryRaised,
@@ -24,9 +26,10 @@ from shared.contracts.vocabulary import Agency
 from shared.decider import Decided, execute, load
 from shared.envelope import Envelope, Inspectorate
 from shared.errors import ConcurrencyConflict, InspectionNotKnown, NotFound
-from shared.eventstore import CommandContext, EventStore
+from shared.eventstore import CommandContext, EventStore, Stream
 from shared.mongo import Document
 from shared.programmes import catalogue
+from shared.subjects import Sealed, SubjectKeys, opened, subject_of
 
 from . import domain
 
@@ -49,9 +52,16 @@ async def evidence_file(store: EventStore, inspection_id: str) -> tuple[domain.E
     return await load(store, domain.evidence_file, domain.file_stream(inspection_id))
 
 
+async def held(keys: SubjectKeys, inspection_id: str, details: EvidenceDetails) -> HeldDetails:
+    """The details as the log holds them: the summary sealed to the item's case, if it has one."""
+    summary = await keys.held(inspection_id, details.case_reference, details.summary)
+    return HeldDetails.model_validate({**dict(details), "summary": summary})
+
+
 async def record(
     store: EventStore,
     db: AsyncDatabase[Document],
+    keys: SubjectKeys,
     inspection_id: str,
     evidence_item_id: str,
     details: EvidenceDetails,
@@ -60,7 +70,12 @@ async def record(
     inspection = await known_inspection(db, inspection_id)
     file, _ = await evidence_file(store, inspection_id)
     command = domain.RecordEvidenceItem(
-        inspection, file, evidence_item_id, context.inspectorate, context.actor.user, details
+        inspection,
+        file,
+        evidence_item_id,
+        context.inspectorate,
+        context.actor.user,
+        await held(keys, inspection_id, details),
     )
     stream = domain.item_stream(evidence_item_id)
     return await execute(store, domain.evidence_item, stream, command, context, expected_version=0)
@@ -69,6 +84,7 @@ async def record(
 async def correct(
     store: EventStore,
     db: AsyncDatabase[Document],
+    keys: SubjectKeys,
     inspection_id: str,
     evidence_item_id: str,
     reason: str,
@@ -86,7 +102,13 @@ async def correct(
         raise ConcurrencyConflict(stream, expected_version, current.version)
     file, _ = await evidence_file(store, inspection_id)
     command = domain.CorrectEvidenceItem(
-        inspection, file, evidence_item_id, context.inspectorate, context.actor.user, reason, details
+        inspection,
+        file,
+        evidence_item_id,
+        context.inspectorate,
+        context.actor.user,
+        reason,
+        None if details is None else await held(keys, inspection_id, details),
     )
     return await execute(
         store, domain.evidence_item, stream, command, context, expected_version=expected_version
@@ -102,7 +124,7 @@ class Revision(BaseModel):
     inspectorate: Inspectorate
     inspector: str
     reason: str | None
-    details: EvidenceDetails | None  # none for a withdrawal
+    details: HeldDetails | None  # none for a withdrawal
 
 
 class ItemHistory(BaseModel):
@@ -133,13 +155,30 @@ def _revision(event: Event, envelope: Envelope) -> Revision:
 
 
 async def change_file(
-    store: EventStore,
-    inspection_id: str,
-    command: domain.ChangeSample | domain.CloseEvidenceGathering,
-    context: CommandContext,
+    store: EventStore, inspection_id: str, command: domain.FileCommand, context: CommandContext
 ) -> Decided[domain.EvidenceFile]:
     """A change to the inspection's evidence file; one lost to a concurrent change is decided again."""
     return await execute(store, domain.evidence_file, domain.file_stream(inspection_id), command, context)
+
+
+async def erase(
+    store: EventStore,
+    db: AsyncDatabase[Document],
+    keys: SubjectKeys,
+    inspection_id: str,
+    case_reference: str,
+    basis: ErasureBasis,
+    context: CommandContext,
+) -> Decided[domain.EvidenceFile]:
+    """Destroy the case's key, then record that it was. The key goes first: an erasure that fails after
+    it is simply asked for again, and no event ever says erased while the key still exists."""
+    command = domain.EraseCase(
+        await known_inspection(db, inspection_id), case_reference, context.inspectorate, basis
+    )
+    file, _ = await evidence_file(store, inspection_id)
+    domain.decide_file(file, command)  # who may, and not yet erased: refused before the key is touched
+    await keys.erase(subject_of(inspection_id, case_reference))
+    return await change_file(store, inspection_id, command, context)
 
 
 async def line(
@@ -150,11 +189,17 @@ async def line(
     return await execute(store, domain.line_of_enquiry, stream, command, context, expected_version=expected)
 
 
-async def line_view(store: EventStore, inspection_id: str, line_id: str) -> LineView:
+async def line_of(store: EventStore, inspection_id: str, line_id: str) -> Stream:
+    """The line's stream; 404 if it is not one of the inspection's lines."""
     stream = await store.read(domain.line_stream(line_id))
     if not stream.events or getattr(stream.events[0], "inspection_id", None) != inspection_id:
         raise NotFound(f"line of enquiry {line_id} is not raised for inspection {inspection_id}")
-    return _line_view(stream.events, stream.envelopes)
+    return stream
+
+
+async def line_view(store: EventStore, keys: SubjectKeys, inspection_id: str, line_id: str) -> LineView:
+    stream = await line_of(store, inspection_id, line_id)
+    return _line_view(await opened(keys, stream.events), stream.envelopes)
 
 
 async def not_citable(
@@ -197,13 +242,12 @@ class LineView(BaseModel):
     version: int
 
 
-async def lines_of(store: EventStore, inspection_id: str) -> list[LineView]:
+async def lines_of(store: EventStore, keys: SubjectKeys, inspection_id: str) -> list[LineView]:
     """Straight from the log, so a line is visible to every inspectorate the moment it is raised."""
     types = [LineOfEnquiryRaised.event_type, LineOfEnquiryAnswered.event_type, LineOfEnquiryClosed.event_type]
-    return [
-        _line_view(stream.events, stream.envelopes)
-        for stream in await store.of_inspection(inspection_id, types)
-    ]
+    streams = await store.of_inspection(inspection_id, types)
+    texts = await opened(keys, [stream.events for stream in streams])
+    return [_line_view(events, stream.envelopes) for events, stream in zip(texts, streams, strict=True)]
 
 
 def _line_view(events: Sequence[Event], envelopes: Sequence[Envelope]) -> LineView:
@@ -224,12 +268,17 @@ def _line_view(events: Sequence[Event], envelopes: Sequence[Envelope]) -> LineVi
                     answered_by=event.answered_by,
                     answered_at=envelope.occurred_at,
                     evidence_item_ids=event.evidence_item_ids,
-                    answer=event.answer,
+                    answer=_shown(event.answer),
                 )
             )
         elif isinstance(event, LineOfEnquiryClosed):
-            view.status, view.closed_by, view.conclusion = "closed", event.closed_by, event.conclusion
+            view.status, view.closed_by, view.conclusion = "closed", event.closed_by, _shown(event.conclusion)
     return view
+
+
+def _shown(text: Sealed | str) -> str:
+    assert isinstance(text, str), "a view is built from events whose texts are opened"
+    return text
 
 
 async def items_of(store: EventStore, inspection_id: str) -> list[evidence_items.ItemView]:

@@ -63,7 +63,7 @@ async def evidence_profile(inspection_id: str, service: ServiceDep) -> evidence_
 async def evidence_item(
     inspection_id: str, evidence_item_id: str, service: ServiceDep
 ) -> evidence_items.ItemView:
-    return await handlers.evidence_item(service.db, inspection_id, evidence_item_id)
+    return await handlers.evidence_item(service.db, service.keys, inspection_id, evidence_item_id)
 
 
 @router.post(

@@ -23,6 +23,7 @@ from shared.errors import NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.inspections import Inspection
 from shared.mongo import Document
+from shared.subjects import SubjectKeys, opened
 
 from . import domain, judgements
 from .judgements import Kind
@@ -88,12 +89,13 @@ async def evidence_profile(db: AsyncDatabase[Document], inspection_id: str) -> e
 
 
 async def evidence_item(
-    db: AsyncDatabase[Document], inspection_id: str, evidence_item_id: str
+    db: AsyncDatabase[Document], keys: SubjectKeys, inspection_id: str, evidence_item_id: str
 ) -> evidence_items.ItemView:
+    """The item with its summary opened: "[erased]" where its case was erased."""
     found = await evidence_items.items_of(db, inspection_id, withdrawn=True, _id=evidence_item_id)
     if not found:
         raise NotFound(f"evidence item {evidence_item_id} has not reached the judgement service")
-    return found[0]
+    return await opened(keys, found[0])
 
 
 # Judgements

@@ -223,7 +223,7 @@ async def leave(
     "partner, the proposed judgement, sign-offs, disputes and the final judgement",
 )
 async def evaluation(inspection_id: str, service: ServiceDep, response: Response) -> handlers.EvaluationView:
-    view = await handlers.evaluation(service.store, service.db, inspection_id)
+    view = await handlers.evaluation(service.store, service.db, service.keys, inspection_id)
     _answer(response, view)
     return view
 
@@ -243,7 +243,9 @@ async def contribute(
     response: Response,
     version: Version,
 ) -> handlers.EvaluationView:
-    view = await handlers.contribute(service.store, service.db, inspection_id, body, context, version)
+    view = await handlers.contribute(
+        service.store, service.db, service.keys, inspection_id, body, context, version
+    )
     _answer(response, view)
     return view
 
@@ -261,7 +263,9 @@ async def propose(
     response: Response,
     version: Version,
 ) -> handlers.EvaluationView:
-    view = await handlers.propose(service.store, service.db, inspection_id, body, context, version)
+    view = await handlers.propose(
+        service.store, service.db, service.keys, inspection_id, body, context, version
+    )
     _answer(response, view)
     return view
 
@@ -274,7 +278,7 @@ async def _run(
     version: int | None,
     make: handlers.Make,
 ) -> handlers.EvaluationView:
-    view = await handlers.run(service.store, service.db, inspection_id, make, context, version)
+    view = await handlers.run(service.store, service.db, service.keys, inspection_id, make, context, version)
     _answer(response, view)
     return view
 

@@ -29,6 +29,7 @@ from shared.errors import NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.inspections import Inspection
 from shared.mongo import Document
+from shared.subjects import SubjectKeys, opened
 from shared.workdays import today_in_england
 
 from . import domain, register
@@ -143,6 +144,7 @@ Make = Callable[[Inspection, Inspectorate], domain.Command]
 async def run(
     store: EventStore,
     db: AsyncDatabase[Document],
+    keys: SubjectKeys,
     inspection_id: str,
     make: Make,
     context: CommandContext,
@@ -158,12 +160,13 @@ async def run(
         context,
         expected_version=expected_version,
     )
-    return await _evaluation_view(db, known, decided.state, decided.version)
+    return await _evaluation_view(db, keys, known, decided.state, decided.version)
 
 
 async def contribute(
     store: EventStore,
     db: AsyncDatabase[Document],
+    keys: SubjectKeys,
     inspection_id: str,
     body: Contribution,
     context: CommandContext,
@@ -185,12 +188,13 @@ async def contribute(
             unknown,
         )
 
-    return await run(store, db, inspection_id, make, context, expected_version)
+    return await run(store, db, keys, inspection_id, make, context, expected_version)
 
 
 async def propose(
     store: EventStore,
     db: AsyncDatabase[Document],
+    keys: SubjectKeys,
     inspection_id: str,
     body: Proposal,
     context: CommandContext,
@@ -201,7 +205,7 @@ async def propose(
     def make(known: Inspection, by: Inspectorate) -> domain.Command:
         return domain.Propose(known, by, body.grade, body.text, cited, unknown)
 
-    return await run(store, db, inspection_id, make, context, expected_version)
+    return await run(store, db, keys, inspection_id, make, context, expected_version)
 
 
 class EvidenceRef(BaseModel):
@@ -248,14 +252,20 @@ class EvaluationView(BaseModel):
     version: int
 
 
-async def evaluation(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> EvaluationView:
+async def evaluation(
+    store: EventStore, db: AsyncDatabase[Document], keys: SubjectKeys, inspection_id: str
+) -> EvaluationView:
     known = await inspection(db, inspection_id)
     state, version = await load(store, domain.evaluation, domain.stream_id(inspection_id))
-    return await _evaluation_view(db, known, state, version)
+    return await _evaluation_view(db, keys, known, state, version)
 
 
 async def _evaluation_view(
-    db: AsyncDatabase[Document], known: Inspection, state: domain.Evaluation, version: int
+    db: AsyncDatabase[Document],
+    keys: SubjectKeys,
+    known: Inspection,
+    state: domain.Evaluation,
+    version: int,
 ) -> EvaluationView:
     programme = known.programme
     lscb = domain.evaluated(known)
@@ -269,7 +279,7 @@ async def _evaluation_view(
             criteria=list(i.criteria),
             summary=i.summary,
         )
-        for i in await evidence_items.items_of(db, known.inspection_id)
+        for i in await opened(keys, await evidence_items.items_of(db, known.inspection_id))
         if i.agency is Agency.LSCB or set(i.criteria) & set(criteria)
     ]
     per_criterion = [

@@ -4,19 +4,25 @@ Three kinds of stream, each with its own version for optimistic concurrency:
 - `evidence-item-{id}`: one evidence item, then its amendments and its withdrawal;
 - `evidence-file-{inspection_id}`: the inspection's case samples and the close of evidence gathering;
 - `line-of-enquiry-{id}`: one line of enquiry, its answers and its conclusion.
-docs/evidence-events.md says what each event means to the services and systems that consume it."""
+docs/evidence-events.md says what each event means to the services and systems that consume it.
+
+Text about a child's case (an item's summary, a sample's reason, a line of enquiry's question, answers
+and conclusion) is sealed to the case's key (shared/subjects.py) from version 2 of these events on: it
+is a `Sealed` object where the text is about a case, and plain text where no child is its subject.
+`CaseErased` records that a case's key was destroyed: its text reads "[erased]" from then on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from shared.catalogue import InspectionEvent
+from shared.catalogue import InspectionEvent, Upcaster
 from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId, Reason
 from shared.envelope import Identifier, Inspectorate
+from shared.subjects import Held
 
 # A criterion of the programme: paragraph and letter, e.g. "68q" for 004 §68 q.
 CriterionId = Annotated[str, Field(pattern=r"^\d{1,3}[a-z]$")]
@@ -72,8 +78,8 @@ class Bearing(StrEnum):
     AREA_FOR_IMPROVEMENT = "area_for_improvement"
 
 
-class EvidenceDetails(AboutCases):
-    """What an inspector records about an evidence item: what the API asks for, what the events carry."""
+class ItemFacts(AboutCases):
+    """An evidence item's details but its summary: the same whether the summary is plain or sealed."""
 
     agency: Agency  # who it is about: an inspected agency, the LSCB or the partnership as a whole
     activity: Activity
@@ -82,10 +88,9 @@ class EvidenceDetails(AboutCases):
     criteria: Criteria = Field(default_factory=list)  # of the programme, e.g. ["68q"]
     bearing: Bearing
     case_reference: CaseReference | None = None  # pseudonymous, as the area issues it
-    summary: CaseText  # the inspector's account
 
     @model_validator(mode="after")
-    def _consistent(self) -> EvidenceDetails:
+    def _consistent(self) -> ItemFacts:
         if (self.activity is Activity.MEETING_OBSERVATION) != (self.meeting is not None):
             raise ValueError("meeting: name the meeting observed for a meeting_observation, and only then")
         if self.activity in ABOUT_A_CASE and self.case_reference is None:
@@ -99,18 +104,43 @@ class EvidenceDetails(AboutCases):
         return self
 
 
-class EvidenceItemRecorded(InspectionEvent, EvidenceDetails):
+def _text_may_be_sealed(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: version 2 seals text about a case; a v1 payload's text is plain, as v2 allows."""
+    return payload
+
+
+SEALED_FROM_V2: Mapping[int, Upcaster] = {1: _text_may_be_sealed}
+
+
+class EvidenceDetails(ItemFacts):
+    """What an inspector records about an evidence item, as the API asks for it."""
+
+    summary: CaseText  # the inspector's account
+
+
+class HeldDetails(ItemFacts):
+    """An item's details as the events carry them and read models hold them: the summary sealed to the
+    item's case (plain for performance data, which is about no case)."""
+
+    summary: Held[CaseText]
+
+
+class EvidenceItemRecorded(InspectionEvent, HeldDetails):
     event_type = "evidence.EvidenceItemRecorded"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     evidence_item_id: ItemId
     inspectorate: Inspectorate  # the recording inspector's own
     inspector: Identifier  # the recording inspector's user id
 
 
-class EvidenceItemAmended(InspectionEvent, EvidenceDetails):
+class EvidenceItemAmended(InspectionEvent, HeldDetails):
     """A correction: the item as it now stands, replacing every detail; earlier versions stay in the log."""
 
     event_type = "evidence.EvidenceItemAmended"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     evidence_item_id: ItemId
     inspectorate: Inspectorate
@@ -118,9 +148,9 @@ class EvidenceItemAmended(InspectionEvent, EvidenceDetails):
     reason: Reason
 
 
-def details_of(event: EvidenceItemRecorded | EvidenceItemAmended) -> EvidenceDetails:
+def details_of(event: EvidenceItemRecorded | EvidenceItemAmended) -> HeldDetails:
     """The item's details as the event gives them."""
-    return EvidenceDetails.model_validate(event.model_dump(include=set(EvidenceDetails.model_fields)))
+    return HeldDetails.model_validate(event.model_dump(include=set(HeldDetails.model_fields)))
 
 
 def amended(item: EvidenceItemRecorded, amendment: EvidenceItemAmended) -> EvidenceItemRecorded:
@@ -141,20 +171,24 @@ class EvidenceItemWithdrawn(InspectionEvent):
 
 class SampleCaseAdded(InspectionEvent):
     event_type = "evidence.SampleCaseAdded"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     sample: Sample
     case_reference: CaseReference
     added_by: Inspectorate
-    reason: Reason  # why this child: e.g. the stage of the journey or the deep-dive cohort (002 §41)
+    reason: Held[Reason]  # why this child: e.g. the stage of the journey or the deep-dive cohort (002 §41)
 
 
 class SampleCaseRemoved(InspectionEvent):
     event_type = "evidence.SampleCaseRemoved"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     sample: Sample
     case_reference: CaseReference
     removed_by: Inspectorate
-    reason: Reason
+    reason: Held[Reason]
 
 
 class EvidenceGatheringClosed(InspectionEvent):
@@ -170,30 +204,57 @@ class LineOfEnquiryRaised(InspectionEvent):
     """Raised by one inspectorate about an agency or a case; every participating inspectorate sees it."""
 
     event_type = "evidence.LineOfEnquiryRaised"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     line_id: ItemId
     raised_by: Inspectorate
     agency: Agency
     case_reference: CaseReference | None = None
     criteria: Criteria = Field(default_factory=list)
-    question: CaseText
+    question: Held[CaseText]  # sealed to the case, for a line about one
 
 
 class LineOfEnquiryAnswered(InspectionEvent):
     event_type = "evidence.LineOfEnquiryAnswered"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     line_id: ItemId
     answered_by: Inspectorate
     evidence_item_ids: Annotated[list[ItemId], Field(min_length=1, max_length=100)]
-    answer: CaseText
+    answer: Held[CaseText]  # sealed to the line's case, for a line about one
 
 
 class LineOfEnquiryClosed(InspectionEvent):
     event_type = "evidence.LineOfEnquiryClosed"
+    schema_version = 2
+    upcasters = SEALED_FROM_V2
 
     line_id: ItemId
     closed_by: Inspectorate
-    conclusion: CaseText
+    conclusion: Held[CaseText]
+
+
+class ErasureBasis(StrEnum):
+    """Why a case's text was erased (UK GDPR Art. 17): never free text, which could itself be personal."""
+
+    SUBJECT_REQUEST = "subject_request"  # the child or someone acting for them asked
+    NO_LONGER_NEEDED = "no_longer_needed"  # the retention period ended
+    UNLAWFULLY_HELD = "unlawfully_held"  # it should never have been recorded
+    LEGAL_OBLIGATION = "legal_obligation"  # a court or the regulator ordered it
+
+
+class CaseErased(InspectionEvent):
+    """The key of one case of the inspection was destroyed: every text sealed to it, in this log and in
+    every copy, reads "[erased]" from now on; nothing more is recorded about the case. Appended to the
+    inspection's evidence file after the key is gone."""
+
+    event_type = "evidence.CaseErased"
+
+    case_reference: CaseReference
+    erased_by: Inspectorate
+    basis: ErasureBasis
 
 
 def standing_items(events: Iterable[object]) -> dict[str, EvidenceItemRecorded]:
@@ -220,4 +281,5 @@ EVIDENCE_EVENTS: tuple[type[InspectionEvent], ...] = (
     LineOfEnquiryRaised,
     LineOfEnquiryAnswered,
     LineOfEnquiryClosed,
+    CaseErased,
 )

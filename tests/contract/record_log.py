@@ -139,7 +139,8 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 class Log:
     """Envelopes as the event store writes them: numbered per stream, each naming its predecessor's digest."""
 
-    def __init__(self) -> None:
+    def __init__(self, ids: str = "event") -> None:
+        self.ids = ids  # names the event ids: another log names its own apart
         self.published: list[tuple[Envelope, Event]] = []
         self.heads: dict[str, Envelope] = {}
 
@@ -162,7 +163,7 @@ class Log:
             previous = self.heads.get(stream)
             version, payload = older or (event.schema_version, event.model_dump(mode="json"))
             envelope = Envelope(
-                event_id=ident(f"event:{len(self.published)}"),
+                event_id=ident(f"{self.ids}:{len(self.published)}"),
                 event_type=event.event_type,
                 schema_version=version,
                 stream_id=stream,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from services.evidence.domain import (
     ENQUIRIES,
@@ -20,6 +21,7 @@ from services.evidence.domain import (
     CloseEvidenceGathering,
     CloseLineOfEnquiry,
     CorrectEvidenceItem,
+    EraseCase,
     EvidenceFile,
     EvidenceItem,
     KnownInspection,
@@ -37,11 +39,13 @@ from shared.catalogue import Event
 from shared.contracts.evidence import (
     Activity,
     Bearing,
-    EvidenceDetails,
+    CaseErased,
+    ErasureBasis,
     EvidenceGatheringClosed,
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
+    HeldDetails,
     LineOfEnquiryAnswered,
     LineOfEnquiryClosed,
     LineOfEnquiryRaised,
@@ -53,8 +57,9 @@ from shared.contracts.evidence import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme, catalogue
+from shared.subjects import ERASURE, seal_with
 
 OFSTED, CQC, HMIC, HMI_PROBATION, HMI_PRISONS = (
     Inspectorate.OFSTED,
@@ -82,7 +87,7 @@ def known(programme: Programme = INTEGRATED, **changes: Any) -> KnownInspection:
     return replace(inspection, **changes)
 
 
-def details(**changes: Any) -> EvidenceDetails:
+def details(**changes: Any) -> HeldDetails:
     """A health weakness on criterion 68q of integrated-2014 (health, help and protection)."""
     fields: dict[str, Any] = {
         "agency": Agency.HEALTH,
@@ -93,7 +98,7 @@ def details(**changes: Any) -> EvidenceDetails:
         "case_reference": CASE,
         "summary": "The health visitor's referral was not followed up for three weeks.",
     }
-    return EvidenceDetails.model_validate(fields | changes)
+    return HeldDetails.model_validate(fields | changes)
 
 
 def file_of(events: Iterable[Event] = ()) -> EvidenceFile:
@@ -128,7 +133,7 @@ def record(
 
 
 def correct(
-    new: EvidenceDetails | None,
+    new: HeldDetails | None,
     *,
     by: Inspectorate = CQC,
     inspection: KnownInspection | None = None,
@@ -457,7 +462,7 @@ def test_amend_twice_the_latest_details_stand() -> None:
 
 
 @pytest.mark.parametrize("new", [details(summary="Changed by another."), None], ids=["amend", "withdraw"])
-def test_own_inspectorate_another_inspectorate_cannot_correct_the_item(new: EvidenceDetails | None) -> None:
+def test_own_inspectorate_another_inspectorate_cannot_correct_the_item(new: HeldDetails | None) -> None:
     violation = refused(evidence_item.decide, recorded_item(), correct(new, by=OFSTED))
     assert violation.rule == OWN_INSPECTORATE
     assert "was recorded by cqc: only cqc corrects it" in violation.message
@@ -489,7 +494,7 @@ def test_withdraw_by_the_recording_inspectorate_gives_the_reason_and_the_item_no
 @pytest.mark.parametrize(
     "new", [details(summary="Changed after withdrawal."), None], ids=["amend", "withdraw"]
 )
-def test_immutable_a_withdrawn_item_cannot_be_corrected(new: EvidenceDetails | None) -> None:
+def test_immutable_a_withdrawn_item_cannot_be_corrected(new: HeldDetails | None) -> None:
     history = recorded()
     withdrawn = evidence_item.fold(
         [*history, *evidence_item.decide(evidence_item.fold(history), correct(None))]
@@ -502,14 +507,14 @@ def test_immutable_a_withdrawn_item_cannot_be_corrected(new: EvidenceDetails | N
 @pytest.mark.parametrize(
     "new", [details(summary="Changed after the close."), None], ids=["amend", "withdraw"]
 )
-def test_window_no_correction_after_evidence_gathering_closed(new: EvidenceDetails | None) -> None:
+def test_window_no_correction_after_evidence_gathering_closed(new: HeldDetails | None) -> None:
     violation = refused(evidence_item.decide, recorded_item(), correct(new, file=file_of([CLOSED])))
     assert violation.rule == WINDOW
     assert "evidence gathering is closed" in violation.message
 
 
 @pytest.mark.parametrize("new", [details(summary="Never recorded."), None], ids=["amend", "withdraw"])
-def test_immutable_correcting_an_item_never_recorded_is_rejected(new: EvidenceDetails | None) -> None:
+def test_immutable_correcting_an_item_never_recorded_is_rejected(new: HeldDetails | None) -> None:
     violation = refused(evidence_item.decide, evidence_item.initial, correct(new))
     assert violation.rule == IMMUTABLE
     assert "evidence item ev-1 is not recorded for this inspection" in violation.message
@@ -840,3 +845,53 @@ def test_streams_each_item_line_and_file_has_its_own() -> None:
     assert item_stream("ev-1") == "evidence-item-ev-1"
     assert line_stream("loe-1") == "line-of-enquiry-loe-1"
     assert file_stream("insp-1") == "evidence-file-insp-1"
+
+
+# --- erasure -----------------------------------------------------------------------------------------
+
+
+def erase(by: Inspectorate = OFSTED, case: str = CASE) -> EraseCase:
+    return EraseCase(inspection=known(), case_reference=case, by=by, basis=ErasureBasis.SUBJECT_REQUEST)
+
+
+def test_erasure_the_lead_inspectorate_records_that_a_case_was_erased() -> None:
+    events = evidence_file.decide(file_of([added("shared")]), erase())
+    assert events == [
+        CaseErased(
+            inspection_id="insp-1", case_reference=CASE, erased_by=OFSTED, basis=ErasureBasis.SUBJECT_REQUEST
+        )
+    ]
+    state = evidence_file.fold([added("shared"), *events])
+    assert list(state.erased) == [CASE]
+    assert CASE in state.sample("shared")  # the pseudonymous reference stays; only its text is gone
+
+
+@pytest.mark.parametrize("by", [CQC, HMIC, HMI_PROBATION])
+def test_erasure_by_another_inspectorate_is_forbidden(by: Inspectorate) -> None:
+    with pytest.raises(Forbidden, match="only the lead inspectorate, ofsted, erases a case"):
+        evidence_file.decide(EvidenceFile(), erase(by))
+
+
+def test_erasure_of_a_case_already_erased_is_refused_and_another_case_is_not() -> None:
+    once = evidence_file.fold(evidence_file.decide(EvidenceFile(), erase()))
+    violation = refused(evidence_file.decide, once, erase())
+    assert violation.rule == ERASURE
+    assert f"case {CASE} is already erased" in violation.message
+    assert evidence_file.decide(once, erase(case="WKF-0043"))
+
+
+def test_erasure_is_recorded_after_the_close_and_after_cancellation() -> None:
+    closed = file_of([CLOSED])
+    command = replace(erase(), inspection=known(cancelled=True))
+    assert evidence_file.decide(closed, command)
+
+
+def test_immutable_an_amendment_sealing_the_same_text_again_changes_nothing() -> None:
+    key = AESSIV.generate_key(512)
+    summary = seal_with(key, f"insp-1/{CASE}", "The referral was not followed up.")
+    history = recorded(summary=summary)
+    again = details(summary=seal_with(key, f"insp-1/{CASE}", "The referral was not followed up."))
+    violation = refused(evidence_item.decide, evidence_item.fold(history), correct(again))
+    assert "the amendment changes nothing" in violation.message
+    changed = details(summary=seal_with(key, f"insp-1/{CASE}", "The referral was followed up late."))
+    assert evidence_item.decide(evidence_item.fold(history), correct(changed))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from services.evidence.domain import evidence_file
 from services.judgement import judgements
 from services.judgement.judgements import Judgements
 from services.lscb import domain as evaluation
@@ -41,8 +42,20 @@ from shared.contracts.scheduling import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Envelope, Inspectorate, digest_of
+from shared.subjects import ERASED, UNAVAILABLE, Opener, Sealed
 
 LOG = Path(__file__).resolve().parents[1] / "contract" / "log-2026-11.jsonl"
+# The evidence events from their version 2 on, text about a case sealed to it, and an erasure.
+SEALED_LOG = LOG.with_name("log-2026-11-sealed.jsonl")
+SEALED_FROM_V2 = (
+    "EvidenceItemRecorded",
+    "EvidenceItemAmended",
+    "SampleCaseAdded",
+    "SampleCaseRemoved",
+    "LineOfEnquiryRaised",
+    "LineOfEnquiryAnswered",
+    "LineOfEnquiryClosed",
+)
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 HMIP, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI
 LA, HEALTH, POLICE = Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE
@@ -56,6 +69,20 @@ def lines() -> tuple[bytes, ...]:
 @cache
 def envelopes() -> tuple[Envelope, ...]:
     return tuple(parse_envelope(line) for line in lines())
+
+
+@cache
+def sealed_lines() -> tuple[bytes, ...]:
+    return tuple(SEALED_LOG.read_bytes().splitlines())
+
+
+@cache
+def sealed_envelopes() -> tuple[Envelope, ...]:
+    return tuple(parse_envelope(line) for line in sealed_lines())
+
+
+def both_logs() -> zip[tuple[bytes, Envelope]]:
+    return zip((*lines(), *sealed_lines()), (*envelopes(), *sealed_envelopes()), strict=True)
 
 
 @cache
@@ -96,29 +123,34 @@ def test_the_log_reads_back_byte_for_byte_as_it_was_published() -> None:
         assert envelope.to_json() == line
 
 
-def test_the_log_holds_every_event_type_at_its_current_version_and_one_older_version() -> None:
-    published = {(e.event_type, e.schema_version) for e in envelopes()}
+def test_the_logs_hold_every_event_type_at_its_current_version_and_the_older_versions_published() -> None:
+    published = {(e.event_type, e.schema_version) for e in (*envelopes(), *sealed_envelopes())}
     current = {(t.event_type, t.schema_version) for t in CATALOGUE.types()}
     missing = current - published
-    assert not missing, f"no event of {sorted(missing)} in the log: record one (tests/contract/record_log.py)"
-    assert published - current == {("scheduling.NotificationRecorded", 1)}
+    assert not missing, (
+        f"no event of {sorted(missing)} in the logs: record one (tests/contract/record_*log.py)"
+    )
+    assert published - current == {
+        ("scheduling.NotificationRecorded", 1),
+        *((f"evidence.{name}", 1) for name in SEALED_FROM_V2),
+    }
 
 
 def test_each_stream_is_numbered_from_one_and_chained_by_digest() -> None:
     last: dict[str, tuple[int, str]] = {}
-    for line, envelope in zip(lines(), envelopes(), strict=True):
+    for line, envelope in both_logs():
         version, digest = last.get(envelope.stream_id, (0, None))
         assert envelope.stream_version == version + 1, envelope.stream_id
         assert envelope.previous_hash == digest, envelope.stream_id
         last[envelope.stream_id] = (envelope.stream_version, digest_of(json.loads(line)))
-    assert len(last) == 42
+    assert len(last) == 42 + 4
 
 
 def test_every_envelope_and_payload_is_valid_under_the_published_schemas() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     folder = contract.CONTRACT_DIR
     envelope_schema = json.loads((folder / contract.ENVELOPE).read_text())
-    for line, envelope in zip(lines(), envelopes(), strict=True):
+    for line, envelope in both_logs():
         jsonschema.validate(json.loads(line), envelope_schema)
         path = folder / contract.schema_path(envelope.event_type, envelope.schema_version)
         jsonschema.validate(envelope.payload, json.loads(path.read_text()))
@@ -128,8 +160,9 @@ def test_every_envelope_and_payload_is_valid_under_the_published_schemas() -> No
 
 
 def test_a_version_1_notification_without_an_addressee_is_upcast_to_version_2() -> None:
-    [old] = [e for e in envelopes() if e.schema_version < current_version(e.event_type)]
-    assert (old.event_type, old.schema_version) == ("scheduling.NotificationRecorded", 1)
+    [old] = [
+        e for e in envelopes() if e.event_type == "scheduling.NotificationRecorded" and e.schema_version == 1
+    ]
     assert "addressee" not in old.payload
     event = CATALOGUE.decode(old)
     assert event == NotificationRecorded(
@@ -146,6 +179,54 @@ def test_a_version_1_notification_without_an_addressee_is_upcast_to_version_2() 
         e for e in stream(domain.inspection_stream(of("Wakefield"))) if isinstance(e, NotificationRecorded)
     ]
     assert [n.addressee for n in told] == ["Dr Alex Morgan", None, None, None, None]
+
+
+def test_version_1_evidence_events_load_as_version_2_with_their_text_plain() -> None:
+    old = [
+        (e, env)
+        for e, env in decoded()
+        if env.event_type.removeprefix("evidence.") in SEALED_FROM_V2 and env.schema_version == 1
+    ]
+    assert {env.event_type.removeprefix("evidence.") for _, env in old} == set(SEALED_FROM_V2)
+    for event, envelope in old:
+        assert event.schema_version == 2
+        assert event.model_dump(mode="json") == envelope.payload  # nothing moved, nothing sealed
+
+
+# --- text sealed to its case, and an erasure ---------------------------------------------------------
+
+
+def test_the_sealed_log_keeps_each_text_about_the_case_sealed_and_data_about_no_case_plain() -> None:
+    events = [CATALOGUE.decode(e) for e in sealed_envelopes()]
+    texts = [
+        getattr(e, name)
+        for e in events
+        for name in ("summary", "reason", "question", "answer", "conclusion")
+        if hasattr(e, name)
+    ]
+    plain = [t for t in texts if not isinstance(t, Sealed)]
+    assert plain == [
+        "Return interviews offered within 72 hours: 61% this year.",  # performance data: no case
+        "Recorded before the case notes were read in full",  # why a record changed: about the record
+    ]
+    sealed = [t for t in texts if isinstance(t, Sealed)]
+    assert len(sealed) == 7
+    assert {t.subject for t in sealed} == {f"{events[0].inspection_id}/KRK-0007"}
+    # The keys were never kept: the texts open for nobody, and read as such rather than failing.
+    assert {Opener({})(t) for t in sealed} == {UNAVAILABLE}
+    assert {Opener({t.subject: None for t in sealed})(t) for t in sealed} == {ERASED}
+
+
+def test_the_sealed_log_folds_like_any_other() -> None:
+    pairs = [(CATALOGUE.decode(e), e) for e in sealed_envelopes()]
+    items = evidence_items.fold(pairs)
+    assert len(items) == 2
+    assert sorted(i.version for i in items.values()) == [1, 2]
+    events = [e for e, env in pairs if env.stream_id.startswith("evidence-file-")]
+    file = evidence_file.fold(events)
+    assert list(file.erased) == ["KRK-0007"]
+    assert file.erased["KRK-0007"].basis == "subject_request"
+    assert file.samples == {"shared": {}}
 
 
 # --- replayed through every fold ---------------------------------------------------------------------
