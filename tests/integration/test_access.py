@@ -61,6 +61,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", "/inspections/{inspection_id}/samples/{sample}/cases"): INSPECTORS,
         ("POST", "/inspections/{inspection_id}/samples/{sample}/cases/{case_reference}/removal"): INSPECTORS,
         ("POST", "/inspections/{inspection_id}/closure"): LEAD,
+        ("POST", "/inspections/{inspection_id}/cases/{case_reference}/erasure"): LEAD,
         ("POST", "/inspections/{inspection_id}/lines-of-enquiry"): INSPECTORS,
         ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/answers"): INSPECTORS,
         ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure"): INSPECTORS,
