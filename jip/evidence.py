@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from jip.scheduling import _request, client_options
 from jip.stack import StackError
-from shared.contracts.evidence import Activity, Bearing, EvidenceDetails, Meeting
+from shared.contracts.evidence import Activity, Bearing, ErasureBasis, EvidenceDetails, Meeting
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.workdays import ENGLAND
@@ -278,6 +278,12 @@ def evidence(args: argparse.Namespace) -> int:
             print(
                 f"evidence gathering closed for inspection {answer['inspection_id']} by {answer['closed_by']}"
             )
+        case "erase":
+            path = f"{base}/cases/{_segment(args.case_reference)}/erasure"
+            answer = _call(args, "POST", path, {"basis": args.basis})
+            if args.json:
+                return _dump(answer)
+            print(erasure_text(answer))
         case "triangulation":
             answer = _call(args, "GET", f"{base}/triangulation", agency=args.agency)
             print(json.dumps(answer, indent=2) if args.json else triangulation_text(answer))
@@ -285,6 +291,19 @@ def evidence(args: argparse.Namespace) -> int:
             answer = _call(args, "GET", f"{base}/cases/{_segment(args.case_reference)}")
             print(json.dumps(answer, indent=2) if args.json else case_text(answer))
     return 0
+
+
+def erasure_text(answer: Mapping[str, Any]) -> str:
+    held = [
+        f"{answer['items']} evidence item(s)",
+        f"{answer['lines_of_enquiry']} line(s) of enquiry",
+        f"{len(answer['samples'])} sample(s)",
+    ]
+    return (
+        f"case {answer['case_reference']} erased ({answer['basis']}): its key is destroyed, so its text "
+        f"reads [erased] in {', '.join(held)} and wherever the log was copied; nothing more is recorded "
+        "about it"
+    )
 
 
 # ---------------------------------------------------------------- triangulation and cases
@@ -612,6 +631,28 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     )
     close.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
     close.add_argument("--reason", required=True, help="e.g. fieldwork is over")
+
+    erase = acts.add_parser(
+        "erase",
+        parents=[client],
+        help="erase a case: destroy its key, so every text about it reads [erased] (the lead inspectorate)",
+        description="Erase a child's case on request, without rewriting the log (domain.md, Data "
+        "protection). Every text about the case (evidence summaries, sample reasons, lines of enquiry) was "
+        "sealed to the case's own key; erasure destroys the key, so those texts read [erased] in the "
+        "log, on every topic, in every read model and every backup, while the events, their hash chain "
+        "and every replay stay as they were. Nothing more is recorded about the case afterwards. It cannot "
+        "be undone. The lead inspectorate's lead inspector erases.",
+    )
+    erase.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
+    erase.add_argument(
+        "case_reference", metavar="REF", help="the case's pseudonymous reference, e.g. WKF-0042"
+    )
+    erase.add_argument(
+        "--basis",
+        required=True,
+        choices=[b.value for b in ErasureBasis],
+        help="the ground for erasure (UK GDPR Art. 17): never free text, which could itself be personal",
+    )
 
     tri = acts.add_parser(
         "triangulation",

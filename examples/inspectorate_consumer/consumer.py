@@ -15,7 +15,9 @@ forever, so a new group receives every event ever published) and keeps a SQLite 
   offset), its whole envelope as published and its sha256 digest;
 - `evidence_items`: each evidence item as it stands, to show how events are applied. A recording
   inserts the item, an amendment replaces every detail (it carries the item as it now stands), a
-  withdrawal marks it `withdrawn` but keeps it. The view `evidence_standing` leaves withdrawn items out;
+  withdrawal marks it `withdrawn` but keeps it. The view `evidence_standing` leaves withdrawn items out.
+  A summary about a child's case arrives sealed to the case's key, which only the platform holds: it is
+  kept as the sealed JSON (read the text through the evidence API, and never after the case is erased);
 - `streams`: the latest `stream_version` and digest of every stream, and `anomalies`: a version that
   skips one (`gap`), comes again (`out_of_order`) or names a different `previous_hash` than the digest of
   the stream's previous event (`chain_break`);
@@ -76,8 +78,8 @@ CONTEXTS = ("scheduling", "evidence", "judgement", "lscb", "reporting")
 # The event types this consumer applies, with the newest schema_version of each that it understands.
 # An event of one of these types in a newer version is parked in `rejected`, not guessed at.
 UNDERSTOOD = {
-    "evidence.EvidenceItemRecorded": 1,
-    "evidence.EvidenceItemAmended": 1,
+    "evidence.EvidenceItemRecorded": 2,  # v2: a summary about a case is sealed to it (an object)
+    "evidence.EvidenceItemAmended": 2,
     "evidence.EvidenceItemWithdrawn": 1,
 }
 # What EvidenceItemRecorded and EvidenceItemAmended both carry in full (docs/evidence-events.md).
@@ -124,7 +126,7 @@ CREATE TABLE IF NOT EXISTS evidence_items (
     criteria         TEXT NOT NULL,  -- JSON list
     bearing          TEXT NOT NULL,
     case_reference   TEXT,
-    summary          TEXT NOT NULL,
+    summary          TEXT NOT NULL,  -- the text, or the JSON of a summary sealed to its case
     recorded_at      TEXT NOT NULL,
     version          INTEGER NOT NULL,  -- the stream_version of the last event applied
     withdrawn        INTEGER NOT NULL DEFAULT 0,
@@ -378,6 +380,9 @@ class Store:
             return  # an older event of the item, arriving late: what stands already includes it
         details = [payload.get(name) for name in DETAILS]
         details[DETAILS.index("criteria")] = json.dumps(payload.get("criteria") or [])
+        summary = payload.get("summary")
+        if isinstance(summary, dict):  # sealed to its case: only the platform opens it, until erased
+            details[DETAILS.index("summary")] = json.dumps(summary, sort_keys=True)
         if envelope["event_type"] == "evidence.EvidenceItemRecorded":
             self.db.execute(
                 f"""INSERT OR REPLACE INTO evidence_items (evidence_item_id, inspection_id, inspectorate,

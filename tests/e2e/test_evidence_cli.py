@@ -160,3 +160,25 @@ async def test_track_corroborate_question_correct_and_close_through_the_cli(
     )  # fmt: skip
     assert (code, out) == (1, "")
     assert err == f"jip: error: evidence gathering is closed for this inspection (rule: {WINDOW})\n"
+
+    # On request, the lead inspectorate erases the case: its text reads [erased] from then on.
+    code, _, err = await jip(
+        capsys,
+        "evidence",
+        "erase",
+        inspection,
+        CASE,
+        "--as",
+        "cqc:lead_inspector",
+        "--basis",
+        "subject_request",
+    )
+    assert code == 1
+    assert "only the lead inspectorate, ofsted, erases a case" in err
+    out = await ok(capsys, "evidence", "erase", inspection, CASE, "--basis", "subject_request")
+    assert out.startswith(
+        f"case {CASE} erased (subject_request): its key is destroyed, so its text reads [erased]"
+    )
+    assert "in 2 evidence item(s), 1 line(s) of enquiry, 1 sample(s)" in out
+    shown = json.loads(await ok(capsys, "evidence", "list", inspection, "--withdrawn", "--json"))
+    assert {i["summary"] for i in shown if i["case_reference"] == CASE} == {"[erased]"}

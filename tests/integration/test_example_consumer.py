@@ -16,6 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from shared.catalogue import InspectionEvent
 from shared.contracts.evidence import (
@@ -28,6 +29,7 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate, digest_of, new_id, utc_now
 from shared.settings import KafkaProfile, Settings
+from shared.subjects import seal_with
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "inspectorate_consumer" / "consumer.py"
 PROJECT = {"shared", "services", "jip", "tests", "contract", "bench", "examples"}
@@ -134,6 +136,9 @@ async def test_the_example_mirrors_applies_and_skips_then_resumes_where_it_left_
     amended = item(
         inspection_id, a, "Risk assessments of missing children miss exploitation.", Bearing.STRENGTH
     )
+    # Version 2 seals a summary about a case to the case's key: the consumer keeps the sealed JSON.
+    subject = f"{inspection_id}/{amended['case_reference']}"
+    amended["summary"] = seal_with(AESSIV.generate_key(512), subject, str(amended["summary"]))
     a2 = of(EvidenceItemAmended(**amended, reason="Wrong bearing."), f"evidence-item-{a}", 2, a1)
     withdrawal = {"inspectorate": "hmic", "inspector": "hmic-7", "reason": "Wrong case."}
     b2 = envelope(
@@ -157,10 +162,10 @@ async def test_the_example_mirrors_applies_and_skips_then_resumes_where_it_left_
         EvidenceItemAmended.event_type,
         f"evidence-item-{c}",
         2,
-        {**amended, "evidence_item_id": c, "reason": "v2 shape", "confidence": "high"},
+        {**amended, "evidence_item_id": c, "reason": "v3 shape", "confidence": "high"},
         inspection_id,
         c1.digest(),
-        schema_version=2,
+        schema_version=3,
     )
     sample = {"inspection_id": inspection_id, "sample": "shared", "case_reference": "WKF-0042"}
     f1 = envelope("evidence.SampleCaseAdded", f"evidence-file-{inspection_id}", 1, sample, inspection_id)
@@ -244,7 +249,7 @@ async def test_the_example_mirrors_applies_and_skips_then_resumes_where_it_left_
             (
                 a,
                 "strength",
-                "Risk assessments of missing children miss exploitation.",
+                json.dumps(amended["summary"].model_dump(), sort_keys=True),
                 2,
                 0,
                 "Wrong bearing.",
