@@ -211,7 +211,7 @@ def test_the_sealed_log_keeps_each_text_about_the_case_sealed_and_data_about_no_
     ]
     sealed = [t for t in texts if isinstance(t, Sealed)]
     assert len(sealed) == 7
-    assert {t.subject for t in sealed} == {f"{events[0].inspection_id}/KRK-0007"}
+    assert {t.subject for t in sealed} == {f"{sealed_envelopes()[0].inspection_id}/KRK-0007"}
     # The keys were never kept: the texts open for nobody, and read as such rather than failing.
     assert {Opener({})(t) for t in sealed} == {UNAVAILABLE}
     assert {Opener({t.subject: None for t in sealed})(t) for t in sealed} == {ERASED}
