@@ -130,9 +130,7 @@ FileCommand = ChangeSample | CloseEvidenceGathering | EraseCase
 def decide_file(state: EvidenceFile, c: FileCommand) -> list[Event]:
     inspection = c.inspection
     if isinstance(c, EraseCase):
-        lead = inspection.programme.participation.lead_inspectorate
-        if c.by is not lead:
-            raise Forbidden(f"only the lead inspectorate, {lead}, erases a case", ERASURE)
+        _the_lead(inspection, c.by, "erases a case", ERASURE)
         if c.case_reference in state.erased:
             raise RuleViolation(f"case {c.case_reference} is already erased", ERASURE)
         return [
@@ -144,9 +142,7 @@ def decide_file(state: EvidenceFile, c: FileCommand) -> list[Event]:
             )
         ]
     if isinstance(c, CloseEvidenceGathering):
-        lead = inspection.programme.participation.lead_inspectorate
-        if c.by is not lead:
-            raise Forbidden(f"only the lead inspectorate, {lead}, closes evidence gathering", WINDOW)
+        _the_lead(inspection, c.by, "closes evidence gathering", WINDOW)
         if state.closed:
             raise RuleViolation("evidence gathering is already closed for this inspection", WINDOW)
         return [
@@ -319,6 +315,12 @@ def _taking_part(inspection: KnownInspection, inspectorate: Inspectorate) -> Non
             f"{', '.join(inspection.inspectorates)}",
             inspection.programme.participation.source,
         )
+
+
+def _the_lead(inspection: KnownInspection, by: Inspectorate, does: str, rule: str) -> None:
+    lead = inspection.programme.participation.lead_inspectorate
+    if by is not lead:
+        raise Forbidden(f"only the lead inspectorate, {lead}, {does}", rule)
 
 
 def _open(inspection: KnownInspection, file: EvidenceFile) -> None:

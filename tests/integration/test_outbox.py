@@ -61,7 +61,7 @@ async def test_the_relay_publishes_in_append_order_keyed_by_inspection_and_empti
         assert len({r.partition for r in records if r.key == key}) == 1
     headers = dict(records[0].headers)
     assert headers["jip-event-type"] == b"evidence.EvidenceItemRecorded"
-    assert headers["jip-schema-version"] == b"1"
+    assert headers["jip-schema-version"] == b"2"
     assert headers["traceparent"].decode().split("-")[1] == trace_id  # the command's trace continues
 
 
