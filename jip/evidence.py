@@ -365,7 +365,8 @@ def case_text(view: Mapping[str, Any]) -> str:
     """`jip evidence case`: one child's case across every inspectorate."""
     samples = ", ".join(_sample_name(s) for s in view["samples"]) or "no sample"
     sources = ", ".join(view["inspectorates"]) or "no inspectorate yet"
-    lines = [f"case {view['case_reference']}: in {samples}; evidence from {sources}"]
+    erased = "; ERASED: its text reads [erased]" if view.get("erased") else ""
+    lines = [f"case {view['case_reference']}: in {samples}; evidence from {sources}{erased}"]
     if view["findings"]:
         lines.append("findings:")
         for agency, found in view["findings"].items():

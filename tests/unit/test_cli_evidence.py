@@ -373,6 +373,38 @@ def test_a_case_shows_its_samples_findings_and_items() -> None:
     assert text.count("CASE-0101") == 4  # the title, the finding and the two items
 
 
+def test_an_erased_case_says_so_and_the_erasure_says_what_it_covered() -> None:
+    erased = item("a", "ofsted", "local_authority", "deep_dive", "weakness", summary="[erased]")
+    view = {
+        "case_reference": "CASE-0101",
+        "samples": [],
+        "erased": True,
+        "inspectorates": ["ofsted"],
+        "items": [erased.model_dump(mode="json")],
+        "findings": {},
+    }
+    text = evidence.case_text(view)
+    assert text.splitlines()[0].endswith("evidence from ofsted; ERASED: its text reads [erased]")
+    assert "[erased]" in text.splitlines()[-1]
+    answer = {
+        "inspection_id": INSPECTION,
+        "case_reference": "CASE-0101",
+        "erased_by": "ofsted",
+        "basis": "subject_request",
+        "items": 2,
+        "lines_of_enquiry": 1,
+        "samples": ["shared"],
+        "version": 3,
+    }
+    assert evidence.erasure_text(answer) == (
+        "case CASE-0101 erased (subject_request): its key is destroyed, so its text reads [erased] in 2 "
+        "evidence item(s), 1 line(s) of enquiry, 1 sample(s) and wherever the log was copied; nothing more "
+        "is recorded about it"
+    )
+    args = parse("evidence", "erase", INSPECTION, "CASE-0101", "--basis", "no_longer_needed")
+    assert (args.action, args.case_reference, args.basis) == ("erase", "CASE-0101", "no_longer_needed")
+
+
 def test_samples_and_lines_of_enquiry_read_plainly() -> None:
     file = {
         "inspection_id": INSPECTION,

@@ -824,9 +824,7 @@ def test_every_format_has_a_media_type() -> None:
 def test_no_case_reference_and_no_evidence_text_appears_in_any_format(name: str) -> None:
     decoded = events(name)
     references = model.case_references(decoded)
-    summaries = [
-        str(e.summary) for e in decoded if isinstance(e, EvidenceItemRecorded | EvidenceItemAmended)
-    ]
+    summaries = [str(e.summary) for e in decoded if isinstance(e, EvidenceItemRecorded | EvidenceItemAmended)]
     assert references
     assert summaries
     for fmt in Format:
