@@ -15,16 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from synthetic import progress, publish, synthetic
+from synthetic import progress, publish, servers, synthetic
 
-from jip.stack import Ports, Supervisor, infrastructure
 from services.reporting.rebuild import Summary, rebuild
-from shared.settings import KafkaProfile, Settings
-from shared.topics import ensure_topics
 
 
 def figures(summary: Summary) -> dict[str, Any]:
@@ -46,28 +41,12 @@ def figures(summary: Summary) -> dict[str, Any]:
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     log = synthetic(args.inspections, args.items)
     progress(f"synthetic log: {log.size:,} events, {args.inspections} inspections")
-    with tempfile.TemporaryDirectory(prefix="jip-bench-") as scratch:
-        data_dir = Path(scratch)
-        ports = Ports.free()
-        supervisor = Supervisor(data_dir)
-        try:
-            await supervisor.up(
-                ports, infrastructure(data_dir, ports), progress=lambda line: progress(line.strip())
-            )
-            settings = Settings(
-                kafka_bootstrap_servers=ports.kafka_bootstrap,
-                mongodb_uri=ports.mongodb_uri,
-                kafka_profile=KafkaProfile.TANSU,
-                namespace="bench",
-            )
-            await ensure_topics(settings.kafka_bootstrap_servers, settings.namespace, 3)
-            produced = await publish(settings, log)
-            progress("rebuild 1: from an empty read model")
-            first = await rebuild(settings, progress)
-            progress("rebuild 2: drop the read model and rebuild it again; every checksum must match")
-            second = await rebuild(settings, progress)
-        finally:
-            supervisor.stop(progress=lambda _: None)
+    async with servers() as settings:
+        produced = await publish(settings, log)
+        progress("rebuild 1: from an empty read model")
+        first = await rebuild(settings, progress)
+        progress("rebuild 2: drop the read model and rebuild it again; every checksum must match")
+        second = await rebuild(settings, progress)
     return {
         "log": {"events": log.size, "inspections": args.inspections, "publish_seconds": round(produced, 1)},
         "first": figures(first),

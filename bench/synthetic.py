@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 
+from jip.stack import Ports, Supervisor, infrastructure
 from shared.catalogue import Event
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
@@ -18,7 +23,8 @@ from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised,
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate
-from shared.settings import Settings
+from shared.settings import KafkaProfile, Settings
+from shared.topics import ensure_topics
 
 INSPECTORATES = [Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC, Inspectorate.HMI_PROBATION]
 AGENCIES = {
@@ -156,3 +162,27 @@ async def publish(settings: Settings, log: Log) -> float:
     finally:
         await producer.stop()
     return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def servers() -> AsyncIterator[Settings]:
+    """A broker and database of their own, on free ports in a scratch folder, with the topics made;
+    stopped and removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jip-bench-") as scratch:
+        data_dir = Path(scratch)
+        ports = Ports.free()
+        supervisor = Supervisor(data_dir)
+        try:
+            await supervisor.up(
+                ports, infrastructure(data_dir, ports), progress=lambda line: progress(line.strip())
+            )
+            settings = Settings(
+                kafka_bootstrap_servers=ports.kafka_bootstrap,
+                mongodb_uri=ports.mongodb_uri,
+                kafka_profile=KafkaProfile.TANSU,
+                namespace="bench",
+            )
+            await ensure_topics(settings.kafka_bootstrap_servers, settings.namespace, 3)
+            yield settings
+        finally:
+            supervisor.stop(progress=lambda _: None)

@@ -13,39 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
-from pathlib import Path
 
-from synthetic import progress, publish, synthetic
+from synthetic import progress, publish, servers, synthetic
 
 from jip.audit import verify
-from jip.stack import Ports, Supervisor, infrastructure
-from shared.settings import KafkaProfile, Settings
-from shared.topics import ensure_topics
 
 
 async def main(args: argparse.Namespace) -> None:
     log = synthetic(args.inspections, args.items)
     progress(f"synthetic log: {log.size:,} events, {args.inspections} inspections")
-    with tempfile.TemporaryDirectory(prefix="jip-bench-") as scratch:
-        data_dir = Path(scratch)
-        ports = Ports.free()
-        supervisor = Supervisor(data_dir)
-        try:
-            await supervisor.up(
-                ports, infrastructure(data_dir, ports), progress=lambda line: progress(line.strip())
-            )
-            settings = Settings(
-                kafka_bootstrap_servers=ports.kafka_bootstrap,
-                mongodb_uri=ports.mongodb_uri,
-                kafka_profile=KafkaProfile.TANSU,
-                namespace="bench",
-            )
-            await ensure_topics(settings.kafka_bootstrap_servers, settings.namespace, 3)
-            await publish(settings, log)
-            result = await verify(settings, progress)
-        finally:
-            supervisor.stop(progress=lambda _: None)
+    async with servers() as settings:
+        await publish(settings, log)
+        result = await verify(settings, progress)
     print(
         f"Log: {log.size:,} events ({args.inspections} inspections)\n"
         f"verify: {result.records:,} records, {result.streams:,} streams in {result.seconds:.1f} s "
