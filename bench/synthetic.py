@@ -154,7 +154,8 @@ async def publish(settings: Settings, log: Log) -> float:
             topic = settings.events_topic(context)
             for chunk in range(0, len(envelopes), 5000):
                 acks = [
-                    await producer.send(topic, e.to_json(), key=e.key.encode())
+                    # Every stream here is one inspection's, so keyed by it (shared/eventstore.py).
+                    await producer.send(topic, e.to_json(), key=(e.inspection_id or e.stream_id).encode())
                     for e in envelopes[chunk : chunk + 5000]
                 ]
                 await asyncio.gather(*acks)

@@ -15,6 +15,7 @@ import httpx
 from jip import stack, tokens
 from jip.audit import add_commands as add_audit_commands
 from jip.contracts import add_commands as add_contract_commands
+from jip.deadletters import add_commands as add_deadletter_commands
 from jip.documents import add_commands as add_document_commands
 from jip.evidence import add_commands as add_evidence_commands
 from jip.judgements import add_commands as add_judgement_commands
@@ -225,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
     add_document_commands(commands, data_dir)
     add_contract_commands(commands)
     add_audit_commands(commands, data_dir)
+    add_deadletter_commands(commands, data_dir)
     add_trace_commands(commands, data_dir)
     add_token_commands(commands, data_dir)
 

@@ -22,6 +22,13 @@ class Event(BaseModel):
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
     upcasters: ClassVar[Mapping[int, Upcaster]] = {}
+    # Its stream is about no one inspection (an area's calendar, an inspector's diary), though the event
+    # may name one: the stream's own id is its Kafka key, as for an event that names no inspection.
+    keyed_by_stream: ClassVar[bool] = False
+
+    def key(self) -> str | None:
+        """The inspection whose id is this event's Kafka key, or None where its stream's id is."""
+        return None if self.keyed_by_stream else getattr(self, "inspection_id", None)
 
 
 class InspectionEvent(Event):

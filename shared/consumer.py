@@ -1,34 +1,42 @@
-"""Read models built from events, each event applied exactly once.
+"""Read models built from events: each event applied once and each stream in order, and no record, however
+malformed, costing another record its delivery.
 
-Delivery is at least once. A projection records the ids of the events it applied in the same
-transaction as its read-model change, so a redelivered, replayed or restarted event changes
-nothing; a delivered batch is applied in one such transaction. A message that cannot be read as an
-event goes to the service's dead-letter topic with the reason, and the consumer carries on; a
-database outage is retried, never dead-lettered."""
+Delivery is at least once. A projection keeps, per stream, the version it has reached
+(shared/positions.py), moved in the same transaction as its read-model change; a delivered batch is
+applied in one such transaction. An event at or below its stream's position is a duplicate (a
+redelivery, a replay, the relay publishing again) and changes nothing. The next version is applied, or
+passed over when the projection does not read its type. A later one means its predecessor has not been
+applied: it is refused loudly, to the dead-letter topic, and so is everything after it in that stream
+until the missing event is replayed (`jip deadletters replay`), so a read model never sees a stream out
+of order.
+
+A record that cannot be read as an event (no value, too large, not JSON, not an envelope, an unknown type,
+a newer schema version) goes to the service's dead-letter topic (shared/deadletter.py) with the reason,
+as does an event its projection fails on; the other records of the batch are applied. A database outage
+is retried, never dead-lettered. Reading the records off Kafka is shared/subscription.py's part."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from aiokafka import ConsumerRecord, TopicPartition
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
+from aiokafka import ConsumerRecord
 from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.catalogue import Event, EventCatalogue, parse_envelope
+from shared.deadletter import REPLAY_FOR, Cause, DeadLetters
 from shared.envelope import Envelope, utc_now
 from shared.errors import MalformedEvent
 from shared.eventstore import EventStore
 from shared.logs import describe
 from shared.mongo import Client, Document, is_transient, transaction
+from shared.positions import Positions, StreamMoved
 from shared.settings import Settings
 from shared.telemetry import Telemetry, context_from_headers
 
@@ -81,7 +89,7 @@ class Projection:
 class Outcome(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
-    IGNORED = "ignored"  # an event type this projection does not read
+    IGNORED = "ignored"  # an event type this projection does not read, or a replay for another consumer
     DEAD_LETTERED = "dead-lettered"
 
 
@@ -95,27 +103,21 @@ class _Delivery:
     event: Event | None = None
     handler: Handler | None = None
     outcome: Outcome | None = None
+    refusal: tuple[str, Cause] | None = None  # why it is to be dead-lettered
 
-    @property
-    def event_id(self) -> str:
-        assert self.envelope is not None
-        return self.envelope.event_id
-
-
-async def _records(message: Any) -> Any:
-    """Decoder: hand over the raw records, so a malformed one reaches us instead of failing decoding."""
-    return message.raw_message
+    def refuse(self, reason: str, cause: Cause) -> None:
+        self.refusal = (reason, cause)
 
 
 class ProjectionRunner:
+    """Applies delivered records to a service's projections, and dead-letters what it cannot apply."""
+
     def __init__(
         self,
         service: str,
         settings: Settings,
         client: Client,
         catalogue: EventCatalogue,
-        broker: KafkaBroker,
-        dead_letter_topic: str,
         store: EventStore,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -124,59 +126,26 @@ class ProjectionRunner:
         self.settings = settings
         self.client = client
         self.db = client[settings.database_name(service)]
-        self.applied = self.db["applied_events"]
+        self.positions = Positions(self.db)
         self.catalogue = catalogue
-        self.broker = broker
-        self.dead_letter_topic = dead_letter_topic
+        self.max_record_bytes = settings.max_event_bytes
         telemetry = telemetry or Telemetry.of_process(service)
         self._tracer = telemetry.tracer(__name__)
-        self._metrics = telemetry.metrics
+        self.metrics = telemetry.metrics
+        self.dead_letters = DeadLetters(settings, service, self.metrics)
+
+    async def start(self) -> None:
+        await self.dead_letters.start()
+
+    async def stop(self) -> None:
+        await self.dead_letters.stop()
 
     def group_id(self, projection: Projection) -> str:
         return self.settings.consumer_group(self.service, projection.name)
 
-    def subscribe(self, projection: Projection) -> None:
-        topics = [self.settings.events_topic(c) for c in projection.contexts]
-
-        # Batches of raw records: one offset commit per batch, and malformed records reach process().
-        subscriber: Any = self.broker.subscriber(
-            *topics,
-            group_id=self.group_id(projection),
-            batch=True,
-            max_records=200,
-            auto_offset_reset="earliest",
-            decoder=_records,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            title=f"{self.service}.{projection.name}",
-            **self.settings.consumer_options(),
-        )
-
-        async def consume(records: list[Any]) -> None:
-            await self.process_batch(projection, records)
-            self._record_lag(projection, subscriber.consumer, records)
-
-        subscriber(consume)
-
-    def _record_lag(self, projection: Projection, consumer: Any, records: Sequence[Any]) -> None:
-        """Consumer lag per partition: its high watermark at the last fetch, less the next offset."""
-        if consumer is None:
-            return
-        last: dict[TopicPartition, int] = {}
-        for record in records:
-            partition = TopicPartition(record.topic, record.partition)
-            last[partition] = max(last.get(partition, -1), record.offset)
-        for partition, offset in last.items():
-            highwater = consumer.highwater(partition)
-            if highwater is not None:
-                self._metrics.consumer_lag.set(
-                    max(highwater - offset - 1, 0),
-                    {
-                        "messaging.system": "kafka",
-                        "messaging.consumer.group.name": self.group_id(projection),
-                        "messaging.destination.name": partition.topic,
-                        "messaging.destination.partition.id": str(partition.partition),
-                    },
-                )
+    def topics(self, projection: Projection) -> list[str]:
+        """What the projection reads: its contexts' events, and what is replayed to this service."""
+        return [*(self.settings.events_topic(c) for c in projection.contexts), self.dead_letters.replay_topic]
 
     async def process(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> Outcome:
         return (await self.process_batch(projection, [record]))[0]
@@ -184,34 +153,44 @@ class ProjectionRunner:
     async def process_batch(
         self, projection: Projection, records: Sequence[ConsumerRecord[bytes, bytes]]
     ) -> list[Outcome]:
-        """Dead-letter what cannot be read, then apply the rest in one transaction (one commit per batch,
-        not per event). Should that fail for any reason but an outage, apply them one at a time, so only
-        the event at fault is dead-lettered. An outage is retried: the whole batch is delivered again."""
+        """Apply the batch in one transaction (one commit per batch, not per event). Should that fail for
+        any reason but an outage, apply the records one at a time, so only the event at fault is
+        dead-lettered. An outage, or a stream moved by another consumer, is raised: the whole batch is
+        to be delivered again."""
         deliveries = [self._receive(projection, record) for record in records]
         try:
-            seen: set[str] = set()
             for delivery in deliveries:
-                await self._read(projection, delivery, seen)
-            pending = [d for d in deliveries if d.outcome is None]
-            if pending:
-                await self._apply_or_isolate(projection, pending)
+                self._read(projection, delivery)
+            try:
+                await self._apply(projection, deliveries)
+            except Exception as exc:
+                if is_transient(exc) or isinstance(exc, StreamMoved):
+                    raise
+                for delivery in deliveries:
+                    await self._apply_alone(projection, delivery)
+            for delivery in deliveries:
+                if delivery.refusal is not None:
+                    await self._dead_letter(projection, delivery, *delivery.refusal)
         except Exception as exc:
-            if not is_transient(exc):
+            if not is_transient(exc) and not isinstance(exc, StreamMoved):
                 raise
             log.warning(
-                "%s: database unavailable (%s); the batch will be delivered again", projection.name, exc
+                "%s: %s; the batch will be delivered again", projection.name, describe(exc), exc_info=False
             )
-            await asyncio.sleep(1)  # then NACK
+            for delivery in deliveries:
+                delivery.outcome = None
             raise
         finally:
             for delivery in deliveries:
                 self._finish(projection, delivery)
         return [d.outcome for d in deliveries if d.outcome is not None]
 
+    # --- reading ---------------------------------------------------------------------------------------
+
     def _receive(self, projection: Projection, record: ConsumerRecord[bytes, bytes]) -> _Delivery:
         """The messaging conventions' process span: a child of the span that sent the record, and
         linked to it (the creation context) as the conventions ask of consumers."""
-        creation = context_from_headers(record.headers or ())
+        creation = context_from_headers((k, v) for k, v in record.headers or () if v is not None)
         sent = trace.get_current_span(creation).get_span_context()
         span = self._tracer.start_span(
             f"process {record.topic}",
@@ -231,13 +210,123 @@ class ProjectionRunner:
         )
         return _Delivery(record, span)
 
+    def _read(self, projection: Projection, delivery: _Delivery) -> None:
+        """The record's envelope, or why it has none. Nothing here reads a header but the replay's
+        addressee, and that only as bytes: a header of any bytes, or none, cannot stop a batch."""
+        record = delivery.record
+        if record.topic == self.dead_letters.replay_topic:
+            addressee = {k: v for k, v in record.headers or () if v is not None}.get(REPLAY_FOR)
+            if addressee != self.group_id(projection).encode():
+                delivery.outcome = Outcome.IGNORED  # replayed to another of the service's projections
+                return
+        if record.value is None:
+            delivery.refuse("the record has no value (a null value is no event)", Cause.MALFORMED)
+            return
+        if len(record.value) > self.max_record_bytes:
+            delivery.refuse(
+                f"the record's value is {len(record.value)} bytes, over the limit of "
+                f"{self.max_record_bytes} for an event (JIP_MAX_EVENT_BYTES)",
+                Cause.OVERSIZE,
+            )
+            return
+        try:
+            envelope = delivery.envelope = parse_envelope(record.value)
+        except MalformedEvent as exc:
+            delivery.refuse(str(exc), Cause.MALFORMED)
+            return
+        delivery.span.set_attribute("jip.event.type", envelope.event_type)
+        delivery.span.set_attribute("messaging.message.id", envelope.event_id)
+
+    # --- applying --------------------------------------------------------------------------------------
+
+    async def _positions(self, projection: Projection, deliveries: Sequence[_Delivery]) -> dict[str, int]:
+        """The version each stream of the batch has reached in this projection (0: none yet)."""
+        first: dict[str, Envelope] = {}
+        for delivery in deliveries:
+            if delivery.envelope is not None:
+                first.setdefault(delivery.envelope.stream_id, delivery.envelope)
+        return await self.positions.of(projection.name, first) if first else {}
+
+    def _plan(self, projection: Projection, deliveries: Sequence[_Delivery], at: dict[str, int]) -> None:
+        """Decide each readable record's outcome against its stream's position, in batch order, moving
+        the positions in `at` as a successful transaction would."""
+        for delivery in deliveries:
+            envelope = delivery.envelope
+            if envelope is None or delivery.outcome is not None or delivery.refusal is not None:
+                continue
+            stream, version = envelope.stream_id, envelope.stream_version
+            reached = at[stream]
+            if version <= reached:
+                delivery.outcome = Outcome.DUPLICATE
+                continue
+            if version > reached + 1:
+                delivery.refuse(
+                    f"{stream} version {version} arrived before version {reached + 1}, which is not "
+                    "applied: it waits for it (replay the stream's dead letters in order)",
+                    Cause.OUT_OF_ORDER,
+                )
+                continue
+            if envelope.event_type not in self.catalogue:
+                delivery.refuse(f"unknown event type {envelope.event_type}", Cause.MALFORMED)
+                continue
+            handler = projection.handlers.get(envelope.event_type)
+            if handler is not None:
+                try:
+                    delivery.event = self.catalogue.decode(envelope)
+                except MalformedEvent as exc:
+                    delivery.refuse(str(exc), Cause.MALFORMED)
+                    continue
+            delivery.handler = handler
+            at[stream] = version
+
+    async def _apply(self, projection: Projection, deliveries: Sequence[_Delivery]) -> None:
+        """In one transaction: move the streams' positions and change the read model. A position that
+        moved since it was read (another consumer of the partition, in a rebalance) aborts it all."""
+        before = await self._positions(projection, deliveries)
+        after = dict(before)
+        self._plan(projection, deliveries, after)
+        if after == before:
+            return
+        async with transaction(self.client) as session:
+            await self.positions.move(projection.name, before, after, session)
+            tx = Tx(self.db, session, self.store)
+            for delivery in deliveries:
+                if delivery.handler is not None and delivery.outcome is None and delivery.refusal is None:
+                    assert delivery.envelope is not None
+                    # Current while it runs: its queries and any event it appends join the event's trace.
+                    with trace.use_span(delivery.span, end_on_exit=False):
+                        await delivery.handler(delivery.event, delivery.envelope, tx)
+        for delivery in deliveries:
+            if delivery.envelope is not None and delivery.outcome is None and delivery.refusal is None:
+                delivery.outcome = Outcome.APPLIED if delivery.handler else Outcome.IGNORED
+
+    async def _apply_alone(self, projection: Projection, delivery: _Delivery) -> None:
+        """One record in a transaction of its own; if its handler fails, it is dead-lettered, and its
+        stream waits for it."""
+        if delivery.envelope is None or delivery.refusal is not None or delivery.outcome is Outcome.IGNORED:
+            return
+        delivery.outcome, delivery.event, delivery.handler = None, None, None
+        try:
+            await self._apply(projection, [delivery])
+        except Exception as exc:
+            if is_transient(exc) or isinstance(exc, StreamMoved):
+                raise
+            record = delivery.record
+            log.exception(
+                "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
+            )
+            delivery.outcome = None
+            delivery.refuse(f"projection failed: {describe(exc)}", Cause.PROJECTION_FAILED)
+
+    # --- finishing -------------------------------------------------------------------------------------
+
     def _finish(self, projection: Projection, delivery: _Delivery) -> None:
         outcome = delivery.outcome.value if delivery.outcome else "delivered again"
         event_type = delivery.envelope.event_type if delivery.envelope else "unread"
         delivery.span.set_attribute("jip.outcome", outcome)
         delivery.span.end()
         group = self.group_id(projection)
-        self._metrics.consumed.add(
+        self.metrics.consumed.add(
             1,
             {
                 "messaging.system": "kafka",
@@ -249,71 +338,14 @@ class ProjectionRunner:
             },
         )
         if delivery.outcome is Outcome.APPLIED and delivery.envelope is not None:
-            self._metrics.projection_lag.record(
+            self.metrics.projection_lag.record(
                 max((utc_now() - delivery.envelope.occurred_at).total_seconds(), 0.0),
                 {"messaging.consumer.group.name": group, "jip.event.type": event_type},
             )
 
-    async def _read(self, projection: Projection, delivery: _Delivery, seen: set[str]) -> None:
-        try:
-            envelope = delivery.envelope = parse_envelope(delivery.record.value or b"")
-            handler = projection.handlers.get(envelope.event_type)
-            if handler is None:
-                delivery.outcome = Outcome.IGNORED
-                return
-            delivery.span.set_attribute("jip.event.type", envelope.event_type)
-            delivery.span.set_attribute("messaging.message.id", envelope.event_id)
-            if envelope.event_id in seen:  # published twice, delivered in one batch
-                delivery.outcome = Outcome.DUPLICATE
-                return
-            delivery.event, delivery.handler = self.catalogue.decode(envelope), handler
-            seen.add(envelope.event_id)
-        except MalformedEvent as exc:
-            delivery.outcome = await self._dead_letter(projection, delivery, str(exc), "malformed")
-
-    async def _apply_or_isolate(self, projection: Projection, pending: list[_Delivery]) -> None:
-        try:
-            await self._apply(projection, pending)
-        except Exception as exc:
-            if is_transient(exc):
-                raise
-            if len(pending) > 1:
-                for delivery in pending:
-                    await self._apply_or_isolate(projection, [delivery])
-                return
-            record = pending[0].record
-            log.exception(
-                "%s failed on %s[%d]@%d", projection.name, record.topic, record.partition, record.offset
-            )
-            pending[0].outcome = await self._dead_letter(
-                projection, pending[0], f"projection failed: {describe(exc)}", "projection_failed"
-            )
-
-    async def _apply(self, projection: Projection, pending: list[_Delivery]) -> None:
-        """In one transaction: record the events as applied and change the read model; events already
-        applied (a redelivery, a replay) change nothing."""
-        keys = [f"{projection.name}:{d.event_id}" for d in pending]
-        async with transaction(self.client) as session:
-            done = {
-                doc["_id"]
-                async for doc in self.applied.find({"_id": {"$in": keys}}, {"_id": 1}, session=session)
-            }
-            fresh = [(key, d) for key, d in zip(keys, pending, strict=True) if key not in done]
-            if fresh:
-                now, tx = utc_now(), Tx(self.db, session, self.store)
-                await self.applied.insert_many([{"_id": key, "at": now} for key, _ in fresh], session=session)
-                for _, delivery in fresh:
-                    assert delivery.handler is not None and delivery.envelope is not None  # noqa: PT018
-                    # Current while it runs: its queries and any event it appends join the event's trace.
-                    with trace.use_span(delivery.span, end_on_exit=False):
-                        await delivery.handler(delivery.event, delivery.envelope, tx)
-        applied = {key for key, _ in fresh}
-        for key, delivery in zip(keys, pending, strict=True):
-            delivery.outcome = Outcome.APPLIED if key in applied else Outcome.DUPLICATE
-
     async def _dead_letter(
-        self, projection: Projection, delivery: _Delivery, reason: str, cause: str
-    ) -> Outcome:
+        self, projection: Projection, delivery: _Delivery, reason: str, cause: Cause
+    ) -> None:
         record = delivery.record
         with trace.use_span(delivery.span, end_on_exit=False):  # the warning carries the trace id
             log.warning(
@@ -324,24 +356,5 @@ class ProjectionRunner:
                 projection.name,
                 reason,
             )
-        headers = {k: v.decode("latin-1") for k, v in record.headers or ()}
-        headers |= {
-            "jip-dead-letter-reason": reason[:1000],
-            "jip-dead-letter-consumer": self.group_id(projection),
-            "jip-source-topic": record.topic,
-            "jip-source-partition": str(record.partition),
-            "jip-source-offset": str(record.offset),
-            "jip-dead-lettered-at": utc_now().isoformat(),
-        }
-        await self.broker.publish(
-            record.value or b"", self.dead_letter_topic, key=record.key, headers=headers
-        )
-        self._metrics.dead_letters.add(
-            1,
-            {
-                "messaging.destination.name": record.topic,
-                "messaging.consumer.group.name": self.group_id(projection),
-                "jip.dead_letter.cause": cause,
-            },
-        )
-        return Outcome.DEAD_LETTERED
+        await self.dead_letters.record(record, self.group_id(projection), reason, cause)
+        delivery.outcome = Outcome.DEAD_LETTERED

@@ -151,8 +151,9 @@ def _message(event: type[Event], version: int) -> Schema:
     summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else f"{_words(name)}."
     key = (
         "the inspection_id: one inspection's events stay in order on one partition"
-        if issubclass(event, InspectionEvent)
-        else "the stream_id (the event is about no one inspection): the stream's events stay in order"
+        if issubclass(event, InspectionEvent) and not event.keyed_by_stream
+        else "the stream_id (its stream, such as an area's calendar or an inspector's diary, is about no one "
+        "inspection): the stream's events stay in order on one partition"
     )
     message: Schema = {
         "name": event.event_type,

@@ -78,11 +78,6 @@ class Envelope(BaseModel):
     def _fixed_width(self, occurred_at: datetime) -> str:
         return stamp(occurred_at)
 
-    @property
-    def key(self) -> str:
-        """The Kafka key: one inspection's events stay in order, and so do those of any other stream."""
-        return self.inspection_id or self.stream_id
-
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()
 

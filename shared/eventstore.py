@@ -2,10 +2,19 @@
 
 An append checks the stream's version and inserts the events and their outbox records in one
 transaction; the unique (stream_id, stream_version) index makes a racing writer fail too, so a
-stale write raises ConcurrencyConflict and writes nothing. The outbox relay publishes later."""
+stale write raises ConcurrencyConflict and writes nothing. The outbox relay publishes later.
+
+Two things an append fixes for the relay, whatever process (replica) makes it:
+- the Kafka key: one per stream, for every event of the stream, so a stream stays on one partition and
+  in order. A stream of one inspection is keyed by the inspection (its streams share a partition); a
+  stream about no one inspection (an area's calendar, an inspector's diary, a round) by its own id
+  (Event.key);
+- the publish position: later than the stream's previous event's, so the relay, which publishes in
+  position order, publishes each stream in version order even when replicas' clocks differ."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +51,18 @@ class Write:
     expected_version: int
     events: Sequence[Event]
 
+    def key(self, head: Document | None) -> str:
+        """The stream's Kafka key: as its first event was keyed, which every later event must agree with
+        (Event.key: its inspection's id, or None for the stream's own)."""
+        wanted = {e.key() or self.stream_id for e in self.events}
+        key: str = (head or {}).get("key") or min(wanted)
+        if wanted != {key}:
+            raise ValueError(
+                f"stream {self.stream_id} is keyed by {key}, but these events would be keyed by "
+                f"{', '.join(sorted(wanted))}: every event of a stream has the stream's key"
+            )
+        return key
+
 
 @dataclass(frozen=True)
 class Stream:
@@ -64,6 +85,7 @@ class EventStore:
     async def ensure_indexes(self) -> None:
         await self.events.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)], unique=True)
         await self.events.create_index([("inspection_id", ASCENDING), ("event_type", ASCENDING)])
+        await self.outbox.create_index([("position", ASCENDING), ("_id", ASCENDING)])
 
     async def read(self, stream_id: str) -> Stream:
         return (await self.read_streams([stream_id]))[stream_id]
@@ -109,10 +131,13 @@ class EventStore:
         )
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) async for d in cursor]
 
-    def _outbox_doc(self, envelope: Envelope, trace: dict[str, str]) -> Document:
+    def _outbox_doc(self, envelope: Envelope, key: str, position: int, trace: dict[str, str]) -> Document:
         return {
             "topic": self.topic,
-            "key": envelope.key,
+            "key": key,
+            "position": position,
+            "stream_id": envelope.stream_id,
+            "stream_version": envelope.stream_version,
             "event_id": envelope.event_id,
             "value": envelope.to_json(),
             "event_type": envelope.event_type,
@@ -138,22 +163,27 @@ class EventStore:
             async with transaction(self.client) as session:
                 # For a new stream the unique index alone decides: version 1 exists or it does not.
                 # Otherwise check the head too, so a stream cannot skip a version; its digest starts the
-                # chain the new events continue.
+                # chain the new events continue, its key is theirs, and they publish after it.
                 previous: dict[str, str | None] = {}
+                keys: dict[str, str] = {}
+                position = time.time_ns()
                 for w in writes:
-                    previous[w.stream_id] = None
+                    head = None
                     if w.expected_version > 0:
                         head = await self.events.find_one(
                             {"stream_id": w.stream_id},
-                            {"stream_version": 1, "envelope": 1},
+                            {"stream_version": 1, "envelope": 1, "key": 1, "position": 1},
                             sort=[("stream_version", DESCENDING)],
                             session=session,
                         )
                         actual = head["stream_version"] if head else 0
                         if head is None or actual != w.expected_version:
                             raise ConcurrencyConflict(w.stream_id, w.expected_version, actual)
-                        previous[w.stream_id] = digest_of(head["envelope"])
+                        position = max(position, head.get("position", 0) + 1)
+                    previous[w.stream_id] = digest_of(head["envelope"]) if head else None
+                    keys[w.stream_id] = w.key(head)
                 envelopes: list[Envelope] = []
+                positions: list[int] = []
                 for w in writes:
                     for i, e in enumerate(w.events, start=1):
                         envelope = Envelope(
@@ -172,9 +202,17 @@ class EventStore:
                         )
                         previous[w.stream_id] = envelope.digest()
                         envelopes.append(envelope)
-                await self.events.insert_many([_event_doc(e) for e in envelopes], session=session)
+                        positions.append(position + len(positions))
+                await self.events.insert_many(
+                    [_event_doc(e, keys[e.stream_id], p) for e, p in zip(envelopes, positions, strict=True)],
+                    session=session,
+                )
                 await self.outbox.insert_many(
-                    [self._outbox_doc(e, trace_carrier) for e in envelopes], session=session
+                    [
+                        self._outbox_doc(e, keys[e.stream_id], p, trace_carrier)
+                        for e, p in zip(envelopes, positions, strict=True)
+                    ],
+                    session=session,
                 )
         except (DuplicateKeyError, BulkWriteError) as exc:
             if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
@@ -191,11 +229,13 @@ class EventStore:
         return envelopes
 
 
-def _event_doc(envelope: Envelope) -> Document:
+def _event_doc(envelope: Envelope, key: str, position: int) -> Document:
     return {
         "_id": envelope.event_id,
         "stream_id": envelope.stream_id,
         "stream_version": envelope.stream_version,
+        "key": key,
+        "position": position,
         "inspection_id": envelope.inspection_id,
         "event_type": envelope.event_type,
         "envelope": envelope.model_dump(mode="json"),

@@ -67,7 +67,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(service: str, level: str, stream: TextIO | None = None) -> None:
-    """Every logger of the process (uvicorn's and faststream's too) writes JSON lines to standard error
+    """Every logger of the process (uvicorn's and aiokafka's too) writes JSON lines to standard error
     (or `stream`). The clients' own logs stay at INFO or above whatever the level: at DEBUG pymongo logs
     the documents it writes and aiokafka the requests and responses it exchanges, evidence text and all."""
     handler = logging.StreamHandler(stream)

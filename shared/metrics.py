@@ -9,10 +9,11 @@ citations only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from opentelemetry.metrics import Meter
+from opentelemetry.metrics import CallbackOptions, Meter, Observation
 
 Kind = Literal["counter", "histogram", "gauge"]
 
@@ -71,6 +72,20 @@ DEAD_LETTERS = Instrument(
     "{message}",
     "Records sent to a dead-letter topic, by source topic, consumer group and cause",
 )
+PROJECTION_STUCK = Instrument(
+    "jip.projection.stuck",
+    "gauge",
+    "{projection}",
+    "1 while a projection is stuck (its batches keep failing, or its lag does not fall), else 0, "
+    "by consumer group",
+)
+PROJECTION_FAILURES = Instrument(
+    "jip.projection.failures",
+    "counter",
+    "{batch}",
+    "Batches a projection failed to fetch or apply and will try again (an outage, a conflict), "
+    "by consumer group",
+)
 DENIALS = Instrument(
     "jip.access.denied",
     "counter",
@@ -90,6 +105,8 @@ INSTRUMENTS = (
     PROJECTION_LAG,
     OUTBOX_BACKLOG,
     DEAD_LETTERS,
+    PROJECTION_STUCK,
+    PROJECTION_FAILURES,
     DENIALS,
     REQUEST_DURATION,
 )
@@ -118,4 +135,23 @@ class Metrics:
         self.dead_letters = meter.create_counter(
             DEAD_LETTERS.name, DEAD_LETTERS.unit, DEAD_LETTERS.description
         )
+        # Observed when the metrics are read, so it turns 1 the moment a projection becomes stuck.
+        self._stuck: dict[str, Callable[[], bool]] = {}
+        self.projection_stuck = meter.create_observable_gauge(
+            PROJECTION_STUCK.name,
+            [self._observe_stuck],
+            PROJECTION_STUCK.unit,
+            PROJECTION_STUCK.description,
+        )
+        self.projection_failures = meter.create_counter(
+            PROJECTION_FAILURES.name, PROJECTION_FAILURES.unit, PROJECTION_FAILURES.description
+        )
         self.denials = meter.create_counter(DENIALS.name, DENIALS.unit, DENIALS.description)
+
+    def watch_projection(self, group: str, stuck: Callable[[], bool]) -> None:
+        """Report `stuck()` for the consumer group as `jip.projection.stuck`."""
+        self._stuck[group] = stuck
+
+    def _observe_stuck(self, _: CallbackOptions) -> Iterable[Observation]:
+        for group, stuck in self._stuck.items():
+            yield Observation(int(stuck()), {"messaging.consumer.group.name": group})

@@ -1,4 +1,7 @@
-"""The relay that publishes each service's outbox to Kafka, in append order, keyed by inspection.
+"""The relay that publishes each service's outbox to Kafka, keyed as each stream is (shared/eventstore.py).
+
+Records are published in position order: each stream's in version order, whichever replica appended
+them (a driver's ObjectId orders two processes' records by their random prefixes, not by commit order).
 
 At least once: a record is deleted only after the broker acknowledged it, so a relay killed
 between the two publishes it again after restart, and idempotent consumers apply it once.
@@ -110,7 +113,10 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish up to one batch of pending records; returns how many were published."""
         assert self._producer is not None, "start() the relay first"
-        records = await self.outbox.find().sort("_id", 1).limit(self.batch_size).to_list()
+        # A stream's next event commits only after its previous one, with a later position: a batch
+        # never holds a stream's version without every earlier one still waiting.
+        oldest = self.outbox.find().sort([("position", 1), ("_id", 1)])
+        records = await oldest.limit(self.batch_size).to_list()
         if not records:
             return 0
         acks = []

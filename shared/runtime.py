@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -29,8 +28,9 @@ from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
 from shared.settings import Settings
 from shared.subjects import SubjectKeys
+from shared.subscription import Subscription
 from shared.telemetry import Telemetry
-from shared.topics import dead_letter_topic, ensure_topics
+from shared.topics import ensure_topics
 
 log = logging.getLogger(__name__)
 IndexSetup = Callable[[AsyncDatabase[Document]], Awaitable[None]]
@@ -64,23 +64,10 @@ class Service:
         self.store = EventStore(
             self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
         )
-        self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_servers,
-            security=self.settings.broker_security(),
-            logger=logging.getLogger(f"jip.{name}.kafka"),
-        )
         self.projections = ProjectionRunner(
-            name,
-            self.settings,
-            self.client,
-            CATALOGUE,
-            self.broker,
-            dead_letter_topic(self.settings.namespace, name),
-            self.store,
-            self.telemetry,
+            name, self.settings, self.client, CATALOGUE, self.store, self.telemetry
         )
-        for projection in projections:
-            self.projections.subscribe(projection)
+        self.subscriptions = [Subscription(self.projections, p) for p in projections]
         self.relay = OutboxRelay(
             self.client,
             self.settings.database_name(name),
@@ -156,7 +143,9 @@ class Service:
                 self.settings.topic_replication_factor,
                 security=self.settings.kafka_security(),
             )
-        await self.broker.start()
+        await self.projections.start()
+        for subscription in self.subscriptions:
+            await subscription.start()
         if self.settings.outbox_relay:
             await self.relay.start()
             self.store.on_append = self.relay.notify
@@ -166,7 +155,9 @@ class Service:
         finally:
             if self.settings.outbox_relay:
                 await self.relay.stop()
-            await self.broker.stop()
+            for subscription in self.subscriptions:
+                await subscription.stop()
+            await self.projections.stop()
             await self.client.close()
             if self.keys_client is not self.client:
                 await self.keys_client.close()
@@ -185,17 +176,25 @@ class Service:
                 return f"unreachable: {type(exc).__name__}"
 
         database = await check(self.db.command("ping"))
-        broker = await check(self.broker.ping(timeout=2))
-        healthy = database == broker == "ok"
+        broker = await check(self.projections.dead_letters.reach_broker())
+        # A projection that cannot apply is not healthy, though the process answers (shared/subscription.py).
+        projections = {s.projection.name: s.progress.view() for s in self.subscriptions}
+        stuck = sorted(name for name, view in projections.items() if view["status"] == "stuck")
+        reachable = database == broker == "ok"
         body: dict[str, Any] = {
             "service": self.name,
-            "status": "ok" if healthy else "unavailable",
+            "status": "ok" if reachable and not stuck else "stuck" if reachable else "unavailable",
             "database": database,
             "broker": broker,
+            "projections": projections,
         }
+        if stuck:
+            body["detail"] = (
+                f"{', '.join(stuck)} cannot keep up: see last_failure, the logs and `jip deadletters list`"
+            )
         if database == "ok":
             body["outbox_pending"] = await self.db["outbox"].count_documents({})
-        return JSONResponse(body, status_code=200 if healthy else 503)
+        return JSONResponse(body, status_code=200 if reachable and not stuck else 503)
 
 
 def _contract_file(path: Path | None, what: str) -> Response:

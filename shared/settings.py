@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka.helpers import create_ssl_context
-from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -78,6 +77,10 @@ class Settings(BaseSettings):
     subject_keys_uri: str | None = Field(None, repr=False)
     # Spans and metrics also go to JSON-lines files here (the embedded stack's default; `jip traces`).
     telemetry_dir: Path | None = None
+    # A record on an events topic larger than this is no event of ours: it is dead-lettered, not read.
+    max_event_bytes: int = Field(1_048_576, ge=65_536)
+    # A projection whose batches keep failing, or whose lag does not fall, this long is stuck: /health 503.
+    projection_stuck_seconds: float = Field(60.0, gt=0)
 
     def verifier(self) -> Verifier:
         algorithms = [a.strip() for a in self.auth_algorithms.split(",") if a.strip()]
@@ -129,26 +132,6 @@ class Settings(BaseSettings):
                 "sasl_plain_password": self.kafka_sasl_password.get_secret_value(),
             }
         return options
-
-    def broker_security(self) -> BaseSecurity | None:
-        """The same, as faststream's broker takes it."""
-        protocol = self.kafka_security_protocol
-        ssl = self.kafka_security().get("ssl_context")
-        if protocol in (KafkaSecurityProtocol.SASL_PLAINTEXT, KafkaSecurityProtocol.SASL_SSL):
-            assert self.kafka_sasl_username
-            assert self.kafka_sasl_password
-            kind = {
-                SaslMechanism.PLAIN: SASLPlaintext,
-                SaslMechanism.SCRAM_SHA_256: SASLScram256,
-                SaslMechanism.SCRAM_SHA_512: SASLScram512,
-            }[self.kafka_sasl_mechanism]
-            return kind(
-                self.kafka_sasl_username,
-                self.kafka_sasl_password.get_secret_value(),
-                ssl_context=ssl,
-                use_ssl=protocol is KafkaSecurityProtocol.SASL_SSL,
-            )
-        return BaseSecurity(ssl_context=ssl) if ssl is not None else None
 
     def producer_options(self) -> dict[str, Any]:
         idempotent = self.kafka_profile is KafkaProfile.KAFKA  # tansu fails InitProducerId

@@ -28,10 +28,17 @@ def dead_letter_topic(namespace: str, service: str) -> str:
     return f"{namespace}.{service}.deadletter"
 
 
+def replay_topic(namespace: str, service: str) -> str:
+    """Dead letters replayed to the service's consumers (`jip deadletters replay`), each addressed to one."""
+    return f"{namespace}.{service}.replay"
+
+
 def all_topics(namespace: str) -> list[str]:
-    return [events_topic(namespace, c) for c in CONTEXTS] + [
-        dead_letter_topic(namespace, s) for s in SERVICES
-    ]
+    return (
+        [events_topic(namespace, c) for c in CONTEXTS]
+        + [dead_letter_topic(namespace, s) for s in SERVICES]
+        + [replay_topic(namespace, s) for s in SERVICES]
+    )
 
 
 async def ensure_topics(

@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from jip.tokens import signer as jip_signer
 from shared.auth import Role, Signer
+from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
 from shared.envelope import Actor, Inspectorate, new_id
@@ -29,6 +30,7 @@ from shared.eventstore import CommandContext, EventStore
 from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
+from shared.subscription import Subscription
 from shared.telemetry import Telemetry
 from shared.topics import partitions_of
 from shared.workdays import today_in_england
@@ -123,6 +125,21 @@ async def running(service: Service) -> AsyncIterator[httpx.AsyncClient]:
         ) as client,
     ):
         yield client
+
+
+@asynccontextmanager
+async def consuming(runner: ProjectionRunner, *projections: Projection) -> AsyncIterator[list[Subscription]]:
+    """The projections' consumers running as a service runs them, on the real broker."""
+    await runner.start()
+    subscriptions = [Subscription(runner, p) for p in projections]
+    try:
+        for subscription in subscriptions:
+            await subscription.start()
+        yield subscriptions
+    finally:
+        for subscription in subscriptions:
+            await subscription.stop()
+        await runner.stop()
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 20.0) -> Any:

@@ -141,6 +141,7 @@ class AreaBooked(InspectionEvent):
     """The area's calendar: it is inspected in this period (stream `area-{code}`)."""
 
     event_type = "scheduling.AreaBooked"
+    keyed_by_stream = True  # the area's calendar
 
     area_code: AreaCode
     period: Period
@@ -148,6 +149,7 @@ class AreaBooked(InspectionEvent):
 
 class AreaReleased(InspectionEvent):
     event_type = "scheduling.AreaReleased"
+    keyed_by_stream = True  # the area's calendar
 
     area_code: AreaCode
     reason: Reason
@@ -175,6 +177,7 @@ class InspectorBooked(InspectionEvent):
     """The inspector's diary: on site for this inspection on these days (stream `inspector-{id}`)."""
 
     event_type = "scheduling.InspectorBooked"
+    keyed_by_stream = True  # the inspector's diary
 
     inspector_id: Identifier
     on_site: list[Period]
@@ -182,6 +185,7 @@ class InspectorBooked(InspectionEvent):
 
 class InspectorBookingReleased(InspectionEvent):
     event_type = "scheduling.InspectorBookingReleased"
+    keyed_by_stream = True  # the inspector's diary
 
     inspector_id: Identifier
     reason: Reason

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
 
 from jip.audit import envelopes_of
 from jip.cli import main
@@ -27,12 +27,23 @@ from services.scheduling.app import build as scheduling
 from shared.consumer import ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.eventstore import EventStore
+from shared.keyring import Keyring
 from shared.mongo import Client, connect
 from shared.settings import Settings
-from shared.subjects import ERASED
-from shared.topics import dead_letter_topic
-from tests.helpers import actor, eventually, forbidden, ok, read_topic, refused, running, seed_integrated
+from shared.subjects import ERASED, Sealed, subject_of
+from tests.helpers import (
+    actor,
+    consuming,
+    eventually,
+    forbidden,
+    ok,
+    read_topic,
+    refused,
+    running,
+    seed_integrated,
+)
 from tests.integration.test_audit import use
+from tests.integration.test_subject_keyring import backup, keys_in, opens, oplog
 
 LEAD, QUALITY = actor("ofsted", "lead_inspector"), actor("ofsted", "quality_assurer")
 CQC, HMIC = actor("cqc"), actor("hmic")
@@ -57,6 +68,12 @@ class Platform:
     judgement: httpx.AsyncClient
     lscb: httpx.AsyncClient
     reporting: httpx.AsyncClient
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The tests' settings, with the subject keyring every deployment has (JIP_SUBJECT_KEYRING_FILE)."""
+    return settings.model_copy(update={"subject_keyring_file": tmp_path / "keyring" / "subject-keys.json"})
 
 
 @pytest.fixture
@@ -94,31 +111,36 @@ async def dump_of(client: Client, settings: Settings) -> str:
     return "\n".join(found)
 
 
+def sealed_in(value: Any) -> Iterator[Sealed]:
+    """Every sealed value in a record's JSON."""
+    if isinstance(value, dict):
+        if value.keys() == {"subject", "ciphertext"}:
+            yield Sealed.model_validate(value)
+        for each in value.values():
+            yield from sealed_in(each)
+    elif isinstance(value, list):
+        for each in value:
+            yield from sealed_in(each)
+
+
 async def replayed(settings: Settings, client: Client, name: str) -> list[dict[str, Any]]:
     """Judgement's evidence read model rebuilt from the start of the log into a database of its own."""
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
     runner = ProjectionRunner(
         name,
         settings,
         client,
         CATALOGUE,
-        broker,
-        dead_letter_topic(settings.namespace, name),
         EventStore(client, settings.database_name(name), CATALOGUE, settings.events_topic(name)),
     )
-    runner.subscribe(judgement_projections.evidence)
     live = client[settings.database_name("judgement")]["evidence_items"]
     copy = client[settings.database_name(name)]["evidence_items"]
     want = [d async for d in live.find().sort("_id")]
-    await broker.start()
-    try:
+    async with consuming(runner, judgement_projections.evidence):
 
         async def caught_up() -> bool:
             return [d async for d in copy.find().sort("_id")] == want
 
         await eventually(caught_up, seconds=60)
-    finally:
-        await broker.stop()
     return want
 
 
@@ -202,6 +224,14 @@ async def test_an_erased_case_reads_erased_everywhere_and_the_log_still_verifies
         assert NO_CASE in on_kafka
         assert not [t for t in texts if t in on_kafka]
 
+        values = {v for r in records for v in sealed_in(json.loads(r.value or b"{}"))}
+        subjects = [subject_of(inspection_id, ERASED_CASE), subject_of(inspection_id, KEPT_CASE)]
+        erased_values = [v for v in values if v.subject == subjects[0]]
+        assert len(erased_values) == len(ABOUT_ERASED)
+        kept_values = [v for v in values if v.subject == subjects[1]]
+        assert kept_values
+        key_database = await backup(client, settings)  # as a backup taken before the erasure holds it
+
         # Only the lead inspectorate's lead inspector erases.
         erasure = f"{base}/cases/{ERASED_CASE}/erasure"
         body = {"basis": "subject_request"}
@@ -214,6 +244,17 @@ async def test_an_erased_case_reads_erased_everywhere_and_the_log_still_verifies
         await refused(
             await p.evidence.post(erasure, headers=LEAD, json=body), f"case {ERASED_CASE} is already erased"
         )
+
+        # No copy the database kept opens the case's text again: neither the key documents that its oplog
+        # keeps nor the backup, wrapped or not, with any KEK the keyring holds; the other case's still opens.
+        assert settings.subject_keyring_file is not None
+        keks = Keyring(settings.subject_keyring_file, settings.subject_keys()[1]).keks()
+        entries = await oplog(client)
+        keys_ns = f"{settings.subject_keys()[1]}.keys"
+        assert [e for e in entries if (e["op"], e["ns"], e["o"].get("_id")) == ("i", keys_ns, subjects[0])]
+        found = keys_in([*entries, *key_database], keks, subjects)
+        assert not [v for v in erased_values if any(opens(k, v) for k in found)]
+        assert all(any(opens(k, v) for k in found) for v in kept_values)
 
         # Every view reads [erased] for the case, and only for it, at once: its key is gone.
         shown = {

@@ -9,6 +9,7 @@ import pytest
 
 from shared.contracts import CATALOGUE
 from shared.contracts.evidence import EvidenceItemRecorded
+from shared.contracts.scheduling import AreaBooked
 from shared.envelope import Actor, Inspectorate
 from shared.errors import ConcurrencyConflict
 from shared.eventstore import CommandContext, EventStore
@@ -93,3 +94,18 @@ async def test_streams_are_independent(store: EventStore) -> None:
     assert (await store.read("stream-b")).events == [item(2, "insp-2")]
     [only] = await store.of_inspection("insp-1", [EvidenceItemRecorded.event_type])
     assert (only.stream_id, only.events) == ("stream-a", [item(1)])
+
+
+async def test_every_event_of_a_stream_keeps_the_stream_s_kafka_key(store: EventStore) -> None:
+    """A stream is keyed once, by its first event; an event that would be keyed otherwise is refused
+    loudly (it would land on another partition, out of order), and nothing is written."""
+    await store.append("stream-x", 0, [item(1, "insp-a")], CONTEXT)
+    with pytest.raises(ValueError, match="stream stream-x is keyed by insp-a"):
+        await store.append("stream-x", 1, [item(2, "insp-b")], CONTEXT)
+    assert (await store.read("stream-x")).version == 1
+    booked = AreaBooked(
+        inspection_id="insp-a", area_code="E08000036", period={"starts": "2031-03-10", "ends": "2031-03-14"}
+    )
+    await store.append("area-E08000036", 0, [booked], CONTEXT)  # about no one inspection: its own key
+    keys = {doc["stream_id"]: doc["key"] async for doc in store.outbox.find()}
+    assert keys == {"stream-x": "insp-a", "area-E08000036": "area-E08000036"}

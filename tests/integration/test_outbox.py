@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pytest
+from bson import ObjectId
 from opentelemetry import trace
 
 from shared.contracts import CATALOGUE
@@ -74,3 +76,43 @@ async def test_one_relay_at_a_time_holds_the_lease(settings: Settings, client: C
     finally:
         await first.stop()  # gives the lease back
     assert await second._hold_lease()
+
+
+async def test_two_replicas_appending_in_the_same_second_publish_each_stream_in_version_order(
+    settings: Settings, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two services share one database and one relay publishes. Each process gives the outbox records it
+    writes ObjectIds with its own random prefix, so within one second the driver's ids order replica B's
+    records before replica A's whatever the commit order: an amendment could be published before the
+    item it amends. The relay publishes in position order instead, which follows stream_version."""
+    database = settings.database_name("evidence")
+    second = connect(settings.mongodb_uri, "replica-b")
+    replicas = {
+        b"\xff" * 5: EventStore(client, database, CATALOGUE, settings.events_topic("evidence")),
+        b"\x00" * 5: EventStore(second, database, CATALOGUE, settings.events_topic("evidence")),
+    }
+    await replicas[b"\xff" * 5].ensure_indexes()
+    monkeypatch.setattr(ObjectId, "_pid", os.getpid())
+    try:
+        for version in range(1, 9):  # the stream's versions alternate between the replicas
+            prefix, store = list(replicas.items())[version % 2]
+            monkeypatch.setattr(ObjectId, "_ObjectId__random", prefix)
+            await store.append("stream-a", version - 1, [item(version, "insp-a")], CONTEXT)
+    finally:
+        await second.close()
+    publisher = relay(client, settings, "relay-a")
+    await publisher.start()
+    try:
+
+        async def outbox_empty() -> bool:
+            return await replicas[b"\xff" * 5].outbox.count_documents({}) == 0
+
+        await eventually(outbox_empty)
+    finally:
+        await publisher.stop()
+
+    records = await read_topic(
+        settings.kafka_bootstrap_servers, settings.events_topic("evidence"), at_least=8
+    )
+    published = [Envelope.model_validate_json(r.value).stream_version for r in records]
+    assert published == list(range(1, 9))

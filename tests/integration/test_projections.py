@@ -1,12 +1,15 @@
-"""Projections against the real broker and database: each event applied once, bad messages dead-lettered."""
+"""Projections against the real broker and database: each event applied once, each stream in order, and
+no record, however malformed, costing another record its delivery."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from faststream.kafka import KafkaBroker
+from aiokafka.record.default_records import _DefaultRecordBatchBuilderPy
 
 from shared.consumer import Outcome, Projection, ProjectionRunner, Tx
 from shared.contracts import CATALOGUE
@@ -14,11 +17,13 @@ from shared.contracts.evidence import EvidenceItemRecorded
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
 from shared.eventstore import EventStore
 from shared.mongo import Client, connect
+from shared.positions import LEGACY, POSITIONS
 from shared.settings import Settings
+from shared.subscription import Subscription
 from shared.topics import dead_letter_topic
-from tests.helpers import eventually, read_topic
+from tests.helpers import consuming, eventually, read_topic
 
-# Deliberately not idempotent by itself ($inc), so only the applied-event record stops a double count.
+# Deliberately not idempotent by itself ($inc), so only the stream positions stop a double count.
 counter = Projection("counter", ["evidence"])
 
 
@@ -29,9 +34,16 @@ async def count(event: EvidenceItemRecorded, _: Envelope, tx: Tx) -> None:
     )
 
 
-def envelope(inspection_id: str = "insp-1", payload: dict[str, object] | None = None) -> Envelope:
+def envelope(
+    payload: dict[str, Any] | None = None,
+    *,
+    stream_id: str | None = None,
+    version: int = 1,
+    event_type: str = EvidenceItemRecorded.event_type,
+    schema_version: int = 1,
+) -> Envelope:
     item = EvidenceItemRecorded(
-        inspection_id=inspection_id,
+        inspection_id="insp-1",
         evidence_item_id=new_id(),
         inspectorate=Inspectorate.HMIC,
         inspector="u-1",
@@ -43,11 +55,11 @@ def envelope(inspection_id: str = "insp-1", payload: dict[str, object] | None = 
     )
     return Envelope(
         event_id=new_id(),
-        event_type=item.event_type,
-        schema_version=1,
-        stream_id=f"s-{new_id()}",
-        stream_version=1,
-        inspection_id=inspection_id,
+        event_type=event_type,
+        schema_version=schema_version,
+        stream_id=stream_id or f"s-{new_id()}",
+        stream_version=version,
+        inspection_id="insp-1",
         occurred_at=utc_now(),
         actor=Actor(inspectorate=Inspectorate.HMIC, role="inspector", user="u-2"),
         correlation_id=new_id(),
@@ -55,9 +67,9 @@ def envelope(inspection_id: str = "insp-1", payload: dict[str, object] | None = 
     )
 
 
-def record(topic: str, value: bytes, offset: int = 0) -> ConsumerRecord[bytes, bytes]:
+def record(value: bytes, offset: int = 0) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(
-        topic=topic,
+        topic="t",
         partition=0,
         offset=offset,
         timestamp=0,
@@ -71,6 +83,10 @@ def record(topic: str, value: bytes, offset: int = 0) -> ConsumerRecord[bytes, b
     )
 
 
+def records(*envelopes: Envelope) -> list[ConsumerRecord[bytes, bytes]]:
+    return [record(e.to_json(), n) for n, e in enumerate(envelopes)]
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[Client]:
     client = connect(settings.mongodb_uri, "test")
@@ -78,90 +94,63 @@ async def client(settings: Settings) -> AsyncIterator[Client]:
     await client.close()
 
 
-def judgement_runner(
-    settings: Settings, client: Client, broker: KafkaBroker | None = None
-) -> ProjectionRunner:
-    """A runner as the judgement service wires it; the broker only needs starting to dead-letter."""
-    return ProjectionRunner(
-        "judgement",
-        settings,
-        client,
-        CATALOGUE,
-        broker or KafkaBroker(settings.kafka_bootstrap_servers),
-        dead_letter_topic(settings.namespace, "judgement"),
-        EventStore(
-            client, settings.database_name("judgement"), CATALOGUE, settings.events_topic("judgement")
-        ),
+def judgement_runner(settings: Settings, client: Client) -> ProjectionRunner:
+    """A runner as the judgement service wires it."""
+    store = EventStore(
+        client, settings.database_name("judgement"), CATALOGUE, settings.events_topic("judgement")
     )
+    return ProjectionRunner("judgement", settings, client, CATALOGUE, store)
 
 
-async def counted(client: Client, settings: Settings, inspection_id: str = "insp-1") -> int:
-    doc = await client[settings.database_name("judgement")]["counts"].find_one({"_id": inspection_id})
+@pytest.fixture
+async def runner(settings: Settings, client: Client) -> AsyncIterator[ProjectionRunner]:
+    """Started, so it can dead-letter; fed batches by the test itself."""
+    runner = judgement_runner(settings, client)
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+async def counted(client: Client, settings: Settings) -> int:
+    doc = await client[settings.database_name("judgement")]["counts"].find_one({"_id": "insp-1"})
     return int(doc["n"]) if doc else 0
 
 
-async def test_a_duplicated_delivery_is_applied_once(settings: Settings, client: Client) -> None:
-    runner = judgement_runner(settings, client)
-    delivered = record(settings.events_topic("evidence"), envelope().to_json())
+async def dead_letters(settings: Settings, at_least: int) -> list[ConsumerRecord[bytes, bytes]]:
+    topic = dead_letter_topic(settings.namespace, "judgement")
+    return await read_topic(settings.kafka_bootstrap_servers, topic, at_least=at_least)
 
-    assert await runner.process(counter, delivered) is Outcome.APPLIED
-    assert await runner.process(counter, delivered) is Outcome.DUPLICATE
+
+async def caught_up(subscription: Subscription) -> bool:
+    return subscription.progress.state == "ok"
+
+
+def reason(dead: ConsumerRecord[bytes, bytes]) -> str:
+    headers: dict[str, bytes] = dict(dead.headers)
+    return headers["jip-dead-letter-reason"].decode()
+
+
+async def test_a_duplicated_delivery_is_applied_once(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    delivered = records(envelope())
+
+    assert await runner.process_batch(counter, delivered) == [Outcome.APPLIED]
+    assert await runner.process_batch(counter, delivered) == [Outcome.DUPLICATE]
     assert await counted(client, settings) == 1
 
 
-async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_carries_on(
-    settings: Settings, client: Client
+async def test_event_types_a_projection_does_not_read_are_passed_over(
+    settings: Settings, client: Client, runner: ProjectionRunner
 ) -> None:
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    runner = judgement_runner(settings, client, broker)
-    runner.subscribe(counter)
-    topic = settings.events_topic("evidence")
-    missing_summary = envelope().payload | {"summary": None}
-    messages = [
-        b"{this is not json",
-        envelope().to_json(),
-        envelope(payload=missing_summary).to_json(),
-        envelope().to_json(),
-    ]
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await producer.start()
-    await broker.start()
-    try:
-        for value in messages:  # one key, so one partition, in this order
-            await producer.send_and_wait(topic, value, key=b"insp-1")
+    other = envelope(event_type="evidence.EvidenceItemWithdrawn")  # a known type counter does not read
 
-        async def both_good_ones_applied() -> bool:
-            return await counted(client, settings) == 2
-
-        await eventually(both_good_ones_applied)
-    finally:
-        await broker.stop()
-        await producer.stop()
-
-    dead = await read_topic(
-        settings.kafka_bootstrap_servers, dead_letter_topic(settings.namespace, "judgement"), at_least=2
-    )
-    assert [r.value for r in dead] == [messages[0], messages[2]]
-    reasons = [dict(r.headers)["jip-dead-letter-reason"].decode() for r in dead]
-    assert reasons[0].startswith("not an event envelope")
-    assert "evidence.EvidenceItemRecorded payload is invalid: summary" in reasons[1]
-    assert all(dict(r.headers)["jip-source-topic"] == topic.encode() for r in dead)
-    assert all(
-        dict(r.headers)["jip-dead-letter-consumer"] == b"%s.judgement.counter" % settings.namespace.encode()
-        for r in dead
-    )
-
-
-async def test_event_types_a_projection_does_not_read_are_ignored(settings: Settings, client: Client) -> None:
-    runner = judgement_runner(settings, client)
-    other = envelope().model_copy(update={"event_type": "scheduling.SomethingNewer"})
-
-    assert await runner.process(counter, record("t", other.to_json())) is Outcome.IGNORED
+    assert await runner.process(counter, record(other.to_json())) is Outcome.IGNORED
     assert await counted(client, settings) == 0
 
 
 async def test_a_batch_with_an_event_its_projection_cannot_apply_dead_letters_only_that_event(
-    settings: Settings, client: Client
+    settings: Settings, client: Client, runner: ProjectionRunner
 ) -> None:
     fragile = Projection("fragile", ["evidence"])
 
@@ -171,29 +160,261 @@ async def test_a_batch_with_an_event_its_projection_cannot_apply_dead_letters_on
             raise ValueError("cannot file this one")
         await count(event, envelope, tx)
 
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    runner = judgement_runner(settings, client, broker)
-    poison = envelope(payload=envelope().payload | {"summary": "poison"})
-    batch = [
-        record("t", envelope().to_json(), 0),
-        record("t", poison.to_json(), 1),
-        record("t", envelope().to_json(), 2),
-    ]
-    await broker.start()
-    try:
-        outcomes = await runner.process_batch(fragile, batch)
-        again = await runner.process_batch(fragile, batch)  # redelivered: nothing applied twice
-    finally:
-        await broker.stop()
+    poison = envelope(envelope().payload | {"summary": "poison"})
+    batch = records(envelope(), poison, envelope())
+    outcomes = await runner.process_batch(fragile, batch)
+    again = await runner.process_batch(fragile, batch)  # redelivered: nothing applied twice
 
     assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
     assert again == [Outcome.DUPLICATE, Outcome.DEAD_LETTERED, Outcome.DUPLICATE]
     assert await counted(client, settings) == 2
-    dead = await read_topic(
-        settings.kafka_bootstrap_servers, dead_letter_topic(settings.namespace, "judgement"), at_least=2
-    )
+    dead = await dead_letters(settings, at_least=2)
     assert [r.value for r in dead] == [poison.to_json()] * 2
-    assert (
-        dict(dead[0].headers)["jip-dead-letter-reason"]
-        == b"projection failed: ValueError: cannot file this one"
+    assert reason(dead[0]) == "projection failed: ValueError: cannot file this one"
+    assert dict(dead[0].headers)["jip-dead-letter-cause"] == b"projection_failed"
+
+
+async def test_an_event_arriving_before_its_predecessor_is_refused_loudly_and_waits_to_be_replayed(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    """A read model never sees a stream out of order: version 3 before version 2 goes to the dead-letter
+    topic, naming the version it waits for, and applies once replayed after it."""
+    stream = f"s-{new_id()}"
+    first, second, third = (envelope(stream_id=stream, version=v) for v in (1, 2, 3))
+
+    assert await runner.process_batch(counter, records(first, third)) == [
+        Outcome.APPLIED,
+        Outcome.DEAD_LETTERED,
+    ]
+    [dead] = await dead_letters(settings, at_least=1)
+    assert reason(dead).startswith(f"{stream} version 3 arrived before version 2, which is not applied")
+    assert dict(dead.headers)["jip-dead-letter-cause"] == b"out_of_order"
+    assert await runner.process_batch(counter, records(second)) == [Outcome.APPLIED]
+    assert await runner.process_batch(counter, records(third)) == [Outcome.APPLIED]  # the replay
+    assert await runner.process_batch(counter, records(first, second, third)) == [Outcome.DUPLICATE] * 3
+    assert await counted(client, settings) == 3
+
+
+async def test_an_event_its_projection_fails_on_holds_the_rest_of_its_stream_until_it_is_replayed(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    broken = {"yes": True}
+    fragile = Projection("fragile", ["evidence"])
+
+    @fragile.on(EvidenceItemRecorded)
+    async def apply(event: EvidenceItemRecorded, envelope: Envelope, tx: Tx) -> None:
+        if broken["yes"] and envelope.stream_version == 1:
+            raise ValueError("a bug, fixed later")
+        await count(event, envelope, tx)
+
+    stream = f"s-{new_id()}"
+    first, second = envelope(stream_id=stream, version=1), envelope(stream_id=stream, version=2)
+    other = envelope()  # another stream: not held
+
+    assert await runner.process_batch(fragile, records(first, second, other)) == [
+        Outcome.DEAD_LETTERED,
+        Outcome.DEAD_LETTERED,
+        Outcome.DEAD_LETTERED,  # version 1 of its own stream: the bug bites it too
+    ]
+    broken["yes"] = False  # the fix is deployed; the dead letters are replayed in their order
+    assert await runner.process_batch(fragile, records(first, second, other)) == [Outcome.APPLIED] * 3
+    assert await counted(client, settings) == 3
+
+
+async def test_a_projection_keeps_one_position_per_stream_not_one_record_per_event(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    stream = f"s-{new_id()}"
+    history = [envelope(stream_id=stream, version=v) for v in range(1, 41)]
+    others = [envelope() for _ in range(10)]
+
+    for start in range(0, 40, 10):
+        await runner.process_batch(counter, records(*history[start : start + 10]))
+    await runner.process_batch(counter, records(*others))
+    replayed = await runner.process_batch(counter, records(*history, *others))
+
+    assert replayed == [Outcome.DUPLICATE] * 50
+    assert await counted(client, settings) == 50
+    positions = client[settings.database_name("judgement")][POSITIONS]
+    assert await positions.count_documents({}) == 11  # 40 events of one stream, and 10 streams of one
+    assert (await positions.find_one({"_id": f"counter:{stream}"}) or {})["version"] == 40
+
+
+async def test_a_projection_upgraded_in_place_carries_on_from_the_event_ids_it_kept_before(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    """Before positions, a projection kept the id of each event it applied. A stream begun then starts
+    where its first event delivered since stands: applied already if its id was kept, else next."""
+    old, older = f"s-{new_id()}", f"s-{new_id()}"
+    second, third = envelope(stream_id=old, version=2), envelope(stream_id=old, version=3)
+    fifth = envelope(stream_id=older, version=5)
+    legacy = client[settings.database_name("judgement")][LEGACY]
+    await legacy.insert_one({"_id": f"counter:{second.event_id}", "at": utc_now()})
+
+    assert await runner.process_batch(counter, records(second, third, fifth)) == [
+        Outcome.DUPLICATE,  # applied before the upgrade
+        Outcome.APPLIED,
+        Outcome.APPLIED,  # its stream's earlier events were applied before the upgrade
+    ]
+    assert await runner.process_batch(counter, records(envelope(stream_id=old, version=5))) == [
+        Outcome.DEAD_LETTERED  # from now on, a stream is kept in order
+    ]
+    assert await counted(client, settings) == 2
+
+
+# --- malformed records among good ones, through the real consumer ----------------------------------------
+
+GOOD = 4
+
+
+def malformed(kind: str) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes | None]], str | None]:
+    """(value, key, headers, the reason it is dead-lettered for, or None where it is a good event)."""
+    good = envelope().to_json()
+    match kind:
+        case "bad header bytes":
+            return good, b"insp-1", [("x-bin", b"\xff\xfe"), ("traceparent", b"\xff")], None
+        case "null header":
+            return good, b"insp-1", [("x-null", None), ("traceparent", None)], None
+        case "null key":
+            return good, None, [], None
+        case "null value":
+            return None, b"insp-1", [], "the record has no value"
+        case "oversize":
+            return b"{" + b" " * 200_000 + b"}", b"insp-1", [], "over the limit of 100000"
+        case "non-JSON":
+            return b"{this is not json", b"insp-1", [], "not an event envelope: body: Invalid JSON"
+        case "JSON that is no envelope":
+            return b'{"summary": "risk"}', b"insp-1", [], "not an event envelope: event_id: Field required"
+        case "unknown type":
+            return (
+                envelope(event_type="evidence.SomethingNewer").to_json(),
+                b"insp-1",
+                [],
+                "unknown event type",
+            )
+        case "future version":
+            later = envelope(schema_version=99).to_json()
+            return (
+                later,
+                b"insp-1",
+                [],
+                "v99 is newer than this service understands (v2): upgrade the service",
+            )
+    raise AssertionError(kind)
+
+
+KINDS = [
+    "bad header bytes",
+    "null header",
+    "null key",
+    "null value",
+    "oversize",
+    "non-JSON",
+    "JSON that is no envelope",
+    "unknown type",
+    "future version",
+]
+
+
+async def produce(settings: Settings, items: Sequence[tuple[bytes | None, bytes | None, list[Any]]]) -> None:
+    """Onto the evidence topic's partition 0, in this order, in as few batches as the producer makes."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=50, max_request_size=4_000_000
     )
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(settings.events_topic("evidence"), v, key=k, headers=h, partition=0)
+            for v, k, h in items
+        ]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_malformed_record_in_a_batch_costs_no_other_record_its_delivery(
+    kind: str, settings: Settings, client: Client
+) -> None:
+    """Two good events, the malformed record, two more: every good event applied once, the bad one on the
+    dead-letter topic with its reason (a header or key of any bytes does not make an event bad: it is
+    applied), and the consumer still live for what comes next."""
+    settings = settings.model_copy(update={"max_event_bytes": 100_000})
+    value, key, headers, refused_for = malformed(kind)
+    good: list[tuple[bytes | None, bytes | None, list[Any]]] = [
+        (envelope().to_json(), b"insp-1", []) for _ in range(GOOD)
+    ]
+    await produce(settings, [*good[:2], (value, key, headers), *good[2:]])
+    applied = GOOD + (refused_for is None)
+
+    async with consuming(judgement_runner(settings, client), counter) as [subscription]:
+
+        async def all_good_ones_applied() -> bool:
+            return await counted(client, settings) == applied
+
+        await eventually(all_good_ones_applied, seconds=40)
+        await produce(settings, [(envelope().to_json(), b"insp-1", [])])
+
+        async def still_live() -> bool:
+            return await counted(client, settings) == applied + 1
+
+        await eventually(still_live)
+        await eventually(lambda: caught_up(subscription))
+
+    dead = await dead_letters(settings, at_least=0 if refused_for is None else 1)
+    if refused_for is None:
+        assert dead == []
+        return
+    [letter] = dead
+    assert refused_for in reason(letter)
+    assert dict(letter.headers)["jip-source-offset"] == b"2"
+    assert letter.value == (None if kind == "oversize" else value)  # too large: it stays at its source
+
+
+async def test_batches_in_every_codec_and_a_record_the_client_cannot_parse_among_them(
+    settings: Settings, client: Client
+) -> None:
+    """Batches compressed with gzip, snappy, lz4 and zstd are read; a batch whose record the Kafka client
+    cannot parse (a header name that is not UTF-8) has its position dead-lettered, and the records after
+    it are applied."""
+    topic = settings.events_topic("evidence")
+    for codec in ("gzip", "snappy", "lz4", "zstd"):
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers, compression_type=codec
+        )
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, envelope().to_json(), key=b"insp-1", partition=0)
+        finally:
+            await producer.stop()
+
+    class NotUtf8(str):
+        def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+            return b"\xff\xfe"
+
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        batch._builder = _DefaultRecordBatchBuilderPy(
+            2, 0, is_transactional=0, producer_id=-1, producer_epoch=-1, base_sequence=0, batch_size=16384
+        )
+        batch.append(timestamp=None, key=b"insp-1", value=envelope().to_json(), headers=[(NotUtf8("x"), b"")])
+        await (await producer.send_batch(batch, topic, partition=0))
+        for _ in range(2):
+            await producer.send_and_wait(topic, envelope().to_json(), key=b"insp-1", partition=0)
+    finally:
+        await producer.stop()
+
+    async with consuming(judgement_runner(settings, client), counter) as [subscription]:
+
+        async def all_good_ones_applied() -> bool:
+            return await counted(client, settings) == 6
+
+        await eventually(all_good_ones_applied, seconds=40)
+        await eventually(lambda: caught_up(subscription))
+
+    [letter] = await dead_letters(settings, at_least=1)
+    assert reason(letter).startswith("the Kafka client cannot read the record at this position")
+    assert dict(letter.headers)["jip-source-offset"] == b"4"
+    assert dict(letter.headers)["jip-dead-letter-cause"] == b"unreadable"

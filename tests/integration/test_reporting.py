@@ -51,7 +51,9 @@ async def publish(settings: Settings, *events: tuple[str, str, int, Event]) -> N
                 payload=event.model_dump(mode="json"),
             )
             await producer.send_and_wait(
-                settings.events_topic(context), envelope.to_json(), key=envelope.key.encode()
+                settings.events_topic(context),
+                envelope.to_json(),
+                key=(envelope.inspection_id or envelope.stream_id).encode(),
             )
     finally:
         await producer.stop()

@@ -13,8 +13,9 @@ import pytest
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
 from services.scheduling.domain import ONE_INSPECTION_PER_AREA, ONE_INSPECTION_PER_INSPECTOR
+from shared.envelope import Envelope
 from shared.settings import Settings
-from tests.helpers import actor, eventually, running
+from tests.helpers import actor, eventually, read_topic, running
 
 LEAD = actor("ofsted", "lead_inspector")
 MONDAY = "2031-03-10"
@@ -245,3 +246,37 @@ async def test_an_inspectorate_that_joins_is_taking_part_in_the_evidence_service
         now = await evidence_api.post(f"/inspections/{iid}/evidence", headers=actor("hmcpsi"), json=item)
         assert now.status_code == 422, now.text
         assert "notice has not started" in now.json()["detail"]
+
+
+async def test_every_stream_keeps_one_kafka_key_so_it_stays_on_one_partition_in_order(
+    settings: Settings, api: httpx.AsyncClient
+) -> None:
+    """An inspector's diary and an area's calendar hold events naming several inspections: they are keyed
+    by their own stream, each inspection's streams by the inspection, never a stream split between
+    partitions (where a consumer could see version 2 before version 1)."""
+    someone = await inspector(api, "ofsted", "Ofsted inspector")
+    first = (await ok(await schedule(api, "Leeds")))["inspection_id"]
+    second = (await ok(await schedule(api, "Leeds", "2031-04-07")))["inspection_id"]
+    for iid in (first, second):
+        await ok(
+            await api.post(
+                f"/inspections/{iid}/team", headers=LEAD, json={"inspector_id": someone, "weeks": [1]}
+            )
+        )
+
+    records = await read_topic(
+        settings.kafka_bootstrap_servers, settings.events_topic("scheduling"), at_least=9
+    )
+    streams: dict[str, list[tuple[bytes | None, int, int]]] = {}
+    for record in records:
+        envelope = Envelope.model_validate_json(record.value)
+        streams.setdefault(envelope.stream_id, []).append(
+            (record.key, record.partition, envelope.stream_version)
+        )
+    diary, calendar = streams[f"inspector-{someone}"], streams["area-E08000035"]
+    assert {key for key, _, _ in diary} == {f"inspector-{someone}".encode()}
+    assert {key for key, _, _ in calendar} == {b"area-E08000035"}
+    assert streams[f"inspection-{first}"][0][0] == first.encode()
+    for stream, held in streams.items():
+        assert len({(key, partition) for key, partition, _ in held}) == 1, stream
+        assert [version for _, _, version in held] == list(range(1, len(held) + 1)), stream

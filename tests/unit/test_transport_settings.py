@@ -7,7 +7,6 @@ import ssl
 from pathlib import Path
 
 import pytest
-from faststream.security import BaseSecurity, SASLScram512
 
 from shared.settings import KafkaSecurityProtocol, Settings
 
@@ -15,7 +14,6 @@ from shared.settings import KafkaSecurityProtocol, Settings
 def test_plaintext_by_default() -> None:
     settings = Settings()
     assert settings.kafka_security() == {"security_protocol": "PLAINTEXT"}
-    assert settings.broker_security() is None
     assert settings.producer_options()["security_protocol"] == "PLAINTEXT"
 
 
@@ -34,17 +32,12 @@ def test_sasl_over_tls_reaches_every_client() -> None:
     )
     assert isinstance(options["ssl_context"], ssl.SSLContext)
     assert settings.producer_options()["sasl_plain_username"] == "jip-evidence"
-    broker = settings.broker_security()
-    assert isinstance(broker, SASLScram512)
-    assert broker.use_ssl
 
 
-def test_tls_alone_gives_the_broker_an_ssl_context() -> None:
+def test_tls_alone_gives_every_client_an_ssl_context() -> None:
     settings = Settings(kafka_security_protocol=KafkaSecurityProtocol.SSL)
     assert isinstance(settings.kafka_security()["ssl_context"], ssl.SSLContext)
-    broker = settings.broker_security()
-    assert isinstance(broker, BaseSecurity)
-    assert broker.use_ssl
+    assert settings.producer_options()["security_protocol"] == "SSL"
 
 
 def test_sasl_without_credentials_says_what_is_missing() -> None:

@@ -1,0 +1,68 @@
+"""When a projection counts as behind or stuck (shared/subscription.py's Progress), on a clock of our own."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from shared.subscription import Progress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(time, "monotonic", clock)
+    return clock
+
+
+def running(stuck_after: float = 60) -> Progress:
+    progress = Progress("jip.judgement.evidence", stuck_after)
+    progress.running = True
+    return progress
+
+
+def test_caught_up_is_ok_and_lag_that_falls_is_behind(clock: Clock) -> None:
+    progress = running()
+    assert progress.state == "ok"
+    progress.lag = 500
+    clock.now += 59
+    assert progress.state == "behind"
+    progress.applied()  # a batch went in: the lag is falling
+    clock.now += 59
+    assert progress.state == "behind"
+
+
+def test_lag_that_does_not_fall_is_stuck(clock: Clock) -> None:
+    progress = running()
+    progress.lag = 3
+    clock.now += 61
+    assert progress.state == "stuck"
+    assert progress.view() == {"status": "stuck", "lag": 3}
+
+
+def test_batches_that_keep_failing_are_stuck_until_one_applies(clock: Clock) -> None:
+    progress = running()
+    progress.failed("AutoReconnect: no primary")
+    clock.now += 30
+    progress.failed("AutoReconnect: no primary")
+    assert progress.state == "ok"
+    clock.now += 31
+    assert progress.state == "stuck"
+    assert progress.view()["failures"] == 2
+    progress.applied()
+    assert progress.state == "ok"
+
+
+def test_a_consumer_that_stopped_is_stuck(clock: Clock) -> None:
+    progress = running()
+    progress.running = False
+    assert progress.state == "stuck"
