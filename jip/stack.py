@@ -3,6 +3,10 @@ services, each a separate process on a loopback port, all data under one directo
 
 `jip stack` and the test fixtures both use this module. Components are started in order and each
 is probed until it answers; anything that goes wrong becomes a one-line StackError saying what to do.
+
+The data directory holds the database files, the subject keyring that unwraps the keys in them, the
+signing key and the logs: it is made readable by its owner only, and so is everything the stack creates
+in it (private_data_dir).
 """
 
 from __future__ import annotations
@@ -23,12 +27,13 @@ from typing import Any, BinaryIO
 
 import httpx
 
+from jip.private import PRIVATE, Progress, private_data_dir, private_file, warn_on_stderr
 from shared.settings import Settings
 from shared.topics import SERVICES, ensure_topics
 
 BUCKET = "tansu"
 DEFAULT_PORT_BASE = 18100
-Progress = Callable[[str], None]
+KEYRING = Path("keyring") / "subject-keys.json"  # the services' subject keyring, under the data directory
 
 
 class StackError(Exception):
@@ -86,6 +91,8 @@ class Component:
     env: dict[str, str] = field(default_factory=dict)
     ready_seconds: float = 30.0
     after_start: Callable[[], Awaitable[object]] | None = None
+    # A service: it keeps its subject keyring in the stack's data directory, unless told of another.
+    subject_keys: bool = False
 
 
 def _tansu_binary() -> Path:
@@ -120,8 +127,11 @@ def infrastructure(
     *,
     namespace: str = "jip",
     topic_partitions: int = 3,
+    warn: Progress = warn_on_stderr,
 ) -> list[list[Component]]:
-    """Object store and database, then the broker that stores its log in the object store."""
+    """Object store and database, then the broker that stores its log in the object store; the data
+    directory is made private first (private_data_dir)."""
+    private_data_dir(data_dir, warn)
     objects, database = data_dir / "objectstore", data_dir / "mongodb"
 
     async def objectstore_ready() -> None:
@@ -239,6 +249,7 @@ def services(
                 [sys.executable, "-m", f"services.{name}"],
                 healthy,
                 env={**common, "JIP_HTTP_PORT": str(ports.services[name])},
+                subject_keys=True,
             )
         )
     return components
@@ -266,6 +277,7 @@ class Supervisor:
         self.data_dir = data_dir
         self.state_file = data_dir / "stack.json"
         self.logs = data_dir / "logs"
+        self.keyring = data_dir / KEYRING
 
     # --- state ---------------------------------------------------------------------------
     def _state(self) -> tuple[Ports | None, dict[str, Running]]:
@@ -283,16 +295,17 @@ class Supervisor:
         return self._state()[0]
 
     def _save(self, ports: Ports, components: dict[str, Running]) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         state = {"ports": asdict(ports), "components": {n: asdict(r) for n, r in components.items()}}
-        self.state_file.write_text(json.dumps(state, indent=2))
+        with private_file(self.state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC) as out:
+            out.write(json.dumps(state, indent=2).encode())
 
     # --- up / down -------------------------------------------------------------------------
     async def up(
         self, ports: Ports, stages: Sequence[Sequence[Component]], progress: Progress = print
     ) -> None:
         """Start each stage's components together, the stages one after another."""
-        self.logs.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(mode=0o700, parents=True, exist_ok=True)
         running = self.running()
         for stage in stages:
             waiting = []
@@ -320,12 +333,16 @@ class Supervisor:
 
     def _spawn(self, component: Component) -> Running:
         log_path = self.logs / f"{component.name}.log"
-        with log_path.open("ab") as log:
+        env = dict(component.env)
+        if component.subject_keys and "JIP_SUBJECT_KEYRING_FILE" not in {*env, *os.environ}:
+            self.keyring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            env["JIP_SUBJECT_KEYRING_FILE"] = str(self.keyring)  # made by the first service to need it
+        with private_file(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND) as log:
             log.write(
                 f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(component.argv)}\n".encode()
             )
             log.flush()
-            process = _popen(component, log)
+            process = _popen(component.argv, env, log)
         return Running(process, component.port, component.argv, str(log_path))
 
     async def _wait_ready(self, component: Component, running: Running) -> None:
@@ -382,14 +399,15 @@ class Supervisor:
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # started by this interpreter: poll() reaps them
 
 
-def _popen(component: Component, log: BinaryIO) -> int:
+def _popen(argv: list[str], env: dict[str, str], log: BinaryIO) -> int:
     process = subprocess.Popen(
-        component.argv,
+        argv,
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, **component.env},
+        env={**os.environ, **env},
         start_new_session=True,
+        umask=PRIVATE,  # what the component writes (database files, objects, spans, the keyring) is its own
     )
     _CHILDREN[process.pid] = process
     return process.pid

@@ -60,7 +60,7 @@ class Service:
             if keys_uri == self.settings.mongodb_uri
             else connect(keys_uri, f"jip-{name}-keys", self.telemetry.mongo_listeners())
         )
-        self.keys = SubjectKeys(self.keys_client, keys_database)
+        self.keys = SubjectKeys(self.keys_client, keys_database, self.settings.subject_keyring_file)
         self.store = EventStore(
             self.client, self.settings.database_name(name), CATALOGUE, self.settings.events_topic(name)
         )

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # The data subjects' keys: by default a database of their own on the same server; point this at
     # another server, with its own credentials and backups, to hold them apart from log and read models.
     subject_keys_uri: str | None = Field(None, repr=False)
+    # The keyring file of key-encryption keys that wrap the subject keys (shared/keyring.py): outside every
+    # database, owner-only, shared (read and written) by every service. Erasure replaces the KEK in it, so
+    # the copies of an erased key that the database keeps (oplog, backups) never open again. Unset, the
+    # keys are kept unwrapped, and an erasure can be undone from the database's history.
+    subject_keyring_file: Path | None = None
     # Spans and metrics also go to JSON-lines files here (the embedded stack's default; `jip traces`).
     telemetry_dir: Path | None = None
     # A record on an events topic larger than this is no event of ours: it is dead-lettered, not read.

@@ -170,8 +170,9 @@ async def erase(
     basis: ErasureBasis,
     context: CommandContext,
 ) -> Decided[domain.EvidenceFile]:
-    """Destroy the case's key, then record that it was. The key goes first: an erasure that fails after
-    it is simply asked for again, and no event ever says erased while the key still exists."""
+    """Destroy the case's key, then record that it was. The key goes first, with the KEK that every copy
+    the database kept of it is wrapped under (SubjectKeys.erase rotates it): an erasure that fails after
+    it is simply asked for again, and no event ever says erased while the key can still be had."""
     command = domain.EraseCase(
         await known_inspection(db, inspection_id), case_reference, context.inspectorate, basis
     )

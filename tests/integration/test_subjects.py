@@ -1,10 +1,13 @@
-"""The subject-keys store against the real database: sealing, opening and erasing a case's text."""
+"""The subject-keys store against the real database: sealing, opening and erasing a case's text, with the
+keys wrapped under a keyring's KEK (as every deployment has them) and kept unwrapped (without a keyring).
+tests/integration/test_subject_keyring.py covers the keyring itself."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -25,13 +28,17 @@ CHILD, OTHER = subject_of("insp-1", "WKF-0042"), subject_of("insp-1", "WKF-0043"
 TEXT = "Seen at home twice; the plan was not updated after the second visit."
 
 
-@pytest.fixture
-async def keys(settings: Settings) -> AsyncIterator[SubjectKeys]:
+@pytest.fixture(params=["wrapped", "unwrapped"])
+async def keys(
+    settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[SubjectKeys]:
     client: Client = connect(settings.mongodb_uri, "test")
     uri, database = settings.subject_keys()
     assert uri == settings.mongodb_uri
     assert database == f"{settings.namespace}_subject_keys".replace("-", "_")
-    yield SubjectKeys(client, database)
+    yield SubjectKeys(
+        client, database, tmp_path / "subject-keys.json" if request.param == "wrapped" else None
+    )
     await client.close()
 
 
@@ -75,7 +82,7 @@ async def test_erasure_destroys_the_key_so_every_copy_reads_erased_and_nothing_m
     assert opener(kept) == "another child"
     doc = await keys.keys.find_one({"_id": CHILD})
     assert doc is not None
-    assert "key" not in doc
+    assert not {"key", "wrapped", "kek"} & set(doc)
     with pytest.raises(SubjectErased, match="case WKF-0042 of this inspection was erased on"):
         await keys.seal(CHILD, TEXT)
     assert await keys.erase(CHILD) == erased_at  # again: the first erasure's time stands
