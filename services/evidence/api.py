@@ -29,11 +29,13 @@ from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.subjects import opened
+from shared.taking_part import reads
 
 from . import domain, handlers
 
-# Who may call each command (shared/auth.py); reads are for READERS. Inspectors record for their own
-# inspectorate, in inspections it takes part in: the service's rules check that.
+# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
+# takes part in (shared/taking_part.py). Inspectors record for their own inspectorate, in inspections it
+# takes part in: the service's rules check that.
 ACCESS = {
     ("POST", "/inspections/{inspection_id}/evidence"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/evidence/{evidence_item_id}/amendments"): INSPECTORS,
@@ -46,7 +48,9 @@ ACCESS = {
     ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/answers"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure"): INSPECTORS,
 }
-router = APIRouter(tags=["evidence"], dependencies=[Depends(authorise(ACCESS))])
+router = APIRouter(
+    tags=["evidence"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))]
+)
 Context = Annotated[CommandContext, Depends(command_context)]
 IfMatch = Annotated[int | None, Depends(expected_version)]
 CaseInPath = Annotated[

@@ -231,7 +231,7 @@ def decide_item(state: EvidenceItem, c: RecordEvidenceItem | CorrectEvidenceItem
             f"evidence item {c.evidence_item_id} is not recorded for this inspection", IMMUTABLE
         )
     if state.current.inspectorate is not c.inspectorate:
-        raise RuleViolation(
+        raise Forbidden(
             f"evidence item {c.evidence_item_id} was recorded by {state.current.inspectorate}: "
             f"only {state.current.inspectorate} corrects it",
             OWN_INSPECTORATE,
@@ -436,7 +436,7 @@ def decide_line(state: LineOfEnquiry, c: LineCommand) -> list[Event]:
         return [LineOfEnquiryAnswered(**common, answered_by=c.by, evidence_item_ids=ids, answer=c.answer)]
     lead = inspection.programme.participation.lead_inspectorate
     if c.by not in (state.raised.raised_by, lead):
-        raise RuleViolation(
+        raise Forbidden(
             f"line of enquiry {c.line_id} is closed by {state.raised.raised_by}, who raised it, or the lead "
             f"inspectorate, {lead}",
             ENQUIRIES,

@@ -29,7 +29,9 @@ from shared.errors import ConcurrencyConflict, InspectionNotKnown, NotFound
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.mongo import Document
 from shared.programmes import catalogue
+from shared.runtime import Service
 from shared.subjects import Sealed, SubjectKeys, opened, subject_of
+from shared.taking_part import TakingPart
 
 from . import domain
 
@@ -46,6 +48,12 @@ async def known_inspection(db: AsyncDatabase[Document], inspection_id: str) -> d
         notified=doc.get("notified_at") is not None,
         cancelled=doc.get("cancelled", False),
     )
+
+
+async def taking_part(service: Service, inspection_id: str) -> TakingPart:
+    """Who takes part, as scheduling's events told this service: they read the inspection's evidence."""
+    known = await known_inspection(service.db, inspection_id)
+    return TakingPart(inspection_id, known.inspectorates, None, known.programme.participation.source)
 
 
 async def evidence_file(store: EventStore, inspection_id: str) -> tuple[domain.EvidenceFile, int]:

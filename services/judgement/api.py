@@ -16,13 +16,15 @@ from shared.envelope import new_id
 from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
+from shared.taking_part import reads
 
 from . import handlers
 from .judgements import Step
 
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
-# Who may call each command (shared/auth.py); reads are for READERS. The judging inspectorate proposes;
-# the lead inspector moderates; a quality assurer assures; the judging inspectorate's lead signs off.
+# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
+# takes part in (shared/taking_part.py). The judging inspectorate proposes; the lead inspector moderates;
+# a quality assurer assures; the judging inspectorate's lead signs off.
 ACCESS = {
     ("POST", "/inspections/{inspection_id}/findings"): INSPECTORS,
     ("PUT", JUDGEMENT): INSPECTORS,
@@ -32,7 +34,9 @@ ACCESS = {
     ("POST", f"{JUDGEMENT}/finalise"): LEAD,
     ("POST", f"{JUDGEMENT}/return"): LEAD | QUALITY,
 }
-router = APIRouter(tags=["judgement"], dependencies=[Depends(authorise(ACCESS))])
+router = APIRouter(
+    tags=["judgement"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))]
+)
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"

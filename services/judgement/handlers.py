@@ -23,7 +23,9 @@ from shared.errors import NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.inspections import Inspection
 from shared.mongo import Document
+from shared.runtime import Service
 from shared.subjects import SubjectKeys, opened
+from shared.taking_part import TakingPart, check_acting, of_inspection
 
 from . import domain, judgements
 from .judgements import Kind
@@ -31,6 +33,11 @@ from .judgements import Kind
 
 async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
     return await inspections.known(db, "judgement", inspection_id)
+
+
+async def taking_part(service: Service, inspection_id: str) -> TakingPart:
+    """Who takes part, as scheduling's events told this service: they read the inspection."""
+    return of_inspection(await inspection(service.db, inspection_id))
 
 
 async def _standing(
@@ -58,6 +65,7 @@ async def record_finding(
     context: CommandContext,
 ) -> Decided[domain.Findings]:
     known = await inspection(db, inspection_id)
+    check_acting(context.inspectorate, of_inspection(known), "record findings")
     seen = await _standing(db, inspection_id, evidence_item_ids)
     ids = list(dict.fromkeys(evidence_item_ids))  # cited once each, in the order given
     command = domain.RecordFinding(

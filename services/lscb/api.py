@@ -17,14 +17,17 @@ from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.inspections import Inspection
 from shared.runtime import ServiceDep
+from shared.taking_part import reads
 
 from . import domain, handlers, register
 
 BOARD = "/boards/{area}"
 OFFICER = BOARD + "/officers/{office}"
 EVALUATION = "/inspections/{inspection_id}/evaluation"
-# Who may call each command (shared/auth.py); reads are for READERS. Lead inspectors keep the board
-# register as the board tells them; inspectors contribute; each inspectorate's lead signs off.
+# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
+# takes part in (shared/taking_part.py). The lead inspectorate's lead inspectors keep the board register
+# as the board tells them (handlers.keep_register); inspectors contribute; each inspectorate's lead signs
+# off.
 ACCESS = {
     ("PUT", OFFICER): LEAD,
     ("POST", f"{OFFICER}/vacancy"): LEAD,
@@ -39,7 +42,7 @@ ACCESS = {
     ("POST", f"{EVALUATION}/disputes/resolution"): LEAD,
     ("POST", f"{EVALUATION}/final"): LEAD,
 }
-router = APIRouter(dependencies=[Depends(authorise(ACCESS))])
+router = APIRouter(dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))])
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 BOARD = "/boards/{area}"

@@ -25,11 +25,14 @@ from shared.contracts.lscb import (
 from shared.contracts.vocabulary import Agency, CaseText, Grade
 from shared.decider import execute, load
 from shared.envelope import Inspectorate, new_id
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.eventstore import CommandContext, EventStore
 from shared.inspections import Inspection
 from shared.mongo import Document
+from shared.programmes import catalogue
+from shared.runtime import Service
 from shared.subjects import SubjectKeys, opened
+from shared.taking_part import TakingPart, of_inspection
 from shared.workdays import today_in_england
 
 from . import domain, register
@@ -74,9 +77,29 @@ async def board(store: EventStore, code_or_name: str) -> BoardView:
     return _board_view(where, state, version)
 
 
+def keep_register(by: Inspectorate) -> None:
+    """An area's board register is kept by the lead inspectorate's lead inspectors (the access table admits
+    lead inspectors only; this names the inspectorate). The register is the area's, not one inspection's:
+    it outlives each inspection, and every inspection of the area reads it (whom to tell first, to whom the
+    letter goes). So its keeper is the lead inspectorate of every programme the platform runs, as each
+    programme's participation names it: Ofsted in all five. A programme led by another inspectorate would
+    make its lead a keeper too."""
+    leads: dict[Inspectorate, list[str]] = {}
+    for programme in catalogue().values():
+        part = programme.participation
+        leads.setdefault(part.lead_inspectorate, []).append(part.source)
+    if by not in leads:
+        raise Forbidden(
+            f"an area's board register is kept by the lead inspectorate, {', '.join(leads)}, whose "
+            f"inspections tell its chair first and address their letters to the chair; not by {by}",
+            "; ".join(dict.fromkeys(source for sources in leads.values() for source in sources)),
+        )
+
+
 async def change_board(
     store: EventStore, command: register.Command, context: CommandContext, expected_version: int | None
 ) -> BoardView:
+    keep_register(context.inspectorate)
     decided = await execute(
         store,
         register.register,
@@ -98,6 +121,11 @@ async def boards_registered(db: AsyncDatabase[Document]) -> list[Board]:
 
 async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
     return await inspections.known(db, "LSCB", inspection_id)
+
+
+async def taking_part(service: Service, inspection_id: str) -> TakingPart:
+    """Who takes part, as scheduling's events told this service: they read the inspection."""
+    return of_inspection(await inspection(service.db, inspection_id))
 
 
 async def _cited(

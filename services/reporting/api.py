@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared import boards
@@ -17,14 +17,16 @@ from shared.contracts.vocabulary import Agency, Reason, Text
 from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
+from shared.taking_part import Reader, reads
 from shared.workdays import today_in_england
 
 from . import handlers, lifecycle
 from .documents import Format
 
 REPORT = "/inspections/{inspection_id}/report"
-# Who may call each command (shared/auth.py); reads are for READERS, and a report for its area's LSCB
-# chair too. The chair submits the factual-accuracy response and nothing else.
+# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
+# takes part in, and a report for its area's LSCB chair too (shared/taking_part.py). The chair submits the
+# factual-accuracy response and nothing else.
 ACCESS = {
     ("GET", REPORT): DOCUMENT_READERS,
     ("GET", f"{REPORT}/lifecycle"): DOCUMENT_READERS,
@@ -40,18 +42,12 @@ ACCESS = {
     ("POST", f"{REPORT}/action-plan/receipt"): LEAD,
     ("POST", f"{REPORT}/action-plan/progress"): LEAD,
 }
-router = APIRouter(tags=["reporting"], dependencies=[Depends(authorise(ACCESS))])
+router = APIRouter(
+    tags=["reporting"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))]
+)
 Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 
-
-def chair_area(request: Request) -> str | None:
-    """The area of an LSCB chair making the request (None for anyone else): a chair acts on its own."""
-    principal: Principal | None = getattr(request.state, "principal", None)
-    return principal.area_code if principal is not None else None
-
-
-ChairArea = Annotated[str | None, Depends(chair_area)]
 FormatQuery = Annotated[
     Format, Query(alias="format", description="md, html, html-large (large print) or pdf")
 ]
@@ -73,9 +69,13 @@ def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
     return Response(rendered.content, media_type=rendered.media_type, headers=headers)
 
 
-@router.get("/documents", summary="Every document reporting can render, with where its report stands")
-async def documents(service: ServiceDep, paged: Paged) -> list[handlers.DocumentEntry]:
-    return paged.of(await handlers.listing(service.store, service.db))
+@router.get(
+    "/documents",
+    summary="Every document reporting can render, with where its report stands: for an inspectorate, those "
+    "of the inspections it takes part in",
+)
+async def documents(service: ServiceDep, reader: Reader, paged: Paged) -> list[handlers.DocumentEntry]:
+    return paged.of(await handlers.listing(service.store, service.db, reader))
 
 
 @router.get(
@@ -88,13 +88,12 @@ async def documents(service: ServiceDep, paged: Paged) -> list[handlers.Document
 async def report(
     inspection_id: str,
     service: ServiceDep,
-    area: ChairArea,
     fmt: FormatQuery = Format.MARKDOWN,
     as_at: AsAt = None,
     at_step: Annotated[int | None, Query(ge=1, description="as at this step of its lifecycle")] = None,
 ) -> Response:
     rendered = await handlers.render(
-        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step, chair_area=area
+        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step
     )
     return _document(rendered, f"report-{inspection_id}", fmt)
 
@@ -107,17 +106,17 @@ async def report(
     "reports are final (001 Proposal four)",
 )
 async def overview(
-    round_id: str, service: ServiceDep, fmt: FormatQuery = Format.MARKDOWN, as_at: AsAt = None
+    round_id: str, service: ServiceDep, reader: Reader, fmt: FormatQuery = Format.MARKDOWN, as_at: AsAt = None
 ) -> Response:
-    rendered = await handlers.overview(service.store, service.db, round_id, fmt, as_at)
+    rendered = await handlers.overview(service.store, service.db, round_id, fmt, as_at, reader)
     return _document(rendered, f"overview-{round_id}", fmt)
 
 
 @router.get(f"{REPORT}/lifecycle", summary="Where the report stands: every step, agreement and response")
 async def report_lifecycle(
-    inspection_id: str, service: ServiceDep, area: ChairArea, response: Response
+    inspection_id: str, service: ServiceDep, response: Response
 ) -> handlers.LifecycleView:
-    view = await handlers.lifecycle_view(service.store, service.db, inspection_id, area)
+    view = await handlers.lifecycle_view(service.store, service.db, inspection_id)
     set_version(response, view.version)
     return view
 
@@ -129,9 +128,9 @@ async def _step(
     response: Response,
     version: int | None,
     make: handlers.Make,
-    area: str | None = None,
+    chair: Principal | None = None,
 ) -> handlers.LifecycleView:
-    view = await handlers.step(service.store, service.db, inspection_id, make, context, version, area)
+    view = await handlers.step(service.store, service.db, inspection_id, make, context, version, chair)
     set_version(response, view.version)
     return view
 
@@ -191,14 +190,14 @@ async def respond(
     body: FactualAccuracyResponse,
     service: ServiceDep,
     context: Context,
-    area: ChairArea,
+    chair: Reader,
     response: Response,
     version: Version,
 ) -> handlers.LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.ReceiveResponse(ctx, tuple(body.points))
 
-    return await _step(inspection_id, service, context, response, version, make, area)
+    return await _step(inspection_id, service, context, response, version, make, chair)
 
 
 class PointDecision(BaseModel):

@@ -14,6 +14,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.auth import Principal
 from shared.catalogue import Event
 from shared.contracts import CATALOGUE
 from shared.contracts.reporting import (
@@ -33,6 +34,8 @@ from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
 from shared.mongo import Document
 from shared.programmes import catalogue
+from shared.runtime import Service
+from shared.taking_part import READ_RULE, TakingPart, check, may_read, of_inspection
 from shared.telemetry import context_from
 
 from . import documents, lifecycle
@@ -67,10 +70,22 @@ async def events_of(
     return events
 
 
-def _own_area(inspection: Inspection, chair_area: str | None) -> None:
-    """An LSCB chair reads and responds to the reports of their own area only."""
-    if chair_area is not None and chair_area != inspection.area_code:
-        raise Forbidden("an LSCB chair acts only on the reports of inspections of their own area")
+PARTICIPATION = (
+    InspectionScheduled.event_type,
+    InspectorateJoined.event_type,
+    InspectionCancelled.event_type,
+)
+
+
+async def _participation(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
+    """The inspection as its scheduling events say, without the rest of its events."""
+    query = {"inspection_id": inspection_id, "event_type": {"$in": PARTICIPATION}}
+    return known(inspection_id, await _decoded(db[SOURCES].find(query).sort(ORDER)))
+
+
+async def taking_part(service: Service, inspection_id: str) -> TakingPart:
+    """Who takes part, and its area, as scheduling's events told this service: they read its report."""
+    return of_inspection(await _participation(service.db, inspection_id))
 
 
 def known(inspection_id: str, events: Sequence[Event]) -> Inspection:
@@ -138,7 +153,6 @@ async def render(
     *,
     as_at: datetime | None = None,
     at_step: int | None = None,
-    chair_area: str | None = None,
 ) -> Rendered:
     """The report as it stands, as it stood at `as_at`, or at the lifecycle step numbered `at_step`. A
     final report is the log as at its finalisation, whatever came after."""
@@ -157,7 +171,6 @@ async def render(
             f"inspection {inspection_id} did not exist yet at {as_at.isoformat()}", AS_AT_RULE
         )
     inspection = known(inspection_id, events)
-    _own_area(inspection, chair_area)
     content = documents.render_report(events, fmt, as_at=content_as_at)
     await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(
@@ -203,12 +216,9 @@ class LifecycleView(BaseModel):
     version: int
 
 
-async def lifecycle_view(
-    store: EventStore, db: AsyncDatabase[Document], inspection_id: str, chair_area: str | None = None
-) -> LifecycleView:
+async def lifecycle_view(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> LifecycleView:
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
-    _own_area(inspection, chair_area)
     report = await lifecycle_of(store, inspection_id)
     return _lifecycle_view(inspection, report, checksum(documents.render_report(events, Format.MARKDOWN)))
 
@@ -250,13 +260,15 @@ async def step(
     make: Make,
     context: CommandContext,
     expected_version: int | None = None,
-    chair_area: str | None = None,
+    chair: Principal | None = None,
 ) -> LifecycleView:
     """Decide one lifecycle step on the report as rendered from the log now; `make` builds the command
-    from the step's context and the inspection's events (e.g. the LSCB register among them)."""
+    from the step's context and the inspection's events (e.g. the LSCB register among them). A `chair`
+    acts only on the reports of their own area."""
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
-    _own_area(inspection, chair_area)
+    if chair is not None:
+        check(chair, of_inspection(inspection))
     markdown = documents.render_report(events, Format.MARKDOWN)
     ctx = lifecycle.Context(
         inspection, context.actor.inspectorate, checksum(markdown), inspection.programme.report.kind
@@ -281,11 +293,17 @@ class DocumentEntry(BaseModel):
     status: lifecycle.Status | None  # an overview has no lifecycle
 
 
-async def listing(store: EventStore, db: AsyncDatabase[Document]) -> list[DocumentEntry]:
-    """Every document reporting can render: each inspection's report, and each round's overview where the
-    programme publishes one (001 Proposal four)."""
+async def listing(
+    store: EventStore, db: AsyncDatabase[Document], reader: Principal | None = None
+) -> list[DocumentEntry]:
+    """Every document reporting can render, or those `reader` may read: each inspection's report, and each
+    round's overview where the programme publishes one (001 Proposal four)."""
     entries: list[DocumentEntry] = []
     rounds: dict[str, str] = {}
+    joined: dict[str, list[Event]] = {}
+    for event in await _decoded(db[SOURCES].find({"event_type": InspectorateJoined.event_type}).sort(ORDER)):
+        assert isinstance(event, InspectorateJoined)
+        joined.setdefault(event.inspection_id, []).append(event)
     cursor = (
         db[SOURCES]
         .find({"event_type": InspectionScheduled.event_type})
@@ -294,6 +312,9 @@ async def listing(store: EventStore, db: AsyncDatabase[Document]) -> list[Docume
     async for doc in cursor:
         scheduled = CATALOGUE.decode(Envelope.model_validate(doc["envelope"]))
         assert isinstance(scheduled, InspectionScheduled)
+        inspection = known(scheduled.inspection_id, [scheduled, *joined.get(scheduled.inspection_id, [])])
+        if reader is not None and not may_read(reader, of_inspection(inspection)):
+            continue
         programme = catalogue()[scheduled.programme]
         report = await lifecycle_of(store, scheduled.inspection_id)
         entries.append(
@@ -323,14 +344,27 @@ async def listing(store: EventStore, db: AsyncDatabase[Document]) -> list[Docume
 
 
 async def overview(
-    store: EventStore, db: AsyncDatabase[Document], round_id: str, fmt: Format, as_at: datetime | None = None
+    store: EventStore,
+    db: AsyncDatabase[Document],
+    round_id: str,
+    fmt: Format,
+    as_at: datetime | None = None,
+    reader: Principal | None = None,
 ) -> Rendered:
     """The round's overview: the inspections of the round whose report was final by `as_at`, each as
-    published."""
+    published. A `reader` reads it if they may read one of the round's inspections."""
     cursor = db[SOURCES].find({"event_type": InspectionScheduled.event_type, "round_id": round_id})
     ids = sorted({doc["inspection_id"] async for doc in cursor})
     if not ids:
         raise NotFound(f"no inspection of round {round_id} has reached the reporting service")
+    if reader is not None:
+        parts = [of_inspection(await _participation(db, i)) for i in ids]
+        if not any(may_read(reader, part) for part in parts):
+            raise Forbidden(
+                f"{reader.inspectorate} takes part in no inspection of round {round_id}: its overview is "
+                "read by the inspectorates taking part in the round and by auditors",
+                READ_RULE,
+            )
     included: list[list[Event]] = []
     for inspection_id in ids:
         final_at = (await lifecycle_of(store, inspection_id, as_at)).final_at()

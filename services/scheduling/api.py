@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.areas import Area, register
-from shared.auth import INSPECTORS, LEAD, authorise
+from shared.auth import INSPECTORS, LEAD, Role, authorise
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
     Concern,
@@ -34,12 +34,14 @@ from shared.eventstore import CommandContext
 from shared.http import MAX_OFFSET, Paged, command_context, expected_version, set_version
 from shared.programmes import Programme, catalogue
 from shared.runtime import ServiceDep
+from shared.taking_part import Reader, may_read, reads
 from shared.workdays import today_in_england
 
 from . import domain, handlers, selection
 
-# Who may call each command (shared/auth.py); reads are for READERS. The lead inspectorate's lead inspector
-# schedules and notifies; each inspectorate's lead registers and deploys its own inspectors.
+# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
+# takes part in (shared/taking_part.py). The lead inspectorate's lead inspector schedules and notifies;
+# each inspectorate's lead registers and deploys its own inspectors.
 ACCESS = {
     ("POST", "/rounds"): LEAD,
     ("POST", "/inspections"): LEAD,
@@ -52,7 +54,7 @@ ACCESS = {
     ("POST", "/inspectors"): LEAD,
     ("POST", "/inspectors/{inspector_id}/unavailability"): INSPECTORS,
 }
-router = APIRouter(dependencies=[Depends(authorise(ACCESS))])
+router = APIRouter(dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))])
 Context = Annotated[CommandContext, Depends(command_context)]
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
@@ -237,9 +239,14 @@ async def schedule(
     return _answer(response, await handlers.schedule(service.store, command, context))
 
 
-@router.get("/inspections", tags=["inspections"], summary="Inspections scheduled, newest first")
+@router.get(
+    "/inspections",
+    tags=["inspections"],
+    summary="Inspections scheduled, newest first: for an inspectorate, those it takes part in",
+)
 async def inspections(
     service: ServiceDep,
+    reader: Reader,
     area: str | None = None,
     round_id: str | None = None,
     programme: str | None = None,
@@ -247,6 +254,8 @@ async def inspections(
     offset: Offset = 0,
 ) -> list[InspectionView]:
     query: dict[str, Any] = {"event_type": InspectionScheduled.event_type}
+    if reader.role is not Role.AUDITOR and reader.inspectorate is not None:
+        query = await handlers.taken_part_in(service.store, reader.inspectorate)
     if area is not None:
         query["envelope.payload.area_code"] = handlers.area(area).code
     if round_id is not None:
@@ -260,7 +269,11 @@ async def inspections(
         .limit(limit)
     )
     ids = [doc["inspection_id"] async for doc in cursor]
-    return [_view(state, version) for state, version in await handlers.inspections(service.store, ids)]
+    return [
+        _view(state, version)
+        for state, version in await handlers.inspections(service.store, ids)
+        if may_read(reader, handlers.taking_part_of(state))
+    ]
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"], summary="An inspection as it stands")

@@ -13,12 +13,21 @@ from shared import boards
 from shared.areas import Area, find, register
 from shared.boards import Board
 from shared.catalogue import Event
-from shared.contracts.scheduling import InspectorRegistered, InspectorUnavailable, RoundPlanned
+from shared.contracts.scheduling import (
+    InspectionScheduled,
+    InspectorateJoined,
+    InspectorRegistered,
+    InspectorUnavailable,
+    RoundPlanned,
+)
 from shared.decider import until_written
-from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
+from shared.envelope import Inspectorate
+from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Write
 from shared.mongo import Document
 from shared.programmes import Programme, catalogue
+from shared.runtime import Service
+from shared.taking_part import TakingPart
 
 from . import domain, selection
 
@@ -53,6 +62,32 @@ async def inspection(store: EventStore, inspection_id: str) -> tuple[domain.Insp
     if state.scheduled is None:
         raise NotFound(f"unknown inspection {inspection_id}")
     return state, stream.version
+
+
+async def taking_part(service: Service, inspection_id: str) -> TakingPart:
+    """Who takes part in the inspection, from its own stream: they read it."""
+    state, _ = await inspection(service.store, inspection_id)
+    return taking_part_of(state)
+
+
+def taking_part_of(state: domain.Inspection) -> TakingPart:
+    """Who takes part in the inspection (those scheduled, and those who joined): they read it."""
+    assert state.scheduled is not None
+    scheduled, source = state.scheduled, programme_of(state).participation.source
+    return TakingPart(scheduled.inspection_id, tuple(state.inspectorates), scheduled.area_code, source)
+
+
+async def taken_part_in(store: EventStore, inspectorate: Inspectorate) -> dict[str, object]:
+    """A query for the scheduling of the inspections `inspectorate` was scheduled into or joined."""
+    joined = store.events.find(
+        {"event_type": InspectorateJoined.event_type, "envelope.payload.inspectorate": inspectorate.value},
+        {"inspection_id": 1},
+    )
+    ids = [doc["inspection_id"] async for doc in joined]
+    return {
+        "event_type": InspectionScheduled.event_type,
+        "$or": [{"envelope.payload.inspectorates": inspectorate.value}, {"inspection_id": {"$in": ids}}],
+    }
 
 
 async def board_of(db: AsyncDatabase[Document], state: domain.Inspection) -> Board | None:
@@ -197,7 +232,7 @@ async def plan_round(
     store: EventStore, command: selection.PlanRound, context: CommandContext
 ) -> RoundPlanned:
     if context.inspectorate is not command.programme.participation.lead_inspectorate:
-        raise RuleViolation(
+        raise Forbidden(
             f"rounds of {command.programme.id} are planned by the lead inspectorate, "
             f"{command.programme.participation.lead_inspectorate}",
             command.programme.participation.source,

@@ -259,7 +259,7 @@ async def test_a_line_of_enquiry_is_seen_by_all_at_once_answered_with_evidence_a
     assert answered["answers"][0]["evidence_item_ids"] == [evidence_id]
 
     conclusion = {"conclusion": "Police do not share missing episodes with health: a weakness."}
-    await refused(
+    await forbidden(
         await evidence_api.post(f"{one}/closure", headers=actor("hmi_probation"), json=conclusion),
         "who raised it",
     )
@@ -287,7 +287,7 @@ async def test_corrections_keep_the_history_and_reach_the_judgement_service(
         corrected = item(bearing="weakness", summary="Health visits were fortnightly, not weekly.")
         amendment = {"reason": "The visit log shows fortnightly visits.", "details": corrected}
 
-        await refused(
+        await forbidden(
             await evidence_api.post(f"{one}/amendments", headers=actor("hmic"), json=amendment), "only cqc"
         )
         unchanged = {"reason": "No change at all.", "details": item()}
