@@ -2,7 +2,10 @@
 
 A token's signature, issuer, audience, expiry and not-before are checked against the configured keys:
 an OIDC provider's JWKS (JIP_AUTH_JWKS_URL) in production, or a public key file
-(JIP_AUTH_PUBLIC_KEY_FILE) such as the one the embedded stack generates. Its claims say who acts:
+(JIP_AUTH_PUBLIC_KEY_FILE) such as the one the embedded stack generates. A token over
+JIP_AUTH_MAX_TOKEN_BYTES is refused before it is decoded; its exp, iat and nbf must be numbers (RFC 7519
+NumericDate), and it may be valid, iat to exp, for JIP_AUTH_MAX_TOKEN_LIFETIME_SECONDS at most: a bearer
+token cannot be revoked, so its lifetime is how long a stolen one works. Its claims say who acts:
 
   sub                the user's id (never their name)
   jip_role           inspector, lead_inspector, quality_assurer, lscb_chair or auditor
@@ -16,6 +19,7 @@ area)."""
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -107,6 +111,8 @@ class Verifier:
         public_key_file: Path | None = None,
         jwks_url: str | None = None,
         leeway_seconds: int = 30,
+        max_token_bytes: int = 8192,
+        max_lifetime_seconds: int = 86_400,
     ) -> None:
         if (public_key_file is None) == (jwks_url is None):
             raise ValueError(
@@ -116,6 +122,7 @@ class Verifier:
             )
         self.issuer, self.audience, self.algorithms = issuer, audience, algorithms
         self.leeway = leeway_seconds
+        self.max_token_bytes, self.max_lifetime = max_token_bytes, max_lifetime_seconds
         self.public_key_file = public_key_file
         self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
 
@@ -125,6 +132,11 @@ class Verifier:
         return serialization.load_pem_public_key(self.public_key_file.read_bytes())
 
     def verify(self, token: str) -> Principal:
+        if len(token) > self.max_token_bytes:
+            raise AuthError(
+                f"the token is {len(token)} bytes, over the limit of {self.max_token_bytes}: ask the "
+                "identity provider for a smaller one (fewer claims or groups)"
+            )
         try:
             key = self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self._public_key
             claims = jwt.decode(
@@ -150,7 +162,26 @@ class Verifier:
             raise AuthError(f"the token has no {exc.claim} claim") from None
         except Exception as exc:  # PyJWT raises TypeError for an algorithm that does not fit the key
             raise AuthError(f"the token is not valid: {type(exc).__name__}") from None
+        self.check_lifetime(claims)
         return principal_of(claims)
+
+    def check_lifetime(self, claims: Mapping[str, Any]) -> None:
+        """The times PyJWT has checked, as RFC 7519 has them (PyJWT takes "exp": "9999999999" too), and
+        a lifetime, iat to exp, within the limit. With iat checked not to be in the future, this bounds
+        how long from now the token can be used."""
+        times = {name: claims[name] for name in ("exp", "iat", "nbf") if name in claims}
+        for name, value in times.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise AuthError(
+                    f"the token's {name} must be a number of seconds since 1970 (RFC 7519 NumericDate), "
+                    f"not a {type(value).__name__}: get a standard token from the identity provider"
+                )
+        lifetime = times["exp"] - times["iat"]
+        if lifetime > self.max_lifetime:
+            raise AuthError(
+                f"the token is valid for {lifetime / 3600:.1f} h (iat to exp), longer than the "
+                f"{self.max_lifetime / 3600:g} h this platform accepts: get a shorter-lived one"
+            )
 
 
 class Signer:

@@ -1,7 +1,9 @@
-"""What every service's HTTP API shares: who is asking, clear errors, optimistic concurrency headers."""
+"""What every service's HTTP API shares: who is asking, clear errors, optimistic concurrency headers, and
+the limits on what a request may send and how long it may wait on the database."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -10,6 +12,8 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Res
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from pymongo import timeout
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, ServerSelectionTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,6 +25,7 @@ from shared.eventstore import CommandContext
 from shared.metrics import Metrics
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def command_context(
@@ -85,9 +90,15 @@ REASON_OF_STATUS = {
     403: "forbidden",
     404: "not_found",
     409: "conflict",
+    408: "timeout",
     413: "too_large",
     422: "invalid_request",
+    431: "headers_too_large",
+    503: "unavailable",
 }
+# When a client is asked to send again while the database is unavailable: a single server's restart, or a
+# replica set's election (typically under 12 s), is over within two or three tries.
+RETRY_AFTER_SECONDS = 5
 
 
 def count_commands(app: FastAPI, metrics: Metrics) -> None:
@@ -151,7 +162,59 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class DatabaseDeadline:
+    """All the database operations of one request share a deadline, server selection included (pymongo's
+    client-side operation timeout). An unreachable database is answered after `seconds` at most (pymongo
+    would wait 5 s to select a server), and a stalled one too: without it, a read on a connection to a
+    server that stopped answering waited about 35 s, until pymongo's monitor gave the server up."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with timeout(self.seconds):
+            await self.app(scope, receive, send)
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 when the database cannot be reached or does not answer in time, saying when to try again and,
+    for a command, that it may have been made. Logged as an outage by route and cause, without a
+    traceback: it is the database's state, not a fault in the service."""
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    # No server to send to is "cannot be reached"; a server that took the request and went silent is not.
+    selected = not isinstance(exc, ServerSelectionTimeoutError)
+    stalled = selected and isinstance(exc, PyMongoError) and exc.timeout
+    cause = "did not answer in time" if stalled else "cannot be reached"
+    log.error(
+        "database unavailable: %s %s answered 503: the database %s (%s)",
+        request.method,
+        route,
+        cause,
+        type(exc).__name__,
+    )
+    request.state.rejection = "unavailable"
+    if request.method not in COMMAND_METHODS:
+        advice = f"try again in {RETRY_AFTER_SECONDS} s"
+    elif isinstance(exc, PyMongoError) and exc.has_error_label("UnknownTransactionCommitResult"):
+        advice = "the command may have been made as it was being committed: check (read what it changes) "
+        advice += "before sending it again"
+    else:
+        advice = "check whether the command was made (read what it changes) and, if not, send it again in "
+        advice += f"{RETRY_AFTER_SECONDS} s"
+    return JSONResponse(
+        {"error": "unavailable", "detail": f"the service's database {cause}: {advice}"},
+        503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ConnectionFailure, database_unavailable)  # unreachable, or a network timeout
+    app.add_exception_handler(ExecutionTimeout, database_unavailable)  # the request's deadline, server-side
+
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
         request.state.rejection, request.state.rule = "rule_violation", exc.rule

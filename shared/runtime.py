@@ -22,7 +22,7 @@ from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.errors import NotFound
 from shared.eventstore import EventStore
-from shared.http import BodyLimit, count_commands, install_error_handlers
+from shared.http import BodyLimit, DatabaseDeadline, count_commands, install_error_handlers
 from shared.mongo import Document, connect
 from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
@@ -83,6 +83,7 @@ class Service:
         install_error_handlers(self.app)
         self.app.add_middleware(BodyLimit, max_bytes=self.settings.max_body_bytes)
         count_commands(self.app, self.telemetry.metrics)
+        self.app.add_middleware(DatabaseDeadline, seconds=self.settings.database_timeout_seconds)
         self.app.add_api_route(
             "/health",
             self.health,
@@ -226,16 +227,9 @@ ServiceDep = Annotated[Service, Depends(service_of)]
 
 
 def serve(service: Service) -> None:
-    import uvicorn
+    from shared import server  # uvicorn, with the request head bounded before it is accepted
 
     logs.configure(service.name, service.settings.log_level)
     service.telemetry.install()
-    uvicorn.run(
-        service.app,
-        host=service.settings.http_host,
-        port=service.settings.http_port,
-        log_level=service.settings.log_level.lower(),
-        log_config=None,  # the JSON lines of shared.logs
-        access_log=False,
-    )
+    server.run(service.app, service.settings)
     service.telemetry.shutdown()  # exports what the batch processors and metric readers still hold

@@ -70,8 +70,21 @@ class Settings(BaseSettings):
     auth_issuer: str = "jip"
     auth_audience: str = "joint-inspections-platform"
     auth_algorithms: str = "EdDSA,RS256,ES256"  # comma-separated; never "none" or an HMAC
+    # A token longer than this is refused with 401 before it is decoded (the request head's own limit,
+    # max_header_bytes, stops a larger one at the server). 8 KiB holds a provider's token with its groups.
+    auth_max_token_bytes: int = Field(8192, ge=1024)
+    # A token valid for longer than this (iat to exp) is refused with 401: a bearer token cannot be
+    # revoked, so this bounds the use of a stolen one. 24 h is the most Okta or Entra ID issue.
+    auth_max_token_lifetime_seconds: int = Field(86_400, ge=60)
     # Requests with a larger body are refused with 413 before they are read.
     max_body_bytes: int = Field(1_000_000, ge=1024)
+    # The request head (request line and header fields), bounded by the server before it is accepted
+    # (shared/server.py): larger or with more fields, 431; not complete this long after it began, 408.
+    max_header_bytes: int = Field(32_768, ge=4096)
+    max_header_count: int = Field(100, ge=16)
+    header_timeout_seconds: float = Field(10.0, gt=0)
+    # How long one request may wait on the database in all, server selection included: then 503.
+    database_timeout_seconds: float = Field(5.0, gt=0)
     # The data subjects' keys: by default a database of their own on the same server; point this at
     # another server, with its own credentials and backups, to hold them apart from log and read models.
     subject_keys_uri: str | None = Field(None, repr=False)
@@ -98,6 +111,8 @@ class Settings(BaseSettings):
             algorithms=algorithms,
             public_key_file=self.auth_public_key_file,
             jwks_url=self.auth_jwks_url,
+            max_token_bytes=self.auth_max_token_bytes,
+            max_lifetime_seconds=self.auth_max_token_lifetime_seconds,
         )
 
     def subject_keys(self) -> tuple[str, str]:

@@ -6,7 +6,12 @@ Exporters follow the standard variables. OTEL_TRACES_EXPORTER and OTEL_METRICS_E
 endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or the per-signal variables) and `none` otherwise.
 JIP_TELEMETRY_DIR adds JSON-lines files there, one per service and signal, so a trace can be seen with
 no collector (`jip traces`); the embedded stack sets it. OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME
-and OTEL_METRIC_EXPORT_INTERVAL are honoured by the SDK itself."""
+and OTEL_METRIC_EXPORT_INTERVAL are honoured by the SDK itself.
+
+Every span exporter leaves out the attributes that hold a request's concrete URL (URL_ATTRIBUTES): a path
+names inspections and cases (`/inspections/…/cases/CASE-0101/erasure`), a query the filters
+(`?case_reference=…`), and spans outlive an erasure. The route template stays, in `http.route` and the
+span's name."""
 
 from __future__ import annotations
 
@@ -43,6 +48,7 @@ from opentelemetry.sdk.trace.export import (
 )
 from opentelemetry.trace import Tracer, TracerProvider
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import AnyValue
 from pymongo import monitoring
 
 from shared.metrics import Metrics
@@ -158,7 +164,48 @@ def _span_exporters(service: str, telemetry_dir: Path | None) -> list[SpanExport
             exporters.append(ConsoleSpanExporter())
     if telemetry_dir is not None:
         exporters.append(FileSpanExporter(telemetry_dir / f"traces-{service}.jsonl"))
-    return exporters
+    return [RouteOnly(exporter) for exporter in exporters]
+
+
+# A request's concrete URL, as the HTTP conventions record it, old and stable: path, query, the whole URL.
+URL_ATTRIBUTES = frozenset({"url.path", "url.query", "url.full", "http.target", "http.url"})
+
+
+class RouteOnly(SpanExporter):
+    """Exports spans without URL_ATTRIBUTES: an HTTP span keeps its route template, never the path or query
+    (which hold inspection ids and case references)."""
+
+    def __init__(self, exporter: SpanExporter) -> None:
+        self.exporter = exporter
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self.exporter.export([_without_url(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self.exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return self.exporter.force_flush(timeout_millis)
+
+
+def _without_url(span: ReadableSpan) -> ReadableSpan:
+    attributes: Mapping[str, AnyValue] = span.attributes or {}
+    if URL_ATTRIBUTES.isdisjoint(attributes):
+        return span
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes={k: v for k, v in attributes.items() if k not in URL_ATTRIBUTES},
+        events=span.events,
+        links=span.links,
+        kind=span.kind,
+        status=span.status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
 
 
 def _metric_exporters(service: str, telemetry_dir: Path | None) -> list[MetricExporter]:

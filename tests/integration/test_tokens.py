@@ -126,6 +126,22 @@ def ec_signed() -> str:
     return jwt.encode(_claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256")
 
 
+def signed(**changes: Any) -> str:
+    """A token signed by the trusted key, with these claims changed."""
+    return jwt.encode(_claims(**changes), SIGNER.key, algorithm="EdDSA")
+
+
+def padded(size: int) -> str:
+    """A trusted token, otherwise valid, padded with a claim to exactly `size` characters."""
+    padding = 0
+    for _ in range(20):
+        token = signed(padding="x" * padding)
+        if len(token) == size:
+            return token
+        padding += max(1, (size - len(token)) * 3 // 4) if len(token) < size else -1  # 3 bytes: 4 chars
+    raise AssertionError(f"no token of exactly {size} characters")
+
+
 def not_yet_valid() -> str:
     later = datetime.now(UTC) + timedelta(hours=1)
     return SIGNER.issue("test-ofsted", Role.LEAD_INSPECTOR, "ofsted", nbf=later, iat=later)
@@ -168,6 +184,18 @@ UNTRUSTED: dict[str, Callable[[], str | None]] = {
     "an inspector of an unknown inspectorate": lambda: (
         "Bearer " + SIGNER.issue("test-x", Role.INSPECTOR, "nasa")
     ),
+    "valid for a week": lambda: (
+        "Bearer " + SIGNER.issue("test-ofsted", Role.LEAD_INSPECTOR, "ofsted", ttl=timedelta(days=7))
+    ),
+    "an exp in the year 2286": lambda: "Bearer " + signed(exp=9_999_999_999),
+    "an exp that is a string": lambda: "Bearer " + signed(exp=str(_claims()["exp"])),
+    "an iat that is a string": lambda: "Bearer " + signed(iat=str(_claims()["iat"])),
+    "an exp that is not a number": lambda: "Bearer " + signed(exp=[_claims()["exp"]]),
+    "issued two days ago for 49 hours": lambda: (
+        "Bearer " + signed(iat=_claims()["iat"] - 48 * 3600, exp=_claims()["iat"] + 3600)
+    ),
+    "over the size limit (9 KB)": lambda: "Bearer " + padded(9000),
+    "of 1 MB": lambda: "Bearer " + padded(1_000_000),
 }
 
 
@@ -199,6 +227,36 @@ async def test_a_command_without_a_trusted_token_is_refused_with_401_and_writes_
     assert await events_written(settings) == 0
     assert denials(observed, 401) == 1
     assert denials(observed, 403) == 0
+
+
+async def test_tokens_within_the_limits_are_accepted(settings: Settings) -> None:
+    """The limits refuse nothing a provider issues: a 24 h token, an 8 KB one, a fractional exp."""
+    now = _claims()["iat"]
+    within = {
+        "valid for 24 h": SIGNER.issue("test-ofsted", Role.AUDITOR, ttl=timedelta(hours=24)),
+        "of 8192 bytes": padded(8192),
+        "with a fractional exp": signed(exp=now + 3600.5),
+    }
+    assert len(within["of 8192 bytes"]) == 8192
+    async with anonymous(scheduling(settings)) as client:
+        for case, token in within.items():
+            response = await client.get("/inspections", headers=bearer(token))
+            assert response.status_code == 200, (case, response.text)
+
+
+async def test_the_refusals_say_which_limit_the_token_broke(settings: Settings) -> None:
+    expected = {
+        "valid for a week": "valid for 168.0 h (iat to exp), longer than the 24 h",
+        "an exp that is a string": "exp must be a number of seconds since 1970",
+        "over the size limit (9 KB)": "over the limit of 8192",
+    }
+    async with anonymous(scheduling(settings)) as client:
+        for case, words in expected.items():
+            authorization = UNTRUSTED[case]()
+            assert authorization is not None
+            response = await client.get("/inspections", headers={"Authorization": authorization})
+            assert response.status_code == 401, response.text
+            assert words in response.json()["detail"], (case, response.text)
 
 
 # ---------------------------------------------------------------- roles
