@@ -162,8 +162,13 @@ async def replay(settings: Settings, picked: Sequence[DeadLetter]) -> tuple[list
     try:
         for dead in picked:
             value = dead.value
-            if value is None and dead.header("jip-dead-letter-cause") == "oversize":
-                value = await _source_value(settings, dead)
+            if value is None:  # too large to keep, or the client could not read it: try its source
+                try:
+                    value = await _source_value(settings, dead)
+                except Exception as exc:
+                    where = dead.summary()["source"]
+                    skipped.append(f"{dead.id}: its record at {where} cannot be read: {type(exc).__name__}")
+                    continue
             if value is None:
                 skipped.append(f"{dead.id}: no record to replay ({dead.header('jip-dead-letter-reason')})")
                 continue
