@@ -85,7 +85,14 @@ def _ttl(value: str) -> timedelta:
     if not found:
         raise argparse.ArgumentTypeError("a duration such as 30m, 8h or 1d")
     units = {"m": "minutes", "h": "hours", "d": "days"}
-    return timedelta(**{units[found[2]]: int(found[1])})
+    ttl = timedelta(**{units[found[2]]: int(found[1])})
+    longest = timedelta(seconds=Settings().auth_max_token_lifetime_seconds)
+    if ttl > longest:
+        raise argparse.ArgumentTypeError(
+            f"at most {longest.total_seconds() / 3600:g}h: the services refuse a token valid for longer "
+            "(JIP_AUTH_MAX_TOKEN_LIFETIME_SECONDS)"
+        )
+    return ttl
 
 
 def issue(args: argparse.Namespace) -> int:

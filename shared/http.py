@@ -236,6 +236,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
         record_denial(request, exc.message)
+        request.state.rule = exc.rule  # jip.commands names the rule, as for a 422
         return JSONResponse({"error": "forbidden", "detail": exc.message, "rule": exc.rule}, 403)
 
     @app.exception_handler(NotFound)

@@ -15,10 +15,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from opentelemetry.trace import SpanKind
 from pymongo.errors import DuplicateKeyError
 
-from shared.mongo import Client
+from shared.logs import describe
+from shared.mongo import Client, is_transient
 from shared.telemetry import Telemetry, context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,11 @@ class OutboxRelay:
                 if await self._hold_lease():
                     published = await self.publish_pending()
                     await self._count_backlog()
-            except Exception:
-                log.exception("outbox relay failed; retrying in 1 s")
+            except Exception as exc:
+                if is_transient(exc) or isinstance(exc, KafkaError):  # an outage: one line, no traceback
+                    log.warning("outbox relay: %s; retrying in 1 s", describe(exc))
+                else:
+                    log.exception("outbox relay failed; retrying in 1 s")
                 await asyncio.sleep(1)
             if published < self.batch_size and not self._stopping:
                 self._wake.clear()

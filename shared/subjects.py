@@ -308,7 +308,7 @@ class SubjectKeys:
         document (so a rotation and it do not pass each other); tried again when a rotation or another
         write wins. Returns the generation and what `write` returned."""
         assert self.keyring is not None
-        moved = 0
+        moved, outage = 0, None
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with transaction(self.client) as session:
@@ -335,7 +335,10 @@ class SubjectKeys:
             except PyMongoError as exc:
                 if not is_transient(exc):
                     raise
+                outage = exc
             await asyncio.sleep(random.uniform(0.002, 0.02) * (1 + attempt))
+        if outage is not None:  # the database, not the keyring: answered as an outage (503)
+            raise outage
         raise KeyringError(
             f"subject keys could not be written under the current KEK in {WRITE_ATTEMPTS} tries"
         )

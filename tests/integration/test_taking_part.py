@@ -369,6 +369,8 @@ async def test_acting_on_another_inspectorates_work_is_forbidden_counted_and_wri
         assert platform.denied("evidence", **{"http.route": route}) == 1, route
     assert platform.denied("scheduling", **{"http.route": "/rounds"}) == 1
     assert platform.denied("judgement", **{"http.route": "/inspections/{inspection_id}/findings"}) == 1
+    refused = {"jip.outcome": "rejected", "jip.rejection.reason": "forbidden", "jip.rule": "004 §19-22"}
+    assert platform.observed.total("scheduling", "jip.commands", refused) == 1  # the rule it broke
 
     # Their own inspectorates may.
     await ok(await platform.evidence.post(f"{item}/amendments", headers=actor("hmic"), json=amended), 200)

@@ -103,3 +103,12 @@ def test_an_unknown_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]
         cli.main(["demo", "--frobnicate"])
     assert caught.value.code == 2
     assert "unrecognised arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_jip_token_will_not_issue_a_token_the_services_would_refuse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["token", "auditor", "--ttl", "2d", "--data-dir", str(tmp_path)])
+    assert usage.value.code == 2
+    assert "at most 24h: the services refuse a token valid for longer" in capsys.readouterr().err
