@@ -36,7 +36,7 @@ from shared.errors import MalformedEvent
 from shared.eventstore import EventStore
 from shared.logs import describe
 from shared.mongo import Client, Document, is_transient, transaction
-from shared.positions import Positions, StreamMoved
+from shared.positions import Positions, Reached, StreamMoved
 from shared.settings import Settings
 from shared.telemetry import Telemetry, context_from_headers
 
@@ -239,31 +239,45 @@ class ProjectionRunner:
 
     # --- applying --------------------------------------------------------------------------------------
 
-    async def _positions(self, projection: Projection, deliveries: Sequence[_Delivery]) -> dict[str, int]:
-        """The version each stream of the batch has reached in this projection (0: none yet)."""
+    async def _positions(self, projection: Projection, deliveries: Sequence[_Delivery]) -> dict[str, Reached]:
+        """Where each stream of the batch stands in this projection."""
         first: dict[str, Envelope] = {}
         for delivery in deliveries:
             if delivery.envelope is not None:
                 first.setdefault(delivery.envelope.stream_id, delivery.envelope)
         return await self.positions.of(projection.name, first) if first else {}
 
-    def _plan(self, projection: Projection, deliveries: Sequence[_Delivery], at: dict[str, int]) -> None:
+    def _plan(self, projection: Projection, deliveries: Sequence[_Delivery], at: dict[str, Reached]) -> None:
         """Decide each readable record's outcome against its stream's position, in batch order, moving
         the positions in `at` as a successful transaction would."""
         for delivery in deliveries:
             envelope = delivery.envelope
             if envelope is None or delivery.outcome is not None or delivery.refusal is not None:
                 continue
-            stream, version = envelope.stream_id, envelope.stream_version
-            reached = at[stream]
-            if version <= reached:
-                delivery.outcome = Outcome.DUPLICATE
+            stream, version, reached = envelope.stream_id, envelope.stream_version, at[envelope.stream_id]
+            digest = envelope.digest()
+            if version <= reached.version:
+                if version == reached.version and reached.digest not in (None, digest):
+                    delivery.refuse(
+                        f"{stream} version {version} is not the event applied as that version (its digest "
+                        "differs): a forged or rewritten event",
+                        Cause.MALFORMED,
+                    )
+                else:
+                    delivery.outcome = Outcome.DUPLICATE
                 continue
-            if version > reached + 1:
+            if version > reached.version + 1:
                 delivery.refuse(
-                    f"{stream} version {version} arrived before version {reached + 1}, which is not "
+                    f"{stream} version {version} arrived before version {reached.version + 1}, which is not "
                     "applied: it waits for it (replay the stream's dead letters in order)",
                     Cause.OUT_OF_ORDER,
+                )
+                continue
+            if reached.digest is not None and envelope.previous_hash != reached.digest:
+                delivery.refuse(
+                    f"{stream} version {version} does not name version {reached.version}, as applied, as "
+                    "its previous event (previous_hash): the hash chain is broken",
+                    Cause.MALFORMED,
                 )
                 continue
             if envelope.event_type not in self.catalogue:
@@ -277,7 +291,7 @@ class ProjectionRunner:
                     delivery.refuse(str(exc), Cause.MALFORMED)
                     continue
             delivery.handler = handler
-            at[stream] = version
+            at[stream] = Reached(version, digest)
 
     async def _apply(self, projection: Projection, deliveries: Sequence[_Delivery]) -> None:
         """In one transaction: move the streams' positions and change the read model. A position that

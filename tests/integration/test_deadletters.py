@@ -13,7 +13,7 @@ from jip.cli import main
 from shared.consumer import Projection, ProjectionRunner, Tx
 from shared.contracts import CATALOGUE
 from shared.contracts.evidence import EvidenceItemRecorded
-from shared.envelope import Envelope, new_id
+from shared.envelope import Envelope
 from shared.eventstore import EventStore
 from shared.mongo import Client, connect
 from shared.settings import Settings
@@ -45,9 +45,9 @@ async def test_dead_letters_are_listed_shown_and_replayed_once_the_cause_is_fixe
             raise ValueError("cannot file this one")
         await count(event, envelope, tx)
 
-    stream = f"s-{new_id()}"
-    poison = envelope(envelope().payload | {"summary": "poison"}, stream_id=stream, version=1)
-    after = envelope(stream_id=stream, version=2)  # waits for the poison: its stream stays in order
+    poison = envelope(envelope().payload | {"summary": "poison"})
+    after = envelope(after=poison)  # waits for the poison: its stream stays in order
+    stream = poison.stream_id
     await produce(settings, [(e.to_json(), b"insp-1", []) for e in (poison, after, envelope())])
     store = EventStore(
         client, settings.database_name("judgement"), CATALOGUE, settings.events_topic("judgement")

@@ -41,7 +41,11 @@ def envelope(
     version: int = 1,
     event_type: str = EvidenceItemRecorded.event_type,
     schema_version: int = 1,
+    after: Envelope | None = None,
 ) -> Envelope:
+    """An evidence item recorded; `after`: the event it follows in its stream (its version and digest)."""
+    if after is not None:
+        stream_id, version = after.stream_id, after.stream_version + 1
     item = EvidenceItemRecorded(
         inspection_id="insp-1",
         evidence_item_id=new_id(),
@@ -63,8 +67,17 @@ def envelope(
         occurred_at=utc_now(),
         actor=Actor(inspectorate=Inspectorate.HMIC, role="inspector", user="u-2"),
         correlation_id=new_id(),
+        previous_hash=after.digest() if after is not None else None,
         payload=payload if payload is not None else item.model_dump(mode="json"),
     )
+
+
+def stream(length: int) -> list[Envelope]:
+    """A stream's events, versions 1 to `length`, each naming the one before."""
+    events = [envelope()]
+    for _ in range(length - 1):
+        events.append(envelope(after=events[-1]))
+    return events
 
 
 def record(value: bytes, offset: int = 0) -> ConsumerRecord[bytes, bytes]:
@@ -179,15 +192,16 @@ async def test_an_event_arriving_before_its_predecessor_is_refused_loudly_and_wa
 ) -> None:
     """A read model never sees a stream out of order: version 3 before version 2 goes to the dead-letter
     topic, naming the version it waits for, and applies once replayed after it."""
-    stream = f"s-{new_id()}"
-    first, second, third = (envelope(stream_id=stream, version=v) for v in (1, 2, 3))
+    first, second, third = stream(3)
 
     assert await runner.process_batch(counter, records(first, third)) == [
         Outcome.APPLIED,
         Outcome.DEAD_LETTERED,
     ]
     [dead] = await dead_letters(settings, at_least=1)
-    assert reason(dead).startswith(f"{stream} version 3 arrived before version 2, which is not applied")
+    assert reason(dead).startswith(
+        f"{first.stream_id} version 3 arrived before version 2, which is not applied"
+    )
     assert dict(dead.headers)["jip-dead-letter-cause"] == b"out_of_order"
     assert await runner.process_batch(counter, records(second)) == [Outcome.APPLIED]
     assert await runner.process_batch(counter, records(third)) == [Outcome.APPLIED]  # the replay
@@ -207,8 +221,7 @@ async def test_an_event_its_projection_fails_on_holds_the_rest_of_its_stream_unt
             raise ValueError("a bug, fixed later")
         await count(event, envelope, tx)
 
-    stream = f"s-{new_id()}"
-    first, second = envelope(stream_id=stream, version=1), envelope(stream_id=stream, version=2)
+    first, second = stream(2)
     other = envelope()  # another stream: not held
 
     assert await runner.process_batch(fragile, records(first, second, other)) == [
@@ -224,8 +237,7 @@ async def test_an_event_its_projection_fails_on_holds_the_rest_of_its_stream_unt
 async def test_a_projection_keeps_one_position_per_stream_not_one_record_per_event(
     settings: Settings, client: Client, runner: ProjectionRunner
 ) -> None:
-    stream = f"s-{new_id()}"
-    history = [envelope(stream_id=stream, version=v) for v in range(1, 41)]
+    history = stream(40)
     others = [envelope() for _ in range(10)]
 
     for start in range(0, 40, 10):
@@ -237,7 +249,29 @@ async def test_a_projection_keeps_one_position_per_stream_not_one_record_per_eve
     assert await counted(client, settings) == 50
     positions = client[settings.database_name("judgement")][POSITIONS]
     assert await positions.count_documents({}) == 11  # 40 events of one stream, and 10 streams of one
-    assert (await positions.find_one({"_id": f"counter:{stream}"}) or {})["version"] == 40
+    assert (await positions.find_one({"_id": f"counter:{history[0].stream_id}"}) or {})["version"] == 40
+
+
+async def test_an_event_that_does_not_follow_its_stream_s_chain_is_refused_not_taken_for_the_real_one(
+    settings: Settings, client: Client, runner: ProjectionRunner
+) -> None:
+    """Each event names its predecessor's digest: one forged into a stream (or rewritten) is refused loudly,
+    and the real event is still applied, rather than passed over as a duplicate of the forgery."""
+    first, second = stream(2)
+    forged = envelope(stream_id=first.stream_id, version=2)  # names no predecessor
+    rewritten = envelope(stream_id=first.stream_id, version=1)  # another event claiming version 1
+
+    outcomes = await runner.process_batch(counter, records(first, forged, rewritten, second))
+
+    assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert await counted(client, settings) == 2
+    refused = [reason(d) for d in await dead_letters(settings, at_least=2)]
+    assert refused == [
+        f"{first.stream_id} version 2 does not name version 1, as applied, as its previous event "
+        "(previous_hash): the hash chain is broken",
+        f"{first.stream_id} version 1 is not the event applied as that version (its digest differs): "
+        "a forged or rewritten event",
+    ]
 
 
 async def test_a_projection_upgraded_in_place_carries_on_from_the_event_ids_it_kept_before(
@@ -246,7 +280,8 @@ async def test_a_projection_upgraded_in_place_carries_on_from_the_event_ids_it_k
     """Before positions, a projection kept the id of each event it applied. A stream begun then starts
     where its first event delivered since stands: applied already if its id was kept, else next."""
     old, older = f"s-{new_id()}", f"s-{new_id()}"
-    second, third = envelope(stream_id=old, version=2), envelope(stream_id=old, version=3)
+    second = envelope(stream_id=old, version=2)
+    third = envelope(after=second)
     fifth = envelope(stream_id=older, version=5)
     legacy = client[settings.database_name("judgement")][LEGACY]
     await legacy.insert_one({"_id": f"counter:{second.event_id}", "at": utc_now()})

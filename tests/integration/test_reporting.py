@@ -32,12 +32,17 @@ TAKING_PART = ["ofsted", "cqc", "hmic", "hmi_probation"]
 STARTS = date(2026, 3, 9)
 
 
+HEADS: dict[str, Envelope] = {}  # each stream's last event published, which its next names (the chain)
+
+
 async def publish(settings: Settings, *events: tuple[str, str, int, Event]) -> None:
-    """(context, stream, version, event): each as an envelope on the context's topic."""
+    """(context, stream, version, event): each as an envelope on the context's topic, chained as the event
+    store chains them."""
     producer = AIOKafkaProducer(**settings.producer_options())
     await producer.start()
     try:
         for context, stream_id, version, event in events:
+            previous = HEADS.get(stream_id) if version > 1 else None
             envelope = Envelope(
                 event_id=new_id(),
                 event_type=event.event_type,
@@ -48,8 +53,10 @@ async def publish(settings: Settings, *events: tuple[str, str, int, Event]) -> N
                 occurred_at=utc_now(),
                 actor=Actor(inspectorate=Inspectorate.OFSTED, role="inspector", user="t"),
                 correlation_id="t",
+                previous_hash=previous.digest() if previous else None,
                 payload=event.model_dump(mode="json"),
             )
+            HEADS[stream_id] = envelope
             await producer.send_and_wait(
                 settings.events_topic(context),
                 envelope.to_json(),

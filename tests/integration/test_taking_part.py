@@ -20,24 +20,12 @@ import httpx
 import pytest
 
 from jip.demo import first_fieldwork_week
-from services.evidence.app import build as evidence
-from services.judgement.app import build as judgement
-from services.lscb.app import build as lscb
-from services.reporting.app import build as reporting
-from services.scheduling.app import build as scheduling
-from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
 from tests.helpers import Observed, actor, auditor, chair, eventually, forbidden, ok, running, seed_integrated
+from tests.integration.test_access import BUILD, events_written
 
-BUILD = {
-    "scheduling": scheduling,
-    "evidence": evidence,
-    "judgement": judgement,
-    "lscb": lscb,
-    "reporting": reporting,
-}
 WAKEFIELD = "E08000036"
 CASE = "WKF-0042"
 SUMMARY = "Officers did not consider exploitation when the child went missing for the third time."
@@ -73,16 +61,6 @@ async def platform(settings: Settings, observed: Observed) -> AsyncIterator[Plat
         running(services["reporting"]) as e,
     ):
         yield Platform(services, dict(zip(BUILD, (a, b, c, d, e), strict=True)), observed)
-
-
-async def events_written(settings: Settings) -> int:
-    client = connect(settings.mongodb_uri, "test")
-    try:
-        return sum(
-            [await client[settings.database_name(name)]["events"].count_documents({}) for name in BUILD]
-        )
-    finally:
-        await client.close()
 
 
 @dataclass(frozen=True)
