@@ -97,6 +97,22 @@ async def through_proxy(settings: Settings) -> AsyncIterator[tuple[Settings, Pro
         await proxy.close()
 
 
+@asynccontextmanager
+async def scheduled_behind_proxy(
+    settings: Settings,
+) -> AsyncIterator[tuple[httpx.AsyncClient, Proxy, str]]:
+    """The scheduling service on a database reached through a proxy, one inspection scheduled while
+    the database still answers: a client for the service, the proxy, and the inspection's id."""
+    async with (
+        through_proxy(settings) as (proxied, proxy),
+        served(proxied) as url,
+        httpx.AsyncClient(base_url=url, headers=LEAD, timeout=60) as http,
+    ):
+        made = await http.post("/inspections", json=schedule_body())
+        assert made.status_code == 201, made.text
+        yield http, proxy, made.json()["inspection_id"]
+
+
 async def outage_answers(http: httpx.AsyncClient, inspection_id: str) -> list[httpx.Response]:
     """A read and a command of each kind: a list, a stream, a new stream and an existing one."""
     requests = [
@@ -141,15 +157,7 @@ def outages_logged(records: list[logging.LogRecord]) -> list[str]:
 
 
 async def test_a_database_that_is_down_is_answered_503_with_when_to_retry(settings: Settings) -> None:
-    async with (
-        through_proxy(settings) as (proxied, proxy),
-        served(proxied) as url,
-        httpx.AsyncClient(base_url=url, headers=LEAD, timeout=30) as http,
-    ):
-        made = await http.post("/inspections", json=schedule_body())
-        assert made.status_code == 201, made.text
-        inspection_id = made.json()["inspection_id"]
-
+    async with scheduled_behind_proxy(settings) as (http, proxy, inspection_id):
         proxy.cut()
         with captured() as logs:
             answers = await outage_answers(http, inspection_id)
@@ -176,15 +184,7 @@ async def test_a_database_that_is_down_is_answered_503_with_when_to_retry(settin
 async def test_a_database_that_stopped_answering_is_answered_503_within_the_deadline(
     settings: Settings,
 ) -> None:
-    async with (
-        through_proxy(settings) as (proxied, proxy),
-        served(proxied) as url,
-        httpx.AsyncClient(base_url=url, headers=LEAD, timeout=60) as http,
-    ):
-        made = await http.post("/inspections", json=schedule_body())
-        assert made.status_code == 201, made.text
-        inspection_id = made.json()["inspection_id"]
-
+    async with scheduled_behind_proxy(settings) as (http, proxy, inspection_id):
         proxy.stall()
         with captured() as logs:
             answers = await outage_answers(http, inspection_id)

@@ -54,7 +54,8 @@ async def test_dead_letters_are_listed_shown_and_replayed_once_the_cause_is_fixe
     )
     use(settings, monkeypatch)
 
-    async with consuming(ProjectionRunner("judgement", settings, client, CATALOGUE, store), fragile):
+    runner = ProjectionRunner("judgement", settings, client, CATALOGUE, store)
+    async with consuming(runner, fragile) as [subscription]:
 
         async def the_good_one_applied() -> bool:
             return await counted(client, settings) == 1
@@ -99,7 +100,13 @@ async def test_dead_letters_are_listed_shown_and_replayed_once_the_cause_is_fixe
         assert await jip("deadletters", "replay", "--all") == 0  # nothing left that was not replayed
         assert "replayed 0 dead letter(s)" in capsys.readouterr().out
         assert await jip("deadletters", "replay", "--all", "--again") == 0  # idempotent like any delivery
-        await asyncio.sleep(3)
+        assert "replayed 2 dead letter(s)" in capsys.readouterr().out
+
+        async def replays_read() -> bool:  # the consumer has read the replay topic to its end
+            return subscription.progress.lag == 0 and subscription.progress.state == "ok"
+
+        await asyncio.sleep(1)
+        await eventually(replays_read)
         assert await counted(client, settings) == 3
 
 
