@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -253,6 +253,23 @@ def services(
             )
         )
     return components
+
+
+REHEARSAL_ENV = {"JIP_ENVIRONMENT": "rehearsal"}  # `jip stack up --rehearsal`: a clock that can be moved
+
+
+def running_environment(ports: Ports, running: Mapping[str, Running]) -> str | None:
+    """What the stack's running services are, as their /health says: a "rehearsal" or a "production"
+    platform (None if none answers). A service started again beside them must be the same, or it would
+    read another clock."""
+    for name in ports.services:
+        if name in running:
+            try:
+                health = httpx.get(f"{ports.service_url(name)}/health", timeout=3).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            return "rehearsal" if health.get("environment") == "rehearsal" else "production"
+    return None
 
 
 def telemetry_env(data_dir: Path) -> dict[str, str]:

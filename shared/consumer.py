@@ -30,6 +30,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.catalogue import Event, EventCatalogue, parse_envelope
+from shared.clock import CLOCK, ClockStore
 from shared.deadletter import REPLAY_FOR, Cause, DeadLetters
 from shared.envelope import Envelope, utc_now
 from shared.errors import MalformedEvent
@@ -133,6 +134,9 @@ class ProjectionRunner:
         self._tracer = telemetry.tracer(__name__)
         self.metrics = telemetry.metrics
         self.dead_letters = DeadLetters(settings, service, self.metrics)
+        # A rehearsal platform's clock is read again as each batch begins (shared/clock.py).
+        rehearsal = settings.environment == "rehearsal"
+        self.clock = ClockStore(client, settings.platform_database()) if rehearsal else None
 
     async def start(self) -> None:
         await self.dead_letters.start()
@@ -157,6 +161,8 @@ class ProjectionRunner:
         any reason but an outage, apply the records one at a time, so only the event at fault is
         dead-lettered. An outage, or a stream moved by another consumer, is raised: the whole batch is
         to be delivered again."""
+        if self.clock is not None:  # an outage here is raised too: the batch waits for the clock
+            await CLOCK.refresh(self.clock)
         deliveries = [self._receive(projection, record) for record in records]
         try:
             for delivery in deliveries:

@@ -11,6 +11,8 @@ from uuid import uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
+from shared.clock import CLOCK
+
 # Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9._:-]+$"
 Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN)]
@@ -49,8 +51,9 @@ def new_id() -> str:
 
 
 def utc_now() -> datetime:
-    # Millisecond precision, so an event reads back from any store exactly as it was written.
-    now = datetime.now(UTC)
+    """The platform's clock (shared/clock.py): the real time, or on a rehearsal platform the time its
+    clock was moved to. Millisecond precision, so an event reads back from any store exactly as written."""
+    now = CLOCK.now()
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import AccessDenied, Principal, authenticated, record_denial
+from shared.clock import NotRehearsal
 from shared.envelope import IDENTIFIER_PATTERN, new_id
 from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext
@@ -219,6 +220,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
         request.state.rejection, request.state.rule = "rule_violation", exc.rule
         return JSONResponse({"error": "rule_violation", "detail": exc.message, "rule": exc.rule}, 422)
+
+    @app.exception_handler(NotRehearsal)
+    async def not_rehearsal(request: Request, exc: NotRehearsal) -> JSONResponse:
+        """A move of the clock on a production platform (shared/clock.py): the platform's state, not the
+        caller's role, refuses it."""
+        request.state.rejection, request.state.rule = "conflict", exc.rule
+        return JSONResponse({"error": "conflict", "detail": exc.message, "rule": exc.rule}, 409)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -15,11 +15,14 @@ from fastapi.responses import JSONResponse, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import contract, logs
+from shared import clock_api, contract, logs
 from shared.areas import register
 from shared.auth import authenticated
+from shared.clock import CLOCK, ClockStore
+from shared.clock_api import PlatformClockState, RehearsalClock
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
+from shared.envelope import stamp
 from shared.errors import NotFound
 from shared.eventstore import EventStore
 from shared.http import BodyLimit, DatabaseDeadline, count_commands, install_error_handlers
@@ -76,13 +79,20 @@ class Service:
             telemetry=self.telemetry,
         )
         self._indexes = indexes
+        # The platform's one clock: real time, or a rehearsal platform's shared document (shared/clock.py).
+        self.clock = PlatformClockState(
+            self.settings.environment, ClockStore(self.client, self.settings.platform_database())
+        )
         self.app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self._lifespan)
         self.app.state.service = self
         self.app.state.verifier = self.settings.verifier()
         self.app.state.metrics = self.telemetry.metrics
+        self.app.state.clock = self.clock
         install_error_handlers(self.app)
         self.app.add_middleware(BodyLimit, max_bytes=self.settings.max_body_bytes)
         count_commands(self.app, self.telemetry.metrics)
+        if self.clock.rehearsal:  # within the deadline, so reading the clock waits no longer than a request
+            self.app.add_middleware(RehearsalClock, store=self.clock.store)
         self.app.add_middleware(DatabaseDeadline, seconds=self.settings.database_timeout_seconds)
         self.app.add_api_route(
             "/health",
@@ -118,6 +128,7 @@ class Service:
             tags=["contract"],
             summary="The JSON Schema of an event's payload at one schema version",
         )
+        self.app.include_router(clock_api.router)
         for router in routers:
             self.app.include_router(router)
         FastAPIInstrumentor.instrument_app(
@@ -133,6 +144,7 @@ class Service:
         # A programme or area file that does not validate stops start-up, naming the file, field and reason.
         catalogue()
         register()
+        await self.clock.start()
         await self.store.ensure_indexes()
         if self._indexes is not None:
             await self._indexes(self.db)
@@ -189,6 +201,8 @@ class Service:
             "broker": broker,
             "projections": projections,
         }
+        if self.clock.rehearsal:  # `jip stack status` says the stack is a rehearsal one
+            body["environment"], body["clock"] = "rehearsal", stamp(CLOCK.now())
         if stuck:
             body["detail"] = (
                 f"{', '.join(stuck)} cannot keep up: see last_failure, the logs and `jip deadletters list`"

@@ -6,7 +6,7 @@ import os
 import socket
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from aiokafka.helpers import create_ssl_context
 from pydantic import Field, SecretStr
@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(1_048_576, ge=65_536)
     # A projection whose batches keep failing, or whose lag does not fall, this long is stuck: /health 503.
     projection_stuck_seconds: float = Field(60.0, gt=0)
+    # "rehearsal" on a copy of the platform where inspectors train and programme versions are rehearsed:
+    # its one clock (shared/clock.py) can be moved forward, to play a whole inspection in one sitting.
+    # In "production" the clock is the real time and refuses to move.
+    environment: Literal["production", "rehearsal"] = "production"
 
     def verifier(self) -> Verifier:
         algorithms = [a.strip() for a in self.auth_algorithms.split(",") if a.strip()]
@@ -118,6 +122,10 @@ class Settings(BaseSettings):
     def subject_keys(self) -> tuple[str, str]:
         """Where the keys of data subjects live (shared/subjects.py): the URI and the database."""
         return self.subject_keys_uri or self.mongodb_uri, f"{self.namespace}_subject_keys".replace("-", "_")
+
+    def platform_database(self) -> str:
+        """The database every service shares on JIP_MONGODB_URI: the rehearsal clock's (shared/clock.py)."""
+        return f"{self.namespace}_platform".replace("-", "_")
 
     def database_name(self, service: str) -> str:
         return f"{self.namespace}_{service}".replace("-", "_")

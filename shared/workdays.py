@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from shared.clock import CLOCK
+
 ENGLAND = ZoneInfo("Europe/London")
 
 
@@ -31,7 +33,8 @@ def working_days_before(day: date, count: int) -> date:
 
 
 def today_in_england() -> date:
-    return datetime.now(ENGLAND).date()
+    """Today in England by the platform's clock (shared/clock.py): a rehearsal platform's moved date."""
+    return CLOCK.now().astimezone(ENGLAND).date()
 
 
 def date_in_england(moment: datetime) -> date:

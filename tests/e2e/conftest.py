@@ -41,6 +41,8 @@ async def platform(
         "JIP_MONGODB_URI": servers.mongodb_uri,
         "JIP_KAFKA_PROFILE": servers.profile.value,
         "JIP_NAMESPACE": namespace,
+        # A rehearsal platform, so a test can move the clock (`jip clock advance`, POST /clock/advance).
+        "JIP_ENVIRONMENT": "rehearsal",
     }
     platform = Platform(Supervisor(tmp_path), Ports.free(), env)
     try:
