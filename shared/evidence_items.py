@@ -3,7 +3,8 @@ evidence (evidence, judgement, lscb), so corroboration means the same thing wher
 
 A finding is corroborated when at least two independent sources support it: different inspectorates, or
 different kinds of evidence (001 Proposal three: "evidence from tracking and sampling will be
-triangulated"; 004 §24, §35, §48)."""
+triangulated"; 004 §24, §35, §48). Each programme cites its own paragraph for it: its
+rules.corroboration."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from shared.programmes import Programme
 from shared.subjects import ERASED
 
 COLLECTION = "evidence_items"
-CORROBORATION = "001 Proposal three; 004 §24, §35: a finding is corroborated by two independent sources"
+CORROBORATED = "a finding is corroborated by two independent sources"  # after the programme's citation
 
 
 class ItemView(HeldDetails):
@@ -187,7 +188,7 @@ class AgencyEvidence(BaseModel):
 class Triangulation(BaseModel):
     inspection_id: str
     programme: str
-    rule: str = CORROBORATION
+    rule: str  # the programme's own paragraph (its rules.corroboration), and what it means
     items: int
     corroborated_findings: int
     agencies: list[AgencyEvidence]
@@ -286,6 +287,7 @@ def triangulate(
     return Triangulation(
         inspection_id=inspection_id,
         programme=programme.id,
+        rule=f"{programme.rules.corroboration}: {CORROBORATED}",
         items=len(standing),
         corroborated_findings=sum(a.corroborated_findings for a in views),
         agencies=views,

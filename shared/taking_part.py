@@ -2,11 +2,12 @@
 
 Case text is personal data about children (domain.md Data protection), so an inspector, lead inspector or
 quality assurer reads an inspection only while their inspectorate takes part in it; an auditor reads every
-one; an LSCB chair reads only the inspections of their own area (and, by the access tables, only their
-reports). Each service knows who takes part from the scheduling events it already consumes
-(InspectionScheduled, InspectorateJoined), never from another service's database: it gives `reads` a
-function that finds, in its own log or read model, who takes part in one inspection. The check itself is
-here, once, for every service: `refusal`."""
+one; an LSCB chair reads only the inspections of their own area whose programme sends its report to the
+LSCB (and, by the access tables, only their reports; reporting then shows the chair only what was sent to
+the partnership, and the final report). Each service knows who takes part from the scheduling events it
+already consumes (InspectionScheduled, InspectorateJoined), never from another service's database: it gives
+`reads` a function that finds, in its own log or read model, who takes part in one inspection. The check
+itself is here, once, for every service: `refusal`."""
 
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ from shared.runtime import Service, ServiceDep
 
 # Case text is personal data about children: it is read by those who need it for the inspection.
 READ_RULE = "domain.md Data protection"
-# The draft goes to the chair of the area's LSCB for the partnership's factual-accuracy response.
-CHAIR_RULE = "001 Proposal four"
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,11 @@ class TakingPart:
     inspectorates: tuple[Inspectorate, ...]
     area_code: str | None  # whose LSCB chair reads its report; None where the service does not keep it
     source: str  # the programme's paragraph naming the inspectorates taking part
+    # Whether the programme sends the report to the LSCB (001 Proposal four), or to an agency's senior
+    # leader where no LSCB is in its scope (003), and the paragraph that says so; the participation
+    # paragraph where the service does not keep it.
+    report_to_lscb: bool = True
+    report_source: str | None = None
 
 
 def of_inspection(inspection: Inspection) -> TakingPart:
@@ -44,6 +48,8 @@ def of_inspection(inspection: Inspection) -> TakingPart:
         inspection.inspectorates,
         inspection.area_code,
         inspection.programme.participation.source,
+        inspection.programme.report.draft_to.lscb,
+        inspection.programme.report.draft_to.source,
     )
 
 
@@ -52,11 +58,17 @@ def refusal(reader: Principal, part: TakingPart) -> Forbidden | None:
     if reader.role is Role.AUDITOR:
         return None
     if reader.role is Role.LSCB_CHAIR:
+        rule = part.report_source or part.source
+        if not part.report_to_lscb:
+            return Forbidden(
+                f"the report of inspection {part.inspection_id} goes to an agency's senior leader, not to "
+                "the LSCB: its programme has no LSCB in its scope",
+                rule,
+            )
         if part.area_code is not None and reader.area_code == part.area_code:
             return None
         return Forbidden(
-            "an LSCB chair reads and responds to the reports of inspections of their own area only",
-            CHAIR_RULE,
+            "an LSCB chair reads and responds to the reports of inspections of their own area only", rule
         )
     if reader.inspectorate in part.inspectorates:
         return None

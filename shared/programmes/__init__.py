@@ -19,6 +19,7 @@ from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Grade
 from shared.datafiles import load_toml
 from shared.envelope import Inspectorate
+from shared.programmes.citations import Rules, Seed, citations, cites_only
 
 FOLDER = Path(__file__).parent
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -153,12 +154,22 @@ class JudgementArea(Titled):
     part_of: Slug | None = None  # a sub-judgement, e.g. adoption performance (003)
 
 
+class Attribution(_Rule):
+    """A judgement on an agency stands only on evidence about that agency (or the partnership or the
+    board), so that strengths and weaknesses are "attributed to the right part of the system" (004 §48).
+    A programme without it lets a judgement stand on evidence about any agency inspected: CLA 2012's
+    judgements of the local authority as corporate parent draw on the health services CQC inspects (003)."""
+
+    source: Source
+
+
 class Judgements(_Rule):
     scale: list[Grade]  # best first; empty for a programme with no graded judgement
     narrative_for: list[Agency] = []  # reported against criteria in narrative, with no grade (004 §29)
     # The kinds of recommendation findings: split by urgency in a JTAI (001 Proposal four), areas for
     # improvement where the judgements are graded (002 §50).
     recommendations: list[Literal["priority_action", "development", "improvement"]] = []
+    attribution: Attribution | None = None
     source: Source
 
 
@@ -209,11 +220,62 @@ class Descriptor(_Rule):
     source: Source
 
 
+# A rule of the report's lifecycle cites the programme's own source: its seed and paragraph, or, where
+# that source is silent on a step every programme takes, the project's domain brief ("domain.md ...").
+Cite = Annotated[
+    str,
+    Field(pattern=r"^(\d{3}|domain\.md) \S", description="e.g. '004 §113', or 'domain.md ...' where silent"),
+]
+LSCB_OFFICES = (Recipient.LSCB_CHAIR, Recipient.LSCB_BUSINESS_MANAGER)
+
+
+class DraftTo(_Rule):
+    """Who receives the agreed draft and coordinates the one factual-accuracy response for the area: the
+    chair of the LSCB (its business manager in the chair's absence) in a JTAI (001 Proposal four, Proposal
+    two), or an agency's senior leader where the programme has no LSCB in its scope (CLA 2012, 003)."""
+
+    recipients: Annotated[list[Recipient], Field(min_length=1)]  # in order of preference on the day
+    agency: Agency | None = None  # whose senior leader, where that is the recipient
+    copied_to: list[Agency] = []  # the senior leaders of other agencies, who receive the draft with it
+    source: Cite
+
+    @model_validator(mode="after")
+    def _one_kind_of_recipient(self) -> DraftTo:
+        leader = Recipient.AGENCY_SENIOR_LEADER in self.recipients
+        if leader and self.recipients != [Recipient.AGENCY_SENIOR_LEADER]:
+            raise ValueError("recipients: an agency's senior leader, or the LSCB's officers, not both")
+        if leader != (self.agency is not None):
+            raise ValueError("agency: name it exactly when the recipient is an agency's senior leader")
+        _unique("recipients", self.recipients)
+        return self
+
+    @property
+    def lscb(self) -> bool:
+        """The draft goes to the LSCB, whose chair responds for the partnership."""
+        return any(r in LSCB_OFFICES for r in self.recipients)
+
+
 class Report(_Rule):
+    """The programme's report and its lifecycle, each step citing the programme's own paragraph."""
+
     kind: Literal["findings_letter", "single_report", "report", "combined_report"]
     overview_per_round: bool = False  # 001 Proposal four
     action_plan: bool = False  # a post-inspection action plan is tracked (001)
+    action_plan_source: Cite | None = None  # the paragraph that asks for it, where it is tracked
     source: Source
+    drafted_after: Cite  # fieldwork over: the joint feedback meeting on its last day, where there is one
+    complete: Cite  # the judgements it reports are final before it is drafted, made final or published
+    quality_assurance: Cite  # the lead inspectorate quality-assures the draft
+    agreement: Cite  # every inspectorate taking part agrees it before it is sent
+    draft_to: DraftTo
+    factual_accuracy: Cite  # one coordinated response, decided point by point, before it is final
+    publication: Cite  # published by each inspectorate taking part
+
+    @model_validator(mode="after")
+    def _action_plan_cited(self) -> Report:
+        if self.action_plan != (self.action_plan_source is not None):
+            raise ValueError("action_plan_source: cite it exactly when the programme tracks an action plan")
+        return self
 
 
 class Selection(_Rule):
@@ -243,6 +305,10 @@ class Programme(_Rule):
     id: Slug
     title: Title
     statute: Title
+    # The source documents the programme draws on: whole seeds ("004"), or one paragraph of another seed
+    # where the file says why (CLA 2012's grades, "002 §24"). Every citation in the file is from these.
+    sources: Annotated[list[Seed], Field(min_length=1)]
+    rules: Rules
     participation: Participation
     notice: Notice
     fieldwork: Fieldwork
@@ -331,7 +397,35 @@ class Programme(_Rule):
             _within(f"descriptors ({d.source}).grade", [d.grade], self.judgements.scale, "are on the scale")
         if self.selection.shared_theme and not self.deep_dive_themes:
             raise ValueError("selection.shared_theme: the programme has no deep_dive_themes")
+        self._rules_present()
+        foreign = [f"{field} = {cited!r}" for field, cited in citations(self) if not self.cites_own(cited)]
+        if foreign:
+            raise ValueError(
+                f"sources: {'; '.join(foreign)} cite(s) a source the programme does not draw on "
+                f"({', '.join(self.sources)}): cite its own, or 'domain.md …' where it is silent"
+            )
         return self
+
+    def _rules_present(self) -> None:
+        """Each optional rule is cited exactly when the programme has what it governs."""
+        judges = self.graded or bool(self.judgements.narrative_for)
+        needed = {
+            "grades": self.graded,
+            "own_agencies": judges,
+            "judgement_evidence": judges,
+            "joint_audit": bool(self.deep_dive_themes),
+            "round_theme": self.selection.shared_theme,
+            "lscb_evidence": self.lscb is not None,
+            "lscb_accountability": self.lscb is not None,
+            "lscb_agreement": self.lscb is not None,
+        }
+        for name, wanted in needed.items():
+            if wanted != (getattr(self.rules, name) is not None):
+                raise ValueError(f"rules.{name}: cite it exactly when the programme has what it governs")
+
+    def cites_own(self, citation: str) -> bool:
+        """Whether a rule's citation is from this programme's own sources, or the domain brief."""
+        return cites_only(citation, self.sources)
 
     def agency_inspectorates(self) -> dict[Agency, Inspectorate]:
         return {rule.agency: rule.inspectorate for rule in self.agencies}
@@ -351,6 +445,24 @@ class Programme(_Rule):
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    def descriptor(self, agency: Agency, area_id: str, grade: Grade) -> tuple[str, str] | None:
+        """What the grade means for this agency's judgement on this area, as the programme states it, and
+        the paragraph(s) it is from: its descriptors of the grade (004 §116-118), or, where the grade is
+        described by criteria instead, those criteria, each by its letter (good: 004 §115 a-l). None where
+        the programme describes no such grade."""
+        wanted = (agency, area_id, grade)
+        found = [d for d in self.descriptors if (d.agency, d.judgement_area, d.grade) == wanted]
+        if found:
+            return " ".join(d.text for d in found), ", ".join(dict.fromkeys(d.source for d in found))
+        criteria = [
+            c for c in self.criteria if (c.agency, c.judgement_area, c.descriptor) == (agency, area_id, grade)
+        ]
+        if not criteria:
+            return None
+        text = " ".join(f"{c.id[-1]}. {c.text}" for c in criteria)
+        first, last = criteria[0].source, criteria[-1].source
+        return text, first if first == last else f"{first}-{last.rsplit(' ', 1)[-1]}"
 
 
 def _unique(field: str, values: Iterable[object]) -> None:

@@ -20,7 +20,9 @@ from shared.programmes import FOLDER, Condition, Programme, ProgrammeFileError, 
 
 SHIPPED = FOLDER / "jtai-2015.toml"
 PROGRAMMES = ["macp-2012", "cla-2012", "integrated-2014", "jtai-2015", "targeted-2015"]
-SOURCE = re.compile(r"^\d{3} \S")  # a seed by number, then its paragraph: "002 §35", "001 Proposal two"
+# A seed by number, then its paragraph: "002 §35", "001 Proposal two"; or, where the programme's own source
+# is silent on a step every programme takes, the domain brief: "domain.md The life of an inspection 5".
+SOURCE = re.compile(r"^(\d{3}|domain\.md) \S")
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 PROBATION, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI

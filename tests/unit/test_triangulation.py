@@ -21,7 +21,7 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate
 from shared.evidence_items import (
-    CORROBORATION,
+    CORROBORATED,
     AgencyEvidence,
     Coverage,
     Finding,
@@ -202,7 +202,8 @@ def test_triangulation_groups_by_agency_then_area_in_the_order_recorded() -> Non
     police = about(result, Agency.POLICE)
     assert (police.items, police.corroborated_findings) == (1, 0)
     assert (result.items, result.corroborated_findings) == (4, 1)
-    assert result.rule == CORROBORATION
+    # Integrated 2014's own paragraph for triangulation, never the JTAI's (001 Proposal three).
+    assert result.rule == f"004 §35, §48: {CORROBORATED}"
     assert (result.inspection_id, result.programme) == ("insp-1", "integrated-2014")
 
 
