@@ -47,6 +47,7 @@ def programmes(args: argparse.Namespace) -> int:
     lines = [
         f"{p.id}: {p.title}",
         f"  under {p.statute}",
+        f"  sources: {', '.join(p.sources)}; every rule below cites one of them, or the domain brief",
         f"  led by {part.lead_inspectorate}; taking part: {', '.join(part.inspectorates)}  ({part.source})",
         *(
             f"  joins when {' or '.join(c.when)}: {c.inspectorate}"
@@ -64,6 +65,8 @@ def programmes(args: argparse.Namespace) -> int:
         lines.append(f"  on site: {', '.join(limits)}  ({p.on_site.source})")
     lines += [f"  {m.kind} meeting on the {m.day} day  ({m.source})" for m in p.meetings]
     lines.append(f"  judgement: {_scale(p)}  ({p.judgements.source})")
+    if p.judgements.narrative_for:
+        lines.append(f"    in narrative, with no grade: {', '.join(p.judgements.narrative_for)}")
     for area in p.judgement_areas:
         graded = f" — graded for {', '.join(area.graded_for)}" if area.graded_for else ""
         lines.append(f"    {area.id}: {area.title}{graded}  ({area.source})")
@@ -73,6 +76,13 @@ def programmes(args: argparse.Namespace) -> int:
         lines.append(f"  deep-dive themes: {', '.join(t.id for t in p.deep_dive_themes)}")
     lines.append(f"  report: {p.report.kind}  ({p.report.source})")
     lines.append(f"  rounds: {p.selection.kind}  ({p.selection.source})")
+    if p.judgements.attribution is not None:
+        lines.append(
+            "  a judgement on an agency stands on evidence about that agency  "
+            f"({p.judgements.attribution.source})"
+        )
+    lines.append("  rules:")
+    lines += [f"    {name.replace('_', ' ')}: {cited}" for name, cited in p.rules if cited is not None]
     print("\n".join(lines))
     return 0
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from jip.tokens import signer as jip_signer
 from shared.auth import Role, Signer
+from shared.clock import CLOCK
 from shared.consumer import Projection, ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
@@ -254,3 +255,38 @@ async def seed_integrated(settings: Settings) -> str:
     finally:
         await client.close()
     return inspection_id
+
+
+def rehearsal(settings: Settings) -> Settings:
+    """A rehearsal platform's settings: its one clock (shared/clock.py) moves forward when a test asks.
+    A test that moves it resets the process's clock after it (`CLOCK.use_real_time()`)."""
+    return settings.model_copy(update={"environment": "rehearsal"})
+
+
+async def on_the_notice_date(api: httpx.AsyncClient, notice_date: date | str) -> None:
+    """Notice is given on the notice date, neither earlier nor later (001 Proposal two): a rehearsal
+    platform's clock is moved on to 09:00 that day, unless it reads that day already. `api` is any service
+    of the platform (a client whose base URL is the service), built with `rehearsal(settings)` or run on a
+    rehearsal stack."""
+    day = date.fromisoformat(str(notice_date))
+    reads = await api.get("/clock", headers=auditor())
+    assert reads.status_code == 200, reads.text
+    if date.fromisoformat(reads.json()["today"]) < day:
+        moved = await api.post(
+            "/clock/advance",
+            headers=actor("ofsted", "lead_inspector"),
+            json={"to": f"{day}T09:00", "reason": "the notice date: notice is given that day, not earlier"},
+        )
+        assert moved.status_code == 200, moved.text
+
+
+@contextmanager
+def clock_reading(moment: datetime) -> Iterator[None]:
+    """This process's clock (shared/clock.py) reads `moment`, and runs on from it, for the services run in
+    it on production settings (which never read a clock document); real time again afterwards. Set it once
+    the services have started: a production service sets the real time as it starts."""
+    CLOCK.follow(moment)
+    try:
+        yield
+    finally:
+        CLOCK.use_real_time()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -28,7 +28,7 @@ from shared.contracts.scheduling import (
     RoundPlanned,
 )
 from shared.contracts.vocabulary import Agency, Reason, ShortText
-from shared.envelope import Identifier, Inspectorate, new_id
+from shared.envelope import Identifier, Inspectorate, new_id, utc_now
 from shared.errors import NotFound
 from shared.eventstore import CommandContext
 from shared.http import MAX_OFFSET, Paged, command_context, expected_version, set_version
@@ -341,7 +341,7 @@ async def notify(
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    now = datetime.now(UTC)
+    now = utc_now()  # the platform's clock (shared/clock.py): a rehearsal's moved time
     board = await handlers.board_of(service.db, (await handlers.inspection(service.store, inspection_id))[0])
 
     def decide(state: domain.Inspection) -> list[Event]:

@@ -39,7 +39,13 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
-from shared.workdays import date_in_england, is_working_day, working_days_before
+from shared.workdays import date_in_england
+
+# The dates of fieldwork, as the commands below and the rest of the platform use them.
+from .dates import Window as Window
+from .dates import last_working_day as last_working_day
+from .dates import week_period as week_period
+from .dates import window as window
 
 # Rules of the platform that no seed states in a paragraph: cited to the domain brief.
 ONE_INSPECTION_PER_AREA = "domain.md Scheduling: an area has one inspection at a time"
@@ -47,7 +53,6 @@ ONE_INSPECTION_PER_INSPECTOR = "domain.md Scheduling: an inspector is on one ins
 AVAILABILITY = "domain.md Scheduling: inspectors are assigned when available"
 REGISTER = "domain.md Scheduling: the register of local authority areas"
 CANCELLED = "domain.md Scheduling: a cancelled inspection takes no further commands"
-BOARD_RULE = "001 Proposal two"  # the chair of the LSCB first; the business manager if the chair is absent
 S = TypeVar("S")
 
 
@@ -184,47 +189,7 @@ def round_stream(round_id: str) -> str:
     return f"round-{round_id}"
 
 
-# ---------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True)
-class Window:
-    fieldwork: Period
-    notice_date: date
-
-
-def window(programme: Programme, starts: date) -> Window:
-    """Fieldwork from a Monday for the programme's weeks, and the day notice is given: `working_days`
-    working days before fieldwork when announced, the first day of fieldwork when not."""
-    rule = programme.fieldwork
-    if starts.weekday() != 0:
-        raise RuleViolation(
-            f"fieldwork must start on a Monday; {starts} is a {starts.strftime('%A')}", rule.source
-        )
-    if not is_working_day(starts):
-        raise RuleViolation(
-            f"fieldwork cannot start on {starts}: it is a bank holiday in England and Wales; "
-            "start on the next working Monday",
-            rule.source,
-        )
-    ends = starts + timedelta(weeks=rule.weeks - 1, days=4)
-    notice = (
-        working_days_before(starts, programme.notice.working_days) if programme.notice.announced else starts
-    )
-    return Window(Period(starts=starts, ends=ends), notice)
-
-
-def last_working_day(period: Period) -> date:
-    """The last day of fieldwork that is not a bank holiday (e.g. Good Friday), for the feedback meeting."""
-    day = period.ends
-    while not is_working_day(day) and day > period.starts:
-        day -= timedelta(days=1)
-    return day
-
-
-def week_period(fieldwork: Period, week: int) -> Period:
-    monday = fieldwork.starts + timedelta(weeks=week - 1)
-    return Period(starts=monday, ends=monday + timedelta(days=4))
+# ---------------------------------------------------------------- dates (services/scheduling/dates.py)
 
 
 def _check_not_passed(programme: Programme, w: Window, today: date) -> None:
@@ -345,7 +310,7 @@ def _check_round(r: RoundPlanned, c: ScheduleInspection) -> None:
     if r.deep_dive_theme is not None and c.deep_dive_theme != r.deep_dive_theme:
         raise RuleViolation(
             f"every inspection of round {r.name} has the deep-dive theme {r.deep_dive_theme!r}",
-            "001 Proposal four",
+            p.rules.round_theme or rule,
         )
 
 
@@ -420,11 +385,12 @@ def lscb_addressee(c: RecordNotification, day: date, ordered: bool) -> str | Non
         return officer.name if officer else None
     first = c.board.first_to_notify(day)
     where = f"the {c.board.local_area} LSCB"
+    rule = c.programme.notice.source  # the chair first; the business manager in the chair's absence
     if first is None:
         raise RuleViolation(
             f"neither the chair nor the business manager of {where} is available on {day} by its register: "
             "record who is (the lscb service's board register) before notifying",
-            BOARD_RULE,
+            rule,
         )
     if first.office is not office:
         if office is Office.CHAIR:
@@ -437,12 +403,12 @@ def lscb_addressee(c: RecordNotification, day: date, ordered: bool) -> str | Non
             raise RuleViolation(
                 f"the chair of {where} cannot be notified on {day}: {why}; notify the business manager, "
                 f"{first.name}",
-                BOARD_RULE,
+                rule,
             )
         raise RuleViolation(
             f"the business manager of {where} is notified only when the chair is absent; the chair, "
             f"{first.name}, is available on {day}",
-            BOARD_RULE,
+            rule,
         )
     return first.name
 
@@ -462,6 +428,13 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
         raise RuleViolation(
             f"{p.id} inspections are unannounced: nobody is notified before fieldwork starts on "
             f"{state.window.starts}",
+            rule,
+        )
+    if p.notice.announced and day < state.notice_date:
+        raise RuleViolation(
+            f"notice is given {p.notice.working_days} working days before fieldwork, not earlier: the "
+            f"notice date is {state.notice_date} (fieldwork starts on {state.window.starts}); notifying on "
+            f"{day} would give more",
             rule,
         )
     if p.notice.announced and day > state.notice_date:
@@ -530,10 +503,10 @@ def notification_plan(
 ) -> list[PlannedNotification]:
     """Whom to notify, in order: the LSCB (its chair, or the business manager when the chair is absent on
     the day notice is due, 001 Proposal two), then each agency's senior leader by the inspectorate that
-    inspects it. The day is the notice date (the first day of fieldwork when unannounced), or today once
-    that has passed."""
+    inspects it. The day is the notice date when announced (notice is given on that day, neither earlier
+    nor later); when unannounced, the first day of fieldwork, or today once fieldwork has started."""
     assert state.notice_date is not None
-    day = max(state.notice_date, today)
+    day = state.notice_date if p.notice.announced else max(state.notice_date, today)
     ordered = bool(p.notice.first_notified)
     lead = p.participation.lead_inspectorate if ordered else None
     lscb = next((n for n in state.notifications if n.recipient is not Recipient.AGENCY_SENIOR_LEADER), None)
@@ -626,6 +599,12 @@ def cancel(state: Inspection, c: Cancel) -> Changes:
     )
 
 
+def _phase_sources(p: Programme, weeks: list[int]) -> str:
+    """The citation of the phases of these weeks, e.g. "004 §100"; "002 §37; 002 §38-39" across two."""
+    sources = [phase.source for w in weeks if (phase := p.fieldwork.phase(w)) is not None]
+    return "; ".join(dict.fromkeys(sources))
+
+
 def _check_lead(p: Programme, by: Inspectorate, does: str) -> None:
     if by is not p.participation.lead_inspectorate:
         raise Forbidden(
@@ -686,11 +665,13 @@ def assign(state: Inspection, diary: Diary, c: Assign) -> Changes:
         phase = p.fieldwork.phase(week)
         assert phase is not None
         if inspector.inspectorate not in phase.inspectorates:
+            its_weeks = p.fieldwork.weeks_of(inspector.inspectorate)
             raise RuleViolation(
                 f"week {week} of {p.id} fieldwork is for {', '.join(phase.inspectorates)}, not "
                 f"{inspector.inspectorate}; {inspector.inspectorate} is on site in week(s) "
-                f"{', '.join(map(str, p.fieldwork.weeks_of(inspector.inspectorate)))}",
-                phase.source,
+                f"{', '.join(map(str, its_weeks))}",
+                # the paragraph that puts the inspectorate in its weeks (HMI Prisons in week 3: 004 §100)
+                _phase_sources(p, its_weeks) or phase.source,
             )
     limits = p.on_site
     if limits is not None and limits.max_team is not None and len(state.team) >= limits.max_team:

@@ -52,7 +52,8 @@ def plan(register: Mapping[str, Area], c: PlanRound) -> RoundPlanned:
         if c.deep_dive_theme is None or p.theme(c.deep_dive_theme) is None:
             themes = ", ".join(t.id for t in p.deep_dive_themes)
             raise RuleViolation(
-                f"a {p.id} round shares one deep-dive theme: one of {themes}", "001 Proposal four"
+                f"a {p.id} round shares one deep-dive theme: one of {themes}",
+                p.rules.round_theme or rule.source,
             )
     elif c.deep_dive_theme is not None:
         raise RuleViolation(f"{p.id} rounds do not share a deep-dive theme", rule.source)

@@ -292,6 +292,35 @@ def test_001_proposal_two_notification_after_the_notice_date_is_rejected(jtai: P
     assert str(NOTICE) in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "early",
+    [
+        datetime(2026, 2, 24, 16, 0, tzinfo=UTC),  # the day before the notice date
+        datetime(2026, 1, 28, 9, 0, tzinfo=UTC),  # 28 working days before fieldwork
+        datetime(2025, 12, 3, 9, 0, tzinfo=UTC),  # 64 working days before fieldwork
+    ],
+    ids=["the-day-before", "four-weeks-early", "three-months-early"],
+)
+@pytest.mark.parametrize("programme_id", ["jtai-2015", "targeted-2015"])
+def test_001_proposal_two_notice_is_given_eight_working_days_before_fieldwork_not_earlier(
+    programme_id: str, early: datetime
+) -> None:
+    """001 Proposal two: "notify the local partnership eight working days before the start of the
+    inspection" (Part 2: "a notice period of eight working days"). The short notice is the point: a
+    notification before the notice date is refused, citing the programme's notice paragraph; on the day it
+    is recorded."""
+    programme = catalogue()[programme_id]
+    _, state = scheduled_state(programme)
+    for recipient in (Recipient.LSCB_CHAIR, Recipient.LSCB_BUSINESS_MANAGER):
+        with pytest.raises(RuleViolation) as caught:
+            domain.notify(state, notify(programme, recipient, at=early, now=early))
+        assert caught.value.rule == programme.notice.source
+        assert "not earlier" in caught.value.message
+        assert f"the notice date is {NOTICE}" in caught.value.message
+    [done] = domain.notify(state, notify(programme, Recipient.LSCB_CHAIR))  # on the notice date
+    assert isinstance(done, NotificationRecorded)
+
+
 def test_001_proposal_two_notice_date_is_judged_by_the_date_in_england(jtai: Programme) -> None:
     # Fieldwork Monday 13 July 2026: notice date Wednesday 1 July, in British Summer Time.
     _, state = scheduled_state(jtai, starts=date(2026, 7, 13))
@@ -299,7 +328,12 @@ def test_001_proposal_two_notice_date_is_judged_by_the_date_in_england(jtai: Pro
     assert state.scheduled.notice_date == date(2026, 7, 1)
     in_time = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # 23:30 BST on 1 July
     late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 00:30 BST on 2 July
+    early = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 BST on 1 July: the notice date in England
     assert domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=in_time, now=in_time))
+    assert domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=early, now=early))
+    too_early = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 23:30 BST on 30 June
+    with pytest.raises(RuleViolation, match="not earlier"):
+        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=too_early, now=too_early))
     with pytest.raises(RuleViolation, match="less than 8 working days' notice"):
         domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
 
@@ -324,11 +358,13 @@ def test_an_agency_not_inspected_in_jtai_is_rejected(jtai: Programme, agency: Ag
     assert "local_authority" in caught.value.message
 
 
-def test_001_proposal_three_the_feedback_meeting_is_on_the_last_working_day(jtai: Programme) -> None:
-    # Fieldwork from Monday 30 March 2026 ends on Good Friday: the joint feedback meeting is on Thursday.
-    events = decide(schedule(jtai, starts=date(2026, 3, 30), today=date(2026, 3, 1)))
+def test_001_proposal_three_the_feedback_meeting_is_on_the_last_day_of_a_full_week(jtai: Programme) -> None:
+    # Fieldwork from Monday 30 March 2026 would end on Good Friday: refused (a week is Monday to Friday).
+    with pytest.raises(RuleViolation, match=r"2026-04-03 \(Good Friday\)"):
+        decide(schedule(jtai, starts=date(2026, 3, 30), today=date(2026, 3, 1)))
+    events = decide(schedule(jtai, starts=date(2026, 4, 13), today=date(2026, 3, 1)))
     meetings = {m.kind: m.on for m in events if isinstance(m, MeetingScheduled)}
-    assert meetings == {"joint_set_up": date(2026, 3, 30), "joint_feedback": date(2026, 4, 2)}
+    assert meetings == {"joint_set_up": date(2026, 4, 13), "joint_feedback": date(2026, 4, 17)}
 
 
 def test_fieldwork_once_started_is_cancelled_not_moved_and_a_finished_one_is_not_cancelled(

@@ -197,7 +197,7 @@ def test_002_para_37_a_cqc_inspector_in_macp_week_1_is_rejected(board: Board) ->
     for weeks in [(1,), (1, 2)]:
         with pytest.raises(RuleViolation) as caught:
             board.assign("macp-1", "cqc-1", weeks)
-        assert caught.value.rule == "002 §37"
+        assert caught.value.rule == "002 §38-39"  # the paragraph that puts CQC in week 2
         assert "week 1" in caught.value.message
         assert "ofsted, hmic" in caught.value.message
         assert "not cqc" in caught.value.message
@@ -215,7 +215,7 @@ def test_002_para_38_hmic_is_not_on_site_in_macp_week_2(board: Board) -> None:
     board.register("hmic-1", HMIC)
     with pytest.raises(RuleViolation) as caught:
         board.assign("macp-1", "hmic-1", (2,))
-    assert caught.value.rule == "002 §38-39"
+    assert caught.value.rule == "002 §37"  # the paragraph that puts HMIC in week 1
     assert "week(s) 1" in caught.value.message
     board.assign("macp-1", "hmic-1", (1,))
 
@@ -274,7 +274,7 @@ def test_004_para_100_hmi_prisons_is_on_site_in_integrated_week_3_only(board: Bo
     board.register("prisons-1", PRISONS)
     with pytest.raises(RuleViolation) as caught:
         board.assign("int-1", "prisons-1", (2, 3))
-    assert caught.value.rule == "004 §36"
+    assert caught.value.rule == "004 §100"  # "present for week three", not the general window of §36
     assert "week(s) 3" in caught.value.message
     decided = board.assign("int-1", "prisons-1", (3,))
     assert board.diary("prisons-1").bookings == {"int-1": (week(3),)}
@@ -456,7 +456,7 @@ def test_002_para_32_hmi_prisons_takes_part_in_macp_where_the_area_has_a_yoi(boa
     board.register("prisons-1", PRISONS)
     with pytest.raises(RuleViolation) as caught:
         board.assign("macp-leeds", "prisons-1", (1,))
-    assert caught.value.rule == "002 §37"
+    assert caught.value.rule == "002 §38-39"  # the paragraph that puts HMI Prisons in week 2
     board.assign("macp-leeds", "prisons-1", (2,))  # 002 §39: "usually in the second week"
     assert board.inspection("macp-leeds").member("prisons-1") is not None
 
@@ -501,7 +501,7 @@ def test_002_para_33_hmcpsi_joins_a_macp_inspection_when_triggered(board: Board)
 
     with pytest.raises(RuleViolation) as caught:
         board.assign("macp-1", "hmcpsi-1", (1,))  # 002 §39: triggered activity in week 2
-    assert caught.value.rule == "002 §37"
+    assert caught.value.rule == "002 §38-39"
     board.assign("macp-1", "hmcpsi-1", (2,))
     assert board.diary("hmcpsi-1").bookings == {"macp-1": (week(2),)}
 
