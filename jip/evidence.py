@@ -358,7 +358,8 @@ def triangulation_text(view: Mapping[str, Any]) -> str:
 
 
 def _sample_name(sample: str) -> str:
-    return "the shared sample (002 §43)" if sample == "shared" else f"{sample}'s own sample (002 §44)"
+    """No paragraph: each programme states its samples in its own (`jip programmes ID`, rules)."""
+    return "the shared sample" if sample == "shared" else f"{sample}'s own sample"
 
 
 def case_text(view: Mapping[str, Any]) -> str:
@@ -722,9 +723,9 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     q = commands.add_parser(
         "enquiries",
-        help="lines of enquiry shared between the inspectorates (004 §35; 000 §11)",
+        help="lines of enquiry shared between the inspectorates (e.g. 004 §35)",
         description="A line of enquiry raised by one inspectorate about an agency or a case is visible at "
-        "once to every inspectorate taking part (004 §35; 000 §11); any of them answers it with evidence "
+        "once to every inspectorate taking part (e.g. 004 §35); any of them answers it with evidence "
         "items, and who raised it, or the lead inspectorate, closes it with a conclusion.",
     )
     qacts = q.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -733,7 +734,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         parents=[client],
         help="raise a line of enquiry about an agency or a case",
         description="Raise a line of enquiry about an agency, or one child's case, for every inspectorate "
-        "taking part to pursue (004 §35; 000 §11). Raised while evidence gathering is open.",
+        "taking part to pursue (e.g. 004 §35). Raised while evidence gathering is open.",
     )
     qraise.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
     qraise.add_argument("--agency", required=True, choices=[a.value for a in Agency], help="who it is about")
@@ -746,7 +747,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "list",
         parents=[client],
         help="every line of enquiry, oldest first",
-        description="Every line of enquiry of the inspection, whoever raised it (004 §35; 000 §11).",
+        description="Every line of enquiry of the inspection, whoever raised it (e.g. 004 §35).",
     )
     qlist.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
     qlist.add_argument("--status", choices=["open", "closed"], help="only open or only closed lines")

@@ -38,18 +38,20 @@ AREA = (
 STEPS = {
     "moderate": (
         "the lead inspector moderates a proposed judgement",
-        "The lead inspectorate's lead inspector moderates a proposed judgement (002 §11: Ofsted is the "
-        "lead inspectorate). Refused while it is flagged for review (cited evidence withdrawn: 004 §48), "
-        "or if its grade now departs from the one the limiting rules derive with no rationale.",
+        "The lead inspectorate's lead inspector moderates a proposed judgement (each programme cites where "
+        "it names its lead, e.g. 002 §11 in MACP 2012). Refused while it is flagged for review (cited "
+        "evidence withdrawn, or a contributing judgement changed so that a limiting rule now derives another "
+        "grade), or if its grade now departs from the one the limiting rules derive with no rationale. Each "
+        "refusal cites the programme's own paragraph.",
     ),
     "quality-assure": (
         "the lead inspectorate quality-assures a moderated judgement",
-        "The lead inspectorate quality-assures a moderated judgement (001 Proposal four: Ofsted, as the "
-        "lead inspectorate, will quality assure). Refused while it is flagged for review (004 §48).",
+        "The lead inspectorate quality-assures a moderated judgement (`jip programmes ID` shows where each "
+        "programme states it). Refused while it is flagged for review.",
     ),
     "finalise": (
         "the inspectorate that judges the agency signs off a quality-assured judgement as final",
-        "The inspectorate that judges the agency (004 §40; the lead inspectorate for the partnership) "
+        "The inspectorate that judges the agency (e.g. 004 §40; the lead inspectorate for the partnership) "
         "signs off a quality-assured judgement as final. A cumulative judgement is final only after its "
         "contributing ones are (004 §41). A final judgement changes only by `jip judgements revise`.",
     ),
@@ -72,6 +74,13 @@ def _judgement(args: argparse.Namespace) -> str:
 
 
 # ---------------------------------------------------------------- rendering
+
+
+def _flag_cause(flag: Mapping[str, Any]) -> str:
+    """The withdrawn item, or the limiting rules' paragraphs (004 §79), that flagged a judgement."""
+    if flag.get("evidence_item_id"):
+        return str(flag["evidence_item_id"])
+    return ", ".join(rule["source"] for rule in flag.get("limiting_rules") or []) or "review"
 
 
 def _grade(view: Mapping[str, Any]) -> str:
@@ -192,8 +201,8 @@ def judgement_text(view: Mapping[str, Any]) -> str:
         else:
             lines.append(f"  derived   {NONE}: no limiting rule applies now")
     if view.get("flagged"):
-        lines.append("  FLAGGED FOR REVIEW: it cites withdrawn evidence; propose or revise it again")
-        lines += [f"    {flag['evidence_item_id']}: {flag['reason']}" for flag in view["flagged"]]
+        lines.append("  FLAGGED FOR REVIEW: evidence withdrawn, or a limiting rule derives anew; revise it")
+        lines += [f"    {_flag_cause(flag)}: {flag['reason']}" for flag in view["flagged"]]
     history: Sequence[Mapping[str, Any]] = view.get("history") or []
     if not history:
         lines.append("history: none yet")

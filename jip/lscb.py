@@ -254,8 +254,8 @@ def _final_lines(final: Mapping[str, Any] | None) -> list[str]:
 
 def evaluation_text(view: Mapping[str, Any]) -> str:
     """`jip lscb evaluation`: the evidence and contributions per criterion (004 §115 a-l), the criteria not
-    yet covered, the findings by partner (000 §14), the proposal, who has signed it off, open disputes and
-    the final judgement."""
+    yet covered, the findings by partner (e.g. 004 §113), the proposal, who has signed it off, open
+    disputes and the final judgement."""
     scale = " > ".join(view["scale"])
     how = f"graded, best first: {scale}" if view["evaluation"] == "graded" else "in narrative, with no grade"
     lines = [
@@ -289,7 +289,7 @@ def evaluation_text(view: Mapping[str, Any]) -> str:
         lines.append("contributions: none yet")
     partners: Sequence[Mapping[str, Any]] = view["by_partner"]
     if partners:
-        lines.append("by partner (000 §14):")
+        lines.append("by partner:")
         rows = [
             [p["agency"], str(p["strengths"]), str(p["weaknesses"]), str(p["areas_for_improvement"])]
             for p in partners
@@ -297,7 +297,7 @@ def evaluation_text(view: Mapping[str, Any]) -> str:
         table = _table(["partner", "strengths", "weaknesses", "areas for improvement"], rows)
         lines += [f"  {line}" for line in table]
     else:
-        lines.append("by partner (000 §14): no contributions yet")
+        lines.append("by partner: no contributions yet")
     proposal = view.get("proposal")
     if proposal is None:
         lines.append("proposal: none yet (the lead inspectorate proposes: `jip lscb propose`)")
@@ -581,7 +581,7 @@ def _add_evaluation_commands(acts: Any, client: argparse.ArgumentParser) -> None
         help="an inspection's shared evaluation of the board: criteria, partners, proposal, sign-offs",
         description="The inspectorates' shared evaluation of the board (004 §113): per criterion (004 §115 "
         "a-l, where the programme has them) the evidence by bearing and by agency and the findings "
-        "contributed; the criteria not yet covered; the findings by partner (000 §14); the proposed "
+        "contributed; the criteria not yet covered; the findings by partner (e.g. 004 §113); the proposed "
         "judgement with the programme's descriptor of its grade; who has signed it off and who is awaited "
         f"(every inspectorate taking part agrees it: {SHARED_RULE}); open disputes; the final judgement.",
     )
@@ -593,9 +593,9 @@ def _add_evaluation_commands(acts: Any, client: argparse.ArgumentParser) -> None
         help="contribute your inspectorate's finding about the board, attributed to a partner",
         description="Every inspectorate taking part contributes its findings about the board (004 §113): "
         "against one of the board's criteria where the programme has them (004 §115 a-l), attributed to "
-        "the partner where the strength or weakness lies, the board or the partnership (000 §14), citing "
-        "evidence about the board or tagged with one of its criteria. A strength stands on evidence of "
-        "strength; a weakness or an area for improvement on evidence of either.",
+        "the partner where the strength or weakness lies, the board or the partnership (e.g. 004 §113), "
+        "citing evidence about the board or tagged with one of its criteria. A strength stands on evidence "
+        "of strength; a weakness or an area for improvement on evidence of either.",
     )
     contribute.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
     contribute.add_argument(
@@ -612,7 +612,8 @@ def _add_evaluation_commands(acts: Any, client: argparse.ArgumentParser) -> None
         required=True,
         choices=[a.value for a in Agency],
         metavar="AGENCY",
-        help="where it lies (000 §14): a partner inspected, the lscb or the partnership; one of %(choices)s",
+        help="where it lies (e.g. 004 §113): a partner inspected, the lscb or the partnership; "
+        "one of %(choices)s",
     )
     _text_options(contribute, "the finding as it will be reported")
     _evidence_option(contribute, "004 §113: about the board or tagged with one of its criteria")
@@ -678,9 +679,9 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         f"manager, their absences, and the statutory partners on the board ({PARTNERS_RULE}). "
         f"{FIRST_NOTIFIED} And each inspection's shared evaluation of the board: every inspectorate "
         "contributes findings against the board's criteria (004 §115 a-l) attributed to a partner "
-        "(000 §14), the lead inspectorate proposes the judgement, and it is final when every inspectorate "
-        f"taking part has signed it off ({SHARED_RULE}). Every change takes --if-match VERSION, the "
-        "version a command printed, so nothing made meanwhile is overwritten.",
+        "(e.g. 004 §113), the lead inspectorate proposes the judgement, and it is final when every "
+        f"inspectorate taking part has signed it off ({SHARED_RULE}). Every change takes --if-match VERSION, "
+        "the version a command printed, so nothing made meanwhile is overwritten.",
     )
     acts = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     _add_board_commands(acts, client)

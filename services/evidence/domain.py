@@ -1,7 +1,9 @@
 """Evidence items, case samples, lines of enquiry and the close of evidence gathering. Pure functions: no I/O.
 
 Each evidence item and each line of enquiry is its own stream, so inspectors recording at the same time
-never conflict; an inspection's case samples and its close share one stream, its evidence file."""
+never conflict; an inspection's case samples and its close share one stream, its evidence file. Every
+refusal cites the programme's own rule (its `[rules]`: `evidence_gathering`, `shared_sample`,
+`own_samples`, `joint_audit`, `lines_of_enquiry`), or the domain brief for the platform's own."""
 
 from __future__ import annotations
 
@@ -41,15 +43,10 @@ Text = Sealed | str
 # Evidence may be about the board or the partnership as a whole, as well as a named agency.
 ALWAYS_ABOUT = (Agency.LSCB, Agency.PARTNERSHIP)
 OWN_INSPECTORATE = "domain.md People: inspectors record evidence for their own inspectorate only"
-WINDOW = (
-    "evidence is gathered from the start of notice until the inspection is closed (001 Proposal two; 004 §35)"
+IMMUTABLE = (
+    "domain.md Data protection: erasable without rewriting history; what was recorded stays, and a "
+    "correction is a new event"
 )
-SHARED_SAMPLE = "002 §43"
-OWN_SAMPLE = "002 §44"
-TRACKED_CASES = "002 §43-44: the cases tracked are those of the shared and the inspectorates' own samples"
-JOINT_AUDIT = "001 Proposal two"
-IMMUTABLE = "architecture.md: events are immutable facts; a correction is a new event"
-ENQUIRIES = "004 §35; 000 §11: lines of enquiry are shared between the inspectorates"
 
 
 @dataclass(frozen=True)
@@ -141,18 +138,30 @@ def decide_file(state: EvidenceFile, c: FileCommand) -> list[Event]:
                 basis=c.basis,
             )
         ]
+    rules = inspection.programme.rules
     if isinstance(c, CloseEvidenceGathering):
-        _the_lead(inspection, c.by, "closes evidence gathering", WINDOW)
+        _the_lead(inspection, c.by, "closes evidence gathering", rules.evidence_gathering)
         if state.closed:
-            raise RuleViolation("evidence gathering is already closed for this inspection", WINDOW)
+            raise RuleViolation(
+                "evidence gathering is already closed for this inspection", rules.evidence_gathering
+            )
         return [
             EvidenceGatheringClosed(inspection_id=inspection.inspection_id, closed_by=c.by, reason=c.reason)
         ]
     _taking_part(inspection, c.by)
     _open(inspection, state)
+    if c.sample != "shared" and rules.own_samples is None:
+        raise RuleViolation(
+            f"in a {inspection.programme.title} the inspectorates track and sample cases together, with no "
+            "sample of their own: add the case to the shared sample",
+            rules.shared_sample,
+        )
     if c.sample != "shared" and c.sample != c.by:
-        raise Forbidden(f"{c.by} changes the shared sample or its own, not {c.sample}'s", OWN_SAMPLE)
-    rule = SHARED_SAMPLE if c.sample == "shared" else OWN_SAMPLE
+        raise Forbidden(
+            f"{c.by} changes the shared sample or its own, not {c.sample}'s",
+            rules.own_samples or rules.shared_sample,
+        )
+    rule = rules.shared_sample if c.sample == "shared" else rules.own_samples or rules.shared_sample
     present = c.case_reference in state.sample(c.sample)
     if c.add and present:
         raise RuleViolation(f"case {c.case_reference} is already in the {c.sample} sample", rule)
@@ -260,24 +269,52 @@ def check_item(
             f"{item.judgement_area!r} is not an area of {programme.id}: {', '.join(programme.area_ids())}",
             programme.judgement_areas[0].source,
         )
+    _judged_on(programme, item.agency, item.judgement_area)
     check_criteria(programme, item.criteria, item.agency, item.judgement_area)
+    rules = programme.rules
     if item.activity is Activity.JOINT_AUDIT:
-        if not programme.deep_dive_themes:
+        if rules.joint_audit is None:
             raise RuleViolation(
-                f"{programme.id} has no deep dive, so no joint audit of deep-dive cases", JOINT_AUDIT
+                f"{programme.id} has no deep dive, so no joint audit of deep-dive cases",
+                programme.judgement_areas[0].source,
             )
         if item.case_reference not in file.sample("shared"):
             raise RuleViolation(
                 f"case {item.case_reference} is not in the shared sample: the joint audit is of the "
                 "deep-dive cases chosen for it during notice; add the case to the shared sample first",
-                JOINT_AUDIT,
+                rules.joint_audit,
             )
     if item.activity is Activity.CASE_TRACKING and item.case_reference not in file.tracked_by(inspectorate):
+        own = f"nor {inspectorate}'s own" if rules.own_samples else "(the cases tracked together)"
         raise RuleViolation(
-            f"case {item.case_reference} is in neither the shared sample nor {inspectorate}'s own: "
-            "add it to a sample before tracking it",
-            TRACKED_CASES,
+            f"case {item.case_reference} is in neither the shared sample {own}: add it to a sample before "
+            "tracking it",
+            "; ".join(dict.fromkeys(r for r in (rules.shared_sample, rules.own_samples) if r)),
         )
+
+
+def _judged_on(programme: Programme, agency: Agency, area_id: str) -> None:
+    """Evidence about an agency the programme grades bears on the areas it grades that agency on: e.g. the
+    police are not judged on children looked after (004 §71), so HMIC's evidence about looked-after
+    children bears on help and protection. Evidence about the board's partners may bear on the board's
+    evaluation; and evidence may bear on any area where its agency is judged jointly, in narrative, or not
+    at all."""
+    area = programme.area(area_id)
+    assert area is not None
+    on = [a for a in programme.judgement_areas if agency in a.graded_for]
+    if (
+        agency in ALWAYS_ABOUT
+        or not on
+        or agency in programme.judgements.narrative_for
+        or agency in area.graded_for
+        or (programme.lscb is not None and area_id == programme.lscb.judgement_area)
+    ):
+        return
+    raise RuleViolation(
+        f"{programme.id} makes no judgement on {agency} for {area.title!r}: evidence about {agency} bears on "
+        f"{', '.join(a.id for a in on)}",
+        area.source,
+    )
 
 
 def check_criteria(
@@ -324,15 +361,16 @@ def _the_lead(inspection: KnownInspection, by: Inspectorate, does: str, rule: st
 
 
 def _open(inspection: KnownInspection, file: EvidenceFile) -> None:
+    rule = inspection.programme.rules.evidence_gathering
     if inspection.cancelled:
-        raise RuleViolation("the inspection is cancelled: no evidence is gathered for it", WINDOW)
+        raise RuleViolation("the inspection is cancelled: no evidence is gathered for it", rule)
     if file.closed:
-        raise RuleViolation("evidence gathering is closed for this inspection", WINDOW)
+        raise RuleViolation("evidence gathering is closed for this inspection", rule)
     if not inspection.notified:
         raise RuleViolation(
             "notice has not started: evidence is gathered once the area has been notified "
             "(record the notification first: jip inspections notify)",
-            WINDOW,
+            rule,
         )
 
 
@@ -421,16 +459,17 @@ def decide_line(state: LineOfEnquiry, c: LineCommand) -> list[Event]:
                 question=c.question,
             )
         ]
+    enquiries = inspection.programme.rules.lines_of_enquiry
     if state.raised is None:
-        raise RuleViolation(f"line of enquiry {c.line_id} is not raised for this inspection", ENQUIRIES)
+        raise RuleViolation(f"line of enquiry {c.line_id} is not raised for this inspection", enquiries)
     if state.closed:
-        raise RuleViolation(f"line of enquiry {c.line_id} is closed", ENQUIRIES)
+        raise RuleViolation(f"line of enquiry {c.line_id} is closed", enquiries)
     if isinstance(c, AnswerLineOfEnquiry):
         _open(inspection, c.file)
         if c.not_citable:
             why = "; ".join(f"{item}: {reason}" for item, reason in c.not_citable.items())
             raise RuleViolation(
-                f"an answer cites evidence items of this inspection that stand: {why}", ENQUIRIES
+                f"an answer cites evidence items of this inspection that stand: {why}", enquiries
             )
         ids = list(dict.fromkeys(c.evidence_item_ids))
         return [LineOfEnquiryAnswered(**common, answered_by=c.by, evidence_item_ids=ids, answer=c.answer)]
@@ -439,7 +478,7 @@ def decide_line(state: LineOfEnquiry, c: LineCommand) -> list[Event]:
         raise Forbidden(
             f"line of enquiry {c.line_id} is closed by {state.raised.raised_by}, who raised it, or the lead "
             f"inspectorate, {lead}",
-            ENQUIRIES,
+            enquiries,
         )
     return [LineOfEnquiryClosed(**common, closed_by=c.by, conclusion=c.conclusion)]
 

@@ -1,6 +1,8 @@
 """Findings: key strengths, and the recommendations the programme makes (areas for priority action and
 for development in a JTAI, areas for improvement where judgements are graded), each standing on recorded
-evidence (001 Proposal three and four; 002 §50). Pure functions: no I/O."""
+evidence (001 Proposal three and four; 002 §50). Pure functions: no I/O.
+
+Every refusal cites the programme's own rule (its `[rules]`: `findings`, `finding_evidence`)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,6 @@ from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.errors import RuleViolation
 from shared.programmes import Programme
-
-EVIDENCE_RULE = "001 Proposal three"  # findings come with "the evidence that supports the findings"
-ADDRESSEE_RULE = "001 Proposal four"  # "for the local partnership or for a particular agency"
 
 # A strength stands on evidence of strength; a recommendation on evidence of weakness or of an area for
 # improvement.
@@ -44,8 +43,7 @@ class RecordFinding:
     cited: tuple[CitedItem, ...]  # the cited items this service has seen for the inspection
     unknown: tuple[str, ...]  # cited ids it has not seen, or that were withdrawn
     agencies: tuple[Agency, ...]  # the inspection's agencies
-    kinds: tuple[FindingKind, ...] = tuple(FindingKind)  # the kinds its programme records
-    kinds_rule: str = ADDRESSEE_RULE
+    programme: Programme  # its kinds of finding, and where it states its rules
 
 
 RECOMMENDATIONS = {
@@ -72,17 +70,19 @@ def evolve(state: Findings, event: Event) -> Findings:
 
 
 def decide(state: Findings, c: RecordFinding) -> list[Event]:
-    if c.kind not in c.kinds:
+    rules = c.programme.rules
+    kinds = finding_kinds(c.programme)
+    if c.kind not in kinds:
         raise RuleViolation(
-            f"this programme's findings are {', '.join(k.value.replace('_', ' ') for k in c.kinds)}, "
+            f"{c.programme.id} findings are {', '.join(k.value.replace('_', ' ') for k in kinds)}, "
             f"not {c.kind.value.replace('_', ' ')}",
-            c.kinds_rule,
+            rules.findings,
         )
     if c.unknown:
         raise RuleViolation(
             f"evidence items {', '.join(c.unknown)} are not recorded for inspection "
             f"{c.inspection_id}, or were withdrawn; a finding must stand on recorded evidence",
-            EVIDENCE_RULE,
+            rules.finding_evidence,
         )
     wanted = SUPPORTED_BY[c.kind]
     contrary = [item.evidence_item_id for item in c.cited if item.bearing not in wanted]
@@ -91,13 +91,13 @@ def decide(state: Findings, c: RecordFinding) -> list[Event]:
             f"a {c.kind.value.replace('_', ' ')} must cite evidence of "
             f"{' or '.join(b.value.replace('_', ' ') for b in sorted(wanted))}; "
             f"{', '.join(contrary)} show the opposite",
-            EVIDENCE_RULE,
+            rules.finding_evidence,
         )
     if c.addressed_to not in (*c.agencies, Agency.PARTNERSHIP, Agency.LSCB):
         raise RuleViolation(
             f"a finding is for the partnership or an inspected agency "
             f"({', '.join(c.agencies)}), not {c.addressed_to}",
-            ADDRESSEE_RULE,
+            rules.findings,
         )
     return [
         FindingRecorded(

@@ -77,8 +77,7 @@ async def record_finding(
         cited=tuple(domain.CitedItem(i, Bearing(seen[i]["bearing"])) for i in ids if i in seen),
         unknown=tuple(i for i in ids if i not in seen),
         agencies=known.agencies,
-        kinds=domain.finding_kinds(known.programme),
-        kinds_rule=known.programme.judgements.source,
+        programme=known.programme,
     )
     return await execute(store, domain.findings, domain.stream_id(inspection_id), command, context)
 

@@ -2,8 +2,10 @@
 
 Each programme's structure comes from its catalogue file: who is graded on which judgement area, on
 which scale, who is reported in narrative, and the limiting rules that derive one judgement from others
-(004 §67, §70, §79, §81). A judgement stands on cited evidence and moves proposed → moderated (by the
-lead inspector) → quality-assured → final; a final judgement changes only by a revision with a reason."""
+(004 §67, §70, §79, §81; services/judgement/limiting.py). A judgement stands on cited evidence and moves
+proposed → moderated (by the lead inspector) → quality-assured → final; a final judgement changes only by
+a revision with a reason. Every refusal cites the programme's own rule: its `[rules]` table, or the
+section that holds the rule (shared/programmes)."""
 
 from __future__ import annotations
 
@@ -33,12 +35,12 @@ from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import JudgementArea, Programme
 
-EVIDENCE_RULE = "004 §48"  # "the evidence to support these judgements will be triangulated"
-OWN_AGENCY_RULE = "004 §40"  # "separate judgements on their respective agencies"
-LEAD_RULE = "002 §11"  # "Ofsted is the lead inspectorate": its lead inspector moderates
-QUALITY_RULE = "001 Proposal four"  # "Ofsted, as the lead inspectorate, will quality assure"
-CUMULATIVE_RULE = "004 §41"  # overall effectiveness "is a cumulative judgement"
-CANCELLED_RULE = "scheduling: a cancelled inspection makes no judgements"
+# The limiting rules, as the judgement service and its tests read them from here.
+from .limiting import departure, review_flags, sources
+from .limiting import derive as derive
+from .limiting import derived_grade as derived_grade
+
+CANCELLED_RULE = "domain.md Scheduling: a cancelled inspection takes no further commands"
 
 Key = tuple[Agency, str]  # the subject and the judgement area
 
@@ -162,27 +164,6 @@ def kind_of(programme: Programme, agency: Agency, area_id: str) -> Kind:
     )
 
 
-def derive(
-    programme: Programme, agency: Agency, area_id: str, grades: Mapping[str, Grade], leaders_understand: bool
-) -> list[AppliedRule]:
-    """The programme's limiting rules that bear on this judgement, given the agency's other grades."""
-    applied = []
-    for rule in programme.limiting(agency, area_id):
-        because = rule.fires(grades, leaders_understand)
-        if because:
-            applied.append(
-                AppliedRule(rule_id=rule.id, source=rule.source, leads_to=rule.leads_to, because=because)
-            )
-    return applied
-
-
-def derived_grade(programme: Programme, rules: list[AppliedRule]) -> Grade | None:
-    """The lowest grade the fired rules lead to."""
-    if not rules:
-        return None
-    return max((r.leads_to for r in rules), key=programme.judgements.scale.index)
-
-
 def owner(programme: Programme, agency: Agency) -> Inspectorate | None:
     """The inspectorate that judges this agency; None for the partnership, judged jointly (002 §50)."""
     return programme.agency_inspectorates().get(agency)
@@ -217,13 +198,18 @@ def decide(state: Judgements, command: Command) -> list[Event]:
     if isinstance(command, Propose | Advance) and command.inspection.cancelled:
         raise RuleViolation("the inspection is cancelled: no judgement is made for it", CANCELLED_RULE)
     if isinstance(command, Propose):
-        return [_propose(state, command)]
+        proposed = _propose(state, command)
+        after = evolve(state, proposed)
+        flags = review_flags(
+            command.inspection.programme, command.inspection.inspection_id, after.by_key, proposed
+        )
+        return [proposed, *flags]
     if isinstance(command, Advance):
         return [_advance(state, command)]
     return _flag(state, command)
 
 
-def _propose(state: Judgements, c: Propose) -> Event:
+def _propose(state: Judgements, c: Propose) -> JudgementProposed | JudgementRevised:
     programme = c.inspection.programme
     kind = kind_of(programme, c.agency, c.judgement_area)
     area = programme.area(c.judgement_area)
@@ -238,14 +224,21 @@ def _propose(state: Judgements, c: Propose) -> Event:
         given = f"{c.grade} is not on" if c.grade else "a grade is needed from"
         raise RuleViolation(
             f"{given} this programme's scale for {c.agency}: {', '.join(scale)}",
-            programme.judgements.source,
+            programme.rules.grades or programme.judgements.source,
         )
     if c.agency not in (*c.inspection.agencies, Agency.PARTNERSHIP):
-        raise RuleViolation(f"{c.agency} is not inspected in this inspection", OWN_AGENCY_RULE)
+        raise RuleViolation(f"{c.agency} is not inspected in this inspection", own_agencies(programme))
     judged_by = owner(programme, c.agency)
-    if c.by not in c.inspection.inspectorates or (judged_by is not None and c.by is not judged_by):
-        who = judged_by or "an inspectorate taking part"
-        raise Forbidden(f"a judgement on {c.agency} is proposed by {who}, not {c.by}", OWN_AGENCY_RULE)
+    if c.by not in c.inspection.inspectorates:
+        raise Forbidden(
+            f"{c.by} does not take part in this inspection: a judgement on {c.agency} is proposed by "
+            f"{judged_by or 'an inspectorate taking part'}",
+            programme.participation.source,
+        )
+    if judged_by is not None and c.by is not judged_by:
+        raise Forbidden(
+            f"a judgement on {c.agency} is proposed by {judged_by}, not {c.by}", own_agencies(programme)
+        )
 
     _check_evidence(c)
     key = (c.agency, c.judgement_area)
@@ -255,13 +248,13 @@ def _propose(state: Judgements, c: Propose) -> Event:
         raise RuleViolation(
             f"the judgement on {c.agency} for {c.judgement_area} is final: it changes only by a revision "
             "with a reason",
-            QUALITY_RULE,
+            programme.rules.quality_assurance,
         )
     if c.reason is not None and not final:
         raise RuleViolation(
             f"only a final judgement is revised; the judgement on {c.agency} for {c.judgement_area} is "
             f"{current.status if current else 'not proposed yet'}: propose it instead",
-            QUALITY_RULE,
+            programme.rules.quality_assurance,
         )
 
     rules: list[AppliedRule] = []
@@ -273,12 +266,12 @@ def _propose(state: Judgements, c: Propose) -> Event:
         if missing:
             raise RuleViolation(
                 f"{area.title} is cumulative: propose {c.agency}'s judgements on {', '.join(missing)} first",
-                CUMULATIVE_RULE,
+                area.source,
             )
         rules = derive(programme, c.agency, c.judgement_area, grades, c.leaders_understand_failure)
     derived = derived_grade(programme, rules)
     if derived is not None and c.grade is not derived and not c.rationale:
-        raise RuleViolation(_departure(c.agency, c.judgement_area, derived, rules), _sources(rules))
+        raise RuleViolation(departure(c.agency, c.judgement_area, derived, rules), sources(rules))
 
     proposed = JudgementProposed(
         inspection_id=c.inspection.inspection_id,
@@ -297,26 +290,40 @@ def _propose(state: Judgements, c: Propose) -> Event:
     return proposed
 
 
+def own_agencies(programme: Programme) -> str:
+    """Where the programme has each inspectorate judge the agencies it inspects."""
+    return programme.rules.own_agencies or programme.participation.source
+
+
+def judgement_evidence(programme: Programme) -> str:
+    """Where the programme has a judgement stand on recorded evidence."""
+    return programme.rules.judgement_evidence or programme.rules.finding_evidence
+
+
 def _check_evidence(c: Propose) -> None:
+    programme = c.inspection.programme
+    rule = judgement_evidence(programme)
     if c.unknown:
         raise RuleViolation(
             f"evidence items {', '.join(c.unknown)} are not recorded for inspection "
             f"{c.inspection.inspection_id}, or were withdrawn; a judgement stands on recorded evidence",
-            EVIDENCE_RULE,
+            rule,
         )
     if not c.cited:
-        raise RuleViolation("a judgement cites the evidence it stands on", EVIDENCE_RULE)
-    if c.agency is not Agency.PARTNERSHIP:
+        raise RuleViolation("a judgement cites the evidence it stands on", rule)
+    attribution = programme.judgements.attribution
+    if attribution is not None and c.agency is not Agency.PARTNERSHIP:
         about = (c.agency, Agency.PARTNERSHIP, Agency.LSCB)
         elsewhere = [f"{i.evidence_item_id} ({i.agency})" for i in c.cited if i.agency not in about]
         if elsewhere:
             raise RuleViolation(
-                f"a judgement on {c.agency} stands on evidence about {c.agency} or the partnership; "
+                f"a judgement on {c.agency} stands on evidence about {c.agency} or the partnership, so that "
+                f"strengths and weaknesses are attributed to the right part of the system; "
                 f"{', '.join(elsewhere)} are about other agencies",
-                EVIDENCE_RULE,
+                attribution.source,
             )
     if c.grade is Grade.INADEQUATE and not any(i.bearing is Bearing.WEAKNESS for i in c.cited):
-        raise RuleViolation("a judgement of inadequate cites at least one weakness", EVIDENCE_RULE)
+        raise RuleViolation("a judgement of inadequate cites at least one weakness", rule)
 
 
 def _advance(state: Judgements, c: Advance) -> Event:
@@ -324,20 +331,21 @@ def _advance(state: Judgements, c: Advance) -> Event:
     key = (c.agency, c.judgement_area)
     judgement = state.by_key.get(key)
     name = f"the judgement on {c.agency} for {c.judgement_area}"
+    quality, lead_rule = programme.rules.quality_assurance, programme.rules.lead_inspectorate
     if judgement is None:
-        raise RuleViolation(f"{name} has not been proposed", QUALITY_RULE)
+        raise RuleViolation(f"{name} has not been proposed", quality)
     lead = programme.participation.lead_inspectorate
     step = JudgementStep(
         inspection_id=c.inspection.inspection_id, agency=c.agency, judgement_area=c.judgement_area
     ).model_dump()
     if c.step is Step.RETURN:
         if c.by is not lead:
-            raise Forbidden(f"{name} is returned by the lead inspectorate, {lead}", LEAD_RULE)
+            raise Forbidden(f"{name} is returned by the lead inspectorate, {lead}", lead_rule)
         if judgement.status not in (JudgementStatus.PROPOSED, JudgementStatus.MODERATED):
             raise RuleViolation(
                 f"{name} is {judgement.status}: only a judgement in moderation or quality assurance is "
                 "returned",
-                QUALITY_RULE,
+                quality,
             )
         assert c.reason is not None
         return JudgementReturned(**step, returned_from=judgement.status, reason=c.reason)
@@ -347,21 +355,18 @@ def _advance(state: Judgements, c: Advance) -> Event:
         raise RuleViolation(
             f"{name} is {judgement.status}; to {c.step.value.replace('_', ' ')} it, it must be {start}"
             + (": propose it again" if judgement.status is JudgementStatus.RETURNED else ""),
-            QUALITY_RULE,
+            quality,
         )
     if judgement.flags:
-        withdrawn = ", ".join(f.evidence_item_id for f in judgement.flags)
-        raise RuleViolation(
-            f"{name} is flagged for review: it cites withdrawn evidence ({withdrawn}); propose it again on "
-            "evidence that stands",
-            EVIDENCE_RULE,
-        )
+        _flagged(programme, name, judgement.flags)
     if c.step is Step.FINALISE:
         judged_by = owner(programme, c.agency) or lead
         if c.by is not judged_by:
-            raise Forbidden(f"{name} is signed off as final by {judged_by}, not {c.by}", OWN_AGENCY_RULE)
+            raise Forbidden(
+                f"{name} is signed off as final by {judged_by}, not {c.by}", own_agencies(programme)
+            )
     elif c.by is not lead:
-        rule = LEAD_RULE if c.step is Step.MODERATE else QUALITY_RULE
+        rule = lead_rule if c.step is Step.MODERATE else quality
         raise Forbidden(f"{name} is {c.step.value.replace('_', ' ')}d by the lead inspectorate, {lead}", rule)
 
     if judgement.grade is not None:
@@ -372,8 +377,8 @@ def _advance(state: Judgements, c: Advance) -> Event:
         derived = derived_grade(programme, rules)
         if derived is not None and judgement.grade is not derived and not judgement.content.rationale:
             raise RuleViolation(
-                _departure(c.agency, c.judgement_area, derived, rules) + " since it was proposed",
-                _sources(rules),
+                departure(c.agency, c.judgement_area, derived, rules) + " since it was proposed",
+                sources(rules),
             )
     if c.step is Step.FINALISE:
         area = area_of(programme, c.judgement_area)
@@ -385,7 +390,7 @@ def _advance(state: Judgements, c: Advance) -> Event:
         if pending:
             raise RuleViolation(
                 f"{area.title} is cumulative: finalise {c.agency}'s judgements on {', '.join(pending)} first",
-                CUMULATIVE_RULE,
+                area.source,
             )
     return {
         Step.MODERATE: JudgementModerated,
@@ -410,22 +415,27 @@ def _flag(state: Judgements, c: FlagWithdrawn) -> list[Event]:
     ]
 
 
+def _flagged(programme: Programme, name: str, flags: tuple[JudgementFlaggedForReview, ...]) -> None:
+    """A flagged judgement moves on only once proposed again: on evidence that stands, where cited
+    evidence was withdrawn; with a new grade or a rationale, where a limiting rule now derives another."""
+    withdrawn = [f.evidence_item_id for f in flags if f.evidence_item_id is not None]
+    limiting = [r for f in flags for r in f.limiting_rules]
+    if withdrawn:
+        raise RuleViolation(
+            f"{name} is flagged for review: it cites withdrawn evidence ({', '.join(withdrawn)}); propose it "
+            "again on evidence that stands",
+            judgement_evidence(programme),
+        )
+    raise RuleViolation(
+        f"{name} is flagged for review: {flags[-1].reason}",
+        sources(limiting) or judgement_evidence(programme),
+    )
+
+
 def area_of(programme: Programme, area_id: str) -> JudgementArea:
     area = programme.area(area_id)
     assert area is not None, area_id
     return area
-
-
-def _departure(agency: Agency, area: str, derived: Grade, rules: list[AppliedRule]) -> str:
-    because = "; ".join(f"{r.source}: {', '.join(r.because)} judged inadequate" for r in rules)
-    return (
-        f"{agency}'s judgement on {area} is likely to be {derived} ({because}); a different grade needs a "
-        "rationale"
-    )
-
-
-def _sources(rules: list[AppliedRule]) -> str:
-    return ", ".join(r.source for r in rules)
 
 
 judgements = Decider[Judgements, Command](Judgements(), evolve, decide)

@@ -236,7 +236,7 @@ async def evaluation(inspection_id: str, service: ServiceDep, response: Response
     status_code=201,
     tags=["evaluation"],
     summary="Contribute your inspectorate's finding about the board, against a criterion, attributed to a "
-    "partner (000 §14), citing evidence",
+    "partner (e.g. 004 §113), citing evidence",
 )
 async def contribute(
     inspection_id: str,

@@ -2,9 +2,11 @@
 JTAI, part of the leadership and management scope, in narrative: 001 Proposal one). Pure functions.
 
 Every inspectorate taking part contributes findings, against the board's criteria where the programme
-has them (004 §115 a-l), each attributed to the partner where the strength or weakness lies (000 §14).
-The lead inspectorate proposes the shared judgement; it is final only when every inspectorate taking
-part has signed off the current proposal, and a recorded disagreement blocks it until resolved."""
+has them (004 §115 a-l), each attributed to the partner where the strength or weakness lies (004 §113:
+"the contribution of partners"). The lead inspectorate proposes the shared judgement; it is final only
+when every inspectorate taking part has signed off the current proposal, and a recorded disagreement
+blocks it until resolved. A final graded judgement carries the programme's descriptor of its grade
+(004 §115-118). Every refusal cites the programme's own rule: its `[lscb]` section or its `[rules]`."""
 
 from __future__ import annotations
 
@@ -29,13 +31,7 @@ from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import Lscb, Programme
 
-EVIDENCE_RULE = (
-    "004 §113"  # "evaluate the effectiveness and influence of the LSCB and the contribution of partners"
-)
-CRITERIA_RULE = "004 §115"
-ACCOUNTABILITY_RULE = "000 §14"  # where in the partnership a strength or weakness lies
-LEAD_RULE = "002 §11"  # the lead inspectorate coordinates the shared judgement
-CANCELLED_RULE = "scheduling: a cancelled inspection makes no judgements"
+CANCELLED_RULE = "domain.md Scheduling: a cancelled inspection takes no further commands"
 
 # A strength stands on evidence of strength; a weakness or an area for improvement on evidence of either.
 _TO_IMPROVE = frozenset({Bearing.WEAKNESS, Bearing.AREA_FOR_IMPROVEMENT})
@@ -49,6 +45,23 @@ SUPPORTED_BY = {
 def lscb_criteria(programme: Programme) -> dict[str, str]:
     """The board's criteria (004 §115 a-l) by id, with their text; none in most programmes."""
     return {c.id: c.text for c in programme.criteria if c.agency is Agency.LSCB}
+
+
+def criteria_rule(programme: Programme, lscb: Lscb) -> str:
+    """Where the programme states the board's criteria ("004 §115 a-l"); its evaluation where it has none."""
+    criteria = [c for c in programme.criteria if c.agency is Agency.LSCB]
+    if not criteria:
+        return lscb.source
+    first, last = criteria[0].source, criteria[-1].source
+    return first if first == last else f"{first}-{last.rsplit(' ', 1)[-1]}"
+
+
+def evidence_rule(programme: Programme, lscb: Lscb) -> str:
+    return programme.rules.lscb_evidence or lscb.source
+
+
+def agreement_rule(programme: Programme, lscb: Lscb) -> str:
+    return programme.rules.lscb_agreement or lscb.source
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,7 @@ def decide(state: Evaluation, command: Command) -> list[Event]:
         raise RuleViolation("the board's judgement is final: the evaluation is closed", lscb.source)
     match command:
         case Contribute():
-            return [_contribute(command)]
+            return [_contribute(command, lscb)]
         case Propose():
             return [_propose(state, command, lscb)]
     proposal = state.proposal
@@ -165,24 +178,23 @@ def decide(state: Evaluation, command: Command) -> list[Event]:
         raise RuleViolation("no judgement of the board has been proposed yet", lscb.source)
     by, number = command.by, proposal.proposal
     where = {"inspection_id": inspection.inspection_id, "inspectorate": by, "proposal": number}
+    agreed = agreement_rule(inspection.programme, lscb)
     match command:
         case SignOff():
             if by in state.disputes:
-                raise RuleViolation(
-                    f"{by} disputes proposal {number}: resolve the dispute first", lscb.source
-                )
+                raise RuleViolation(f"{by} disputes proposal {number}: resolve the dispute first", agreed)
             if by in state.signed_off:
-                raise RuleViolation(f"{by} has already signed off proposal {number}", lscb.source)
+                raise RuleViolation(f"{by} has already signed off proposal {number}", agreed)
             return [LscbJudgementSignedOff(**where)]
         case Dispute():
             if by in state.signed_off:
-                raise RuleViolation(f"{by} has signed off proposal {number}", lscb.source)
+                raise RuleViolation(f"{by} has signed off proposal {number}", agreed)
             if by in state.disputes:
-                raise RuleViolation(f"{by} already disputes proposal {number}", lscb.source)
+                raise RuleViolation(f"{by} already disputes proposal {number}", agreed)
             return [LscbJudgementDisputed(**where, reasons=command.reasons)]
         case Resolve():
             if by not in state.disputes:
-                raise RuleViolation(f"{by} has no open dispute of proposal {number}", lscb.source)
+                raise RuleViolation(f"{by} has no open dispute of proposal {number}", agreed)
             return [LscbDisputeResolved(**where, resolution=command.resolution)]
         case Finalise():
             return [_finalise(state, command, lscb, proposal)]
@@ -198,12 +210,14 @@ def evaluated(inspection: Inspection) -> Lscb:
     return lscb
 
 
-def _check_cited(c: Contribute | Propose, relevant: frozenset[Agency], criteria: Mapping[str, str]) -> None:
+def _check_cited(
+    c: Contribute | Propose, relevant: frozenset[Agency], criteria: Mapping[str, str], rule: str
+) -> None:
     if c.unknown:
         raise RuleViolation(
             f"evidence items {', '.join(c.unknown)} are not recorded for inspection "
             f"{c.inspection.inspection_id}, or were withdrawn",
-            EVIDENCE_RULE,
+            rule,
         )
     elsewhere = [
         i.evidence_item_id
@@ -214,33 +228,36 @@ def _check_cited(c: Contribute | Propose, relevant: frozenset[Agency], criteria:
         raise RuleViolation(
             f"{', '.join(elsewhere)} are neither about the board ({', '.join(sorted(relevant))}) nor tagged "
             "with one of its criteria",
-            EVIDENCE_RULE,
+            rule,
         )
 
 
-def _contribute(c: Contribute) -> Event:
-    criteria = lscb_criteria(c.inspection.programme)
+def _contribute(c: Contribute, lscb: Lscb) -> Event:
+    programme = c.inspection.programme
+    criteria = lscb_criteria(programme)
     if c.criterion is not None and c.criterion not in criteria:
         allowed = (
             f"one of {', '.join(criteria)}" if criteria else "none: this programme has no board criteria"
         )
         raise RuleViolation(
-            f"criterion {c.criterion} is not one of the board's criteria ({allowed})", CRITERIA_RULE
+            f"criterion {c.criterion} is not one of the board's criteria ({allowed})",
+            criteria_rule(programme, lscb),
         )
     partners = (*c.inspection.agencies, Agency.LSCB, Agency.PARTNERSHIP)
     if c.attributed_to not in partners:
         raise RuleViolation(
             f"a finding is attributed to the board, the partnership or a partner inspected "
             f"({', '.join(partners)}), not {c.attributed_to}",
-            ACCOUNTABILITY_RULE,
+            programme.rules.lscb_accountability or lscb.source,
         )
-    _check_cited(c, frozenset({Agency.LSCB, Agency.PARTNERSHIP, c.attributed_to}), criteria)
+    rule = evidence_rule(programme, lscb)
+    _check_cited(c, frozenset({Agency.LSCB, Agency.PARTNERSHIP, c.attributed_to}), criteria, rule)
     contrary = [i.evidence_item_id for i in c.cited if i.bearing not in SUPPORTED_BY[c.bearing]]
     if contrary:
         raise RuleViolation(
             f"a finding of {c.bearing.value.replace('_', ' ')} cannot stand on {', '.join(contrary)}, which "
             "show the opposite",
-            EVIDENCE_RULE,
+            rule,
         )
     return LscbFindingContributed(
         inspection_id=c.inspection.inspection_id,
@@ -259,7 +276,8 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
     lead = programme.participation.lead_inspectorate
     if c.by is not lead:
         raise Forbidden(
-            f"the board's shared judgement is proposed by the lead inspectorate, {lead}", LEAD_RULE
+            f"the board's shared judgement is proposed by the lead inspectorate, {lead}",
+            programme.rules.lead_inspectorate,
         )
     scale = programme.judgements.scale
     if lscb.evaluation == "narrative" and c.grade is not None:
@@ -269,9 +287,10 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
     if lscb.evaluation == "graded" and c.grade not in scale:
         given = f"{c.grade} is not on" if c.grade else "a grade is needed from"
         raise RuleViolation(f"{given} the scale for the board: {', '.join(scale)}", lscb.source)
-    _check_cited(c, frozenset({Agency.LSCB, Agency.PARTNERSHIP}), lscb_criteria(c.inspection.programme))
+    rule = evidence_rule(programme, lscb)
+    _check_cited(c, frozenset({Agency.LSCB, Agency.PARTNERSHIP}), lscb_criteria(programme), rule)
     if c.grade is Grade.INADEQUATE and not any(i.bearing is Bearing.WEAKNESS for i in c.cited):
-        raise RuleViolation("a judgement of inadequate cites at least one weakness", EVIDENCE_RULE)
+        raise RuleViolation("a judgement of inadequate cites at least one weakness", rule)
     return LscbJudgementProposed(
         inspection_id=c.inspection.inspection_id,
         proposal=(state.proposal.proposal if state.proposal else 0) + 1,
@@ -282,21 +301,25 @@ def _propose(state: Evaluation, c: Propose, lscb: Lscb) -> Event:
 
 
 def _finalise(state: Evaluation, c: Finalise, lscb: Lscb, proposal: LscbJudgementProposed) -> Event:
-    lead = c.inspection.programme.participation.lead_inspectorate
+    programme = c.inspection.programme
+    lead = programme.participation.lead_inspectorate
     if c.by is not lead:
         raise Forbidden(
-            f"the board's shared judgement is finalised by the lead inspectorate, {lead}", LEAD_RULE
+            f"the board's shared judgement is finalised by the lead inspectorate, {lead}",
+            programme.rules.lead_inspectorate,
         )
+    agreed = agreement_rule(programme, lscb)
     if state.disputes:
         open_disputes = "; ".join(f"{i}: {d.reasons}" for i, d in state.disputes.items())
-        raise RuleViolation(f"proposal {proposal.proposal} is disputed ({open_disputes})", lscb.source)
+        raise RuleViolation(f"proposal {proposal.proposal} is disputed ({open_disputes})", agreed)
     awaiting = state.awaiting(c.inspection)
     if awaiting:
         raise RuleViolation(
             f"proposal {proposal.proposal} awaits the sign-off of {', '.join(awaiting)}: every inspectorate "
             "taking part agrees the shared judgement",
-            lscb.source,
+            agreed,
         )
+    described = descriptor(programme, lscb, proposal.grade)
     return LscbJudgementFinalised(
         inspection_id=c.inspection.inspection_id,
         proposal=proposal.proposal,
@@ -304,7 +327,17 @@ def _finalise(state: Evaluation, c: Finalise, lscb: Lscb, proposal: LscbJudgemen
         text=proposal.text,
         evidence_item_ids=proposal.evidence_item_ids,
         signed_off_by=list(state.signed_off),
+        descriptor=described[0] if described else None,
+        descriptor_source=described[1] if described else None,
     )
+
+
+def descriptor(programme: Programme, lscb: Lscb, grade: Grade | None) -> tuple[str, str] | None:
+    """The programme's descriptor of the board's grade, and its paragraph: 004 §116-118, or §115's
+    criteria a-l for good. None for a narrative evaluation, or a grade the programme does not describe."""
+    if grade is None:
+        return None
+    return programme.descriptor(Agency.LSCB, lscb.judgement_area, grade)
 
 
 evaluation = Decider[Evaluation, Command](Evaluation(), evolve, decide)

@@ -253,7 +253,8 @@ class CriterionView(BaseModel):
 
 
 class PartnerView(BaseModel):
-    """Accountability (000 §14): the inspectorates' findings attributed to one partner."""
+    """Accountability: the inspectorates' findings attributed to one partner (004 §113: "the contribution
+    of partners")."""
 
     agency: Agency
     strengths: int
@@ -272,7 +273,10 @@ class EvaluationView(BaseModel):
     contributions: list[LscbFindingContributed]
     by_partner: list[PartnerView]
     proposal: LscbJudgementProposed | None
-    descriptor: str | None  # the programme's descriptor of the proposed grade (004 §115-118)
+    # The programme's descriptor of the proposed grade, and its paragraph (004 §115-118); the final
+    # judgement carries the descriptor of its own grade (`final.descriptor`, `final.descriptor_source`).
+    descriptor: str | None
+    descriptor_source: str | None = None
     signed_off: list[Inspectorate]
     awaiting: list[Inspectorate]  # who has still to sign off the proposal
     disputes: list[LscbJudgementDisputed]  # open: each blocks finalisation
@@ -329,7 +333,7 @@ async def _evaluation_view(
         )
         for agency in partners
     ]
-    grade = state.proposal.grade if state.proposal else None
+    described = domain.descriptor(programme, lscb, state.proposal.grade if state.proposal else None)
     return EvaluationView(
         inspection_id=known.inspection_id,
         programme=programme.id,
@@ -341,7 +345,8 @@ async def _evaluation_view(
         contributions=list(state.contributions),
         by_partner=by_partner,
         proposal=state.proposal,
-        descriptor=_descriptor(known, grade),
+        descriptor=described[0] if described else None,
+        descriptor_source=described[1] if described else None,
         signed_off=list(state.signed_off),
         awaiting=state.awaiting(known) if state.proposal and not state.final else [],
         disputes=list(state.disputes.values()),
@@ -352,13 +357,3 @@ async def _evaluation_view(
 
 def _count(state: domain.Evaluation, agency: Agency, bearing: Bearing) -> int:
     return sum(1 for c in state.contributions if c.attributed_to is agency and c.bearing is bearing)
-
-
-def _descriptor(known: Inspection, grade: Grade | None) -> str | None:
-    """§116-118 describe outstanding, requires improvement and inadequate; good is §115's criteria."""
-    if grade is None:
-        return None
-    if grade is Grade.GOOD and domain.lscb_criteria(known.programme):
-        return "Good: the LSCB meets the criteria of 004 §115 a-l."
-    found = [d.text for d in known.programme.descriptors if d.agency is Agency.LSCB and d.grade is grade]
-    return found[0] if found else None

@@ -6,12 +6,13 @@ docs/judgement-events.md for the lifecycle and what each field means."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.catalogue import InspectionEvent
+from shared.catalogue import InspectionEvent, Upcaster
 from shared.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, Text
 
 AreaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -114,14 +115,28 @@ class JudgementReturned(JudgementStep):
     reason: Reason
 
 
+def _flagged_for_evidence(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: every v1 flag was raised by a withdrawn evidence item, which it names; no limiting rule."""
+    return {**payload, "limiting_rules": payload.get("limiting_rules", [])}
+
+
 class JudgementFlaggedForReview(JudgementStep):
-    """Evidence the judgement cites was withdrawn: it must be proposed or revised again on evidence that
-    stands before it moves on."""
+    """The judgement must be looked at again before it moves on: it is proposed again (revised, if final)
+    with a new grade or a rationale.
+
+    Either evidence it cites was withdrawn (`evidence_item_id`); or, since version 2, a contributing
+    judgement changed after this one was final, and a limiting rule of the programme now makes another
+    grade likely (`limiting_rules`: e.g. help and protection revised to inadequate, so 004 §79 makes the
+    police's overall effectiveness likely inadequate). Version 1 flags all name a withdrawn item."""
 
     event_type = "judgement.JudgementFlaggedForReview"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _flagged_for_evidence}
 
-    evidence_item_id: ItemId
+    evidence_item_id: ItemId | None = None  # the withdrawn item; None for a flag raised by a limiting rule
     reason: Reason
+    # The programme's limiting rules that now derive another grade, each with its paragraph.
+    limiting_rules: list[AppliedRule] = Field(default_factory=list)
 
 
 JUDGEMENT_EVENTS: tuple[type[InspectionEvent], ...] = (

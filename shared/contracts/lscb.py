@@ -8,13 +8,14 @@ final judgement). See docs/lscb-events.md."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from shared.catalogue import Event, InspectionEvent
+from shared.catalogue import Event, InspectionEvent, Upcaster
 from shared.contracts.evidence import Bearing
 from shared.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, ShortText, Text
 from shared.envelope import Inspectorate
@@ -146,16 +147,38 @@ class LscbDisputeResolved(InspectionEvent):
     resolution: Reason
 
 
+# A grade descriptor as the programme states it: the good LSCB is §115's twelve criteria, a long text.
+Descriptor = Annotated[str, Field(min_length=1, max_length=20000)]
+
+
+def _descriptor_not_recorded(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: a v1 judgement did not carry its grade's descriptor; it reads as none recorded."""
+    return {
+        **payload,
+        "descriptor": payload.get("descriptor"),
+        "descriptor_source": payload.get("descriptor_source"),
+    }
+
+
 class LscbJudgementFinalised(InspectionEvent):
-    """The shared judgement every participating inspectorate signed off."""
+    """The shared judgement every participating inspectorate signed off.
+
+    Since version 2 a graded judgement carries the programme's descriptor of its grade, as the programme
+    stated it when the judgement was made final (004 §115-118: good is §115's criteria a-l, outstanding
+    §116, requires improvement §117, inadequate §118), and the paragraph it is from. A narrative
+    evaluation, and a v1 judgement, carry none."""
 
     event_type = "lscb.LscbJudgementFinalised"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _descriptor_not_recorded}
 
     proposal: Annotated[int, Field(ge=1)]
     grade: Grade | None
     text: CaseText
     evidence_item_ids: Citations
     signed_off_by: list[Inspectorate]
+    descriptor: Descriptor | None = None  # the descriptor of `grade`, e.g. 004 §117 for requires improvement
+    descriptor_source: str | None = None  # its paragraph, e.g. "004 §117"
 
 
 class LscbEvaluationRecorded(InspectionEvent):

@@ -1,13 +1,14 @@
 """The evidence service over HTTP against the real broker and database: one test per rule of issue 4.
 
-JTAI inspections are scheduled and notified through the scheduling service's API. An integrated
+JTAI inspections are scheduled and notified through the scheduling service's API, on the notice date: the
+platform is a rehearsal one, whose clock is moved on to that day (001 Proposal two). An integrated
 inspection (the programme with numbered criteria) is unannounced, so its notice starts on its first day
 of fieldwork, which scheduling never allows in the past: its history is written to scheduling's own log,
 exactly as scheduling writes it, and reaches the evidence service over the broker like any other."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -17,13 +18,36 @@ from jip.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.scheduling.app import build as scheduling
+from shared.clock import CLOCK
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, forbidden, ok, refused, running, seed_integrated
+from tests.helpers import (
+    actor,
+    eventually,
+    forbidden,
+    ok,
+    on_the_notice_date,
+    refused,
+    rehearsal,
+    running,
+    seed_integrated,
+)
 
 LEAD = actor("ofsted", "lead_inspector")
 DATA_PROTECTION = "domain.md Data protection"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every service of these tests on a rehearsal platform, whose clock a test moves to a notice date."""
+    return rehearsal(settings)
+
+
+@pytest.fixture(autouse=True)
+def real_time_after() -> Iterator[None]:
+    yield
+    CLOCK.use_real_time()  # the process-wide clock: no later test inherits a rehearsal's
 
 
 async def events_written(settings: Settings) -> int:
@@ -51,10 +75,10 @@ async def known_to_evidence(evidence_api: httpx.AsyncClient, inspection_id: str,
 async def jtai(scheduler: httpx.AsyncClient, evidence_api: httpx.AsyncClient, notify: bool = True) -> str:
     body = {"area": "Wakefield", "deep_dive_theme": "neglect"}
     body["fieldwork_starts"] = str(first_fieldwork_week(today_in_england()))
-    inspection_id = str(
-        (await ok(await scheduler.post("/inspections", headers=LEAD, json=body)))["inspection_id"]
-    )
+    scheduled = await ok(await scheduler.post("/inspections", headers=LEAD, json=body))
+    inspection_id = str(scheduled["inspection_id"])
     if notify:
+        await on_the_notice_date(scheduler, scheduled["notice_date"])
         await ok(
             await scheduler.post(
                 f"/inspections/{inspection_id}/notifications", headers=LEAD, json={"recipient": "lscb_chair"}
@@ -94,6 +118,8 @@ async def test_evidence_is_accepted_from_the_start_of_notice_until_the_lead_clos
     await refused(await evidence_api.post(url, headers=actor("cqc"), json=body), "notice has not started")
     assert await events_written(settings) == 0
 
+    scheduled = await ok(await scheduler.get(f"/inspections/{inspection_id}"), 200)
+    await on_the_notice_date(scheduler, scheduled["notice_date"])
     await ok(
         await scheduler.post(
             f"/inspections/{inspection_id}/notifications", headers=LEAD, json={"recipient": "lscb_chair"}
@@ -168,7 +194,7 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
 
 
 async def test_shared_and_own_samples_decide_which_cases_are_tracked(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
 ) -> None:
     scheduler, evidence_api = services
     inspection_id = await jtai(scheduler, evidence_api)
@@ -176,24 +202,19 @@ async def test_shared_and_own_samples_decide_which_cases_are_tracked(
     tracking = item(agency="police", activity="case_tracking", judgement_area="deep_dive", criteria=[])
     url = f"/inspections/{inspection_id}/evidence"
 
-    await refused(await evidence_api.post(url, headers=actor("hmic"), json=tracking), "002 §43-44")
+    # A JTAI's teams "jointly track and sample cases" (001 Proposal three): the shared sample only.
+    await refused(await evidence_api.post(url, headers=actor("hmic"), json=tracking), "001 Proposal three")
     case = {"case_reference": "WKF-0042", "reason": "Deep-dive cohort: neglect, known to four agencies"}
     await ok(await evidence_api.post(f"{samples}/shared/cases", headers=actor("cqc"), json=case))
     await refused(await evidence_api.post(f"{samples}/shared/cases", headers=LEAD, json=case), "already in")
     await ok(await evidence_api.post(url, headers=actor("hmic"), json=tracking))
     await ok(await evidence_api.post(url, headers=LEAD, json=tracking | {"agency": "local_authority"}))
-
-    # Each inspectorate's own sample (002 §44): its own to change and to track.
     own = {"case_reference": "WKF-0077", "reason": "Police protection powers used twice"}
-    await forbidden(await evidence_api.post(f"{samples}/hmic/cases", headers=LEAD, json=own), "002 §44")
-    unchanged = await ok(await evidence_api.get(samples), 200)
-    assert [(c["sample"], c["case_reference"]) for c in unchanged["samples"]] == [("shared", "WKF-0042")]
-    await ok(await evidence_api.post(f"{samples}/hmic/cases", headers=actor("hmic"), json=own))
-    theirs = tracking | {"case_reference": "WKF-0077"}
     await refused(
-        await evidence_api.post(url, headers=actor("cqc"), json=theirs | {"agency": "health"}), "sample"
+        await evidence_api.post(f"{samples}/hmic/cases", headers=actor("hmic"), json=own),
+        "track and sample cases together",
+        "001 Proposal three",
     )
-    await ok(await evidence_api.post(url, headers=actor("hmic"), json=theirs))
 
     # The area's joint audit of the deep-dive cases during notice (001 Proposal two): shared cases only.
     audit = tracking | {"activity": "joint_audit", "agency": "partnership"}
@@ -201,7 +222,27 @@ async def test_shared_and_own_samples_decide_which_cases_are_tracked(
         await evidence_api.post(url, headers=LEAD, json=audit | {"case_reference": "WKF-0077"}), "shared"
     )
     await ok(await evidence_api.post(url, headers=LEAD, json=audit))
+    shared_case = await ok(await evidence_api.get(f"/inspections/{inspection_id}/cases/WKF-0042"), 200)
+    assert shared_case["samples"] == ["shared"]
+    assert shared_case["inspectorates"] == ["hmic", "ofsted"]
 
+    # Each inspectorate's own sample where the programme has one (Integrated 2014: 004 §35, §82): its own
+    # to change and to track.
+    integrated_id = await integrated(settings, evidence_api)
+    samples = f"/inspections/{integrated_id}/samples"
+    url = f"/inspections/{integrated_id}/evidence"
+    tracking = item(
+        agency="police", activity="case_tracking", judgement_area="help_and_protection", criteria=[]
+    )
+    await forbidden(await evidence_api.post(f"{samples}/hmic/cases", headers=LEAD, json=own), "004 §35, §82")
+    unchanged = await ok(await evidence_api.get(samples), 200)
+    assert unchanged["samples"] == []
+    await ok(await evidence_api.post(f"{samples}/hmic/cases", headers=actor("hmic"), json=own))
+    theirs = tracking | {"case_reference": "WKF-0077"}
+    await refused(
+        await evidence_api.post(url, headers=actor("cqc"), json=theirs | {"agency": "health"}), "sample"
+    )
+    await ok(await evidence_api.post(url, headers=actor("hmic"), json=theirs))
     removal = {"reason": "Not in scope after all"}
     await ok(
         await evidence_api.post(
@@ -210,12 +251,7 @@ async def test_shared_and_own_samples_decide_which_cases_are_tracked(
         200,
     )
     view = await ok(await evidence_api.get(samples), 200)
-    assert [(c["sample"], c["case_reference"], c["added_by"]) for c in view["samples"]] == [
-        ("shared", "WKF-0042", "cqc")
-    ]
-    shared_case = await ok(await evidence_api.get(f"/inspections/{inspection_id}/cases/WKF-0042"), 200)
-    assert shared_case["samples"] == ["shared"]
-    assert shared_case["inspectorates"] == ["hmic", "ofsted"]
+    assert view["samples"] == []
 
 
 async def test_a_line_of_enquiry_is_seen_by_all_at_once_answered_with_evidence_and_closed(

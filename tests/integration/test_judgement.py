@@ -111,11 +111,11 @@ async def test_a_judgement_moves_from_proposed_to_final_each_step_by_its_inspect
     await refused(
         await s.judgement.post(f"{at}/quality-assure", headers=OFSTED_QA),
         "must be moderated",
-        "001 Proposal four",
+        "domain.md People",  # 004 is silent on quality assurance: the domain brief, never 001's paragraph
     )
     await denied(await s.judgement.post(f"{at}/quality-assure", headers=OFSTED), "lead_inspector")
     await forbidden(
-        await s.judgement.post(f"{at}/moderate", headers=CQC_LEAD), "lead inspectorate", "002 §11"
+        await s.judgement.post(f"{at}/moderate", headers=CQC_LEAD), "lead inspectorate", "004 §19"
     )
     await denied(await s.judgement.post(f"{at}/moderate", headers=CQC), "inspector")
     assert await s.events() == before  # a refused command writes nothing
@@ -237,8 +237,8 @@ async def test_bad_input_names_the_rule_and_writes_no_event(services: Services) 
         (path(inspection_id, "police", "looked_after"), HMIC, proposal("good", strength),
          ["police", "§71"]),
         (path(inspection_id, "health", "safeguarding"), CQC, proposal("good", strength), ["safeguarding"]),
-        (health, CQC, proposal("good", withdrawn), [withdrawn, "004 §48"]),
-        (health, CQC, proposal("inadequate", strength), ["weakness", "004 §48"]),
+        (health, CQC, proposal("good", withdrawn), [withdrawn, "004 §24, §48"]),
+        (health, CQC, proposal("inadequate", strength), ["weakness", "004 §24, §48"]),
         (path(inspection_id, "probation", "help_and_protection"), actor("hmi_probation"),
          proposal("good", strength), ["narrative", "§29"]),
     ]  # fmt: skip

@@ -3,7 +3,7 @@ evaluation of the board agreed by every inspectorate, with a disagreement that b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,16 +14,40 @@ from jip.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.lscb.app import build as lscb
 from services.scheduling.app import build as scheduling
+from shared.clock import CLOCK
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, denied, eventually, forbidden, ok, refused, running, seed_integrated
+from tests.helpers import (
+    actor,
+    denied,
+    eventually,
+    forbidden,
+    ok,
+    on_the_notice_date,
+    refused,
+    rehearsal,
+    running,
+    seed_integrated,
+)
 
 OFSTED = actor("ofsted", "lead_inspector")
 CQC, HMIC = actor("cqc"), actor("hmic")
 # Each inspectorate's lead inspector signs off, disputes and resolves for it.
 CQC_LEAD, HMIC_LEAD = actor("cqc", "lead_inspector"), actor("hmic", "lead_inspector")
 PROBATION_LEAD = actor("hmi_probation", "lead_inspector")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every service of these tests on a rehearsal platform, whose clock a test moves to a notice date."""
+    return rehearsal(settings)
+
+
+@pytest.fixture(autouse=True)
+def real_time_after() -> Iterator[None]:
+    yield
+    CLOCK.use_real_time()  # the process-wide clock: no later test inherits a rehearsal's
 
 
 @dataclass
@@ -102,7 +126,7 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
     assert "115c" not in view["uncovered"]
     assert "115a" in view["uncovered"]
 
-    # Accountability: HMIC attributes the weakness to the police (000 §14).
+    # Accountability: HMIC attributes the weakness to the police ("the contribution of partners", 004 §113).
     finding = {
         "criterion": "115f",
         "bearing": "weakness",
@@ -131,7 +155,7 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
         "text": "The board holds partners to account.",
         "evidence_item_ids": [audits],
     }
-    await forbidden(await s.lscb.put(f"{evaluation}/proposal", headers=CQC_LEAD, json=proposal), "002 §11")
+    await forbidden(await s.lscb.put(f"{evaluation}/proposal", headers=CQC_LEAD, json=proposal), "004 §19")
     await denied(await s.lscb.put(f"{evaluation}/proposal", headers=CQC, json=proposal), "inspector")
     await refused(
         await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=proposal | {"grade": "adequate"}),
@@ -141,7 +165,8 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
 
     view = await ok(await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=proposal), 200)
     assert view["proposal"]["proposal"] == 1
-    assert "115" in view["descriptor"]
+    assert view["descriptor_source"] == "004 §115 a-l"  # good is the criteria of §115
+    assert view["descriptor"].startswith("a. The governance arrangements enable LSCB partners")
     before = await s.events()
     await forbidden(
         await s.lscb.post(f"{evaluation}/sign-off", headers=actor("hmi_prisons", "lead_inspector")),
@@ -166,13 +191,18 @@ async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees
     )
     await refused(await s.lscb.post(f"{evaluation}/final", headers=OFSTED), "awaits the sign-off of hmic")
     await ok(await s.lscb.post(f"{evaluation}/sign-off", headers=HMIC_LEAD), 200)
-    await forbidden(await s.lscb.post(f"{evaluation}/final", headers=CQC_LEAD), "002 §11")
+    await forbidden(await s.lscb.post(f"{evaluation}/final", headers=CQC_LEAD), "004 §19")
     view = await ok(await s.lscb.post(f"{evaluation}/final", headers=OFSTED), 200)
     assert (view["final"]["grade"], view["final"]["signed_off_by"]) == (
         "good",
         ["ofsted", "cqc", "hmi_probation", "hmic"],
     )
     assert view["awaiting"] == []
+    # 004 §115-118: the final judgement carries the descriptor of its grade, for the combined document.
+    assert view["final"]["descriptor_source"] == "004 §115 a-l"
+    assert view["final"]["descriptor"].endswith(
+        "custodial and detention facilities within the local authority area."
+    )
     await refused(await s.lscb.put(f"{evaluation}/proposal", headers=OFSTED, json=proposal), "final")
 
 
@@ -189,9 +219,9 @@ async def test_a_jtai_evaluates_the_board_in_narrative_and_a_new_proposal_is_sig
         "deep_dive_theme": "neglect",
         "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
     }
-    inspection_id = (await ok(await s.scheduling.post("/inspections", headers=OFSTED, json=body)))[
-        "inspection_id"
-    ]
+    scheduled = await ok(await s.scheduling.post("/inspections", headers=OFSTED, json=body))
+    inspection_id = scheduled["inspection_id"]
+    await on_the_notice_date(s.scheduling, scheduled["notice_date"])
     notify = {"recipient": "lscb_chair"}
     await ok(
         await s.scheduling.post(f"/inspections/{inspection_id}/notifications", headers=OFSTED, json=notify)

@@ -369,7 +369,7 @@ def test_show_gives_the_judgement_the_rules_deriving_its_grade_its_flags_and_its
         "    004 §67 (health-overall): inadequate, because help_and_protection, leadership judged "
         "inadequate\n"
     ) in text
-    assert "  FLAGGED FOR REVIEW: it cites withdrawn evidence; propose or revise it again\n" in text
+    assert "  FLAGGED FOR REVIEW: evidence withdrawn, or a limiting rule derives anew; revise it\n" in text
     assert "    ev-2: wrong case\n" in text
     assert text.split("history:\n")[1].splitlines() == [
         "  2031-03-10 10:30  v1  JudgementProposed  by cqc/cqc-1  grade good",

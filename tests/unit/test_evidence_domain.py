@@ -11,11 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from services.evidence.domain import (
-    ENQUIRIES,
     IMMUTABLE,
     OWN_INSPECTORATE,
-    TRACKED_CASES,
-    WINDOW,
     AnswerLineOfEnquiry,
     ChangeSample,
     CloseEvidenceGathering,
@@ -70,6 +67,13 @@ OFSTED, CQC, HMIC, HMI_PROBATION, HMI_PRISONS = (
 )
 INTEGRATED = catalogue()["integrated-2014"]  # numbered criteria, a graded LSCB area, no deep dive
 JTAI = catalogue()["jtai-2015"]  # deep-dive themes, no numbered criteria
+MACP = catalogue()["macp-2012"]  # shared judgements of the partnership; each agency commented on in narrative
+# Where Integrated 2014 states each rule the tests meet (its [rules] table): never another programme's.
+WINDOW = INTEGRATED.rules.evidence_gathering  # "004 §35-36"
+SHARED_SAMPLE = INTEGRATED.rules.shared_sample  # "004 §33, §35"
+OWN_SAMPLE = INTEGRATED.rules.own_samples  # "004 §35, §82"
+TRACKED_CASES = f"{SHARED_SAMPLE}; {OWN_SAMPLE}"
+ENQUIRIES = INTEGRATED.rules.lines_of_enquiry  # "004 §35"
 CASE = "WKF-0042"
 OTHER_CASE = "WKF-0099"
 
@@ -403,14 +407,14 @@ def test_joint_audit_of_a_shared_sample_case_is_accepted_with_deep_dive_themes()
 def test_joint_audit_of_a_case_outside_the_shared_sample_is_rejected() -> None:
     own_only = file_of([added(CQC, by=CQC)])
     violation = refused(evidence_item.decide, evidence_item.initial, joint_audit(JTAI, own_only))
-    assert violation.rule == "001 Proposal two"
+    assert violation.rule == "001 Proposal two"  # JTAI's rules.joint_audit
     assert f"case {CASE} is not in the shared sample" in violation.message
 
 
 def test_joint_audit_is_rejected_in_a_programme_without_deep_dive() -> None:
     command = joint_audit(INTEGRATED, file_of([added("shared")]))
     violation = refused(evidence_item.decide, evidence_item.initial, command)
-    assert violation.rule == "001 Proposal two"
+    assert violation.rule == INTEGRATED.judgement_areas[0].source  # its own scope, not the JTAI's paragraph
     assert "integrated-2014 has no deep dive" in violation.message
 
 
@@ -593,7 +597,7 @@ def test_own_sample_an_inspectorate_adds_to_its_own() -> None:
 
 def test_own_sample_adding_to_another_inspectorates_sample_is_rejected() -> None:
     violation = refused(evidence_file.decide, EvidenceFile(), change(OFSTED, by=CQC))
-    assert violation.rule == "002 §44"
+    assert violation.rule == OWN_SAMPLE
     assert "cqc changes the shared sample or its own, not ofsted's" in violation.message
 
 
@@ -608,7 +612,7 @@ def test_samples_before_notice_are_rejected() -> None:
     assert refused(evidence_file.decide, EvidenceFile(), command).rule == WINDOW
 
 
-@pytest.mark.parametrize(("sample", "rule"), [("shared", "002 §43"), (CQC, "002 §44")])
+@pytest.mark.parametrize(("sample", "rule"), [("shared", SHARED_SAMPLE), (CQC, OWN_SAMPLE)])
 def test_samples_adding_a_case_twice_is_rejected(sample: Sample, rule: str) -> None:
     state = file_of([added(sample, by=CQC)])
     violation = refused(evidence_file.decide, state, change(sample))
@@ -622,7 +626,7 @@ def test_samples_the_same_case_may_be_in_the_shared_and_an_own_sample() -> None:
     assert isinstance(event, SampleCaseAdded)
 
 
-@pytest.mark.parametrize(("sample", "rule"), [("shared", "002 §43"), (CQC, "002 §44")])
+@pytest.mark.parametrize(("sample", "rule"), [("shared", SHARED_SAMPLE), (CQC, OWN_SAMPLE)])
 def test_samples_removing_a_case_not_there_is_rejected(sample: Sample, rule: str) -> None:
     state = file_of([added(sample, case=OTHER_CASE, by=CQC)])
     violation = refused(evidence_file.decide, state, change(sample, add=False))
@@ -895,3 +899,63 @@ def test_immutable_an_amendment_sealing_the_same_text_again_changes_nothing() ->
     assert "the amendment changes nothing" in violation.message
     changed = details(summary=seal_with(key, f"insp-1/{CASE}", "The referral was followed up late."))
     assert evidence_item.decide(evidence_item.fold(history), correct(changed))
+
+
+def test_004_s71_police_not_judged_on_children_looked_after() -> None:
+    """004 §71, §74: HMIC judges the help and protection of all children, those looked after included, and
+    makes no judgement on children looked after (§41: that one is made on the local authority and health).
+    Evidence about the police filed under children looked after would bear on no judgement: it is refused,
+    citing §71, and bears on help and protection instead. CQC does not review achieving permanence (§59)."""
+    about_police: dict[str, Any] = {"agency": Agency.POLICE, "criteria": []}
+    violation = refused(
+        evidence_item.decide,
+        evidence_item.initial,
+        record(by=HMIC, judgement_area="looked_after", **about_police),
+    )
+    assert "004 §71" in paragraphs_of(violation.rule)
+    assert "makes no judgement on police" in violation.message
+    assert "help_and_protection" in violation.message
+    health = refused(
+        evidence_item.decide,
+        evidence_item.initial,
+        record(judgement_area="achieving_permanence", criteria=[]),
+    )
+    assert "004 §59" in paragraphs_of(health.rule)
+    with_custody = known(  # HMI Prisons joined: custody is reported in narrative (004 §29)
+        inspectorates=(*known().inspectorates, HMI_PRISONS), agencies=(*known().agencies, Agency.CUSTODY)
+    )
+    for accepted in (
+        record(by=HMIC, judgement_area="help_and_protection", **about_police),
+        record(
+            with_custody, by=HMI_PRISONS, agency=Agency.CUSTODY, judgement_area="looked_after", criteria=[]
+        ),
+        record(by=HMIC, judgement_area="lscb", agency=Agency.POLICE, criteria=["115d"]),  # a partner's part
+        record(known(MACP), judgement_area="help_and_protection", **about_police, by=HMIC),  # judged jointly
+    ):
+        [event] = evidence_item.decide(evidence_item.initial, accepted)
+        assert isinstance(event, EvidenceItemRecorded)
+
+
+def paragraphs_of(rule: str) -> set[str]:
+    """ "004 §41, §44, §71" -> {"004 §41", "004 §44", "004 §71"}"""
+    seed, _, rest = rule.partition(" ")
+    return {f"{seed} {p.strip()}" for p in rest.split(",")}
+
+
+@pytest.mark.parametrize("programme_id", ["jtai-2015", "targeted-2015"])
+def test_001_proposal_three_the_inspectorates_of_a_jtai_track_and_sample_cases_together(
+    programme_id: str,
+) -> None:
+    """001 Proposal three: teams "jointly track and sample cases ... rather than the inspectors gathering
+    evidence independently": a JTAI (and Ofsted's targeted inspection, one team of three) has the shared
+    sample only. Integrated 2014 and MACP 2012 keep each inspectorate's own sample (004 §35; 002 §44)."""
+    programme = catalogue()[programme_id]
+    inspection = known(programme)
+    by = inspection.inspectorates[-1]
+    violation = refused(evidence_file.decide, EvidenceFile(), change(by, by=by, inspection=inspection))
+    assert violation.rule == programme.rules.shared_sample
+    assert "add the case to the shared sample" in violation.message
+    [shared] = evidence_file.decide(EvidenceFile(), change("shared", by=by, inspection=inspection))
+    assert isinstance(shared, SampleCaseAdded)
+    [own] = evidence_file.decide(EvidenceFile(), change(CQC, by=CQC))  # integrated-2014
+    assert isinstance(own, SampleCaseAdded)

@@ -1,4 +1,5 @@
-"""Findings of a JTAI standing on recorded evidence (001 Proposal three and four)."""
+"""Findings standing on recorded evidence (001 Proposal three and four), and each programme's kinds of
+finding."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def finding(
         cited=tuple(cited),
         unknown=tuple(unknown),
         agencies=JTAI_AGENCIES,
+        programme=catalogue()["jtai-2015"],
     )
 
 
@@ -143,7 +145,7 @@ def test_evolve_ignores_other_events() -> None:
         ("targeted-2015", ["key_strength", "area_for_priority_action", "area_for_development"]),
         ("macp-2012", ["key_strength", "area_for_improvement"]),  # 002 §50
         ("integrated-2014", ["key_strength", "area_for_improvement"]),
-        ("cla-2012", ["key_strength"]),
+        ("cla-2012", ["key_strength", "area_for_improvement"]),  # 003: what must improve
     ],
 )
 def test_each_programme_records_its_own_kinds_of_finding(programme: str, kinds: list[str]) -> None:
@@ -152,12 +154,25 @@ def test_each_programme_records_its_own_kinds_of_finding(programme: str, kinds: 
 
 def test_a_recommendation_the_programme_does_not_make_is_refused_naming_its_source() -> None:
     macp = catalogue()["macp-2012"]
-    command = replace(
-        finding(FindingKind.AREA_FOR_PRIORITY_ACTION, cited=WEAKNESSES),
-        kinds=finding_kinds(macp),
-        kinds_rule=macp.judgements.source,
-    )
+    command = replace(finding(FindingKind.AREA_FOR_PRIORITY_ACTION, cited=WEAKNESSES), programme=macp)
     with pytest.raises(RuleViolation) as caught:
         findings.decide(findings.initial, command)
-    assert caught.value.rule == "002 §24, §49-50"
+    assert caught.value.rule == "002 §50, §58"
     assert "area for priority action" in caught.value.message
+
+
+def test_003_cla_findings_say_what_must_improve() -> None:
+    """003: the CLA inspections "identify strengths and weaknesses in local arrangements and contribute to
+    improvements": its report says what must improve, not only its key strengths."""
+    cla = catalogue()["cla-2012"]
+    command = replace(
+        finding(FindingKind.AREA_FOR_IMPROVEMENT, cited=WEAKNESSES, addressed_to=Agency.HEALTH),
+        agencies=(Agency.LOCAL_AUTHORITY, Agency.HEALTH),
+        programme=cla,
+    )
+    [event] = findings.decide(findings.initial, command)
+    assert isinstance(event, FindingRecorded)
+    assert event.kind is FindingKind.AREA_FOR_IMPROVEMENT
+    with pytest.raises(RuleViolation) as caught:
+        findings.decide(findings.initial, replace(command, kind=FindingKind.AREA_FOR_PRIORITY_ACTION))
+    assert caught.value.rule == "003 Notes to Editors"

@@ -57,6 +57,8 @@ JTAI = Inspection(
     (I.OFSTED, I.CQC, I.HMIC, I.HMI_PROBATION),
 )
 JUDGES = {A.LOCAL_AUTHORITY: I.OFSTED, A.HEALTH: I.CQC, A.POLICE: I.HMIC, A.PARTNERSHIP: I.OFSTED}
+# 004 is silent on moderation and quality assurance: Integrated 2014 cites the domain brief for them.
+QUALITY = INTEGRATED.programme.rules.quality_assurance
 
 
 def cited(agency: Agency, *bearings: Bearing) -> tuple[CitedItem, ...]:
@@ -243,7 +245,7 @@ BAD = [
     ("health judged by HMIC", propose(A.HEALTH, "help_and_protection", G.GOOD, by=I.HMIC), "004 §40",
      "cqc"),
     ("an inspectorate not taking part", propose(A.PARTNERSHIP, "leadership", G.GOOD, inspection=MACP,
-     by=I.HMI_PRISONS), "004 §40", "hmi_prisons"),
+     by=I.HMI_PRISONS), "002 §11", "hmi_prisons"),
     ("the LSCB, judged jointly elsewhere", propose(A.LSCB, "lscb", G.GOOD), "004 §26", "lscb service"),
     ("uncited or withdrawn evidence", propose(A.HEALTH, "leadership", G.GOOD, unknown=("ev-gone",)),
      "004 §48", "ev-gone"),
@@ -253,7 +255,7 @@ BAD = [
     ("evidence about another agency", propose(A.HEALTH, "leadership", G.GOOD,
      evidence=cited(A.POLICE, Bearing.STRENGTH)), "004 §48", "ev-police-1"),
     ("a revision of a judgement that is not final", propose(A.HEALTH, "leadership", G.GOOD,
-     reason="New evidence."), "001 Proposal four", "propose it instead"),
+     reason="New evidence."), QUALITY, "propose it instead"),
 ]  # fmt: skip
 
 
@@ -311,11 +313,11 @@ def test_moderation_runs_in_order_and_each_step_by_its_inspectorate() -> None:
         step(A.HEALTH, "help_and_protection", Step.FINALISE, I.CQC),
     ]
     for command in out_of_order:
-        assert refused(state, command).rule == "001 Proposal four"
-    assert refused(state, step(A.HEALTH, "help_and_protection", Step.MODERATE, I.CQC)).rule == "002 §11"
+        assert refused(state, command).rule == QUALITY
+    assert refused(state, step(A.HEALTH, "help_and_protection", Step.MODERATE, I.CQC)).rule == "004 §19"
     state, _ = run(state, step(A.HEALTH, "help_and_protection", Step.MODERATE))
     assert state.by_key[key].status is JudgementStatus.MODERATED
-    assert refused(state, step(A.HEALTH, "help_and_protection", Step.MODERATE)).rule == "001 Proposal four"
+    assert refused(state, step(A.HEALTH, "help_and_protection", Step.MODERATE)).rule == QUALITY
     state, _ = run(state, step(A.HEALTH, "help_and_protection", Step.QUALITY_ASSURE))
     # Signed off by the inspectorate that judges health, not the lead.
     assert refused(state, step(A.HEALTH, "help_and_protection", Step.FINALISE)).rule == "004 §40"
@@ -334,7 +336,7 @@ def test_moderation_runs_in_order_and_each_step_by_its_inspectorate() -> None:
 
 def test_a_returned_judgement_is_proposed_again_before_moderation() -> None:
     state = graded(Judgements(), A.POLICE, {"help_and_protection": G.GOOD})
-    assert refused(state, step(A.POLICE, "help_and_protection", Step.RETURN, I.HMIC, "No.")).rule == "002 §11"
+    assert refused(state, step(A.POLICE, "help_and_protection", Step.RETURN, I.HMIC, "No.")).rule == "004 §19"
     state, [returned] = run(
         state, step(A.POLICE, "help_and_protection", Step.RETURN, reason="Cite the audit.")
     )
@@ -409,3 +411,62 @@ def test_folding_the_events_gives_the_same_state() -> None:
     state, events = run(Judgements(), propose(A.HEALTH, "help_and_protection", G.GOOD))
     state, more = run(state, step(A.HEALTH, "help_and_protection", Step.MODERATE))
     assert judgements.fold([*events, *more]) == state
+
+
+def test_004_s79_s81_revising_a_contributing_judgement_flags_the_final_limited_judgements() -> None:
+    """004 §79, §81: help and protection revised to inadequate after the police's overall effectiveness
+    (requires improvement) and leadership (good) are final. Neither may stand untouched: each is flagged
+    for review, citing the limiting rule, and moves only by a revision with a new grade or a rationale."""
+    state = graded(Judgements(), A.POLICE, {"help_and_protection": G.GOOD, "leadership": G.GOOD})
+    for area in ("help_and_protection", "leadership"):
+        state = through_moderation(state, A.POLICE, area)
+    state, _ = run(state, propose(A.POLICE, OVERALL, G.REQUIRES_IMPROVEMENT))
+    state = through_moderation(state, A.POLICE, OVERALL)
+
+    weakness = cited(A.POLICE, Bearing.WEAKNESS)
+    revision = propose(A.POLICE, "help_and_protection", G.INADEQUATE, evidence=weakness, reason="New audit.")
+    state, [revised, *raised] = run(state, revision)
+    assert isinstance(revised, JudgementRevised)
+    flags = [f for f in raised if isinstance(f, JudgementFlaggedForReview)]
+    assert flags == raised
+    assert [(f.judgement_area, [r.source for r in f.limiting_rules], f.evidence_item_id) for f in flags] == [
+        ("leadership", ["004 §81"], None),
+        (OVERALL, ["004 §79"], None),
+    ]
+    assert "likely to be inadequate" in flags[1].reason
+    for area in ("leadership", OVERALL):
+        assert state.by_key[(A.POLICE, area)].status is JudgementStatus.FINAL  # of record, but flagged
+        assert state.by_key[(A.POLICE, area)].flags
+
+    # The same grade again needs a rationale; a new grade, or a rationale, clears the flag.
+    violation = refused(state, propose(A.POLICE, OVERALL, G.REQUIRES_IMPROVEMENT, reason="Unchanged."))
+    assert violation.rule == "004 §79"
+    assert "rationale" in violation.message
+    state, [overall] = run(state, propose(A.POLICE, OVERALL, G.INADEQUATE, evidence=weakness, reason="§79."))
+    assert isinstance(overall, JudgementRevised)
+    assert state.by_key[(A.POLICE, OVERALL)].flags == ()
+    state, [leadership] = run(
+        state,
+        propose(A.POLICE, "leadership", G.GOOD, reason="Leaders acted.", rationale="Leaders acted at once.",
+                understand=True),
+    )  # fmt: skip
+    assert isinstance(leadership, JudgementRevised)
+    assert state.by_key[(A.POLICE, "leadership")].flags == ()
+
+
+def test_004_s67_s70_a_contributing_judgement_proposed_again_flags_a_final_leadership_once() -> None:
+    """A contributing judgement still in moderation, proposed again as inadequate, flags health's final
+    leadership (004 §70), once; a judgement in moderation is checked at its next step instead (§67)."""
+    state = graded(Judgements(), A.HEALTH, {"help_and_protection": G.GOOD, "looked_after": G.GOOD,
+                                            "leadership": G.GOOD})  # fmt: skip
+    state = through_moderation(state, A.HEALTH, "leadership")
+    state, _ = run(state, propose(A.HEALTH, OVERALL, G.GOOD))  # proposed, not final
+    weakness = cited(A.HEALTH, Bearing.WEAKNESS)
+    state, [_, flag] = run(state, propose(A.HEALTH, "looked_after", G.INADEQUATE, evidence=weakness))
+    assert isinstance(flag, JudgementFlaggedForReview)
+    assert (flag.judgement_area, [r.source for r in flag.limiting_rules]) == ("leadership", ["004 §70"])
+    # Proposed again, still inadequate: the leadership judgement is flagged for it already.
+    state, [again] = run(state, propose(A.HEALTH, "looked_after", G.INADEQUATE, evidence=weakness))
+    assert isinstance(again, JudgementProposed)
+    violation = refused(state, step(A.HEALTH, OVERALL, Step.MODERATE))
+    assert violation.rule == "004 §67"

@@ -71,8 +71,10 @@ CANCELLED = Inspection(
     cancelled=True,
 )
 
-INTEGRATED_RULE = "004 §26, §113"  # the integrated programme's lscb source
+INTEGRATED_RULE = "004 §26, §113"  # the integrated programme's lscb source, and where it agrees the judgement
 JTAI_RULE = "001 Proposal one"
+EVIDENCE_RULE = "004 §113-114"  # integrated-2014 rules.lscb_evidence
+LEAD_RULE = "004 §19"  # integrated-2014 rules.lead_inspectorate: Ofsted's single inspection is the spine
 BOARD_CRITERIA = [f"115{letter}" for letter in "abcdefghijkl"]
 
 
@@ -212,7 +214,7 @@ def test_a_contribution_against_no_criterion_is_accepted(inspection: Inspection)
 )
 def test_004_115_a_criterion_outside_115_a_to_l_is_refused(criterion: str) -> None:
     error = refused(evaluation.initial, contribute(criterion=criterion))
-    assert error.rule == "004 §115"
+    assert error.rule == "004 §115 a-l"
     assert criterion in error.message
     assert "115a" in error.message
     assert "115l" in error.message
@@ -221,7 +223,8 @@ def test_004_115_a_criterion_outside_115_a_to_l_is_refused(criterion: str) -> No
 @pytest.mark.parametrize("inspection", [JTAI, MACP], ids=["jtai", "macp"])
 def test_004_115_a_criterion_in_a_programme_without_board_criteria_is_refused(inspection: Inspection) -> None:
     error = refused(evaluation.initial, contribute(inspection=inspection, criterion="115a"))
-    assert error.rule == "004 §115"
+    assert inspection.programme.lscb is not None
+    assert error.rule == inspection.programme.lscb.source  # its own paragraph, never 004's
     assert "no board criteria" in error.message
 
 
@@ -230,17 +233,21 @@ def test_004_115_a_criterion_in_a_programme_without_board_criteria_is_refused(in
     [(INTEGRATED, A.CPS), (JTAI, A.YOUTH_OFFENDING_TEAM), (JTAI, A.CUSTODY), (JTAI, A.CPS)],
     ids=["integrated-cps", "jtai-yot", "jtai-custody", "jtai-cps"],
 )
-def test_000_14_a_finding_attributed_to_an_agency_not_inspected_is_refused(
+def test_004_113_a_finding_attributed_to_an_agency_not_inspected_is_refused(
     inspection: Inspection, agency: Agency
 ) -> None:
     command = contribute(inspection=inspection, criterion=None, attributed_to=agency, cited=(item(1),))
     error = refused(evaluation.initial, command)
-    assert error.rule == "000 §14"
+    # "the contribution of partners" (004 §113); a JTAI's finding is "for a particular agency" (001)
+    assert (
+        error.rule
+        == {"integrated-2014": "004 §113", "jtai-2015": "001 Proposal four"}[inspection.programme.id]
+    )
     assert str(agency) in error.message
 
 
 @pytest.mark.parametrize("agency", [A.LSCB, A.PARTNERSHIP, A.LOCAL_AUTHORITY, A.PROBATION])
-def test_000_14_a_finding_is_attributed_to_the_board_the_partnership_or_a_partner_inspected(
+def test_004_113_a_finding_is_attributed_to_the_board_the_partnership_or_a_partner_inspected(
     agency: Agency,
 ) -> None:
     command = contribute(inspection=JTAI, criterion=None, attributed_to=agency, cited=(item(1, agency),))
@@ -251,7 +258,7 @@ def test_000_14_a_finding_is_attributed_to_the_board_the_partnership_or_a_partne
 
 def test_004_113_evidence_unknown_or_withdrawn_is_refused_naming_the_ids_and_inspection() -> None:
     error = refused(evaluation.initial, contribute(unknown=("ev-9", "ev-withdrawn")))
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "ev-9" in error.message
     assert "ev-withdrawn" in error.message
     assert "insp-1" in error.message
@@ -263,7 +270,7 @@ def test_004_113_evidence_not_about_the_board_or_partner_nor_tagged_with_its_cri
         cited=(item(1, A.POLICE), item(2, A.HEALTH), item(3, A.LOCAL_AUTHORITY, criteria=("68a",))),
     )
     error = refused(evaluation.initial, command)
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "ev-2" in error.message
     assert "ev-3" in error.message  # tagged, but with a local authority criterion
     assert "ev-1" not in error.message
@@ -310,7 +317,7 @@ def test_004_113_a_finding_stands_on_evidence_of_its_own_bearing(
         assert evaluation.decide(evaluation.initial, command)
         return
     error = refused(evaluation.initial, command)
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "ev-2" in error.message
     assert "ev-1" not in error.message
 
@@ -318,7 +325,7 @@ def test_004_113_a_finding_stands_on_evidence_of_its_own_bearing(
 def test_004_113_a_strength_citing_a_weakness_is_refused() -> None:
     command = contribute(bearing=B.STRENGTH, cited=(item(7, A.LSCB, B.WEAKNESS),))
     error = refused(evaluation.initial, command)
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "strength" in error.message
     assert "ev-7" in error.message
 
@@ -350,9 +357,9 @@ def test_contributions_accumulate_in_order() -> None:
 
 
 @pytest.mark.parametrize("by", [I.CQC, I.HMIC, I.HMI_PROBATION, I.HMI_PRISONS])
-def test_002_11_only_the_lead_inspectorate_proposes_the_shared_judgement(by: Inspectorate) -> None:
+def test_004_19_only_the_lead_inspectorate_proposes_the_shared_judgement(by: Inspectorate) -> None:
     error = refused(evaluation.initial, propose(by=by))
-    assert error.rule == "002 §11"
+    assert error.rule == LEAD_RULE
     assert "ofsted" in error.message
 
 
@@ -404,7 +411,7 @@ def test_004_26_each_grade_of_the_integrated_scale_is_accepted(grade: Grade) -> 
 def test_004_113_inadequate_needs_at_least_one_weakness() -> None:
     command = propose(G.INADEQUATE, cited=(item(1, A.LSCB, B.AREA_FOR_IMPROVEMENT),))
     error = refused(evaluation.initial, command)
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "inadequate" in error.message
     cited = (item(1, A.LSCB, B.AREA_FOR_IMPROVEMENT), item(2, A.LSCB, B.WEAKNESS))
     assert evaluation.decide(evaluation.initial, propose(G.INADEQUATE, cited=cited))
@@ -412,7 +419,7 @@ def test_004_113_inadequate_needs_at_least_one_weakness() -> None:
 
 def test_004_113_a_proposal_cites_evidence_about_the_board_or_tagged_with_its_criteria() -> None:
     error = refused(evaluation.initial, propose(cited=(item(1, A.LSCB), item(2, A.POLICE))))
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "ev-2" in error.message
     tagged = (item(1, A.LSCB), item(2, A.POLICE, criteria=("115d",)))
     assert evaluation.decide(evaluation.initial, propose(cited=tagged))
@@ -420,7 +427,7 @@ def test_004_113_a_proposal_cites_evidence_about_the_board_or_tagged_with_its_cr
 
 def test_004_113_a_proposal_citing_unknown_evidence_is_refused() -> None:
     error = refused(evaluation.initial, propose(unknown=("ev-9",)))
-    assert error.rule == "004 §113"
+    assert error.rule == EVIDENCE_RULE
     assert "ev-9" in error.message
 
 
@@ -582,6 +589,8 @@ def test_resolved_and_signed_off_the_judgement_is_finalised_with_the_sign_offs_i
         text="The board is good.",
         evidence_item_ids=["ev-1", "ev-2"],
         signed_off_by=[I.CQC, I.OFSTED, I.HMI_PROBATION, I.HMIC, I.HMI_PRISONS],
+        descriptor=INTEGRATED.programme.descriptor(A.LSCB, "lscb", G.GOOD)[0],  # type: ignore[index]
+        descriptor_source="004 §115 a-l",
     )
     assert events[-1] == final
     assert state.final == final
@@ -599,9 +608,9 @@ def test_001_proposal_one_a_jtai_finalises_its_narrative_without_a_grade() -> No
 
 
 @pytest.mark.parametrize("by", [I.CQC, I.HMIC, I.HMI_PROBATION, I.HMI_PRISONS])
-def test_002_11_only_the_lead_inspectorate_finalises(by: Inspectorate) -> None:
+def test_004_19_only_the_lead_inspectorate_finalises(by: Inspectorate) -> None:
     error = refused(signed_by_all_but(), finalise(by))
-    assert error.rule == "002 §11"
+    assert error.rule == LEAD_RULE
     assert "ofsted" in error.message
 
 
@@ -656,7 +665,7 @@ def test_an_evaluation_recorded_before_the_agreement_flow_is_final_too() -> None
 )
 def test_a_cancelled_inspection_is_refused(command: Command) -> None:
     error = refused(proposed(), command)
-    assert error.rule == "scheduling: a cancelled inspection makes no judgements"
+    assert error.rule == "domain.md Scheduling: a cancelled inspection takes no further commands"
     assert "cancelled" in error.message
 
 
@@ -698,3 +707,38 @@ def test_fold_of_the_events_equals_the_state_decided_step_by_step() -> None:
     state, more = run(state, *(sign(i) for i in (I.HMIC, I.HMI_PROBATION, I.HMI_PRISONS)), finalise())
     assert evaluation.fold([*events, *more]) == state
     assert evaluation.fold([other]) == Evaluation()
+
+
+@pytest.mark.parametrize(
+    ("grade", "source", "starts"),
+    [
+        (G.OUTSTANDING, "004 §116", "In addition to meeting the requirements for a good judgement"),
+        (G.GOOD, "004 §115 a-l", "a. The governance arrangements enable LSCB partners"),
+        (G.REQUIRES_IMPROVEMENT, "004 §117", "It is not yet demonstrating the characteristics of good."),
+        (G.INADEQUATE, "004 §118", "it is not demonstrating that it has effective arrangements in place"),
+    ],
+)
+def test_004_s115_118_the_final_shared_judgement_carries_the_descriptor_of_its_grade(
+    grade: Grade, source: str, starts: str
+) -> None:
+    """004 §115-118: the shared LSCB judgement, once final, carries the programme's descriptor of its grade
+    (good is §115's criteria a-l), as the programme stated it then, for the combined document to show."""
+    cited = (item(1, A.LSCB, B.WEAKNESS), item(2, A.LSCB, B.STRENGTH))
+    state, _ = run(evaluation.initial, propose(grade, cited=cited))
+    state, events = run(state, *(sign(i) for i in INTEGRATED.inspectorates), finalise())
+    final = events[-1]
+    assert isinstance(final, LscbJudgementFinalised)
+    assert final.descriptor_source == source
+    assert final.descriptor is not None
+    assert final.descriptor.startswith(starts)
+    if grade is G.GOOD:
+        assert final.descriptor.count(". ") >= 12  # each criterion, a to l, by its letter
+        assert "l. The LSCB effectively scrutinises the performance of custodial" in final.descriptor
+
+
+def test_001_proposal_one_a_narrative_evaluation_carries_no_descriptor() -> None:
+    state, _ = run(evaluation.initial, propose(None, inspection=JTAI))
+    state, events = run(state, *(sign(i, JTAI) for i in JTAI.inspectorates), finalise(inspection=JTAI))
+    final = events[-1]
+    assert isinstance(final, LscbJudgementFinalised)
+    assert (final.descriptor, final.descriptor_source) == (None, None)
