@@ -1,10 +1,13 @@
 """`jip documents`: the documents the reporting service renders from the event log, and each report's
 lifecycle (001 Proposal four).
 
-The report of an inspection is drafted by the lead inspectorate, quality-assured by Ofsted, agreed by every
-inspectorate taking part, sent to the chair of the LSCB for one coordinated factual-accuracy response,
-decided point by point, made final and published by each inspectorate; then the post-inspection action plan
-is requested, received and tracked. A round sharing a deep-dive theme has an overview.
+The report of an inspection is drafted by the lead inspectorate once fieldwork is over and every judgement
+it reports is final, quality-assured by Ofsted, agreed by every inspectorate taking part, sent to whoever
+its programme names for one coordinated factual-accuracy response (the chair of the LSCB; the local
+authority's senior leader in a CLA inspection), decided point by point, made final and published by each
+inspectorate; then the post-inspection action plan is requested, received and tracked. A published report
+is corrected in a new edition (`jip documents draft --correction`); the first stays as it was published.
+A round sharing a deep-dive theme has an overview.
 
 Each command is made as the actor given by --as (or $JIP_ACTOR), like the other service commands; the
 service is at $JIP_REPORTING_URL, or on the embedded stack's port. The rules stay in the service: a refused
@@ -53,7 +56,9 @@ NONE = "—"  # an empty cell: no round, no lifecycle
 # The formats of services.reporting.documents.Format, by value (the CLI does not load the renderers).
 FORMATS = ("md", "html", "html-large", "pdf")
 BINARY = "pdf"
-RULE = "001 Proposal four"  # QA by Ofsted, agreed by all, one factual-accuracy response, published by each
+# The JTAI's rules (QA by Ofsted, agreed by all, one factual-accuracy response, published by each); each
+# programme's own paragraphs are in its file, and a refusal cites them.
+RULE = "001 Proposal four"
 ACTION_PLAN_RULE = "001 Post inspection action plan"
 ROUND = "the round's id (`jip rounds list` shows them)"
 # The steps of the lifecycle that take no body, by command: the path, what each does, the rule.
@@ -61,11 +66,15 @@ STEPS = {
     "draft": (
         "draft",
         "the lead inspectorate drafts the report (again): quality assurance and agreement start afresh",
-        "The lead inspectorate drafts the report from the event log as it stands. Each draft is numbered "
-        "and needs Ofsted's quality assurance and every inspectorate's agreement afresh. Every step until "
-        "the draft goes to the LSCB applies to the content as drafted: if the events it is rendered from "
-        f"move on (a new finding, a withdrawn item), draft it again ({RULE}). Refused once the draft is "
-        "with the LSCB: corrections then follow its factual-accuracy response.",
+        "The lead inspectorate drafts the report from the event log as it stands, once fieldwork is over "
+        "(after the joint feedback meeting on its last day, 001 Proposal three) and every judgement it "
+        "reports is final. Each draft is numbered and needs Ofsted's quality assurance and every "
+        "inspectorate's agreement afresh. Every step until the draft is sent applies to the content as "
+        "drafted: if the events it is rendered from move on (a new finding, a withdrawn item), draft it "
+        f"again ({RULE}). Refused once the draft is sent: corrections then follow its factual-accuracy "
+        "response. Once the report is published, --correction WHAT drafts a corrected edition, saying what "
+        "changed and when; it is agreed by every inspectorate, made final and published again, and the "
+        "edition it corrects stays as it was published.",
     ),
     "quality-assure": (
         "quality-assurance",
@@ -81,18 +90,21 @@ STEPS = {
     ),
     "send": (
         "sending",
-        "the lead inspectorate sends the agreed draft to the chair of the LSCB",
-        "The lead inspectorate sends the agreed draft to the chair of the LSCB, named from the area's "
-        "board register (the business manager when the chair is away or the post is vacant), who "
-        f"coordinates ONE factual-accuracy response for the partnership ({RULE}). Refused until Ofsted has "
-        "quality-assured it and every inspectorate taking part has agreed it.",
+        "the lead inspectorate sends the agreed draft to whoever its programme names (the LSCB chair)",
+        "The lead inspectorate sends the agreed draft to whoever the programme names, who coordinates ONE "
+        f"factual-accuracy response ({RULE}): the chair of the LSCB, named from the area's board register "
+        "(the business manager when the chair is away or the post is vacant), or, where no LSCB is in the "
+        "programme's scope, an agency's senior leader, named with --addressee (CLA 2012: the local "
+        "authority's). Refused until Ofsted has quality-assured it and every inspectorate taking part has "
+        "agreed it.",
     ),
     "finalise": (
         "final",
         "the lead inspectorate makes the report final, once every point of the response is decided",
-        "The lead inspectorate makes the report final after the LSCB's factual-accuracy response, once "
-        f"every point of it is decided ({RULE}). The final report is the log as at this moment: whatever "
-        "happens later, it renders the same bytes.",
+        "The lead inspectorate makes the report final after the factual-accuracy response, once "
+        f"every point of it is decided ({RULE}), on the content every inspectorate agreed and sent, or as "
+        "an accepted point corrected it: a change since then is agreed by every inspectorate again first. "
+        "The final report is the log as at this moment: whatever happens later, it renders the same bytes.",
     ),
     "publish": (
         "publication",
@@ -167,6 +179,8 @@ def _unpublished(view: Mapping[str, Any]) -> list[str]:
 
 
 def _addressee(sent: Mapping[str, Any]) -> str:
+    if sent.get("to"):
+        return str(sent["to"])
     return f"{sent['addressee']}, {str(sent['office']).replace('_', ' ')} of the LSCB"
 
 
@@ -179,9 +193,13 @@ def awaited(view: Mapping[str, Any]) -> str:
             return f"draft {view['draft']} awaits Ofsted's quality assurance"
         case "quality_assured":
             return f"draft {view['draft']} awaits the agreement of {', '.join(view['awaiting_agreement'])}"
+        case "agreed" if view.get("edition", 1) > 1:
+            return (
+                f"draft {view['draft']} of edition {view['edition']} is agreed by all: it awaits finalisation"
+            )
         case "agreed":
-            return f"draft {view['draft']} is agreed by all: it awaits sending to the chair of the LSCB"
-        case "sent_to_lscb":
+            return f"draft {view['draft']} is agreed by all: it awaits sending for factual accuracy"
+        case "sent_to_lscb" | "sent_to_senior_leader":
             return f"awaits the factual-accuracy response of {_addressee(view['sent'])}"
         case "response_received":
             undecided = view["undecided"]
@@ -213,11 +231,13 @@ STEP_NAMES = {
     "ReportDrafted": "drafted",
     "ReportQualityAssured": "quality-assured",
     "ReportAgreed": "agreed",
+    "ReportSentForFactualAccuracy": "sent for factual accuracy",
     "ReportSentToLscb": "sent to the LSCB",
     "FactualAccuracyResponseReceived": "response received",
     "FactualAccuracyPointDecided": "point decided",
     "ReportFinalised": "made final",
     "ReportPublished": "published",
+    "ReportCorrectionOpened": "correction opened",
     "ActionPlanRequested": "action plan requested",
     "ActionPlanReceived": "action plan received",
     "ActionPlanProgressRecorded": "action plan progress",
@@ -238,6 +258,12 @@ def _details(envelope: Mapping[str, Any]) -> str:
             return (
                 f"draft {p.get('draft')} to {p.get('addressee')} ({str(p.get('office')).replace('_', ' ')})"
             )
+        case "ReportSentForFactualAccuracy":
+            whose = f" of {p.get('agency')}" if p.get("agency") else ""
+            recipient = str(p.get("recipient")).replace("_", " ")
+            return f"draft {p.get('draft')} to {p.get('addressee')} ({recipient}{whose})"
+        case "ReportCorrectionOpened":
+            return f"edition {p.get('edition')}: {p.get('reason')}"
         case "FactualAccuracyResponseReceived":
             return f"{len(p.get('points') or [])} point(s) from {p.get('responder')}"
         case "FactualAccuracyPointDecided":
@@ -323,7 +349,20 @@ def lifecycle_text(view: Mapping[str, Any]) -> str:
     lines.append(
         f"  sent to      {_addressee(sent)} (draft {sent['draft']})" if sent else "  sent to      not yet"
     )
+    approved = view.get("approved_checksum")
+    if approved and approved != view["checksum"] and not view.get("final_checksum"):
+        so_far = ", ".join(view.get("agreed_as_it_stands", [])) or "nobody yet"
+        lines.append(
+            "  CHANGED      since it was agreed and sent: every inspectorate agrees it as it now stands "
+            f"before it is made final (so far {so_far})"
+        )
     lines += _response_lines(view)
+    for edition in view.get("editions", []):
+        published = ", ".join(p["inspectorate"] for p in edition["published"]) or "nobody"
+        kept = f"checksum {edition['final_checksum']}"
+        lines.append(f"  edition {edition['edition']}    {kept}, published by {published}")
+    if view.get("edition", 1) > 1:
+        lines += _wrapped(f"  edition {view['edition']}    corrects: ", str(view.get("correction")), "    ")
     final = view.get("final_checksum")
     lines.append(f"  final        checksum {final}" if final else "  final        not yet")
     if final:
@@ -415,6 +454,10 @@ def _change(args: argparse.Namespace) -> tuple[str, dict[str, Any] | None]:
             return f"{report}/action-plan/receipt", {"received_on": args.on}
         case "plan-progress":
             return f"{report}/action-plan/progress", {"on": args.on, "note": args.note}
+        case "draft" if args.correction:
+            return f"{report}/draft", {"correction": args.correction}
+        case "send" if args.addressee:
+            return f"{report}/sending", {"addressee": args.addressee}
         case step:
             return f"{report}/{STEPS[step][0]}", None
 
@@ -438,6 +481,8 @@ def _write(args: argparse.Namespace, response: httpx.Response) -> int:
         sys.stdout.buffer.flush()
         where = f"{len(content):,} bytes"
     parts = [f"checksum {checksum}", f"status {response.headers.get('X-Report-Status', NONE)}"]
+    if response.headers.get("X-Report-Edition", "1") != "1":
+        parts.append(f"edition {response.headers['X-Report-Edition']}")
     if response.headers.get("X-Content-As-At"):
         parts.append(f"content as at {_when(response.headers['X-Content-As-At'])}")
     print(f"{', '.join(parts)}; {where}", file=sys.stderr)
@@ -479,7 +524,14 @@ def documents(args: argparse.Namespace) -> int:
             return 0
         case "show":
             _refuse_binary_to_a_terminal(args)
-            answer = _fetch(args, _report(args), format=args.format, as_at=args.as_at, at_step=args.at_step)
+            answer = _fetch(
+                args,
+                _report(args),
+                format=args.format,
+                as_at=args.as_at,
+                at_step=args.at_step,
+                edition=args.edition,
+            )
             return _write(args, answer)
         case "overview":
             _refuse_binary_to_a_terminal(args)
@@ -559,6 +611,12 @@ def _add_document_commands(
         metavar="N",
         help="the report as it stood at step N of its lifecycle (`jip documents lifecycle` lists them)",
     )
+    show.add_argument(
+        "--edition",
+        type=int,
+        metavar="N",
+        help="the report as edition N was made final: 1, the first published, then each correction",
+    )
 
     overview = acts.add_parser(
         "overview",
@@ -590,6 +648,18 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         step = acts.add_parser(name, parents=[client], help=helptext, description=description)
         _inspection_argument(step)
         changes.append(step)
+        if name == "draft":
+            step.add_argument(
+                "--correction",
+                metavar="WHAT",
+                help="after publication: what changed and when; drafts the corrected edition",
+            )
+        elif name == "send":
+            step.add_argument(
+                "--addressee",
+                metavar="NAME",
+                help="the agency senior leader it goes to, where the programme sends it to one (CLA 2012)",
+            )
 
     respond = acts.add_parser(
         "respond",
@@ -600,7 +670,8 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         "has its own number. Give the points as --point N TEXT (with --section N SECTION for where in "
         'the draft), or in --file: JSON, a list of {"point": 1, "section": "...", "text": "..."}. '
         "Only the chair of the inspected area's LSCB may: act as them with --as lscb_chair:AREA_CODE "
-        "(e.g. lscb_chair:E08000036).",
+        "(e.g. lscb_chair:E08000036). Where the programme sends the draft to an agency's senior leader "
+        "instead (CLA 2012), the lead inspectorate records the response they coordinated.",
     )
     _inspection_argument(respond)
     points = respond.add_mutually_exclusive_group(required=True)

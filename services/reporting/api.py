@@ -10,23 +10,24 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared import boards
-from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Principal, authorise
+from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Principal, Role, authorise
 from shared.catalogue import Event
 from shared.contracts.reporting import Decision, Point, PointId
-from shared.contracts.vocabulary import Agency, Reason, Text
+from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
 from shared.eventstore import CommandContext
 from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import Reader, reads
-from shared.workdays import today_in_england
 
-from . import handlers, lifecycle
+from . import handlers, lifecycle, shelf
 from .documents import Format
+from .views import LifecycleView
 
 REPORT = "/inspections/{inspection_id}/report"
 # Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in, and a report for its area's LSCB chair too (shared/taking_part.py). The chair submits the
-# factual-accuracy response and nothing else.
+# takes part in, and a report for its area's LSCB chair too (shared/taking_part.py), once it is sent to
+# them. The chair submits the factual-accuracy response and nothing else; where the programme sends the
+# draft to an agency's senior leader instead (003), the lead inspectorate records the response they send.
 ACCESS = {
     ("GET", REPORT): DOCUMENT_READERS,
     ("GET", f"{REPORT}/lifecycle"): DOCUMENT_READERS,
@@ -34,7 +35,7 @@ ACCESS = {
     ("POST", f"{REPORT}/quality-assurance"): QUALITY,
     ("POST", f"{REPORT}/agreement"): LEAD,
     ("POST", f"{REPORT}/sending"): LEAD,
-    ("POST", f"{REPORT}/factual-accuracy-response"): CHAIR,
+    ("POST", f"{REPORT}/factual-accuracy-response"): CHAIR | LEAD,
     ("POST", f"{REPORT}/factual-accuracy-decisions"): LEAD,
     ("POST", f"{REPORT}/final"): LEAD,
     ("POST", f"{REPORT}/publication"): LEAD,
@@ -62,6 +63,7 @@ def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
     headers = {
         "X-Checksum": rendered.checksum,
         "X-Report-Status": rendered.status.value,
+        "X-Report-Edition": str(rendered.edition),
         "Content-Disposition": f'inline; filename="{name}.{EXTENSIONS[fmt]}"',
     }
     if rendered.content_as_at is not None:
@@ -74,8 +76,8 @@ def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
     summary="Every document reporting can render, with where its report stands: for an inspectorate, those "
     "of the inspections it takes part in",
 )
-async def documents(service: ServiceDep, reader: Reader, paged: Paged) -> list[handlers.DocumentEntry]:
-    return paged.of(await handlers.listing(service.store, service.db, reader))
+async def documents(service: ServiceDep, reader: Reader, paged: Paged) -> list[shelf.DocumentEntry]:
+    return paged.of(await shelf.listing(service.store, service.db, reader))
 
 
 @router.get(
@@ -83,17 +85,29 @@ async def documents(service: ServiceDep, reader: Reader, paged: Paged) -> list[h
     response_class=Response,
     responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {}}}},
     summary="The inspection's report (the findings letter of a JTAI), rebuilt from the event log: as it "
-    "stands, as published once final, or as it stood at a time or lifecycle step",
+    "stands, as published once final, or as it stood at a time, lifecycle step or edition. The LSCB chair "
+    "reads only the draft as it was sent to them, then the report as made final (001 Proposal four)",
 )
 async def report(
     inspection_id: str,
     service: ServiceDep,
+    reader: Reader,
     fmt: FormatQuery = Format.MARKDOWN,
     as_at: AsAt = None,
     at_step: Annotated[int | None, Query(ge=1, description="as at this step of its lifecycle")] = None,
+    edition: Annotated[
+        int | None, Query(ge=1, description="as this edition was made final: 1, then each correction")
+    ] = None,
 ) -> Response:
     rendered = await handlers.render(
-        service.store, service.db, inspection_id, fmt, as_at=as_at, at_step=at_step
+        service.store,
+        service.db,
+        inspection_id,
+        fmt,
+        as_at=as_at,
+        at_step=at_step,
+        edition=edition,
+        partnership=reader.role is Role.LSCB_CHAIR,
     )
     return _document(rendered, f"report-{inspection_id}", fmt)
 
@@ -108,15 +122,20 @@ async def report(
 async def overview(
     round_id: str, service: ServiceDep, reader: Reader, fmt: FormatQuery = Format.MARKDOWN, as_at: AsAt = None
 ) -> Response:
-    rendered = await handlers.overview(service.store, service.db, round_id, fmt, as_at, reader)
+    rendered = await shelf.overview(service.store, service.db, round_id, fmt, as_at, reader)
     return _document(rendered, f"overview-{round_id}", fmt)
 
 
-@router.get(f"{REPORT}/lifecycle", summary="Where the report stands: every step, agreement and response")
+@router.get(
+    f"{REPORT}/lifecycle",
+    summary="Where the report stands: every step, agreement and response, to whom it was sent, and each "
+    "edition as published",
+)
 async def report_lifecycle(
-    inspection_id: str, service: ServiceDep, response: Response
-) -> handlers.LifecycleView:
-    view = await handlers.lifecycle_view(service.store, service.db, inspection_id)
+    inspection_id: str, service: ServiceDep, reader: Reader, response: Response
+) -> LifecycleView:
+    partnership = reader.role is Role.LSCB_CHAIR
+    view = await handlers.lifecycle_view(service.store, service.db, inspection_id, partnership)
     set_version(response, view.version)
     return view
 
@@ -129,7 +148,7 @@ async def _step(
     version: int | None,
     make: handlers.Make,
     chair: Principal | None = None,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     view = await handlers.step(service.store, service.db, inspection_id, make, context, version, chair)
     set_version(response, view.version)
     return view
@@ -140,37 +159,78 @@ def _route(segment: str, command: Callable[[lifecycle.Context], lifecycle.Comman
 
     async def endpoint(
         inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
-    ) -> handlers.LifecycleView:
+    ) -> LifecycleView:
         return await _step(inspection_id, service, context, response, version, lambda ctx, _: command(ctx))
 
     router.post(f"{REPORT}/{segment}", summary=summary, name=segment)(endpoint)
 
 
-_route(
-    "draft",
-    lifecycle.Draft,
-    "The lead inspectorate drafts the report (again): quality assurance and agreement start afresh",
+class Drafting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    correction: Reason | None = Field(
+        default=None,
+        description="after publication only: what changed and when (a judgement revised, say); the "
+        "corrected report is the next edition, agreed by every inspectorate and published again",
+    )
+
+
+@router.post(
+    f"{REPORT}/draft",
+    summary="The lead inspectorate drafts the report (again) once fieldwork is over and every judgement it "
+    "reports is final: quality assurance and agreement start afresh. After publication, a correction",
 )
+async def draft(
+    inspection_id: str,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+    body: Drafting | None = None,
+) -> LifecycleView:
+    correction = body.correction if body else None
+    return await _step(
+        inspection_id, service, context, response, version, lambda ctx, _: lifecycle.Draft(ctx, correction)
+    )
+
+
 _route("quality-assurance", lifecycle.QualityAssure, "Ofsted quality-assures the draft (001 Proposal four)")
 _route("agreement", lifecycle.Agree, "Your inspectorate agrees the quality-assured draft")
 _route(
     "final",
     lifecycle.Finalise,
-    "The lead inspectorate makes the report final once every point of the LSCB's response is decided",
+    "The lead inspectorate makes the report final once every point of the factual-accuracy response is "
+    "decided, on the content every inspectorate agreed (or a correction every inspectorate agreed)",
 )
 _route("publication", lifecycle.Publish, "Your inspectorate publishes the final report")
 
 
+class Sending(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    addressee: ShortText | None = Field(
+        default=None,
+        description="the agency senior leader the draft goes to, by name, where the programme sends it to "
+        "one (CLA 2012: the local authority's); none where the LSCB's register names its chair",
+    )
+
+
 @router.post(
     f"{REPORT}/sending",
-    summary="The lead inspectorate sends the agreed draft to the chair of the LSCB (the business manager "
-    "in the chair's absence) for one factual-accuracy response",
+    summary="The lead inspectorate sends the agreed draft to whoever the programme says coordinates one "
+    "factual-accuracy response: the chair of the LSCB (the business manager in the chair's absence), or "
+    "an agency's senior leader; the answer's `sent` says who",
 )
 async def send(
-    inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
-) -> handlers.LifecycleView:
+    inspection_id: str,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    version: Version,
+    body: Sending | None = None,
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, events: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.SendToLscb(ctx, boards.fold(events), today_in_england())
+        return lifecycle.Send(ctx, boards.fold(events), body.addressee if body else None)
 
     return await _step(inspection_id, service, context, response, version, make)
 
@@ -183,7 +243,8 @@ class FactualAccuracyResponse(BaseModel):
 
 @router.post(
     f"{REPORT}/factual-accuracy-response",
-    summary="Record the partnership's one coordinated factual-accuracy response, point by point",
+    summary="Record the one coordinated factual-accuracy response, point by point: the LSCB chair's, or, "
+    "where the draft went to an agency's senior leader, theirs as the lead inspectorate received it",
 )
 async def respond(
     inspection_id: str,
@@ -193,7 +254,7 @@ async def respond(
     chair: Reader,
     response: Response,
     version: Version,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.ReceiveResponse(ctx, tuple(body.points))
 
@@ -219,7 +280,7 @@ async def decide_point(
     context: Context,
     response: Response,
     version: Version,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.DecidePoint(ctx, body.point, body.decision, body.reason)
 
@@ -244,9 +305,9 @@ async def request_plan(
     context: Context,
     response: Response,
     version: Version,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.RequestActionPlan(ctx, body.led_by, body.due_on, today_in_england())
+        return lifecycle.RequestActionPlan(ctx, body.led_by, body.due_on)
 
     return await _step(inspection_id, service, context, response, version, make)
 
@@ -265,7 +326,7 @@ async def receive_plan(
     context: Context,
     response: Response,
     version: Version,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.ReceiveActionPlan(ctx, body.received_on)
 
@@ -287,7 +348,7 @@ async def plan_progress(
     context: Context,
     response: Response,
     version: Version,
-) -> handlers.LifecycleView:
+) -> LifecycleView:
     def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
         return lifecycle.RecordProgress(ctx, body.on, body.note)
 

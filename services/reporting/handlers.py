@@ -5,52 +5,65 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from opentelemetry import trace
-from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.auth import Principal
 from shared.catalogue import Event
+from shared.clock import CLOCK
 from shared.contracts import CATALOGUE
 from shared.contracts.reporting import (
-    ActionPlanProgressRecorded,
-    ActionPlanReceived,
-    ActionPlanRequested,
-    FactualAccuracyPointDecided,
-    FactualAccuracyResponseReceived,
-    ReportPublished,
+    ReportCorrectionOpened,
+    ReportFinalised,
+    ReportSentForFactualAccuracy,
     ReportSentToLscb,
 )
-from shared.contracts.scheduling import InspectionCancelled, InspectionScheduled, InspectorateJoined
+from shared.contracts.scheduling import (
+    InspectionCancelled,
+    InspectionScheduled,
+    InspectorateJoined,
+)
 from shared.decider import execute
-from shared.envelope import Envelope, Inspectorate, stamp
+from shared.envelope import Envelope, stamp
 from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
 from shared.mongo import Document
 from shared.programmes import catalogue
 from shared.runtime import Service
-from shared.taking_part import READ_RULE, TakingPart, check, may_read, of_inspection
+from shared.taking_part import TakingPart, check, of_inspection
 from shared.telemetry import context_from
+from shared.workdays import today_in_england
 
-from . import documents, lifecycle
+from . import documents, lifecycle, readiness
 from .documents import Format
 from .projections import SOURCES
+from .views import LifecycleView
+from .views import lifecycle_view as view_of
 
 ORDER = [("stream_id", ASCENDING), ("stream_version", ASCENDING)]
 AS_AT_RULE = "reporting: a document exists from the moment its inspection was scheduled"
+
+
+def marking(shown_at: datetime | None) -> documents.Rehearsal | None:
+    """On a rehearsal platform, every document says so, with the clock it is shown at: a document frozen
+    at a step (or read as at a moment) shows that moment, so its bytes stay the same; a live one the
+    clock's reading now. None on a production platform."""
+    if not CLOCK.rehearsal:
+        return None
+    return documents.Rehearsal(clock=shown_at or CLOCK.now())
 
 
 def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def _decoded(cursor: AsyncCursor[Document]) -> list[Event]:
+async def decoded(cursor: AsyncCursor[Document]) -> list[Event]:
     return [CATALOGUE.decode(Envelope.model_validate(doc["envelope"])) async for doc in cursor]
 
 
@@ -61,10 +74,10 @@ async def events_of(
     depend on the order in which the events arrived; only those that occurred by `as_at` if given."""
     until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
     cursor = db[SOURCES].find({"inspection_id": inspection_id, **until}).sort(ORDER)
-    events = await _decoded(cursor)
+    events = await decoded(cursor)
     area = next((e.area_code for e in events if isinstance(e, InspectionScheduled)), None)
     if area is not None:
-        events += await _decoded(
+        events += await decoded(
             db[SOURCES].find({"inspection_id": None, "area_code": area, **until}).sort(ORDER)
         )
     return events
@@ -77,15 +90,15 @@ PARTICIPATION = (
 )
 
 
-async def _participation(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
+async def participation(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
     """The inspection as its scheduling events say, without the rest of its events."""
     query = {"inspection_id": inspection_id, "event_type": {"$in": PARTICIPATION}}
-    return known(inspection_id, await _decoded(db[SOURCES].find(query).sort(ORDER)))
+    return known(inspection_id, await decoded(db[SOURCES].find(query).sort(ORDER)))
 
 
 async def taking_part(service: Service, inspection_id: str) -> TakingPart:
     """Who takes part, and its area, as scheduling's events told this service: they read its report."""
-    return of_inspection(await _participation(service.db, inspection_id))
+    return of_inspection(await participation(service.db, inspection_id))
 
 
 def known(inspection_id: str, events: Sequence[Event]) -> Inspection:
@@ -114,7 +127,8 @@ class Lifecycle:
         return self.stream.envelopes[version - 1].occurred_at
 
     def final_at(self) -> datetime | None:
-        """When the report was made final: its content is the log as at that moment."""
+        """When the report (its current edition) was made final: its content is the log as at that
+        moment."""
         final = self.state.final
         return next(
             (
@@ -124,6 +138,14 @@ class Lifecycle:
             ),
             None,
         )
+
+    def last(self, *types: type[Event]) -> list[datetime]:
+        """When each event of these types occurred, in order."""
+        return [
+            e.occurred_at
+            for e, v in zip(self.stream.envelopes, self.stream.events, strict=True)
+            if isinstance(v, types)
+        ]
 
 
 async def lifecycle_of(store: EventStore, inspection_id: str, as_at: datetime | None = None) -> Lifecycle:
@@ -143,6 +165,7 @@ class Rendered:
     status: lifecycle.Status
     content_as_at: datetime | None  # the log it was rendered from: up to this time; None for all of it
     checksum: str
+    edition: int = 1  # of the report: 2 and on are corrections
 
 
 async def render(
@@ -153,14 +176,25 @@ async def render(
     *,
     as_at: datetime | None = None,
     at_step: int | None = None,
+    edition: int | None = None,
+    partnership: bool = False,
 ) -> Rendered:
-    """The report as it stands, as it stood at `as_at`, or at the lifecycle step numbered `at_step`. A
-    final report is the log as at its finalisation, whatever came after."""
-    if at_step is not None:
+    """The report as it stands, as it stood at `as_at`, at the lifecycle step numbered `at_step`, or as
+    its `edition` was made final. A final report is the log as at its finalisation, whatever came after.
+    The `partnership` (the LSCB chair) reads only what was sent to it, as it was sent, and then the last
+    edition made final: nothing before the draft is sent (001 Proposal four)."""
+    if partnership:
+        as_at = await _sent_to_partnership(store, db, inspection_id, (as_at, at_step, edition))
+    elif at_step is not None:
         history = await lifecycle_of(store, inspection_id)
         if not 1 <= at_step <= history.stream.version:
             raise NotFound(f"the report of {inspection_id} has {history.stream.version} lifecycle steps")
         as_at = history.occurred(at_step)
+    elif edition is not None:
+        finals = (await lifecycle_of(store, inspection_id)).last(ReportFinalised)
+        if not 1 <= edition <= len(finals):
+            raise NotFound(f"the report of {inspection_id} has {len(finals)} edition(s) made final")
+        as_at = finals[edition - 1]
     report = await lifecycle_of(store, inspection_id, as_at)
     content_as_at = report.final_at() or as_at
     events = await events_of(db, inspection_id, content_as_at)
@@ -171,7 +205,9 @@ async def render(
             f"inspection {inspection_id} did not exist yet at {as_at.isoformat()}", AS_AT_RULE
         )
     inspection = known(inspection_id, events)
-    content = documents.render_report(events, fmt, as_at=content_as_at)
+    content = documents.render_report(
+        content_of(events, report.state), fmt, as_at=content_as_at, rehearsal=marking(content_as_at)
+    )
     await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(
         content=content,
@@ -179,7 +215,37 @@ async def render(
         status=report.state.status(inspection.inspectorates),
         content_as_at=content_as_at,
         checksum=checksum(content),
+        edition=report.state.edition,
     )
+
+
+def content_of(events: Sequence[Event], state: lifecycle.Report) -> list[Event]:
+    """What a report is rendered from: the inspection's events, and what opened each correction of it
+    (its document says what changed and when)."""
+    return [*events, *state.corrections()]
+
+
+async def _sent_to_partnership(
+    store: EventStore, db: AsyncDatabase[Document], inspection_id: str, asked: Sequence[object]
+) -> datetime:
+    """The moment whose report the partnership reads: its last edition made final; before that, the draft
+    as it was sent to it; before that, nothing."""
+    rules = (await participation(db, inspection_id)).programme.report
+    if any(a is not None for a in asked):
+        raise Forbidden(
+            "the partnership reads the report as it was sent to it and as it was made final, not as it "
+            "stood at another time",
+            rules.draft_to.source,
+        )
+    history = await lifecycle_of(store, inspection_id)
+    moments = history.last(ReportFinalised) or history.last(ReportSentForFactualAccuracy, ReportSentToLscb)
+    if not moments:
+        raise Forbidden(
+            "nothing has been sent to the partnership yet: it reads the draft once every inspectorate taking "
+            "part has agreed it and it is sent for factual accuracy",
+            rules.agreement,
+        )
+    return moments[-1]
 
 
 async def _link_last_change(db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None) -> None:
@@ -194,60 +260,20 @@ async def _link_last_change(db: AsyncDatabase[Document], inspection_id: str, as_
         trace.get_current_span().add_link(change, {"jip.link": "last change to the document"})
 
 
-class LifecycleView(BaseModel):
-    inspection_id: str
-    kind: str
-    status: lifecycle.Status
-    draft: int | None
-    quality_assured: bool
-    agreed: list[Inspectorate]
-    awaiting_agreement: list[Inspectorate]
-    sent: ReportSentToLscb | None
-    response: FactualAccuracyResponseReceived | None
-    decisions: list[FactualAccuracyPointDecided]
-    undecided: list[int]
-    final_checksum: str | None
-    published: list[ReportPublished]
-    action_plan: ActionPlanRequested | None
-    action_plan_received: ActionPlanReceived | None
-    progress: list[ActionPlanProgressRecorded]
-    history: list[Envelope]
-    checksum: str  # of the Markdown rendered from the log now (what a step would apply to)
-    version: int
-
-
-async def lifecycle_view(store: EventStore, db: AsyncDatabase[Document], inspection_id: str) -> LifecycleView:
+async def lifecycle_view(
+    store: EventStore, db: AsyncDatabase[Document], inspection_id: str, partnership: bool = False
+) -> LifecycleView:
+    """Where the report stands; for the `partnership`, once the draft has been sent to it."""
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
     report = await lifecycle_of(store, inspection_id)
-    return _lifecycle_view(inspection, report, checksum(documents.render_report(events, Format.MARKDOWN)))
-
-
-def _lifecycle_view(inspection: Inspection, report: Lifecycle, now: str) -> LifecycleView:
-    state = report.state
-    return LifecycleView(
-        inspection_id=inspection.inspection_id,
-        kind=inspection.programme.report.kind,
-        status=state.status(inspection.inspectorates),
-        draft=state.draft.draft if state.draft else None,
-        quality_assured=state.quality_assured,
-        agreed=list(state.agreed),
-        awaiting_agreement=[i for i in inspection.inspectorates if i not in state.agreed]
-        if state.draft
-        else [],
-        sent=state.sent,
-        response=state.response,
-        decisions=list(state.decisions.values()),
-        undecided=state.undecided(),
-        final_checksum=state.final.checksum if state.final else None,
-        published=list(state.published),
-        action_plan=state.action_plan,
-        action_plan_received=state.plan_received,
-        progress=list(state.progress),
-        history=report.stream.envelopes,
-        checksum=now,
-        version=report.stream.version,
-    )
+    if partnership and report.state.sent is None:
+        raise Forbidden(
+            "nothing has been sent to the partnership yet: it follows the report once the draft is sent",
+            inspection.programme.report.agreement,
+        )
+    now = checksum(documents.render_report(content_of(events, report.state), Format.MARKDOWN))
+    return view_of(inspection, report.state, report.stream.envelopes, report.stream.version, now)
 
 
 Make = Callable[[lifecycle.Context, Sequence[Event]], lifecycle.Command]
@@ -264,117 +290,56 @@ async def step(
 ) -> LifecycleView:
     """Decide one lifecycle step on the report as rendered from the log now; `make` builds the command
     from the step's context and the inspection's events (e.g. the LSCB register among them). A `chair`
-    acts only on the reports of their own area."""
+    acts only on the reports of their own area. The step knows the day (the platform's clock), the
+    fieldwork, and what the report lacks, as it stands and as it was made final."""
     events = await events_of(db, inspection_id)
     inspection = known(inspection_id, events)
     if chair is not None:
         check(chair, of_inspection(inspection))
-    markdown = documents.render_report(events, Format.MARKDOWN)
-    ctx = lifecycle.Context(
-        inspection, context.actor.inspectorate, checksum(markdown), inspection.programme.report.kind
+    programme = inspection.programme
+    current = await lifecycle_of(store, inspection_id)
+    state = current.state
+    today = today_in_england()
+    final_at = current.final_at()
+    at_final = await events_of(db, inspection_id, final_at) if final_at is not None else None
+    ends, feedback = readiness.fieldwork(events)
+    ready = readiness.Readiness(
+        today=today,
+        fieldwork_ends=ends,
+        feedback_on=feedback,
+        missing=tuple(readiness.missing(programme, events)),
+        missing_at_final=tuple(readiness.missing(programme, at_final)) if at_final is not None else (),
     )
+    content = content_of(events, state)
+    ctx = lifecycle.Context(
+        inspection,
+        context.actor.inspectorate,
+        checksum(documents.render_report(content, Format.MARKDOWN)),
+        programme.report.kind,
+        ready,
+    )
+    command = make(ctx, events)
+    if isinstance(command, lifecycle.Draft) and command.correction and state.final is not None:
+        # A correction's draft is the report with what opened it: its document says what changed.
+        opened = ReportCorrectionOpened(
+            inspection_id=inspection_id,
+            edition=state.edition + 1,
+            corrects=state.final.checksum,
+            reason=command.correction,
+            on=today,
+        )
+        markdown = documents.render_report([*content, opened], Format.MARKDOWN)
+        command = replace(
+            command, context=replace(ctx, checksum=checksum(markdown)), changed_from=ctx.checksum
+        )
+        ctx = command.context
     await execute(
         store,
         lifecycle.report,
         lifecycle.stream_id(inspection_id),
-        make(ctx, events),
+        command,
         context,
         expected_version=expected_version,
     )
-    return _lifecycle_view(inspection, await lifecycle_of(store, inspection_id), ctx.checksum)
-
-
-class DocumentEntry(BaseModel):
-    document: str  # its path on this service
-    kind: str
-    inspection_id: str | None
-    round_id: str | None
-    local_area: str | None
-    status: lifecycle.Status | None  # an overview has no lifecycle
-
-
-async def listing(
-    store: EventStore, db: AsyncDatabase[Document], reader: Principal | None = None
-) -> list[DocumentEntry]:
-    """Every document reporting can render, or those `reader` may read: each inspection's report, and each
-    round's overview where the programme publishes one (001 Proposal four)."""
-    entries: list[DocumentEntry] = []
-    rounds: dict[str, str] = {}
-    joined: dict[str, list[Event]] = {}
-    for event in await _decoded(db[SOURCES].find({"event_type": InspectorateJoined.event_type}).sort(ORDER)):
-        assert isinstance(event, InspectorateJoined)
-        joined.setdefault(event.inspection_id, []).append(event)
-    cursor = (
-        db[SOURCES]
-        .find({"event_type": InspectionScheduled.event_type})
-        .sort("envelope.occurred_at", ASCENDING)
-    )
-    async for doc in cursor:
-        scheduled = CATALOGUE.decode(Envelope.model_validate(doc["envelope"]))
-        assert isinstance(scheduled, InspectionScheduled)
-        inspection = known(scheduled.inspection_id, [scheduled, *joined.get(scheduled.inspection_id, [])])
-        if reader is not None and not may_read(reader, of_inspection(inspection)):
-            continue
-        programme = catalogue()[scheduled.programme]
-        report = await lifecycle_of(store, scheduled.inspection_id)
-        entries.append(
-            DocumentEntry(
-                document=f"/inspections/{scheduled.inspection_id}/report",
-                kind=programme.report.kind,
-                inspection_id=scheduled.inspection_id,
-                round_id=scheduled.round_id,
-                local_area=scheduled.local_area,
-                status=report.state.status(tuple(scheduled.inspectorates)),
-            )
-        )
-        if scheduled.round_id and programme.report.overview_per_round:
-            rounds.setdefault(scheduled.round_id, programme.id)
-    entries += [
-        DocumentEntry(
-            document=f"/rounds/{round_id}/overview",
-            kind="overview",
-            inspection_id=None,
-            round_id=round_id,
-            local_area=None,
-            status=None,
-        )
-        for round_id in rounds
-    ]
-    return entries
-
-
-async def overview(
-    store: EventStore,
-    db: AsyncDatabase[Document],
-    round_id: str,
-    fmt: Format,
-    as_at: datetime | None = None,
-    reader: Principal | None = None,
-) -> Rendered:
-    """The round's overview: the inspections of the round whose report was final by `as_at`, each as
-    published. A `reader` reads it if they may read one of the round's inspections."""
-    cursor = db[SOURCES].find({"event_type": InspectionScheduled.event_type, "round_id": round_id})
-    ids = sorted({doc["inspection_id"] async for doc in cursor})
-    if not ids:
-        raise NotFound(f"no inspection of round {round_id} has reached the reporting service")
-    if reader is not None:
-        parts = [of_inspection(await _participation(db, i)) for i in ids]
-        if not any(may_read(reader, part) for part in parts):
-            raise Forbidden(
-                f"{reader.inspectorate} takes part in no inspection of round {round_id}: its overview is "
-                "read by the inspectorates taking part in the round and by auditors",
-                READ_RULE,
-            )
-    included: list[list[Event]] = []
-    for inspection_id in ids:
-        final_at = (await lifecycle_of(store, inspection_id, as_at)).final_at()
-        if final_at is not None:
-            included.append(await events_of(db, inspection_id, final_at))
-    content = documents.render_overview(round_id, included, fmt, as_at=as_at)
-    return Rendered(
-        content=content,
-        media_type=documents.MEDIA_TYPES[fmt],
-        status=lifecycle.Status.LIVE,
-        content_as_at=as_at,
-        checksum=checksum(content),
-    )
+    after = await lifecycle_of(store, inspection_id)
+    return view_of(inspection, after.state, after.stream.envelopes, after.stream.version, ctx.checksum)

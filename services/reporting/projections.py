@@ -16,7 +16,9 @@ from shared.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
     InspectorateJoined,
+    MeetingScheduled,
     NotificationRecorded,
+    RoundPlanned,
 )
 from shared.envelope import Envelope
 from shared.mongo import Document
@@ -52,6 +54,8 @@ KEPT: tuple[type[Event], ...] = (
     InspectionCancelled,
     InspectorateJoined,
     NotificationRecorded,
+    MeetingScheduled,  # the joint feedback meeting: a report is drafted after it (001 Proposal three)
+    RoundPlanned,  # a round's name heads its overview (001 Proposal four)
     EvidenceItemRecorded,
     EvidenceItemAmended,
     EvidenceItemWithdrawn,

@@ -22,7 +22,7 @@ from shared.mongo import Document, connect
 from shared.settings import Settings
 from shared.topics import read_from_start
 
-from . import handlers, projections
+from . import handlers, projections, shelf
 from .documents import Format
 
 Progress = Callable[[str], None]
@@ -52,12 +52,12 @@ class Summary:
 async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str, str]:
     """Every document's path and the sha256 of its Markdown."""
     found: dict[str, str] = {}
-    for entry in await handlers.listing(store, db):
+    for entry in await shelf.listing(store, db):
         if entry.inspection_id is not None:
             rendered = await handlers.render(store, db, entry.inspection_id, Format.MARKDOWN)
         else:
             assert entry.round_id is not None
-            rendered = await handlers.overview(store, db, entry.round_id, Format.MARKDOWN)
+            rendered = await shelf.overview(store, db, entry.round_id, Format.MARKDOWN)
         found[entry.document] = rendered.checksum
     return found
 

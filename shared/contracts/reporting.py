@@ -3,17 +3,21 @@ its lifecycle (001 Proposal four), on the stream `report-{inspection_id}`.
 
 The report's content is never stored: it is rendered from the event log. Each step records the
 checksum (sha256 of the Markdown) of the content it applies to, so that a rebuild can prove it renders
-the same bytes."""
+the same bytes: the draft, its quality assurance and agreements, the version sent for factual accuracy,
+each accepted correction, the final report and each publication. A published report corrected later
+keeps its first edition: that edition's final and publications stay in the log with their checksums."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.catalogue import InspectionEvent
+from shared.catalogue import InspectionEvent, Upcaster
+from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
 from shared.envelope import Inspectorate
 
@@ -51,6 +55,24 @@ class ReportAgreed(InspectionEvent):
     checksum: Checksum
 
 
+class ReportSentForFactualAccuracy(InspectionEvent):
+    """The agreed draft went to whoever the programme says coordinates the one factual-accuracy response
+    for the area (`report.draft_to`): the chair of the LSCB, its business manager in the chair's absence
+    (001 Proposal four), or an agency's senior leader where no LSCB is in the programme's scope (003), with
+    `copied_to` the other agencies' senior leaders who receive the draft too."""
+
+    event_type = "reporting.ReportSentForFactualAccuracy"
+
+    draft: Annotated[int, Field(ge=1)]
+    recipient: Recipient
+    agency: Agency | None  # whose senior leader, for agency_senior_leader
+    addressee: ShortText  # by name: from the LSCB's register, or as the lead inspectorate named them
+    copied_to: list[Agency]
+    checksum: Checksum
+
+
+# No longer written (ReportSentForFactualAccuracy is, since who receives the draft is programme data): kept
+# so that logs written before still load; readers treat it as a ReportSentForFactualAccuracy to the office.
 class ReportSentToLscb(InspectionEvent):
     """The agreed draft went to the chair of the LSCB (its business manager in the chair's absence), to
     coordinate one factual-accuracy response for the partnership (001 Proposal four)."""
@@ -85,12 +107,25 @@ class Decision(StrEnum):
     REJECTED = "rejected"
 
 
+def _decided_on_what(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: a v1 decision did not record the content it was taken on; it reads as null, so an accepted
+    point of v1 vouches for no change of content (001 Proposal four: all inspectorates agree the letter)."""
+    return {**payload, "checksum": payload.get("checksum")}
+
+
 class FactualAccuracyPointDecided(InspectionEvent):
+    """The lead inspectorate decided one point of the response. Version 2 records the checksum of the
+    report when the point was decided: an accepted point is decided once its correction is in the log, so
+    that the corrected report can be made final without another round of agreement; null in version 1."""
+
     event_type = "reporting.FactualAccuracyPointDecided"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _decided_on_what}
 
     point: PointId
     decision: Decision
     reason: Reason  # what was corrected, or why not
+    checksum: Checksum | None  # of the report as decided; null in version 1
 
 
 class ReportFinalised(InspectionEvent):
@@ -108,6 +143,20 @@ class ReportPublished(InspectionEvent):
 
     inspectorate: Inspectorate
     checksum: Checksum
+
+
+class ReportCorrectionOpened(InspectionEvent):
+    """The published report is to be corrected: something it reports changed after publication (a
+    judgement revised, say). The correction is edition `edition` of the report; it is drafted, agreed by
+    every inspectorate taking part, made final and published again, and says what changed and when. The
+    edition it corrects stays as published: its final and publications keep their checksums."""
+
+    event_type = "reporting.ReportCorrectionOpened"
+
+    edition: Annotated[int, Field(ge=2)]
+    corrects: Checksum  # the published edition it corrects
+    reason: Reason  # what changed, and when
+    on: date  # the day the correction was opened, as the document says it
 
 
 class ActionPlanRequested(InspectionEvent):
@@ -136,11 +185,13 @@ REPORTING_EVENTS: tuple[type[InspectionEvent], ...] = (
     ReportDrafted,
     ReportQualityAssured,
     ReportAgreed,
+    ReportSentForFactualAccuracy,
     ReportSentToLscb,
     FactualAccuracyResponseReceived,
     FactualAccuracyPointDecided,
     ReportFinalised,
     ReportPublished,
+    ReportCorrectionOpened,
     ActionPlanRequested,
     ActionPlanReceived,
     ActionPlanProgressRecorded,

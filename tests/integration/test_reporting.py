@@ -15,9 +15,10 @@ from aiokafka import AIOKafkaProducer
 from services.reporting.app import build as reporting
 from services.reporting.rebuild import rebuild
 from shared.catalogue import Event
+from shared.clock import CLOCK
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import BoardOfficerAppointed, Office
+from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
 from shared.contracts.scheduling import InspectionScheduled
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
@@ -114,12 +115,23 @@ async def jtai(settings: Settings, area: str = "E08000036") -> str:
     appointed = BoardOfficerAppointed(
         area_code=area, local_area="Wakefield", office=Office.CHAIR, name="Dr Jo Reed"
     )
+    # The letter reports the leadership and the LSCB's effectiveness: its evaluation is final before the
+    # letter is drafted (001 Proposal one, Proposal four).
+    evaluated = LscbJudgementFinalised(
+        inspection_id=inspection_id,
+        proposal=1,
+        grade=None,
+        text="The board knows the front door well.",
+        evidence_item_ids=["ev-1"],
+        signed_off_by=TAKING_PART,
+    )
     await publish(
         settings,
         ("scheduling", f"inspection-{inspection_id}", 1, scheduled),
         ("evidence", f"evidence-item-{inspection_id}", 1, item),
         finding(inspection_id, 1, "Referrals are acted on at once."),
         ("lscb", f"lscb-board-{area}", 1, appointed),
+        ("lscb", f"lscb-evaluation-{inspection_id}", 1, evaluated),
     )
     return inspection_id
 
@@ -188,6 +200,8 @@ async def test_the_letter_goes_through_its_lifecycle_in_order(
     await ok(await post("agreement", lead("hmi_probation")), 200)
     view = await ok(await post("sending"), 200)
     assert view["sent"]["addressee"] == "Dr Jo Reed"
+    assert (view["sent"]["recipient"], view["sent"]["to"]) == ("lscb_chair", "Dr Jo Reed, chair of the LSCB")
+    assert view["status"] == "sent_to_lscb"
 
     points = [
         {"point": 1, "text": "The audit was in October."},
@@ -195,7 +209,9 @@ async def test_the_letter_goes_through_its_lifecycle_in_order(
     ]
     # Only the chair of the area's LSCB responds: not the lead on the chair's behalf, nor another chair.
     before = await events_written(settings)
-    await denied(await post("factual-accuracy-response", body={"points": points}), "lead_inspector")
+    await forbidden(
+        await post("factual-accuracy-response", body={"points": points}), "chair of the LSCB submits"
+    )
     await forbidden(
         await post("factual-accuracy-response", chair("E08000035"), body={"points": points}), "own area"
     )
@@ -277,3 +293,21 @@ async def test_a_rebuild_from_the_start_of_the_log_gives_the_same_bytes(
     }
     assert after == before
     assert (await api.get(f"/inspections/{first}/report/lifecycle")).json()["draft"] == 1
+
+
+async def test_every_document_of_a_rehearsal_platform_says_so_with_its_clock(settings: Settings) -> None:
+    """Issue 19 point 15: on a rehearsal platform no document can be mistaken for a real one; a production
+    platform's documents carry no such marking (the other tests)."""
+    rehearsal = settings.model_copy(update={"environment": "rehearsal"})
+    try:
+        async with running(reporting(rehearsal)) as api:
+            inspection_id = await jtai(rehearsal)
+            answer = await letter_with(api, inspection_id, "Referrals are acted on at once.")
+            marking = "REHEARSAL — not a real inspection; clock at "
+            assert answer.text.startswith(f"> **{marking}")
+            assert answer.text.rstrip().endswith("**")
+            html = await api.get(f"/inspections/{inspection_id}/report?format=html")
+            assert marking in html.text
+            assert "<title>REHEARSAL: " in html.text
+    finally:
+        CLOCK.use_real_time()  # the process-wide clock: no later test may inherit a rehearsal's

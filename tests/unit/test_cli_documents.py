@@ -30,8 +30,9 @@ from jip.tokens import signer
 from services.reporting import lifecycle
 from services.reporting.api import router
 from services.reporting.documents import Format
-from services.reporting.handlers import DocumentEntry, Lifecycle, _lifecycle_view
 from services.reporting.rebuild import Summary
+from services.reporting.shelf import DocumentEntry
+from services.reporting.views import lifecycle_view
 from shared.catalogue import Event
 from shared.contracts.reporting import (
     ActionPlanProgressRecorded,
@@ -50,7 +51,6 @@ from shared.contracts.reporting import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate
-from shared.eventstore import Stream
 from shared.inspections import Inspection
 from shared.programmes import catalogue
 from shared.settings import KafkaProfile, Settings
@@ -123,7 +123,11 @@ RESPONDED: list[tuple[Event, Actor]] = [
     ),
     (
         FactualAccuracyPointDecided(
-            **WHO, point=1, decision=Decision.ACCEPTED, reason="corrected: most strategy meetings"
+            **WHO,
+            point=1,
+            decision=Decision.ACCEPTED,
+            reason="corrected: most strategy meetings",
+            checksum=FINAL,
         ),
         OFSTED,
     ),
@@ -133,7 +137,11 @@ PUBLISHED: list[tuple[Event, Actor]] = [
     *RESPONDED,
     (
         FactualAccuracyPointDecided(
-            **WHO, point=2, decision=Decision.REJECTED, reason="the minutes record four meetings"
+            **WHO,
+            point=2,
+            decision=Decision.REJECTED,
+            reason="the minutes record four meetings",
+            checksum=FINAL,
         ),
         OFSTED,
     ),
@@ -155,7 +163,7 @@ def envelopes(steps: Sequence[tuple[Event, Actor]]) -> list[Envelope]:
         Envelope(
             event_id=f"event-{n}",
             event_type=event.event_type,
-            schema_version=1,
+            schema_version=event.schema_version,
             stream_id=lifecycle.stream_id(INSPECTION),
             stream_version=n,
             inspection_id=INSPECTION,
@@ -172,9 +180,8 @@ def view_of(steps: Sequence[tuple[Event, Actor]], now: str = DRAFTED) -> dict[st
     """The answer of GET .../report/lifecycle after these steps, as the service builds it."""
     inspection = Inspection(INSPECTION, catalogue()["jtai-2015"], AGENCIES, TAKING_PART)
     events = [event for event, _ in steps]
-    stream = Stream(lifecycle.stream_id(INSPECTION), len(steps), envelopes(steps), events)
-    report = Lifecycle(stream, lifecycle.report.fold(events))
-    return _lifecycle_view(inspection, report, now).model_dump(mode="json")
+    state = lifecycle.report.fold(events)
+    return lifecycle_view(inspection, state, envelopes(steps), len(steps), now).model_dump(mode="json")
 
 
 # ---------------------------------------------------------------- parsing and help
@@ -338,8 +345,16 @@ def test_the_list_shows_each_document_its_kind_area_round_and_status() -> None:
     assert documents.documents_table([]).startswith("no documents yet")
 
 
+def test_the_lifecycle_says_a_change_since_sending_is_agreed_again_before_it_is_final() -> None:
+    text = documents.lifecycle_text(view_of(RESPONDED, now=NOW))
+    assert (
+        "  CHANGED      since it was agreed and sent: every inspectorate agrees it as it now stands before "
+        "it is made final (so far nobody yet)"
+    ) in text.splitlines()
+
+
 def test_the_lifecycle_shows_the_response_point_by_point_with_its_decisions() -> None:
-    text = documents.lifecycle_text(view_of(RESPONDED))
+    text = documents.lifecycle_text(view_of(RESPONDED, now=FINAL))  # as point 1 corrected it
     lines = text.splitlines()
     assert lines[:14] == [
         f"report of inspection {INSPECTION} (findings_letter): response_received; version 9",
@@ -355,7 +370,7 @@ def test_the_lifecycle_shows_the_response_point_by_point_with_its_decisions() ->
         "    2. The board met six times, not four.",
         "       undecided",
         "  final        not yet",
-        f"  content now  checksum {DRAFTED}",
+        f"  content now  checksum {FINAL}",
     ]
     history = text.split("renders the report as at a step):\n")[1].splitlines()
     assert history[0].split() == ["step", "time", "what", "by"]
@@ -414,7 +429,7 @@ def test_the_lifecycle_of_a_report_not_drafted_says_who_drafts_it() -> None:
         (0, "live; awaits the lead inspectorate's draft; version 0"),
         (1, "drafted; draft 1 awaits Ofsted's quality assurance; version 1"),
         (3, "quality_assured; draft 1 awaits the agreement of cqc, hmic, hmi_probation; version 3"),
-        (6, "agreed; draft 1 is agreed by all: it awaits sending to the chair of the LSCB; version 6"),
+        (6, "agreed; draft 1 is agreed by all: it awaits sending for factual accuracy; version 6"),
         (7, "sent_to_lscb; awaits the factual-accuracy response of Alex Chair, chair of the LSCB; version 7"),
         (10, "response_received; every point is decided: it awaits finalisation; version 10"),
         (11, "final; awaits publication by ofsted, cqc, hmic, hmi_probation; version 11"),
@@ -633,7 +648,7 @@ def test_show_writes_the_bytes_to_the_file_and_the_checksum_and_status_to_stderr
         f"checksum {hashlib.sha256(PDF).hexdigest()}, status final, content as at 2031-04-20 10:00; "
         f"{len(PDF)} bytes written to {output}\n"
     )
-    assert fetch.requests == [(REPORT, {"format": "pdf", "as_at": None, "at_step": 12})]
+    assert fetch.requests == [(REPORT, {"format": "pdf", "as_at": None, "at_step": 12, "edition": None})]
     route_for("GET", REPORT)
 
 
@@ -650,7 +665,7 @@ def test_show_writes_markdown_to_standard_output(
         == f"checksum {hashlib.sha256(LETTER).hexdigest()}, status drafted; {len(LETTER)} bytes\n"
     )
     assert fetch.requests == [
-        (REPORT, {"format": "md", "as_at": "2031-04-08T12:00:00+00:00", "at_step": None})
+        (REPORT, {"format": "md", "as_at": "2031-04-08T12:00:00+00:00", "at_step": None, "edition": None})
     ]
 
 

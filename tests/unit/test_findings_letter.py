@@ -289,7 +289,7 @@ def test_the_header_follows_a_reschedule_and_an_inspectorate_that_joined() -> No
     letter = render_findings_letter([*SCHEDULING, moved, joined, *EVIDENCE, *FINDINGS])
     assert "**Fieldwork:** Monday 16 March 2026 to Friday 20 March 2026" in letter
     assert "HM Inspectorate of Probation and HM Crown Prosecution Service Inspectorate" in letter
-    assert "probation services and the Crown Prosecution Service in Wakefield" in letter
+    assert "probation services in Wakefield, and of the Crown Prosecution Service" in letter
 
 
 def _interleave(streams: Sequence[Sequence[Event]], order: Sequence[int]) -> list[Event]:

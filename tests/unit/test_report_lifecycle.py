@@ -1,5 +1,6 @@
 """A report's lifecycle (001 Proposal four): every step in order, by the right inspectorate, on the content
-as drafted. Pure: the decider against the real programme catalogue."""
+as drafted. Pure: the decider against the real programme catalogue. The rules of each programme's own
+lifecycle are in test_report_lifecycle_by_programme.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from services.reporting import lifecycle
 from services.reporting.lifecycle import Context, Report, Status
+from services.reporting.readiness import Readiness
 from shared.boards import Absence, Board, Officer
 from shared.catalogue import Event
 from shared.contracts.reporting import (
@@ -19,8 +21,10 @@ from shared.contracts.reporting import (
     ReportDrafted,
     ReportFinalised,
     ReportPublished,
+    ReportSentForFactualAccuracy,
     ReportSentToLscb,
 )
+from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
@@ -38,6 +42,7 @@ JTAI = Inspection(
 )
 CONTENT, CHANGED = "a" * 64, "b" * 64
 TODAY = date(2026, 12, 14)
+READY = Readiness(today=TODAY, fieldwork_ends=date(2026, 12, 11), feedback_on=date(2026, 12, 11))
 BOARD = Board(
     area_code="E08000036",
     local_area="Wakefield",
@@ -49,8 +54,9 @@ BOARD = Board(
 def ctx(
     by: Inspectorate | None = I.OFSTED, checksum: str = CONTENT, inspection: Inspection = JTAI
 ) -> Context:
-    """Who acts: an inspectorate, or None for the chair of the LSCB (who submits the response)."""
-    return Context(inspection, by, checksum, "findings_letter")
+    """Who acts: an inspectorate, or None for the chair of the LSCB (who submits the response); after the
+    fieldwork week and its feedback meeting, with every judgement the letter reports final."""
+    return Context(inspection, by, checksum, "findings_letter", READY)
 
 
 CHAIR = None  # Context.by of the chair of the LSCB, acting for the partnership
@@ -97,9 +103,7 @@ def agreed() -> Report:
 
 
 def responded(*points: Point) -> Report:
-    state, _ = run(
-        agreed(), lifecycle.SendToLscb(ctx(), BOARD, TODAY), lifecycle.ReceiveResponse(ctx(CHAIR), points)
-    )
+    state, _ = run(agreed(), lifecycle.Send(ctx(), BOARD), lifecycle.ReceiveResponse(ctx(CHAIR), points))
     return state
 
 
@@ -115,22 +119,28 @@ def test_the_whole_lifecycle_in_order() -> None:
     assert state.status(TAKING_PART) is Status.QUALITY_ASSURED
     state, _ = run(state, *(lifecycle.Agree(ctx(i)) for i in TAKING_PART))
     assert state.status(TAKING_PART) is Status.AGREED
-    state, [sent] = run(state, lifecycle.SendToLscb(ctx(), BOARD, TODAY))
-    assert isinstance(sent, ReportSentToLscb)
-    assert (sent.addressee, sent.office) == ("Dr Alex Morgan", "chair")
+    state, [sent] = run(state, lifecycle.Send(ctx(), BOARD))
+    assert isinstance(sent, ReportSentForFactualAccuracy)
+    assert (sent.addressee, sent.recipient, sent.checksum) == (
+        "Dr Alex Morgan",
+        Recipient.LSCB_CHAIR,
+        CONTENT,
+    )
+    assert state.status(TAKING_PART) is Status.SENT_TO_LSCB
     state, [response] = run(state, lifecycle.ReceiveResponse(ctx(CHAIR), (POINT,)))
     assert isinstance(response, FactualAccuracyResponseReceived)
     assert response.responder == "Dr Alex Morgan"
-    state, _ = run(state, lifecycle.DecidePoint(ctx(), 1, Decision.ACCEPTED, "Corrected to October."))
-    state, [final] = run(state, lifecycle.Finalise(ctx(checksum=CHANGED)))  # corrections change the content
+    # The point is corrected in the log, then decided on the corrected content: it may be made final.
+    state, _ = run(
+        state, lifecycle.DecidePoint(ctx(checksum=CHANGED), 1, Decision.ACCEPTED, "Corrected to October.")
+    )
+    state, [final] = run(state, lifecycle.Finalise(ctx(checksum=CHANGED)))
     assert isinstance(final, ReportFinalised)
     assert final.checksum == CHANGED
     state, published = run(state, *(lifecycle.Publish(ctx(i)) for i in TAKING_PART))
     assert all(isinstance(p, ReportPublished) and p.checksum == CHANGED for p in published)
     assert state.status(TAKING_PART) is Status.PUBLISHED
-    state, [plan] = run(
-        state, lifecycle.RequestActionPlan(ctx(), Agency.LOCAL_AUTHORITY, date(2027, 3, 1), TODAY)
-    )
+    state, [plan] = run(state, lifecycle.RequestActionPlan(ctx(), Agency.LOCAL_AUTHORITY, date(2027, 3, 1)))
     assert isinstance(plan, ActionPlanRequested)
     state, _ = run(
         state,
@@ -144,25 +154,25 @@ def test_steps_out_of_order_are_refused_naming_the_rule() -> None:
     refused(Report(), lifecycle.QualityAssure(ctx()), "not been drafted", "001 Proposal four")
     drafted, _ = run(Report(), lifecycle.Draft(ctx()))
     refused(drafted, lifecycle.Agree(ctx(I.CQC)), "once Ofsted has quality-assured")
-    refused(drafted, lifecycle.SendToLscb(ctx(), BOARD, TODAY), "quality assurance")
+    refused(drafted, lifecycle.Send(ctx(), BOARD), "quality assurance")
     refused(drafted, lifecycle.Publish(ctx()), "only the final report")
     refused(drafted, lifecycle.Finalise(ctx()), "factual-accuracy response")
     qa, _ = run(drafted, lifecycle.QualityAssure(ctx()), lifecycle.Agree(ctx(I.CQC)))
-    refused(qa, lifecycle.SendToLscb(ctx(), BOARD, TODAY), "agreement of ofsted, hmic, hmi_probation")
+    refused(qa, lifecycle.Send(ctx(), BOARD), "agreement of ofsted, hmic, hmi_probation")
     refused(qa, lifecycle.Agree(ctx(I.CQC)), "already agreed")
 
 
 def test_only_the_lead_drafts_assures_sends_decides_and_finalises() -> None:
     for command in (lifecycle.Draft(ctx(I.CQC)), lifecycle.QualityAssure(ctx(I.HMIC))):
         forbidden(Report(), command, "lead inspectorate, ofsted")
-    forbidden(agreed(), lifecycle.SendToLscb(ctx(I.HMIC), BOARD, TODAY), "lead inspectorate, ofsted")
+    forbidden(agreed(), lifecycle.Send(ctx(I.HMIC), BOARD), "lead inspectorate, ofsted")
     forbidden(responded(POINT), lifecycle.DecidePoint(ctx(I.CQC), 1, Decision.ACCEPTED, "Yes."), "ofsted")
     decided, _ = run(responded(POINT), lifecycle.DecidePoint(ctx(), 1, Decision.ACCEPTED, "Yes."))
     forbidden(decided, lifecycle.Finalise(ctx(I.HMI_PROBATION)), "lead inspectorate, ofsted")
 
 
 def test_only_the_chair_of_the_lscb_responds_and_the_chair_takes_no_other_step() -> None:
-    sent, _ = run(agreed(), lifecycle.SendToLscb(ctx(), BOARD, TODAY))
+    sent, _ = run(agreed(), lifecycle.Send(ctx(), BOARD))
     for inspectorate in (I.OFSTED, I.CQC):  # not even the lead inspectorate
         forbidden(sent, lifecycle.ReceiveResponse(ctx(inspectorate), (POINT,)), "chair of the LSCB")
     _, [response] = run(sent, lifecycle.ReceiveResponse(ctx(CHAIR), (POINT,)))
@@ -196,7 +206,7 @@ def test_one_coordinated_response_only_and_every_point_decided_before_final() ->
     refused(state, lifecycle.DecidePoint(ctx(), 3, Decision.REJECTED, "No such point."), "no point 3")
     state, _ = run(state, lifecycle.DecidePoint(ctx(), 1, Decision.REJECTED, "The audit log says September."))
     refused(state, lifecycle.DecidePoint(ctx(), 1, Decision.ACCEPTED, "Changed our mind."), "already decided")
-    refused(state, lifecycle.Draft(ctx()), "with the LSCB")
+    refused(state, lifecycle.Draft(ctx()), "is with Dr Alex Morgan, chair of the LSCB")
 
 
 def test_the_draft_goes_to_the_business_manager_when_the_chair_is_away_and_needs_a_register() -> None:
@@ -208,10 +218,10 @@ def test_the_draft_goes_to_the_business_manager_when_the_chair_is_away_and_needs
             )
         }
     )
-    _, [sent] = run(agreed(), lifecycle.SendToLscb(ctx(), away, TODAY))
-    assert isinstance(sent, ReportSentToLscb)
-    assert (sent.addressee, sent.office) == ("Sam Patel", "business_manager")
-    refused(agreed(), lifecycle.SendToLscb(ctx(), None, TODAY), "names no chair")
+    _, [sent] = run(agreed(), lifecycle.Send(ctx(), away))
+    assert isinstance(sent, ReportSentForFactualAccuracy)
+    assert (sent.addressee, sent.recipient) == ("Sam Patel", Recipient.LSCB_BUSINESS_MANAGER)
+    refused(agreed(), lifecycle.Send(ctx(), None), "names no chair")
 
 
 def test_each_inspectorate_publishes_once_and_the_action_plan_follows_the_final_report() -> None:
@@ -222,14 +232,12 @@ def test_each_inspectorate_publishes_once_and_the_action_plan_follows_the_final_
     )
     assert state.status(TAKING_PART) is Status.FINAL  # not yet published by all
     refused(state, lifecycle.Publish(ctx(I.CQC)), "already published")
-    refused(state, lifecycle.RequestActionPlan(ctx(), Agency.CUSTODY, date(2027, 3, 1), TODAY), "custody")
-    refused(
-        state, lifecycle.RequestActionPlan(ctx(), Agency.LOCAL_AUTHORITY, TODAY, TODAY), "due after today"
-    )
+    refused(state, lifecycle.RequestActionPlan(ctx(), Agency.CUSTODY, date(2027, 3, 1)), "custody")
+    refused(state, lifecycle.RequestActionPlan(ctx(), Agency.LOCAL_AUTHORITY, TODAY), "due after today")
     refused(state, lifecycle.ReceiveActionPlan(ctx(), TODAY), "no action plan has been requested")
     refused(
         responded(),
-        lifecycle.RequestActionPlan(ctx(), Agency.POLICE, date(2027, 3, 1), TODAY),
+        lifecycle.RequestActionPlan(ctx(), Agency.POLICE, date(2027, 3, 1)),
         "final report",
     )
 
@@ -237,6 +245,21 @@ def test_each_inspectorate_publishes_once_and_the_action_plan_follows_the_final_
 def test_a_cancelled_inspection_has_no_report() -> None:
     cancelled = Inspection(**{**JTAI.__dict__, "cancelled": True})
     refused(Report(), lifecycle.Draft(ctx(inspection=cancelled)), "cancelled")
+
+
+def test_a_draft_sent_to_the_lscb_before_recipients_were_programme_data_still_reads() -> None:
+    old = ReportSentToLscb(
+        inspection_id="insp-1", draft=1, addressee="Sam Patel", office="business_manager", checksum=CONTENT
+    )
+    state = lifecycle.evolve(agreed(), old)
+    assert state.sent is not None
+    assert (state.sent.recipient, state.sent.office, state.sent.to()) == (
+        Recipient.LSCB_BUSINESS_MANAGER,
+        "business_manager",
+        "Sam Patel, business manager of the LSCB",
+    )
+    assert state.status(TAKING_PART) is Status.SENT_TO_LSCB
+    assert state.approved(TAKING_PART) == CONTENT
 
 
 def test_folding_the_events_gives_the_same_state() -> None:

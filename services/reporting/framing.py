@@ -1,0 +1,119 @@
+"""How a document opens: its title, whom it is addressed to, and how the area came to be inspected — the
+notice actually given, first to the LSCB's chair (001 Proposal two), or, for an unannounced inspection,
+that it was unannounced and when inspectors arrived (002 §34-38; 003; 004 §29)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import groupby
+
+from shared.contracts.scheduling import NotificationRecorded, Recipient
+from shared.workdays import date_in_england
+
+from .context import Inspection
+from .words import AGENCIES, INSPECTORATES, NOT_LOCAL, day, listing
+
+# The scope of a joint targeted area inspection, as a letter's title names it (001 Proposal one: "the
+# multi-agency response to all forms of child abuse and neglect").
+JTAI_SCOPE = "the multi-agency response to abuse and neglect"
+JTAI_SCOPE_SOURCE = "001 Proposal one"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The notice actually given: the day of the first notification recorded, and to whom, in order."""
+
+    day: str
+    recipients: str  # "first to the chair of the LSCB, then to the senior leaders of the police"
+
+
+def single_agency(inspection: Inspection) -> bool:
+    """Ofsted's targeted inspection is "a single agency exercise" (001 Part 2): one inspectorate only."""
+    return len(inspection.programme.participation.possible()) == 1
+
+
+def title(inspection: Inspection) -> str:
+    programme, area = inspection.programme, inspection.scheduled.local_area
+    if programme.report.kind == "findings_letter" and not single_agency(inspection):
+        return f"{programme.title} of {JTAI_SCOPE} in {area}"
+    return f"{programme.title} in {area}"
+
+
+def addressees(inspection: Inspection, chair: str | None) -> str:
+    """The "To:" line: the board's chair where the programme evaluates the board, and the senior leaders
+    of the agencies inspected, those of the area "in" it, a national service such as the CPS not."""
+    area = inspection.scheduled.local_area
+    inspected = inspection.inspected()
+    local = [AGENCIES[a] for a in inspected if a not in NOT_LOCAL]
+    national = [AGENCIES[a] for a in inspected if a in NOT_LOCAL]
+    leaders = f"the senior leaders of {listing(local)} in {area}" if local else ""
+    if national:
+        leaders = (
+            f"{leaders}, and of {listing(national)}"
+            if leaders
+            else f"the senior leaders of {listing(national)}"
+        )
+    if inspection.programme.lscb is None:
+        return leaders
+    board = f"{chair + ', ' if chair else 'the '}chair of the {area} Local Safeguarding Children Board"
+    return f"{board}, and {leaders}" if leaders else board
+
+
+def _recipient(n: NotificationRecorded) -> str:
+    if n.recipient is Recipient.LSCB_CHAIR:
+        return "the chair of the LSCB"
+    if n.recipient is Recipient.LSCB_BUSINESS_MANAGER:
+        return "the business manager of the LSCB"
+    return "leader"
+
+
+def notice(inspection: Inspection) -> Notice | None:
+    """The notice of an announced inspection as it was given: the day of the first notification recorded
+    (not the day scheduling planned), and its recipients in the order they were told."""
+    if not inspection.scheduled.announced:
+        return None
+    notified = [e for e in inspection.events if isinstance(e, NotificationRecorded)]
+    if not notified:
+        return None
+    groups: list[str] = []
+    for kind, run in groupby(notified, _recipient):
+        told = list(run)
+        if kind == "leader":
+            agencies = [AGENCIES[n.agency] for n in told if n.agency is not None]
+            groups.append(f"the senior leaders of {listing(agencies)}" if agencies else "the senior leaders")
+        else:
+            groups.extend(kind for _ in told)
+    groups = list(dict.fromkeys(groups))
+    first_to_board = notified[0].recipient is not Recipient.AGENCY_SENIOR_LEADER
+    if len(groups) == 1 and not first_to_board:
+        recipients = f"to {groups[0]}"
+    else:
+        recipients = ", then ".join([f"first to {groups[0]}", *(f"to {g}" for g in groups[1:])])
+    return Notice(day=day(date_in_england(notified[0].notified_at)), recipients=recipients)
+
+
+def arrival(inspection: Inspection) -> str:
+    """For an unannounced inspection, one sentence: that it was unannounced, and when inspectors arrived,
+    each inspectorate in the first week the programme puts it on site (002 §37-38)."""
+    if inspection.scheduled.announced:
+        return ""
+    starts = inspection.fieldwork[0]
+    fieldwork = inspection.programme.fieldwork
+    arriving = []
+    for inspectorate in inspection.scheduled.inspectorates:
+        weeks = fieldwork.weeks_of(inspectorate)
+        if weeks:
+            arriving.append((min(weeks), inspectorate))
+    arriving.sort(key=lambda a: a[0])
+    waves = [(week, [i for _, i in run]) for week, run in groupby(arriving, lambda a: a[0])]
+    if len(waves) <= 1:
+        arrived = starts + timedelta(weeks=(waves[0][0] if waves else 1) - 1)
+        return f"The inspection was unannounced: inspectors arrived on {day(arrived)}."
+    said = [
+        f"from {listing([INSPECTORATES[i] for i in who])}"
+        f"{' arrived' if n == 0 else ''} on {day(starts + timedelta(weeks=week - 1))}"
+        for n, (week, who) in enumerate(waves)
+    ]
+    first = f"inspectors {said[0]}"
+    return f"The inspection was unannounced: {first}, and {listing(said[1:])}."
