@@ -7,6 +7,10 @@ action plan, an integrated inspection of Leeds (moved once, graded judgements re
 revised, the LSCB judgement disputed then agreed), a targeted inspection of Calderdale cancelled before
 notice, and an earlier joint inspection of Bradford that still holds events of older versions (a
 NotificationRecorded v1 written before the LSCB register named anyone, and an LscbEvaluationRecorded).
+Wakefield's narrative LSCB judgement and Leeds's first flag for review are version 1 events, written before
+a final judgement carried its descriptor and a flag could be raised by a limiting rule; Leeds's graded LSCB
+judgement carries its descriptor (004 §117), and its police leadership, revised after the police's overall
+judgement was final, flags that one for review (004 §79): both version 2, appended last (`leeds_revised`).
 Scheduling's own decisions (dates, meetings, bookings, the round's picks) come from its domain functions;
 the other events are written as the services write them. Each stream's envelopes chain by digest.
 
@@ -96,6 +100,7 @@ from shared.contracts.reporting import (
 )
 from shared.contracts.scheduling import (
     Concern,
+    InspectionScheduled,
     InspectorateJoined,
     InspectorRegistered,
     InspectorUnavailable,
@@ -105,6 +110,7 @@ from shared.contracts.scheduling import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
+from shared.inspections import Inspection
 from shared.programmes import catalogue
 
 OUT = Path(__file__).with_name("log-2026-11.jsonl")
@@ -690,7 +696,8 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         evidence_item_ids=[board_item],
         signed_off_by=taking_part,
     )
-    log(at(date(2026, 9, 24), 10), lscb_stream, final, LEAD)
+    v1 = final.model_dump(mode="json", exclude={"descriptor", "descriptor_source"})
+    log(at(date(2026, 9, 24), 10), lscb_stream, final, LEAD, older=(1, v1))
 
     # The register: the chair away for a fortnight in October, so the draft goes to the business manager.
     common = {"area_code": code, "local_area": area.name}
@@ -738,9 +745,10 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         (2, Decision.ACCEPTED, "The letter does not date the subgroup: nothing to correct"),
     ):
         decided = FactualAccuracyPointDecided(
-            inspection_id=iid, point=point, decision=decision, reason=reason
+            inspection_id=iid, point=point, decision=decision, reason=reason, checksum=None
         )
-        log(at(date(2026, 10, 20), 10 + point), report, decided, LEAD)
+        v1 = decided.model_dump(mode="json", exclude={"checksum"})
+        log(at(date(2026, 10, 20), 10 + point), report, decided, LEAD, older=(1, v1))
     final_checksum = log.checksum(iid, code, at(date(2026, 10, 26), 10))
     log(at(date(2026, 10, 26), 10), report, ReportFinalised(inspection_id=iid, checksum=final_checksum), LEAD)
     for n, by in enumerate(taking_part):
@@ -902,7 +910,8 @@ def leeds(log: Log, inspectors: dict[str, str]) -> None:
         inspection_id=iid, agency=POLICE, judgement_area="help_and_protection", evidence_item_id=second,
         reason=f"evidence item {second} was withdrawn by hmic: {misread}",
     )  # fmt: skip
-    log(at(date(2026, 11, 9), 10, 1), judgement_stream, flagged, PLATFORM, cause=cause)
+    v1 = flagged.model_dump(mode="json", exclude={"limiting_rules"})
+    log(at(date(2026, 11, 9), 10, 1), judgement_stream, flagged, PLATFORM, cause=cause, older=(1, v1))
     revised = JudgementRevised(
         inspection_id=iid, agency=POLICE, judgement_area="help_and_protection", grade=inadequate,
         text="Risk to children at domestic abuse incidents is missed: the children present go unrecorded.",
@@ -944,10 +953,59 @@ def leeds(log: Log, inspectors: dict[str, str]) -> None:
     for n, by in enumerate(everyone[1:]):
         signed = LscbJudgementSignedOff(inspection_id=iid, inspectorate=by, proposal=1)
         log(at(date(2026, 11, 12), 9 + n), lscb_stream, signed, INSPECTORS[by])
+    descriptor, descriptor_source = programme.descriptor(LSCB, "lscb", ri) or (None, None)  # 004 §117
     final = LscbJudgementFinalised(
-        inspection_id=iid, proposal=1, grade=ri, text=text, evidence_item_ids=cited, signed_off_by=everyone
-    )
+        inspection_id=iid, proposal=1, grade=ri, text=text, evidence_item_ids=cited, signed_off_by=everyone,
+        descriptor=descriptor, descriptor_source=descriptor_source,
+    )  # fmt: skip
     log(at(date(2026, 11, 13), 10), lscb_stream, final, LEAD)
+
+
+def leeds_revised(log: Log) -> None:
+    """The police's overall effectiveness, made final as requires improvement with a rationale though help
+    and protection is inadequate (004 §79); then police leadership is revised to inadequate, and the
+    judgement service flags the final overall judgement for review: a limiting rule now derives inadequate
+    from two judgements, and its rationale answered one (JudgementFlaggedForReview v2)."""
+    programme, iid = catalogue()["integrated-2014"], ident("inspection:leeds")
+    scheduled = next(
+        e for e in log.events_of(scheduling.inspection_stream(iid)) if isinstance(e, InspectionScheduled)
+    )
+    inspection = Inspection(
+        iid,
+        programme,
+        tuple(scheduled.agencies),
+        tuple(scheduled.inspectorates),
+        area_code=scheduled.area_code,
+    )
+    stream = judgements.stream_id(iid)
+    rows = {row[0]: row for row in LEEDS_ITEMS}
+
+    def cited(*names: str) -> tuple[judgements.CitedItem, ...]:
+        return tuple(judgements.CitedItem(ident(f"item:{iid}:{n}"), rows[n][4], rows[n][6]) for n in names)
+
+    def decide(when: datetime, command: judgements.Command, actor: Actor) -> None:
+        state = judgements.judgements.fold(log.events_of(stream))
+        log(when, stream, judgements.judgements.decide(state, command), actor)
+
+    overall = judgements.Propose(
+        inspection, POLICE, "overall_effectiveness", Grade.REQUIRES_IMPROVEMENT,
+        "The force is not yet good: children at domestic abuse incidents go unrecorded; its leaders know.",
+        cited("police-help", "police-leadership"), (), HMIC,
+        rationale="Leaders have begun to put the failure right: recording is now audited weekly",
+    )  # fmt: skip
+    decide(at(date(2026, 11, 16), 9), overall, INSPECTORS[HMIC])
+    steps = ((judgements.Step.MODERATE, OFSTED, LEAD), (judgements.Step.QUALITY_ASSURE, OFSTED, LEAD),
+             (judgements.Step.FINALISE, HMIC, INSPECTORS[HMIC]))  # fmt: skip
+    for n, (step, by, actor) in enumerate(steps, start=1):
+        advanced = judgements.Advance(inspection, POLICE, "overall_effectiveness", step, by)
+        decide(at(date(2026, 11, 16), 9 + n), advanced, actor)
+    leadership = judgements.Propose(
+        inspection, POLICE, "leadership", Grade.INADEQUATE,
+        "Leaders did not act on their own audit of domestic abuse incidents until inspectors raised it.",
+        cited("police-help", "police-leadership"), (), HMIC,
+        reason="The weekly audit was found to have started after the inspection",
+    )  # fmt: skip
+    decide(at(date(2026, 11, 17), 10), leadership, INSPECTORS[HMIC])
 
 
 # --- Calderdale: a targeted inspection cancelled before notice -----------------------------------------
@@ -982,6 +1040,7 @@ def build() -> str:
     wakefield(log, round_id, inspectors)
     leeds(log, inspectors)
     calderdale(log, inspectors)
+    leeds_revised(log)
     return log.lines()
 
 

@@ -204,7 +204,7 @@ def test_the_real_catalogue_contains_every_event_the_contracts_define() -> None:
         and cls.__module__ == module.__name__
         and "event_type" in vars(cls)  # not a base class that only shares fields
     }
-    assert len(defined) == 57  # 15 of scheduling, 10 of evidence, 8 of judgement, 13 of lscb, 11 of reporting
+    assert len(defined) == 59  # 15 of scheduling, 10 of evidence, 8 of judgement, 13 of lscb, 13 of reporting
     assert set(CATALOGUE.types()) == defined
     assert {InspectionScheduled, NotificationRecorded, EvidenceItemRecorded, FindingRecorded} <= defined
     assert LscbEvaluationRecorded in defined

@@ -81,6 +81,11 @@ def sealed_envelopes() -> tuple[Envelope, ...]:
     return tuple(parse_envelope(line) for line in sealed_lines())
 
 
+def editions_envelopes() -> tuple[Envelope, ...]:
+    editions = LOG.with_name("log-2026-12-report-editions.jsonl")
+    return tuple(parse_envelope(line) for line in editions.read_bytes().splitlines())
+
+
 def both_logs() -> zip[tuple[bytes, Envelope]]:
     return zip((*lines(), *sealed_lines()), (*envelopes(), *sealed_envelopes()), strict=True)
 
@@ -118,13 +123,14 @@ def area_code(area: str) -> str:
 
 
 def test_the_log_reads_back_byte_for_byte_as_it_was_published() -> None:
-    assert len(lines()) == 160
+    assert len(lines()) == 166
     for line, envelope in zip(lines(), envelopes(), strict=True):
         assert envelope.to_json() == line
 
 
 def test_the_logs_hold_every_event_type_at_its_current_version_and_the_older_versions_published() -> None:
-    published = {(e.event_type, e.schema_version) for e in (*envelopes(), *sealed_envelopes())}
+    logs = (*envelopes(), *sealed_envelopes(), *editions_envelopes())
+    published = {(e.event_type, e.schema_version) for e in logs}
     current = {(t.event_type, t.schema_version) for t in CATALOGUE.types()}
     missing = current - published
     assert not missing, (
@@ -132,6 +138,9 @@ def test_the_logs_hold_every_event_type_at_its_current_version_and_the_older_ver
     )
     assert published - current == {
         ("scheduling.NotificationRecorded", 1),
+        ("judgement.JudgementFlaggedForReview", 1),  # before a limiting rule could flag a judgement
+        ("lscb.LscbJudgementFinalised", 1),  # before a final judgement carried its descriptor
+        ("reporting.FactualAccuracyPointDecided", 1),  # before a decision named the report it was on
         *((f"evidence.{name}", 1) for name in SEALED_FROM_V2),
     }
 
@@ -287,15 +296,20 @@ def test_the_judgement_decider_fold() -> None:
         (LA, "looked_after"): (final, Grade.REQUIRES_IMPROVEMENT, 0, 0),  # returned once, proposed again
         (HEALTH, "help_and_protection"): (final, Grade.GOOD, 0, 0),
         (POLICE, "help_and_protection"): (final, Grade.INADEQUATE, 1, 0),  # flagged; the revision clears it
-        (POLICE, "leadership"): (final, Grade.REQUIRES_IMPROVEMENT, 0, 0),
+        # Revised after the overall judgement was final; the revision flags that one (004 §79).
+        (POLICE, "leadership"): (JudgementStatus.PROPOSED, Grade.INADEQUATE, 1, 0),
+        (POLICE, "overall_effectiveness"): (final, Grade.REQUIRES_IMPROVEMENT, 0, 1),
         (Agency.CUSTODY, "looked_after"): (final, None, 0, 0),
     }
+    [limited] = leeds.by_key[(POLICE, "overall_effectiveness")].flags
+    assert (limited.evidence_item_id, [r.source for r in limited.limiting_rules]) == (None, ["004 §79"])
+    assert limited.limiting_rules[0].because == ["help_and_protection", "leadership"]
     events = stream(judgements.stream_id(of("Leeds")))
     revised = next(n for n, e in enumerate(events) if isinstance(e, JudgementRevised))
     [flag] = judgements.judgements.fold(events[:revised]).by_key[(POLICE, "help_and_protection")].flags
     assert flag.reason.endswith("was withdrawn by hmic: The referral was made on time: the date was misread")
-    leadership = leeds.by_key[(POLICE, "leadership")].content
-    assert (leadership.derived_grade, leadership.leaders_understand_failure) == (Grade.INADEQUATE, True)
+    first = judgements.judgements.fold(events[: revised + 1]).by_key[(POLICE, "leadership")].content
+    assert (first.derived_grade, first.leaders_understand_failure) == (Grade.INADEQUATE, True)
     bradford = judgements.judgements.fold(stream(judgements.stream_id(of("Bradford"))))
     assert {k: j.grade for k, j in bradford.by_key.items()} == {
         (Agency.PARTNERSHIP, "help_and_protection"): Grade.GOOD
@@ -306,6 +320,11 @@ def test_the_lscb_evaluation_fold() -> None:
     leeds = evaluation.evaluation.fold(stream(evaluation.stream_id(of("Leeds"))))
     assert isinstance(leeds.final, LscbJudgementFinalised)
     assert leeds.final.grade is Grade.REQUIRES_IMPROVEMENT
+    # Version 2: the descriptor of its grade (004 §117); Wakefield's, a version 1 narrative, carries none.
+    assert (leeds.final.descriptor, leeds.final.descriptor_source) == (
+        "It is not yet demonstrating the characteristics of good.",
+        "004 §117",
+    )
     assert leeds.signed_off == (OFSTED, CQC, HMIC, HMIP, PRISONS)
     assert leeds.disputes == {}
     assert [c.criterion for c in leeds.contributions] == ["115a", "115c"]
@@ -405,7 +424,7 @@ def sources(area: str) -> list[Event]:
     kept = [(e, env) for e, env in decoded() if env.event_type in KEPT_TYPES]
     inspection = [e for e, env in kept if env.inspection_id == of(area)]
     register = [
-        e for e, env in kept if env.inspection_id is None and env.payload["area_code"] == area_code(area)
+        e for e, env in kept if env.inspection_id is None and env.payload.get("area_code") == area_code(area)
     ]
     return inspection + register
 
@@ -449,10 +468,13 @@ def test_the_leeds_combined_report() -> None:
 
 def test_the_bradford_single_report_reads_the_older_events() -> None:
     report = markdown("Bradford")
-    # The version 1 notification: notice was given to the chair, though the event names nobody.
+    # An unannounced inspection (001 Proposal two): the report says when each inspectorate arrived, not
+    # when the version 1 notification told the chair.
     assert (
-        "Notice of the inspection was given on Monday 11 May 2026, first to the chair of the LSCB." in report
+        "The inspection was unannounced: inspectors from Ofsted and HM Inspectorate of Constabulary arrived "
+        "on Monday 11 May 2026" in report
     )
+    assert "Notice of the inspection" not in report
     assert (
         "The board knows the area's strengths but has not tested the quality of practice in neglect."
         in report
