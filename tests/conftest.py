@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
 from jip.stack import Ports, Supervisor, infrastructure
+from shared.clock import CLOCK
 from shared.settings import KafkaProfile, Settings
 from shared.topics import ensure_topics
 from tests.helpers import SIGNER, Observed
@@ -33,6 +34,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         if "e2e" in parts:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def real_time_after() -> Iterator[None]:
+    """The clock is process-wide: a test that plays a rehearsal moves it, and no later test inherits it."""
+    yield
+    CLOCK.use_real_time()
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,7 @@ async def seed_integrated(settings: Settings) -> str:
 
 def rehearsal(settings: Settings) -> Settings:
     """A rehearsal platform's settings: its one clock (shared/clock.py) moves forward when a test asks.
-    A test that moves it resets the process's clock after it (`CLOCK.use_real_time()`)."""
+    Every test sets the process's clock back to real time after it (tests/conftest.py)."""
     return settings.model_copy(update={"environment": "rehearsal"})
 
 

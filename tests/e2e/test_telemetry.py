@@ -13,6 +13,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 import httpx
 import pytest
@@ -27,12 +28,15 @@ from services.lscb.app import build as lscb
 from services.reporting.app import build as reporting
 from services.scheduling.app import build as scheduling
 from shared import logs
+from shared.clock import CLOCK
 from shared.settings import Settings
 from shared.topics import dead_letter_topic
 from shared.workdays import today_in_england
 from tests.helpers import Observed, actor, eventually, ok, read_topic, refused, running
 
 LEAD = actor("ofsted", "lead_inspector")
+
+
 SECRET = "Ayesha, aged 7, told her teacher that her stepfather hits her"  # evidence text: never logged
 
 
@@ -77,6 +81,9 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
         ]
         invalid = await scheduler.post("/inspections", headers=LEAD, json={"deep_dive_theme": "neglect"})
         assert invalid.status_code == 422
+        # Notice is given on the notice date, not earlier (001 Proposal two): this process's clock reads it.
+        notice_date = (await ok(await scheduler.get(f"/inspections/{inspection_id}"), 200))["notice_date"]
+        CLOCK.follow(datetime.fromisoformat(f"{notice_date}T09:00+00:00"))  # real time again after the test
         await ok(
             await scheduler.post(
                 f"/inspections/{inspection_id}/notifications", headers=LEAD, json={"recipient": "lscb_chair"}
@@ -250,9 +257,10 @@ async def test_one_trace_crosses_every_service_and_the_metrics_count_what_happen
         )
     assert observed.total("reporting", "jip.dead_letters", {"jip.dead_letter.cause": "malformed"}) == 1
 
-    # reporting keeps three events of this inspection: scheduled, notified, the evidence item
+    # reporting keeps five events of this inspection: scheduled, its set-up and feedback meetings,
+    # notified, the evidence item
     lag = observed.total("reporting", "jip.projection.lag")
-    assert lag == observed.total("reporting", consumed, {"jip.outcome": "applied"}) == 3
+    assert lag == observed.total("reporting", consumed, {"jip.outcome": "applied"}) == 5
     lags = observed.points("reporting", "jip.consumer.lag")
     assert {(p.attributes or {})["messaging.destination.name"] for p in lags} >= {evidence_topic}
     assert all(p.value >= 0 for p in lags)

@@ -15,7 +15,7 @@ from jip.cli import main
 from shared.telemetry import read_spans
 from tests.e2e.conftest import Platform
 from tests.e2e.test_faults import LEAD, schedule_body
-from tests.helpers import actor, auditor, eventually
+from tests.helpers import actor, auditor, eventually, on_the_notice_date
 
 
 def spans_in(directory: Path) -> list[dict[str, Any]]:
@@ -32,6 +32,10 @@ async def test_one_trace_is_followed_across_five_processes_from_their_span_files
     async with httpx.AsyncClient(headers=auditor()) as http:
         created = await http.post(f"{urls['scheduling']}/inspections", headers=LEAD, json=schedule_body())
         inspection_id = created.json()["inspection_id"]
+        async with httpx.AsyncClient(base_url=urls["scheduling"]) as scheduler:
+            await on_the_notice_date(
+                scheduler, created.json()["notice_date"]
+            )  # not earlier (001 Proposal two)
         notify = {"recipient": "lscb_chair"}
         notified = await http.post(
             f"{urls['scheduling']}/inspections/{inspection_id}/notifications", headers=LEAD, json=notify
@@ -135,6 +139,10 @@ async def test_no_telemetry_file_or_log_holds_a_case_reference_from_a_path_or_a_
     async with httpx.AsyncClient(headers=auditor()) as http:
         created = await http.post(f"{scheduling}/inspections", headers=LEAD, json=schedule_body())
         inspection_id = created.json()["inspection_id"]
+        async with httpx.AsyncClient(base_url=scheduling) as scheduler:
+            await on_the_notice_date(
+                scheduler, created.json()["notice_date"]
+            )  # not earlier (001 Proposal two)
         notify = {"recipient": "lscb_chair"}
         notified = await http.post(
             f"{scheduling}/inspections/{inspection_id}/notifications", headers=LEAD, json=notify

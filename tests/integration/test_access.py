@@ -27,7 +27,7 @@ from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import SIGNER, actor, bearer, chair, eventually, ok, running
+from tests.helpers import SIGNER, actor, bearer, chair, eventually, ok, on_the_notice_date, rehearsal, running
 
 INSPECTORS = {"inspector", "lead_inspector"}
 LEAD = {"lead_inspector"}
@@ -96,7 +96,8 @@ EXPECTED: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", f"{REPORT}/quality-assurance"): QA,
         ("POST", f"{REPORT}/agreement"): LEAD,
         ("POST", f"{REPORT}/sending"): LEAD,
-        ("POST", f"{REPORT}/factual-accuracy-response"): CHAIR,
+        # The chair's, or a senior leader's recorded by the lead where the draft goes to one (CLA 2012).
+        ("POST", f"{REPORT}/factual-accuracy-response"): CHAIR | LEAD,
         ("POST", f"{REPORT}/factual-accuracy-decisions"): LEAD,
         ("POST", f"{REPORT}/final"): LEAD,
         ("POST", f"{REPORT}/publication"): LEAD,
@@ -105,6 +106,9 @@ EXPECTED: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", f"{REPORT}/action-plan/progress"): LEAD,
     },
 }
+# Every service serves the platform's one clock: any valid token reads it, a lead inspector moves it.
+for _routes in EXPECTED.values():
+    _routes |= {("GET", "/clock"): READERS | CHAIR, ("POST", "/clock/advance"): LEAD}
 BUILD = {
     "scheduling": scheduling,
     "evidence": evidence,
@@ -143,6 +147,17 @@ def callers() -> list[tuple[str, dict[str, str]]]:
 
 def path_of(template: str) -> str:
     return re.sub(r"{(\w+)}", lambda m: VALUES.get(m[1], "00000000-0000-4000-8000-000000000000"), template)
+
+
+@pytest.fixture
+async def rehearsing(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Scheduling and evidence on a rehearsal platform: notice is given on the notice date, not earlier
+    (001 Proposal two), so a test that notifies moves the clock on to that day."""
+    async with (
+        running(scheduling(rehearsal(settings))) as scheduler,
+        running(evidence(rehearsal(settings))) as evidence_api,
+    ):
+        yield scheduler, evidence_api
 
 
 @pytest.fixture
@@ -202,14 +217,15 @@ async def test_every_endpoint_role_and_inspectorate_gets_exactly_its_cell_of_the
 
 
 async def test_inspectors_record_evidence_only_for_their_own_inspectorate_where_it_takes_part(
-    settings: Settings, clients: dict[str, tuple[Service, httpx.AsyncClient]]
+    settings: Settings, rehearsing: tuple[httpx.AsyncClient, httpx.AsyncClient]
 ) -> None:
-    _, scheduler = clients["scheduling"]
-    _, evidence_api = clients["evidence"]
+    scheduler, evidence_api = rehearsing
     lead = actor("ofsted", "lead_inspector")
     body = {"area": "Wakefield", "deep_dive_theme": "neglect"}
     body["fieldwork_starts"] = str(first_fieldwork_week(today_in_england()))
-    inspection_id = (await ok(await scheduler.post("/inspections", headers=lead, json=body)))["inspection_id"]
+    scheduled = await ok(await scheduler.post("/inspections", headers=lead, json=body))
+    inspection_id = scheduled["inspection_id"]
+    await on_the_notice_date(scheduler, scheduled["notice_date"])  # not earlier (001 Proposal two)
     await ok(
         await scheduler.post(
             f"/inspections/{inspection_id}/notifications", headers=lead, json={"recipient": "lscb_chair"}

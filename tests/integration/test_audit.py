@@ -18,11 +18,12 @@ from jip.cli import main
 from jip.demo import first_fieldwork_week
 from jip.stack import StackError
 from services.scheduling.app import build as scheduling
+from shared.clock import CLOCK
 from shared.contracts.scheduling import InspectionCancelled
 from shared.envelope import Actor, Envelope, Inspectorate, new_id
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, eventually, ok, running
+from tests.helpers import actor, eventually, ok, on_the_notice_date, rehearsal, running
 
 OFSTED = actor("ofsted", "lead_inspector")
 
@@ -73,14 +74,19 @@ def use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_log_the_platform_writes_verifies_exports_and_replays(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    async with running(scheduling(settings)) as api:
+    # A rehearsal platform: notice is given on the notice date, not earlier (001 Proposal two), so the clock
+    # is moved on to that day; times below are the platform's clock, as the events are stamped with it.
+    async with running(scheduling(rehearsal(settings))) as api:
         body = {
             "area": "Wakefield",
             "deep_dive_theme": "neglect",
             "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
         }
-        inspection_id = (await ok(await api.post("/inspections", headers=OFSTED, json=body)))["inspection_id"]
-        before_notice = datetime.now(UTC)
+        before_scheduling = CLOCK.now()
+        scheduled = await ok(await api.post("/inspections", headers=OFSTED, json=body))
+        inspection_id = scheduled["inspection_id"]
+        await on_the_notice_date(api, scheduled["notice_date"])
+        before_notice = CLOCK.now()
         await asyncio.sleep(0.05)
         notice = {"recipient": "lscb_chair"}
         await ok(await api.post(f"/inspections/{inspection_id}/notifications", headers=OFSTED, json=notice))
@@ -100,9 +106,9 @@ async def test_the_log_the_platform_writes_verifies_exports_and_replays(
     assert all(later.previous_hash == earlier.digest() for earlier, later in pairwise(stream))
 
     assert as_of(found, before_notice)["notified"] == []
-    assert as_of(found, datetime.now(UTC))["notified"] == ["lscb_chair"]
+    assert as_of(found, CLOCK.now())["notified"] == ["lscb_chair"]
     with pytest.raises(StackError, match="did not exist yet"):
-        as_of(found, before_notice - timedelta(days=1))
+        as_of(found, before_scheduling - timedelta(days=1))
 
     use(settings, monkeypatch)
     assert await asyncio.to_thread(main, ["audit", "verify"]) == 0
@@ -122,7 +128,7 @@ async def test_the_log_the_platform_writes_verifies_exports_and_replays(
     assert (
         await asyncio.to_thread(
             main,
-            ["audit", "as-of", datetime.now(UTC).isoformat(), "--inspection", inspection_id, "--document"],
+            ["audit", "as-of", CLOCK.now().isoformat(), "--inspection", inspection_id, "--document"],
         )
         == 0
     )

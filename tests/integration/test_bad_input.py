@@ -17,9 +17,16 @@ from shared.mongo import connect
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, auditor, eventually, forbidden, running
+from tests.helpers import actor, auditor, eventually, forbidden, on_the_notice_date, rehearsal, running
 
 LEAD = actor("ofsted", "lead_inspector")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A rehearsal platform: notice is given on the notice date, not earlier (001 Proposal two), so a test
+    that notifies moves the clock on to that day."""
+    return rehearsal(settings)
 
 
 async def written(settings: Settings, service: str) -> tuple[int, int]:
@@ -120,6 +127,7 @@ async def test_notifications_follow_the_order_and_stale_writes_conflict(
 
     created = await scheduler.post("/inspections", headers=LEAD, json=schedule_body())
     url = f"/inspections/{created.json()['inspection_id']}/notifications"
+    await on_the_notice_date(scheduler, created.json()["notice_date"])
     police_first = await scheduler.post(
         url,
         headers=actor("hmic", "lead_inspector"),
@@ -162,11 +170,11 @@ async def test_evidence_and_findings_reject_bad_commands_and_write_nothing(
         assert unknown.status_code == 404
         assert "not known to the evidence service" in unknown.json()["detail"]
 
-        inspection_id = (await scheduler.post("/inspections", headers=LEAD, json=schedule_body())).json()[
-            "inspection_id"
-        ]
+        scheduled = (await scheduler.post("/inspections", headers=LEAD, json=schedule_body())).json()
+        inspection_id = scheduled["inspection_id"]
         url = f"/inspections/{inspection_id}/evidence"
         notice = {"recipient": "lscb_chair"}
+        await on_the_notice_date(scheduler, scheduled["notice_date"])
         await scheduler.post(f"/inspections/{inspection_id}/notifications", headers=LEAD, json=notice)
 
         async def evidence_knows() -> bool:

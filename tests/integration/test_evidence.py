@@ -8,7 +8,7 @@ exactly as scheduling writes it, and reaches the evidence service over the broke
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,7 +18,6 @@ from jip.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.scheduling.app import build as scheduling
-from shared.clock import CLOCK
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
@@ -42,12 +41,6 @@ DATA_PROTECTION = "domain.md Data protection"
 def settings(settings: Settings) -> Settings:
     """Every service of these tests on a rehearsal platform, whose clock a test moves to a notice date."""
     return rehearsal(settings)
-
-
-@pytest.fixture(autouse=True)
-def real_time_after() -> Iterator[None]:
-    yield
-    CLOCK.use_real_time()  # the process-wide clock: no later test inherits a rehearsal's
 
 
 async def events_written(settings: Settings) -> int:

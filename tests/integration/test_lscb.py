@@ -3,7 +3,7 @@ evaluation of the board agreed by every inspectorate, with a disagreement that b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,6 @@ from jip.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.lscb.app import build as lscb
 from services.scheduling.app import build as scheduling
-from shared.clock import CLOCK
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
@@ -42,12 +41,6 @@ PROBATION_LEAD = actor("hmi_probation", "lead_inspector")
 def settings(settings: Settings) -> Settings:
     """Every service of these tests on a rehearsal platform, whose clock a test moves to a notice date."""
     return rehearsal(settings)
-
-
-@pytest.fixture(autouse=True)
-def real_time_after() -> Iterator[None]:
-    yield
-    CLOCK.use_real_time()  # the process-wide clock: no later test inherits a rehearsal's
 
 
 @dataclass

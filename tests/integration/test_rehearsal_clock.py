@@ -7,11 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
@@ -43,12 +40,6 @@ async def main() -> None:
 
 asyncio.run(main())
 """
-
-
-@pytest.fixture(autouse=True)
-def real_time_after() -> Iterator[None]:
-    yield
-    CLOCK.use_real_time()  # the process-wide clock: no later test may inherit a rehearsal's
 
 
 def rehearsal(settings: Settings) -> Settings:

@@ -15,7 +15,6 @@ from aiokafka import AIOKafkaProducer
 from services.reporting.app import build as reporting
 from services.reporting.rebuild import rebuild
 from shared.catalogue import Event
-from shared.clock import CLOCK
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
@@ -299,15 +298,12 @@ async def test_every_document_of_a_rehearsal_platform_says_so_with_its_clock(set
     """Issue 19 point 15: on a rehearsal platform no document can be mistaken for a real one; a production
     platform's documents carry no such marking (the other tests)."""
     rehearsal = settings.model_copy(update={"environment": "rehearsal"})
-    try:
-        async with running(reporting(rehearsal)) as api:
-            inspection_id = await jtai(rehearsal)
-            answer = await letter_with(api, inspection_id, "Referrals are acted on at once.")
-            marking = "REHEARSAL — not a real inspection; clock at "
-            assert answer.text.startswith(f"> **{marking}")
-            assert answer.text.rstrip().endswith("**")
-            html = await api.get(f"/inspections/{inspection_id}/report?format=html")
-            assert marking in html.text
-            assert "<title>REHEARSAL: " in html.text
-    finally:
-        CLOCK.use_real_time()  # the process-wide clock: no later test may inherit a rehearsal's
+    async with running(reporting(rehearsal)) as api:
+        inspection_id = await jtai(rehearsal)
+        answer = await letter_with(api, inspection_id, "Referrals are acted on at once.")
+        marking = "REHEARSAL — not a real inspection; clock at "
+        assert answer.text.startswith(f"> **{marking}")
+        assert answer.text.rstrip().endswith("**")
+        html = await api.get(f"/inspections/{inspection_id}/report?format=html")
+        assert marking in html.text
+        assert "<title>REHEARSAL: " in html.text

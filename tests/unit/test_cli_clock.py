@@ -5,7 +5,6 @@ can follow the platform's clock."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,6 @@ from jip.clock import agree, follow, show_text
 from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
 from shared.clock import CLOCK
 from shared.workdays import today_in_england
-
-
-@pytest.fixture(autouse=True)
-def real_time_after() -> Iterator[None]:
-    yield
-    CLOCK.use_real_time()
 
 
 def reading(now: str, set_to: str | None = "2027-03-01T09:00:00Z", **more: Any) -> dict[str, Any]:

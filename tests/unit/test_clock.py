@@ -3,7 +3,6 @@ moves forward. Pure: no database (tests/integration/test_rehearsal_clock.py has 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,12 +22,6 @@ from shared.workdays import today_in_england
 
 LEAD = {"user": "lead-1", "inspectorate": "ofsted", "role": "lead_inspector"}
 REAL = datetime(2026, 12, 2, 10, 15, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def real_time_after() -> Iterator[None]:
-    yield
-    CLOCK.use_real_time()  # the process-wide clock: no other test may inherit a rehearsal's
 
 
 def test_a_setting_reads_the_moment_it_was_set_to_plus_the_real_time_since() -> None:
