@@ -4,6 +4,10 @@ aiokafka produce-to-consume round trip on the same broker in the same run.
     uv run python bench/pipeline.py                  # starts its own embedded stack on free ports
     uv run python bench/pipeline.py -n 2000 -c 16    # more items, more concurrent clients
 
+Its stack is a rehearsal platform (JIP_ENVIRONMENT=rehearsal), as `jip demo` needs: evidence is recorded
+once notice has started, and notice is given on the notice date, so the benchmark moves the clock to it
+before it notifies the area (jip/demo/story.py), as the demo does; nothing is timed until then.
+
 The pipeline measured: POST /inspections/{id}/evidence -> event and outbox record in one transaction
 -> outbox relay -> Kafka -> the judgement service's projection -> its read model. Arrival is seen
 through a MongoDB change stream on the read model (which adds a few milliseconds of its own).
@@ -23,6 +27,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +38,10 @@ from pymongo import AsyncMongoClient
 
 from jip import tokens
 from jip.demo import People, eventually, first_fieldwork_week
-from jip.stack import Ports, Supervisor, infrastructure, services
+from jip.demo.story import RehearsalClock
+from jip.demo.timetable import at
+from jip.stack import REHEARSAL_ENV, Ports, Supervisor, infrastructure, services
 from shared.settings import KafkaProfile, Settings
-from shared.workdays import today_in_england
 
 
 def progress(message: str) -> None:
@@ -107,18 +113,22 @@ async def pipeline(
 ) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=concurrency + 2)
     async with httpx.AsyncClient(timeout=60, limits=limits, headers=people.auditor) as http:
+        clock = RehearsalClock(http, urls["scheduling"], people.lead)
         created = await http.post(
             f"{urls['scheduling']}/inspections",
             headers=people.lead,
             json={
                 "area": "Barnsley",
                 "deep_dive_theme": "neglect",
-                "fieldwork_starts": str(first_fieldwork_week(today_in_england())),
+                "fieldwork_starts": str(first_fieldwork_week((await clock.rehearsal()).today)),
             },
         )
         created.raise_for_status()
         inspection = f"{urls['evidence']}/inspections/{created.json()['inspection_id']}"
         url = f"{inspection}/evidence"
+        # Notice is given on the notice date, neither earlier nor later (001 Proposal two).
+        notice_date = date.fromisoformat(created.json()["notice_date"])
+        await clock.move_to(at(notice_date, "09:00"), "the notice date of the benchmark's inspection")
         notified = await http.post(  # evidence is accepted from the start of notice
             f"{urls['scheduling']}/inspections/{created.json()['inspection_id']}/notifications",
             headers=people.lead,
@@ -234,7 +244,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await supervisor.up(
                 ports,
-                [*infrastructure(data_dir, ports), services(ports, env=tokens.stack_env(data_dir))],
+                [
+                    *infrastructure(data_dir, ports),
+                    services(ports, env=tokens.stack_env(data_dir) | REHEARSAL_ENV),
+                ],
                 progress=lambda line: progress(line.strip()),
             )
             settings = Settings(

@@ -464,6 +464,10 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
                 rule,
             )
     else:
+        if p.lscb is None:
+            raise RuleViolation(
+                f"{p.id} has no LSCB in its scope: notify the senior leaders of the agencies inspected", rule
+            )
         if c.agency is not None:
             raise RuleViolation("an LSCB notification names no agency", rule)
         if state.lscb_notified:
@@ -502,16 +506,20 @@ def notification_plan(
     state: Inspection, p: Programme, board: Board | None, today: date
 ) -> list[PlannedNotification]:
     """Whom to notify, in order: the LSCB (its chair, or the business manager when the chair is absent on
-    the day notice is due, 001 Proposal two), then each agency's senior leader by the inspectorate that
-    inspects it. The day is the notice date when announced (notice is given on that day, neither earlier
-    nor later); when unannounced, the first day of fieldwork, or today once fieldwork has started."""
+    the day notice is due, 001 Proposal two) where the programme has one in its scope, then each agency's
+    senior leader by the inspectorate that inspects it. The day is the notice date when announced (notice
+    is given on that day, neither earlier nor later); when unannounced, the first day of fieldwork, or
+    today once fieldwork has started."""
     assert state.notice_date is not None
     day = state.notice_date if p.notice.announced else max(state.notice_date, today)
     ordered = bool(p.notice.first_notified)
     lead = p.participation.lead_inspectorate if ordered else None
     lscb = next((n for n in state.notifications if n.recipient is not Recipient.AGENCY_SENIOR_LEADER), None)
     first = board.first_to_notify(day) if board is not None else None
-    if lscb is not None:
+    steps: list[PlannedNotification] = []
+    if p.lscb is None:
+        pass  # CLA 2012: the local authority and its health partners, no LSCB (003)
+    elif lscb is not None:
         steps = [PlannedNotification(lscb.recipient, None, lscb.addressee, lscb.notified_by, lscb)]
     elif first is not None:
         recipient = Recipient.LSCB_CHAIR if first.office is Office.CHAIR else Recipient.LSCB_BUSINESS_MANAGER

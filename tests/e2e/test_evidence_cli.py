@@ -13,10 +13,13 @@ import pytest
 
 from jip.cli import main
 from jip.demo import eventually, first_fieldwork_week
-from services.evidence.domain import OWN_INSPECTORATE, WINDOW
+from services.evidence.domain import OWN_INSPECTORATE
+from shared.programmes import catalogue
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform
-from tests.helpers import auditor
+from tests.helpers import auditor, on_the_notice_date
+
+WINDOW = catalogue()["jtai-2015"].rules.evidence_gathering  # where the JTAI states it: 001 Proposal two
 
 CASE = "WKF-0042"
 
@@ -48,6 +51,8 @@ async def test_track_corroborate_question_correct_and_close_through_the_cli(
         "--starts", str(starts), "--theme", "cse_and_missing", "--json",
     )  # fmt: skip
     inspection = json.loads(out)["inspection_id"]
+    async with httpx.AsyncClient(base_url=platform.urls["scheduling"]) as scheduler:
+        await on_the_notice_date(scheduler, json.loads(out)["notice_date"])  # not earlier (001 Proposal two)
     await ok(capsys, "inspections", "notify", inspection, "--recipient", "lscb_chair")
 
     async def notice_reached_evidence() -> bool:
@@ -149,7 +154,7 @@ async def test_track_corroborate_question_correct_and_close_through_the_cli(
     assert items["ofsted"] not in await ok(capsys, "evidence", "list", inspection)
     assert "WITHDRAWN" in await ok(capsys, "evidence", "list", inspection, "--withdrawn")
     out = await ok(capsys, "evidence", "case", inspection, CASE)
-    assert out.splitlines()[0] == f"case {CASE}: in the shared sample (002 §43); evidence from cqc"
+    assert out.splitlines()[0] == f"case {CASE}: in the shared sample; evidence from cqc"
 
     # The lead inspectorate closes evidence gathering; nothing more is recorded.
     out = await ok(capsys, "evidence", "close", inspection, "--reason", "Fieldwork is over.")

@@ -89,7 +89,7 @@ async def test_withdrawing_evidence_flags_the_final_judgement_citing_it(
     revise = ["judgements", "revise", inspection, *JUDGEMENT, "--as", "cqc:lead_inspector", "--grade", "good",
               "--text", "Risks are identified early.", "--reason", reason]  # fmt: skip
     err = await jip(capsys, *revise, "--evidence", cited, code=1)
-    assert "(rule: 004 §48)" in err
+    assert "(rule: 004 §24, §48)" in err  # the programme's rules.judgement_evidence
     replacement = await record("Health visitors saw the child weekly and escalated promptly.")
 
     async def revised() -> str | None:

@@ -11,7 +11,7 @@ import httpx
 from jip.demo import first_fieldwork_week
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform
-from tests.helpers import actor, auditor, eventually, ok, refused
+from tests.helpers import actor, auditor, eventually, ok, on_the_notice_date, refused
 
 OFSTED = actor("ofsted", "lead_inspector")
 AREA = "Leeds"  # the only test here to use Leeds' register
@@ -54,6 +54,7 @@ async def test_the_chairs_absence_puts_the_business_manager_first(platform: Plat
         assert step["notified_by"] == "ofsted"
 
         notifications = f"/inspections/{inspection['inspection_id']}/notifications"
+        await on_the_notice_date(scheduling, inspection["notice_date"])  # not earlier (001 Proposal two)
         await refused(
             await scheduling.post(notifications, headers=OFSTED, json={"recipient": "lscb_chair"}),
             "Annual leave",

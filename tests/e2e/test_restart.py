@@ -6,8 +6,9 @@ from pathlib import Path
 
 import httpx
 
-from jip.demo import EVIDENCE, People, play_jtai
-from jip.stack import Ports, Supervisor, infrastructure, services
+from jip.demo import EVIDENCE, JTAI, People, play_jtai
+from jip.demo.scenario import scenario
+from jip.stack import REHEARSAL_ENV, Ports, Supervisor, infrastructure, services
 from shared.catalogue import parse_envelope
 from tests.helpers import SIGNER, actor, auditor, eventually, read_topic
 
@@ -19,7 +20,8 @@ async def test_a_restarted_stack_keeps_the_log_the_read_models_and_the_letter(
     supervisor = Supervisor(tmp_path)
     stages = [
         *infrastructure(tmp_path, ports),
-        services(ports, env={"JIP_AUTH_PUBLIC_KEY_FILE": str(public_key)}),
+        # A rehearsal platform: the demo moves its clock from notice to publication.
+        services(ports, env={"JIP_AUTH_PUBLIC_KEY_FILE": str(public_key)} | REHEARSAL_ENV),
     ]
     urls = {name: ports.service_url(name) for name in ports.services}
     try:
@@ -79,14 +81,17 @@ async def test_a_restarted_stack_keeps_the_log_the_read_models_and_the_letter(
         # One inspection's events share a partition, so they arrive in the order they were appended; the
         # area's calendar, about no one inspection, is keyed by its own stream.
         keyed = {r.key: [parse_envelope(x.value).event_type for x in log if x.key == r.key] for r in log}
-        assert keyed == {
-            run.inspection_id.encode(): [
-                "scheduling.InspectionScheduled",
-                "scheduling.MeetingScheduled",
-                "scheduling.MeetingScheduled",
-                *["scheduling.NotificationRecorded"] * 5,
-            ],
-            b"area-E08000036": ["scheduling.AreaBooked"],
-        }
+        team = sum(len(names) for names in scenario(JTAI).team.values())
+        assert keyed.pop(run.inspection_id.encode()) == [
+            "scheduling.InspectionScheduled",
+            "scheduling.MeetingScheduled",
+            "scheduling.MeetingScheduled",
+            *["scheduling.InspectorAssigned"] * team,  # each inspectorate's team, before notice
+            *["scheduling.NotificationRecorded"] * 5,
+        ]
+        assert keyed.pop(b"area-E08000036") == ["scheduling.AreaBooked"]
+        # The rest: each inspector's own diary, on its own key.
+        assert len(keyed) == team
+        assert all(key.startswith(b"inspector-") for key in keyed), sorted(keyed)
     finally:
         supervisor.stop(progress=lambda _: None)

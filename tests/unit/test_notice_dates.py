@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.scheduling.domain import window
+from services.scheduling.dates import next_full_weeks, window
 from shared.errors import RuleViolation
 from shared.programmes import Programme, catalogue
 
@@ -51,8 +51,6 @@ JTAI_NOTICE = [
     # bank holiday in Scotland only and counts. Fri 2, Wed 31, Tue 30, Mon 29, Wed 24, Tue 23, Mon 22,
     # Fri 19.
     pytest.param(date(2026, 1, 5), date(2025, 12, 19), id="new-year-2026"),
-    # Fieldwork that itself runs over New Year: Wed 24, Tue 23, Mon 22, Fri 19 ... Mon 15.
-    pytest.param(date(2025, 12, 29), date(2025, 12, 15), id="christmas-2025-fieldwork-over-new-year"),
     # Christmas 2026: Fri 25 Dec, the Boxing Day substitute Mon 28 Dec and Fri 1 Jan are skipped.
     pytest.param(date(2027, 1, 4), date(2026, 12, 18), id="new-year-2027-three-holidays"),
     # Fri 8, Thu 7, Wed 6, Tue 5, Mon 4 (5), Fri 1 Jan skipped, Thu 31, Wed 30, Tue 29 Dec.
@@ -129,8 +127,54 @@ def test_fieldwork_on_a_bank_holiday_monday_is_rejected_naming_the_fieldwork_rul
     assert caught.value.rule == programme.fieldwork.source
     assert "bank holiday" in caught.value.message
     assert str(holiday) in caught.value.message
-    # The next Monday is fine.
-    assert window(programme, holiday + timedelta(weeks=1)).fieldwork.starts == holiday + timedelta(weeks=1)
+    # The first Monday whose weeks are all full is suggested, and is fine.
+    suggested = next_full_weeks(programme, holiday)
+    assert f"starts on {suggested}" in caught.value.message
+    assert window(programme, suggested).fieldwork.starts == suggested
+
+
+# Weeks with a bank holiday on a weekday, hand-counted: (programme, Monday, the holiday, the next Monday
+# whose every week is Monday to Friday).
+D = date
+SHORT_WEEKS = [
+    # The second run of `jip demo` booked Mon 21 to Fri 25 December 2026, Christmas Day a Friday; Mon 28
+    # is the Boxing Day substitute and Fri 1 January 2027 New Year's Day.
+    pytest.param("jtai-2015", D(2026, 12, 21), D(2026, 12, 25), D(2027, 1, 4), id="jtai-christmas-2026"),
+    pytest.param("jtai-2015", D(2025, 12, 29), D(2026, 1, 1), D(2026, 1, 5), id="jtai-new-year-2026"),
+    # Good Friday 3 April 2026, then Easter Monday 6 April.
+    pytest.param("jtai-2015", D(2026, 3, 30), D(2026, 4, 3), D(2026, 4, 13), id="jtai-good-friday"),
+    pytest.param("targeted-2015", D(2026, 3, 30), D(2026, 4, 3), D(2026, 4, 13), id="targeted-easter"),
+    # Two weeks: Good Friday in the second; then Easter Monday in the first of 30 Mar and 6 Apr.
+    pytest.param("macp-2012", D(2026, 3, 23), D(2026, 4, 3), D(2026, 4, 13), id="macp-good-friday"),
+    pytest.param("cla-2012", D(2026, 3, 23), D(2026, 4, 3), D(2026, 4, 13), id="cla-good-friday"),
+    pytest.param("macp-2012", D(2025, 12, 22), D(2025, 12, 25), D(2026, 1, 5), id="macp-christmas"),
+    # Four weeks: the summer bank holiday 31 August 2026 is in week 4, 3, 2 then 1 of the next Mondays.
+    pytest.param("integrated-2014", D(2026, 8, 10), D(2026, 8, 31), D(2026, 9, 7), id="integrated-august"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("programme_id", "monday", "holiday", "suggested"), SHORT_WEEKS)
+def test_001_proposal_two_a_fieldwork_week_is_five_working_days(
+    programme_id: str, monday: date, holiday: date, suggested: date
+) -> None:
+    """001 Proposal two: fieldwork "contained within one week (Monday to Friday)"; each week of a two- or
+    four-week programme is five working days too. A week with a bank holiday is refused, citing the
+    programme's fieldwork paragraph and suggesting the next fieldwork of full weeks."""
+    programme = catalogue()[programme_id]
+    assert monday.weekday() == 0
+    assert holiday in BANK_HOLIDAYS
+    with pytest.raises(RuleViolation) as caught:
+        window(programme, monday)
+    assert caught.value.rule == programme.fieldwork.source
+    assert "five working days, Monday to Friday" in caught.value.message
+    assert str(holiday) in caught.value.message
+    assert f"the next fieldwork of full weeks starts on {suggested}" in caught.value.message
+    w = window(programme, suggested)
+    weekdays = [
+        suggested + timedelta(weeks=n, days=d) for n in range(programme.fieldwork.weeks) for d in range(5)
+    ]
+    assert not set(weekdays) & BANK_HOLIDAYS
+    assert w.fieldwork.ends == weekdays[-1]  # the last Friday: the feedback meeting's day
 
 
 def test_fieldwork_rules_are_cited_per_programme() -> None:
@@ -164,8 +208,7 @@ def test_a_tuesday_after_a_bank_holiday_monday_is_still_rejected(jtai: Programme
     ("starts", "second_friday"),
     [
         (date(2026, 3, 9), date(2026, 3, 20)),
-        (date(2025, 12, 22), date(2026, 1, 2)),  # across Christmas: the window is calendar weeks
-        (date(2026, 3, 30), date(2026, 4, 10)),  # across Easter 2026, Good Friday in week 1
+        (date(2026, 4, 13), date(2026, 4, 24)),  # the first full weeks after Easter 2026
     ],
 )
 @pytest.mark.parametrize("programme_id", ["macp-2012", "cla-2012"])
@@ -184,7 +227,7 @@ def test_002_para_34_unannounced_two_weeks_have_no_notice_before_fieldwork(
     [
         (date(2026, 3, 2), date(2026, 3, 27)),
         (date(2026, 6, 1), date(2026, 6, 26)),  # after the spring bank holiday
-        (date(2026, 8, 10), date(2026, 9, 4)),  # across the summer bank holiday in week 4
+        (date(2026, 9, 7), date(2026, 10, 2)),  # after the summer bank holiday
     ],
 )
 def test_004_para_36_integrated_window_is_four_weeks(starts: date, fourth_friday: date) -> None:

@@ -40,7 +40,7 @@ def schedule(
     *,
     starts: date = FIELDWORK,
     today: date = date(2026, 2, 20),
-    theme: str = "cse_and_missing",
+    theme: str | None = "cse_and_missing",
     by: Inspectorate = Inspectorate.OFSTED,
 ) -> ScheduleInspection:
     return ScheduleInspection(
@@ -384,3 +384,16 @@ def test_fieldwork_once_started_is_cancelled_not_moved_and_a_finished_one_is_not
     late = domain.Cancel(jtai, "too late", Inspectorate.OFSTED, date(2026, 3, 16))
     with pytest.raises(RuleViolation, match="fieldwork ended on 2026-03-13"):
         domain.cancel(state, late)
+
+
+def test_003_a_cla_inspection_notifies_the_agencies_not_an_lscb_it_has_no_lscb_in_scope() -> None:
+    cla = catalogue()["cla-2012"]
+    events = decide(schedule(cla, theme=None))
+    state = fold(events)
+    plan = domain.notification_plan(state, cla, None, FIELDWORK)
+    assert [step.recipient for step in plan] == [Recipient.AGENCY_SENIOR_LEADER] * len(state.agencies)
+    on_arrival = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    with pytest.raises(RuleViolation) as refused:
+        domain.notify(state, notify(cla, Recipient.LSCB_CHAIR, at=on_arrival, now=on_arrival))
+    assert "cla-2012 has no LSCB in its scope" in refused.value.message
+    assert refused.value.rule.startswith("003")

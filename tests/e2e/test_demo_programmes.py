@@ -1,0 +1,116 @@
+"""`jip demo --programme P`: a whole inspection of each of the five programmes, through the five services as
+separate processes on a rehearsal platform, to its published document (issue 19, point 16).
+
+Each programme is played on its own platform and clock. What the test checks, it reads from the services'
+APIs, not from the demo's own bookkeeping: the document's title and status, and the dates the events were
+recorded on, which must follow the inspection's order (001 Proposal two to four; 002 §34; 004 §36):
+notice or arrival, then fieldwork, the evidence within it, then the draft, the sending for factual
+accuracy, the final report and its publication."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from jip.demo import People, play
+from jip.demo.scenario import scenarios
+from jip.demo.story import RehearsalClock
+from jip.stack import StackError
+from shared.clock import ENGLAND
+from shared.programmes import catalogue
+from tests.e2e.conftest import Platform
+from tests.helpers import SIGNER, auditor
+
+STEP = re.compile(r"^\d+\. (\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d): ")
+
+
+def day_of(moment: str) -> date:
+    return datetime.fromisoformat(moment).astimezone(ENGLAND).date()
+
+
+def recorded_on(history: list[dict[str, Any]], event_type: str) -> list[date]:
+    return [day_of(e["occurred_at"]) for e in history if e["event_type"] == event_type]
+
+
+@pytest.mark.parametrize("programme", list(scenarios()))
+async def test_the_demo_plays_each_programme_in_date_order_to_its_published_document(
+    platform: Platform, programme: str
+) -> None:
+    await platform.start()
+    lines: list[str] = []
+    run = await play(platform.urls, People(SIGNER), programme, progress=lines.append)
+    p = catalogue()[programme]
+
+    async with httpx.AsyncClient(timeout=30, headers=auditor()) as http:
+        inspection = (await http.get(f"{platform.urls['scheduling']}/inspections/{run.inspection_id}")).json()
+        evidence = (
+            await http.get(f"{platform.urls['evidence']}/inspections/{run.inspection_id}/evidence")
+        ).json()
+        report_url = f"{platform.urls['reporting']}/inspections/{run.inspection_id}/report"
+        report = await http.get(report_url)
+        lifecycle = (await http.get(f"{report_url}/lifecycle")).json()
+
+    # The published document, titled as the programme is, and what the demo printed of it.
+    assert report.headers["x-report-status"] == "published", report.headers
+    assert lifecycle["status"] == "published"
+    [title] = [line for line in report.text.splitlines() if line.startswith("# ")]
+    assert title.startswith(f"# {p.title}"), title  # a JTAI's adds what it looks at (001 Proposal one)
+    assert title.endswith(f" in {run.area}"), title
+    assert report.text.startswith("> **REHEARSAL — not a real inspection")  # a rehearsal platform's document
+    assert report.text == run.document
+    assert sorted(x["inspectorate"] for x in lifecycle["published"]) == sorted(inspection["inspectorates"])
+
+    # The dates, as the services recorded them.
+    starts, ends = (
+        date.fromisoformat(inspection["fieldwork_starts"]),
+        date.fromisoformat(inspection["fieldwork_ends"]),
+    )
+    assert (starts.weekday(), ends.weekday()) == (0, 4)  # Monday to Friday (001 Proposal two)
+    told = sorted(day_of(n["notified_at"]) for n in inspection["notifications"])
+    assert told, "the area was told of the inspection"
+    if p.notice.announced:  # on the notice date, neither earlier nor later (001 Proposal two)
+        assert told[0] == told[-1] == date.fromisoformat(inspection["notice_date"]) < starts
+    else:  # unannounced: on arrival, the first day of fieldwork (002 §34)
+        assert told[0] == told[-1] == starts
+    recorded = sorted(day_of(item["recorded_at"]) for item in evidence)
+    assert len(recorded) == len(scenarios()[programme].evidence)
+    history = lifecycle["history"]
+    [drafted] = recorded_on(history, "reporting.ReportDrafted")
+    [sent] = recorded_on(history, "reporting.ReportSentForFactualAccuracy")
+    [final] = recorded_on(history, "reporting.ReportFinalised")
+    published = recorded_on(history, "reporting.ReportPublished")
+    assert (
+        told[-1]
+        <= starts
+        <= recorded[0]
+        <= recorded[-1]
+        <= ends
+        <= drafted
+        <= sent
+        <= final
+        <= min(published)
+    )
+    assert ends < drafted  # after the last day and its feedback meeting (001 Proposal three)
+
+    # The story the demo told reads in date order, from scheduling to publication.
+    dated = [datetime.strptime(m.group(1), "%a %d %b %Y %H:%M") for m in map(STEP.match, lines) if m]
+    assert len(dated) >= 10
+    assert dated == sorted(dated)
+    assert dated[-1].date() == min(published)  # the last step: publication
+
+
+async def test_the_demo_stops_on_a_production_platform_whose_clock_cannot_move(platform: Platform) -> None:
+    """A production platform's clock is the real time (JIP_ENVIRONMENT=production): before it schedules
+    anything, the demo says to play it on a rehearsal platform, and moves nothing."""
+    await platform.start("scheduling", JIP_ENVIRONMENT="production")
+    async with httpx.AsyncClient(base_url=platform.urls["scheduling"], headers=auditor()) as http:
+        clock = RehearsalClock(http, platform.urls["scheduling"], People(SIGNER).lead)
+        with pytest.raises(StackError, match=r"`jip stack up --rehearsal`"):
+            await clock.rehearsal()
+        after = (await http.get("/clock")).json()
+        assert (after["environment"], after["set_to"]) == ("production", None)
+        assert (await http.get("/inspections")).json() == []  # nothing scheduled
