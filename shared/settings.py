@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from aiokafka.helpers import create_ssl_context
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from shared.auth import Verifier
 from shared.topics import events_topic
@@ -36,12 +44,67 @@ class SaslMechanism(StrEnum):
     SCRAM_SHA_512 = "SCRAM-SHA-512"
 
 
+# The settings that are credentials: the MongoDB URIs carry a user and password, and the Kafka SASL pair.
+# Where JIP_SECRETS_DIR holds a file for one of them, that file is the setting (below).
+SECRET_SETTINGS = ("mongodb_uri", "subject_keys_uri", "kafka_sasl_username", "kafka_sasl_password")
+
+
+class SecretConflictError(SettingsError):
+    """A credential given both by its secret file and by the environment, with different values."""
+
+
+class SecretFilesFirst(PydanticBaseSettingsSource):
+    """The credentials' secret files, read ahead of the environment.
+
+    pydantic-settings prefers the environment to secret files, so a placeholder in a ConfigMap (say
+    JIP_MONGODB_URI without the password) silently replaced the secret file that holds the real URI.
+    Here the file comes first for the settings named, and an environment variable that says otherwise
+    is refused, naming the variable and never either value: a warning would leave two sources of truth
+    for a credential, and one line among a service's start-up logs is easily missed, while a deployment
+    that will not start is not. The same value in both is accepted."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        names: Iterable[str],
+        files: SecretsSettingsSource,
+        environment: PydanticBaseSettingsSource,
+    ) -> None:
+        super().__init__(settings_cls)
+        self.names = frozenset(names)
+        self.files = files
+        self.environment = environment
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name not in self.names:
+            return None, field_name, False
+        return self.files.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        from_files = {
+            name: value for name, value in self.files().items() if name in self.names and value is not None
+        }
+        from_environment = self.environment()
+        conflicting = sorted(
+            name
+            for name, value in from_files.items()
+            if name in from_environment and str(from_environment[name]).strip() != str(value).strip()
+        )
+        if conflicting:
+            variables = ", ".join(f"JIP_{name.upper()}" for name in conflicting)
+            raise SecretConflictError(
+                f"{variables}: set in the environment and in a secret file in {self.files.secrets_dir}, "
+                "with different values. A credential is read from its secret file: remove the variable "
+                "from the environment (a ConfigMap, the compose file's environment), or make the two agree"
+            )
+        return from_files
+
+
 class Settings(BaseSettings):
     # Secrets may come from files instead of the environment: JIP_SECRETS_DIR names a directory (such as
     # /run/secrets) holding one file per setting, named as its variable in lower case (jip_mongodb_uri).
-    model_config = SettingsConfigDict(
-        env_prefix="JIP_", frozen=True, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None
-    )
+    # For the credentials (SECRET_SETTINGS) such a file wins over the environment; see SecretFilesFirst.
+    model_config = SettingsConfigDict(env_prefix="JIP_", frozen=True)
 
     # TLS and credentials go in the URI (tls=true&tlsCAFile=..., user:password@); never shown in a repr.
     mongodb_uri: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
@@ -103,6 +166,23 @@ class Settings(BaseSettings):
     # its one clock (shared/clock.py) can be moved forward, to play a whole inspection in one sitting.
     # In "production" the clock is the real time and refuses to move.
     environment: Literal["production", "rehearsal"] = "production"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = file_secret_settings
+        if not isinstance(files, SecretsSettingsSource) or files.secrets_dir is None:
+            # JIP_SECRETS_DIR is read when the settings are made, not when this module is imported.
+            files = SecretsSettingsSource(settings_cls, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None)
+        # First wins: what the code passes, then the credentials' files, the environment, the other files.
+        secrets_first = SecretFilesFirst(settings_cls, SECRET_SETTINGS, files, env_settings)
+        return init_settings, secrets_first, env_settings, dotenv_settings, files
 
     def verifier(self) -> Verifier:
         algorithms = [a.strip() for a in self.auth_algorithms.split(",") if a.strip()]

@@ -6,100 +6,52 @@ manifests are validated against the Kubernetes API schema (kubernetes_validate, 
 from __future__ import annotations
 
 import json
-import os
 import re
 import runpy
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
-import yaml
 
 from services.scheduling.app import build
 from shared.metrics import INSTRUMENTS
-from shared.settings import KafkaProfile, Settings
+from shared.settings import KafkaProfile, KafkaSecurityProtocol, SaslMechanism, Settings
 from shared.topics import SERVICES
+from tests.deploy.manifests import (
+    COLLECTOR,
+    COMPOSE,
+    DOCKERFILE,
+    GRAFANA,
+    JIP_VARIABLE,
+    K8S,
+    PROMETHEUS,
+    ROOT,
+    SECRET_VARIABLES,
+    Doc,
+    assert_settings_variables,
+    compose_environment,
+    compose_services,
+    container,
+    k8s_documents,
+    k8s_resources,
+    load_yaml,
+    make_secrets,
+    mapping,
+    mounted,
+    sequence,
+    settings_from,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-COMPOSE = ROOT / "docker-compose.yml"
-DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-COLLECTOR = ROOT / "deploy" / "otel-collector.yaml"
-K8S = ROOT / "deploy" / "k8s"
-PROMETHEUS = ROOT / "deploy" / "prometheus.yml"
-GRAFANA = ROOT / "deploy" / "grafana"
 K8S_VERSION: str = kubernetes_validate.latest_version()  # the newest schema the pinned package ships
-
-# Every field, and JIP_SECRETS_DIR, which says where the settings' secret files are (Settings.model_config).
-SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields) | {
-    "JIP_SECRETS_DIR"
-}
-JIP_VARIABLE = re.compile(r"\bJIP_[A-Z0-9_]+\b")
 PUBLISHED_PORTS = dict(zip(SERVICES, range(8101, 8106), strict=True))
 SERVICE_PATHS = frozenset(
     build(Settings(auth_jwks_url="https://idp.example/jwks")).app.openapi()["paths"]
 )  # every service serves the same /health*
 
-Doc = dict[str, Any]
-
 
 # --- helpers -------------------------------------------------------------------------------------------
-
-
-def mapping(value: object, where: str) -> Doc:
-    assert isinstance(value, dict), f"{where} should be a mapping, not {type(value).__name__}"
-    return value
-
-
-def sequence(value: object, where: str) -> list[Any]:
-    assert isinstance(value, list), f"{where} should be a list, not {type(value).__name__}"
-    return value
-
-
-def load_yaml(path: Path) -> Doc:
-    return mapping(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
-
-
-def compose_services() -> Doc:
-    return mapping(load_yaml(COMPOSE).get("services"), "services")
-
-
-def compose_environment(service: Mapping[str, Any]) -> dict[str, str]:
-    environment = service.get("environment", {})
-    if isinstance(environment, list):  # the `- NAME=value` form
-        return dict(str(item).split("=", 1) for item in environment)
-    return {str(k): str(v) for k, v in mapping(environment, "environment").items()}
-
-
-def assert_settings_variables(used: set[str]) -> None:
-    unknown = sorted(used - SETTINGS_VARIABLES)
-    assert not unknown, f"not fields of shared.settings.Settings: {unknown}"
-
-
-def settings_from(environment: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings as the service would read them from exactly this environment."""
-    for name in [name for name in os.environ if name.startswith("JIP_")]:
-        monkeypatch.delenv(name)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return Settings()
-
-
-def k8s_documents() -> Iterator[tuple[str, Doc]]:
-    """Every resource the kustomization applies, with the file it comes from."""
-    for name in sequence(load_yaml(K8S / "kustomization.yaml").get("resources"), "resources"):
-        path = K8S / str(name)
-        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
-            if document is not None:
-                yield path.name, mapping(document, path.name)
-
-
-def k8s_resources(kind: str) -> dict[str, Doc]:
-    return {
-        mapping(doc["metadata"], "metadata")["name"]: doc for _, doc in k8s_documents() if doc["kind"] == kind
-    }
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -123,12 +75,6 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return pairs
 
 
-def container(deployment: Mapping[str, Any]) -> Doc:
-    containers = sequence(deployment["spec"]["template"]["spec"]["containers"], "containers")
-    assert len(containers) == 1
-    return mapping(containers[0], "container")
-
-
 # --- docker-compose.yml --------------------------------------------------------------------------------
 
 
@@ -145,15 +91,24 @@ def test_compose_runs_each_service_from_the_image(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_compose_service_settings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compose_service_settings(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The settings a service reads from its environment and the secrets deploy/make_secrets.py makes."""
     environment = compose_environment(compose_services()[name])
     assert environment["JIP_KAFKA_PROFILE"] == "kafka"
     assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
-    settings = settings_from(environment, monkeypatch)
+    assert environment["JIP_SECRETS_DIR"] == "/run/secrets"
+    make_secrets(tmp_path)
+    settings = settings_from(environment | {"JIP_SECRETS_DIR": str(tmp_path)}, monkeypatch)
     assert settings.kafka_profile is KafkaProfile.KAFKA
     assert settings.http_host == "0.0.0.0"
     assert settings.http_port == 8000
     assert "replicaSet=" in settings.mongodb_uri
+    assert settings.mongodb_uri == (tmp_path / "jip_mongodb_uri").read_text().strip()
+    security = settings.kafka_security()
+    assert security["security_protocol"] == KafkaSecurityProtocol.SASL_PLAINTEXT.value
+    assert security["sasl_mechanism"] == SaslMechanism.PLAIN.value
+    assert security["sasl_plain_username"] == "jip"
+    assert security["sasl_plain_password"] == (tmp_path / "jip_kafka_sasl_password").read_text().strip()
 
 
 def test_compose_uses_only_settings_variables() -> None:
@@ -202,15 +157,6 @@ def test_otel_collector_configuration() -> None:
             for component in pipeline.get(section, []):
                 declared = config[section]
                 assert component in declared, f"{pipeline_name}: {section[:-1]} {component} is not declared"
-
-
-def mounted(service: str, source: str) -> str:
-    """Where a compose service mounts a file or folder of the repository."""
-    volumes = sequence(mapping(compose_services()[service], service).get("volumes"), f"{service} volumes")
-    for volume in map(str, volumes):
-        if volume.startswith(f"{source}:"):
-            return volume.split(":")[1]
-    raise AssertionError(f"{service} does not mount {source}")
 
 
 def test_prometheus_scrapes_the_collectors_metrics() -> None:
@@ -330,13 +276,16 @@ def test_k8s_manifest_validates(filename: str, document: Doc) -> None:
         pytest.fail(f"{filename}: {document['kind']}/{document['metadata']['name']}: {path}: {error.message}")
 
 
-def test_k8s_configmap_holds_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_k8s_configmap_holds_valid_settings_and_no_credential(monkeypatch: pytest.MonkeyPatch) -> None:
     config_map = k8s_resources("ConfigMap")["jip-settings"]
     data = {str(k): str(v) for k, v in mapping(config_map["data"], "data").items()}
     assert_settings_variables({variable for variable in data if variable.startswith("JIP_")})
+    assert not SECRET_VARIABLES & data.keys(), "credentials come from the jip-credentials Secret"
     settings = settings_from(data, monkeypatch)
     assert settings.kafka_profile is KafkaProfile.KAFKA
-    assert "replicaSet=" in settings.mongodb_uri
+    assert settings.kafka_security_protocol is KafkaSecurityProtocol.SASL_SSL
+    assert settings.kafka_sasl_mechanism is SaslMechanism.SCRAM_SHA_512
+    assert settings.topic_replication_factor == 3
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -378,4 +327,6 @@ def test_k8s_service_and_disruption_budget(name: str) -> None:
     assert port["targetPort"] in ("http", 8000)
     budget = k8s_resources("PodDisruptionBudget")[f"jip-{name}"]
     assert mapping(budget["spec"]["selector"]["matchLabels"], "selector").items() <= pod_labels.items()
-    assert budget["spec"]["minAvailable"] < deployment["spec"]["replicas"]
+    assert 1 <= budget["spec"]["minAvailable"] < deployment["spec"]["replicas"]
+    # A pod that is not ready does not count against the budget, so it never blocks a node's drain.
+    assert budget["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"

@@ -1,0 +1,258 @@
+"""The Kubernetes manifests without open doors (issue 22, point 11): the credentials come from a Secret
+mounted as files in JIP_SECRETS_DIR, network policies deny everything but what the services need, and
+replicas are spread over nodes and zones. The manifests themselves are validated against the Kubernetes
+schema by test_deploy.py (kubernetes-validate, strict), these files included."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from shared.settings import SECRET_SETTINGS, KafkaSecurityProtocol
+from shared.topics import SERVICES
+from tests.deploy.manifests import (
+    SECRET_VARIABLES,
+    Doc,
+    container,
+    k8s_resources,
+    mapping,
+    pod_labels,
+    selects,
+    sequence,
+    settings_from,
+)
+
+SECRET = "jip-credentials"
+# Where MongoDB's replica set runs: its URI is in the Secret, so the policy's namespace and port are these,
+# as network-policies.yaml and deploy/README.md give them.
+MONGODB = ("mongodb", 27017)
+
+
+def deployment(name: str) -> Doc:
+    return k8s_resources("Deployment")[f"jip-{name}"]
+
+
+def settings_data() -> dict[str, str]:
+    config_map = k8s_resources("ConfigMap")["jip-settings"]
+    return {str(k): str(v) for k, v in mapping(config_map["data"], "data").items()}
+
+
+def environment(main: Doc) -> dict[str, Any]:
+    return {item["name"]: item for item in sequence(main.get("env", []), "env")}
+
+
+def secrets_dir(name: str) -> str:
+    return str(environment(container(deployment(name)))["JIP_SECRETS_DIR"]["value"])
+
+
+def policies() -> dict[str, Doc]:
+    return k8s_resources("NetworkPolicy")
+
+
+def policies_selecting(labels: dict[str, str]) -> dict[str, Doc]:
+    return {
+        name: policy
+        for name, policy in policies().items()
+        if selects(mapping(policy["spec"]["podSelector"], "podSelector"), labels)
+    }
+
+
+def service_pods() -> list[dict[str, str]]:
+    return [pod_labels(deployment(name)) for name in SERVICES]
+
+
+def rules(direction: str) -> list[Doc]:
+    """Every ingress or egress rule of the policies that select the services' pods (all of them: checked
+    below), each once."""
+    [labels, *others] = service_pods()
+    selecting = policies_selecting(labels)
+    for other in others:
+        assert policies_selecting(other).keys() == selecting.keys(), "every service has the same policies"
+    return [rule for policy in selecting.values() for rule in policy["spec"].get(direction, [])]
+
+
+def peer(entry: Doc) -> tuple[str, ...]:
+    """A rule's peer as a comparable tuple: ("namespace", name, pod labels) or ("ipBlock", cidr)."""
+    if "ipBlock" in entry:
+        assert set(entry) == {"ipBlock"}
+        return ("ipBlock", str(entry["ipBlock"]["cidr"]))
+    assert set(entry) <= {"namespaceSelector", "podSelector"}, entry
+    namespace = mapping(entry["namespaceSelector"]["matchLabels"], "namespaceSelector")
+    pods = mapping(entry.get("podSelector", {}).get("matchLabels", {}), "podSelector")
+    return (
+        "namespace",
+        namespace["kubernetes.io/metadata.name"],
+        *sorted(f"{k}={v}" for k, v in pods.items()),
+    )
+
+
+def allowed(direction: str) -> set[tuple[tuple[str, ...], str, int | str]]:
+    """(peer, protocol, port) for every rule: none may leave its peers or its ports open."""
+    key = "to" if direction == "egress" else "from"
+    opened = set()
+    for rule in rules(direction):
+        peers = sequence(rule.get(key), f"an {direction} rule's {key}")
+        ports = sequence(rule.get("ports"), f"an {direction} rule's ports")
+        assert peers, f"an {direction} rule open to every peer"
+        assert ports, f"an {direction} rule open on every port"
+        for entry in peers:
+            for port in ports:
+                opened.add((peer(entry), str(port.get("protocol", "TCP")), port["port"]))
+    return opened
+
+
+def namespace_and_port(address: str, default_port: int) -> tuple[str, int]:
+    """`service.namespace[.svc...]:port` as the namespace and port a policy must allow."""
+    host, _, port = address.rpartition(":") if ":" in address else (address, "", str(default_port))
+    parts = host.split(".")
+    assert len(parts) >= 2, f"{address}: name the namespace (<service>.<namespace>) so the policy can"
+    return parts[1], int(port)
+
+
+# --- the credentials: a Secret mounted as files --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_credentials_are_files_of_the_secret(name: str) -> None:
+    spec = deployment(name)["spec"]["template"]["spec"]
+    main = container(deployment(name))
+    directory = secrets_dir(name)
+    [mount] = [m for m in main["volumeMounts"] if m["mountPath"] == directory]
+    assert mount["readOnly"] is True
+    [volume] = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    assert volume["secret"]["secretName"] == SECRET
+    # Readable by the service's group (fsGroup) and by no one else; the service's user is in that group.
+    assert volume["secret"]["defaultMode"] == 0o440
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsGroup"]
+    # Not in the environment: no credential variable, nor a Secret turned into variables.
+    assert not SECRET_VARIABLES & environment(main).keys()
+    assert all("secretRef" not in source for source in main.get("envFrom", []))
+
+
+def test_the_kafka_ca_is_a_file_of_the_secret_too() -> None:
+    cafile = PurePosixPath(settings_data()["JIP_KAFKA_SSL_CAFILE"])
+    for name in SERVICES:
+        assert str(cafile.parent) == secrets_dir(name)
+
+
+def kubernetes_secret_volume(directory: Path, files: dict[str, str]) -> None:
+    """A Secret's volume as the kubelet writes it: a timestamped folder, ..data linking to it, and one link
+    per key."""
+    data = directory / "..2026_12_03_05_15_00.000000001"
+    data.mkdir(parents=True)
+    for key, value in files.items():
+        (data / key).write_text(value)
+        (directory / key).symlink_to(f"..data/{key}")
+    (directory / "..data").symlink_to(data.name)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_service_reads_its_settings_from_the_configmap_and_the_secret(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = "mongodb://jip:db-passw0rd@mongodb-0.mongodb-svc.mongodb.svc:27017/?replicaSet=mongodb&authSource=admin"
+    mounted = tmp_path / "jip"
+    kubernetes_secret_volume(
+        mounted,
+        {
+            "jip_mongodb_uri": uri,
+            "jip_kafka_sasl_username": "jip-services",
+            "jip_kafka_sasl_password": "kafka-passw0rd",
+            "kafka-ca.crt": "-----BEGIN CERTIFICATE-----\n",
+        },
+    )
+    env = {key: str(item["value"]) for key, item in environment(container(deployment(name))).items()}
+    settings = settings_from(settings_data() | env | {"JIP_SECRETS_DIR": str(mounted)}, monkeypatch)
+    assert settings.mongodb_uri == uri
+    assert settings.kafka_security_protocol is KafkaSecurityProtocol.SASL_SSL
+    assert settings.kafka_sasl_username == "jip-services"
+    assert settings.kafka_sasl_password is not None
+    assert settings.kafka_sasl_password.get_secret_value() == "kafka-passw0rd"
+    assert {f"jip_{setting}" for setting in SECRET_SETTINGS} - {"jip_subject_keys_uri"} <= {
+        path.name for path in mounted.iterdir()
+    }
+
+
+# --- network policies ----------------------------------------------------------------------------------
+
+
+def test_everything_in_the_namespace_is_denied_unless_allowed() -> None:
+    deny = policies()["default-deny"]
+    assert deny["metadata"]["namespace"] == "joint-inspections"
+    assert deny["spec"]["podSelector"] == {}, "every pod of the namespace"
+    assert sorted(deny["spec"]["policyTypes"]) == ["Egress", "Ingress"]
+    assert "ingress" not in deny["spec"]
+    assert "egress" not in deny["spec"]
+    for policy in policies().values():
+        assert policy["metadata"]["namespace"] == "joint-inspections"
+        for direction in ("ingress", "egress"):
+            if direction in policy["spec"]:
+                assert direction.capitalize() in policy["spec"]["policyTypes"], policy["metadata"]["name"]
+
+
+def test_services_reach_only_dns_kafka_mongodb_the_collector_and_the_token_keys() -> None:
+    data = settings_data()
+    kafka = {namespace_and_port(server, 9092) for server in data["JIP_KAFKA_BOOTSTRAP_SERVERS"].split(",")}
+    otlp = urlsplit(data["OTEL_EXPORTER_OTLP_ENDPOINT"])
+    assert otlp.hostname is not None
+    collector = namespace_and_port(f"{otlp.hostname}:{otlp.port or 4318}", 4318)
+    jwks = urlsplit(data["JIP_AUTH_JWKS_URL"])
+    assert jwks.scheme == "https"
+    oidc = {(peer, protocol, port) for peer, protocol, port in allowed("egress") if peer[0] == "ipBlock"}
+    expected = {
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "UDP", 53),
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "TCP", 53),
+        *((("namespace", namespace), "TCP", port) for namespace, port in kafka),
+        (("namespace", MONGODB[0]), "TCP", MONGODB[1]),
+        (("namespace", collector[0]), "TCP", collector[1]),
+        *oidc,
+    }
+    assert allowed("egress") == expected
+    # The OIDC provider: HTTPS only, to named addresses, never the whole internet.
+    assert {(protocol, port) for _, protocol, port in oidc} == {("TCP", jwks.port or 443)}
+    for (_, cidr), _, _ in oidc:
+        network = ipaddress.ip_network(cidr)
+        assert network.prefixlen >= 16, f"{cidr} is not the provider's addresses"
+
+
+def test_services_are_reached_only_on_their_http_port_from_the_ingress_controller() -> None:
+    for name in SERVICES:
+        ports = {port["name"]: port["containerPort"] for port in container(deployment(name))["ports"]}
+        assert set(ports) == {"http"}, f"{name} serves one port, http"
+    assert allowed("ingress") == {(("namespace", "ingress-nginx"), "TCP", "http")}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_service_is_under_the_policies(name: str) -> None:
+    labels = pod_labels(deployment(name))
+    selecting = policies_selecting(labels)
+    assert {"default-deny", "jip-egress-dns", "jip-egress-platform", "jip-ingress-http"} <= selecting.keys()
+
+
+# --- spread and disruption -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_replicas_are_spread_over_nodes_and_zones(name: str) -> None:
+    spec = deployment(name)["spec"]
+    assert spec["replicas"] >= 2
+    labels = pod_labels(deployment(name))
+    constraints = {
+        constraint["topologyKey"]: constraint
+        for constraint in sequence(spec["template"]["spec"]["topologySpreadConstraints"], "constraints")
+    }
+    assert constraints.keys() == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}
+    # Never two replicas on one node while another node has none; zones where the cluster has them.
+    assert constraints["kubernetes.io/hostname"]["whenUnsatisfiable"] == "DoNotSchedule"
+    assert constraints["topology.kubernetes.io/zone"]["whenUnsatisfiable"] == "ScheduleAnyway"
+    for constraint in constraints.values():
+        assert constraint["maxSkew"] == 1
+        selector = mapping(constraint["labelSelector"], "labelSelector")
+        assert selects(selector, labels)
+        # This service's pods only, not every pod of the platform.
+        assert selector["matchLabels"] == {"app.kubernetes.io/name": f"jip-{name}"}
+        assert constraint["matchLabelKeys"] == ["pod-template-hash"]
