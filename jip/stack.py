@@ -1,5 +1,6 @@
-"""The embedded stack: an S3-compatible object store, the tansu broker on it, SecantusDB and the five
-services, each a separate process on a loopback port, all data under one directory.
+"""The embedded stack: an S3-compatible object store, the tansu broker on it, SecantusDB, the five
+services and the inspection workspace (their web application), each a separate process on a loopback
+port, all data under one directory.
 
 `jip stack` and the test fixtures both use this module. Components are started in order and each
 is probed until it answers; anything that goes wrong becomes a one-line StackError saying what to do.
@@ -33,6 +34,8 @@ from shared.topics import SERVICES, ensure_topics
 
 BUCKET = "tansu"
 DEFAULT_PORT_BASE = 18100
+WORKSPACE = "workspace"  # the web application: a client of the five services (services/workspace)
+WORKSPACE_OFFSET = 10  # its port: base + 10, beside the services' base + 11 ... + 15
 KEYRING = Path("keyring") / "subject-keys.json"  # the services' subject keyring, under the data directory
 
 
@@ -46,6 +49,11 @@ class Ports:
     kafka: int
     mongodb: int
     services: dict[str, int] = field(default_factory=dict)
+    workspace: int = 0  # 0 in a state file written before the workspace: base + 10 then
+
+    def __post_init__(self) -> None:
+        if not self.workspace:
+            object.__setattr__(self, "workspace", self.objectstore + WORKSPACE_OFFSET)
 
     @classmethod
     def from_base(cls, base: int) -> Ports:
@@ -54,12 +62,13 @@ class Ports:
             kafka=base + 1,
             mongodb=base + 2,
             services={name: base + 11 + i for i, name in enumerate(SERVICES)},
+            workspace=base + WORKSPACE_OFFSET,
         )
 
     @classmethod
     def free(cls) -> Ports:
         """Ports the OS reports free now (for tests, which may run beside a user's stack)."""
-        sockets = [socket.socket() for _ in range(3 + len(SERVICES))]
+        sockets = [socket.socket() for _ in range(4 + len(SERVICES))]
         try:
             for s in sockets:
                 s.bind(("127.0.0.1", 0))
@@ -67,7 +76,8 @@ class Ports:
         finally:
             for s in sockets:
                 s.close()
-        return cls(numbers[0], numbers[1], numbers[2], dict(zip(SERVICES, numbers[3:], strict=True)))
+        services = dict(zip(SERVICES, numbers[3:-1], strict=True))
+        return cls(numbers[0], numbers[1], numbers[2], services, workspace=numbers[-1])
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -79,6 +89,10 @@ class Ports:
 
     def service_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.services[name]}"
+
+    @property
+    def workspace_url(self) -> str:
+        return f"http://127.0.0.1:{self.workspace}"
 
 
 @dataclass(frozen=True)
@@ -253,6 +267,32 @@ def services(
             )
         )
     return components
+
+
+def workspace(ports: Ports, *, signing_key: Path | None, env: dict[str, str] | None = None) -> Component:
+    """The inspection workspace, a client of the five services over HTTP. Given the stack's own signing key
+    (never a production platform's: there is none), its sign-in page lets you choose who you are."""
+    settings = {
+        "JIP_HTTP_HOST": "127.0.0.1",
+        "JIP_HTTP_PORT": str(ports.workspace),
+        **{f"JIP_{name.upper()}_URL": ports.service_url(name) for name in ports.services},
+        **(env or {}),
+    }
+    if signing_key is not None:
+        settings["JIP_WORKSPACE_SIGNING_KEY_FILE"] = str(signing_key)
+
+    async def answering() -> None:
+        async with httpx.AsyncClient(timeout=2) as http:
+            (await http.get(f"{ports.workspace_url}/health/live")).raise_for_status()
+
+    return Component(
+        WORKSPACE,
+        "inspection workspace",
+        ports.workspace,
+        [sys.executable, "-m", "services.workspace"],
+        answering,
+        env=settings,
+    )
 
 
 REHEARSAL_ENV = {"JIP_ENVIRONMENT": "rehearsal"}  # `jip stack up --rehearsal`: a clock that can be moved

@@ -9,7 +9,7 @@ story is printed step by step, each dated by the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
@@ -21,6 +21,27 @@ from jip.demo.story import Progress, RehearsalClock, Story
 from shared.programmes import catalogue
 
 JTAI = "jtai-2015"
+Step = Callable[[Play], Awaitable[None]]
+# Everything a report is made of: notice, fieldwork, findings, judgements and the board's evaluation.
+BEFORE_THE_REPORT: tuple[Step, ...] = (
+    fieldwork.give_notice,
+    fieldwork.choose_sample,
+    fieldwork.begin_fieldwork,
+    fieldwork.record_evidence,
+    fieldwork.share_enquiries,
+    fieldwork.close_evidence,
+    judging.record_findings,
+    judging.make_judgements,
+    judging.evaluate_board,
+)
+# The report's lifecycle, from its draft to its publication and the action plan.
+THE_REPORT: tuple[Step, ...] = (
+    publishing.draft,
+    publishing.send,
+    publishing.respond,
+    publishing.finalise,
+    publishing.publish,
+)
 
 
 async def play(
@@ -39,22 +60,7 @@ async def play(
         progress(f"{p.title} ({p.id}) in {s.place.name}, on a rehearsal platform's clock")
         inspection = Play(p, s, platform, Story(clock, progress), Run(p.id))
         await fieldwork.schedule(inspection, today)
-        for step in (
-            fieldwork.give_notice,
-            fieldwork.choose_sample,
-            fieldwork.begin_fieldwork,
-            fieldwork.record_evidence,
-            fieldwork.share_enquiries,
-            fieldwork.close_evidence,
-            judging.record_findings,
-            judging.make_judgements,
-            judging.evaluate_board,
-            publishing.draft,
-            publishing.send,
-            publishing.respond,
-            publishing.finalise,
-            publishing.publish,
-        ):
+        for step in (*BEFORE_THE_REPORT, *THE_REPORT):
             await step(inspection)
     return inspection.run
 

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the five services as separate processes, on the session's broker and database."""
+"""End-to-end fixtures: the five services as separate processes, on the session's broker and database, and
+the inspection workspace beside them for the browser tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jip.stack import Ports, Supervisor, services
+from jip.stack import Ports, Supervisor, services, workspace
 from tests.conftest import Servers
 from tests.helpers import SIGNER
 
@@ -26,6 +27,15 @@ class Platform:
     async def start(self, *names: str, **env: str) -> None:
         stage = services(self.ports, env={**self.env, **env}, names=names or tuple(self.ports.services))
         await self.supervisor.up(self.ports, [stage], progress=lambda _: None)
+
+    async def start_workspace(self) -> str:
+        """The inspection workspace as a process beside the services, signing users in with the tests'
+        key (kept in the data directory, as `jip stack up` keeps the stack's); its URL."""
+        key = self.supervisor.data_dir / "auth" / "signing-key.pem"
+        await self.supervisor.up(
+            self.ports, [[workspace(self.ports, signing_key=key)]], progress=lambda _: None
+        )
+        return self.ports.workspace_url
 
 
 @pytest.fixture

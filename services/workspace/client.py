@@ -1,0 +1,262 @@
+"""The one typed client of the five services' HTTP APIs, as the signed-in user: every call carries their
+own bearer token, so each service decides what they may read and do, by its own rules.
+
+A refusal (a 4xx answer, `{"error", "detail", "rule"}`) becomes a `Refusal` carrying the service's words
+and the rule it cites, for the page to show in its error summary; a 409 is a `Refusal` whose `conflict`
+is true (someone else changed it first). A service that cannot be reached, or answers 5xx, is
+`Unavailable`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+import httpx
+
+from .models import (
+    Area,
+    Clock,
+    Evaluation,
+    EvidenceFile,
+    Inspection,
+    Inspector,
+    JudgementBoard,
+    Lifecycle,
+    NotificationPlan,
+    Programme,
+    Read,
+)
+
+M = TypeVar("M", bound=Read)
+
+# What each status means when the answer does not say (a proxy's page, an empty body).
+KINDS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_request",
+}
+
+
+class Refusal(Exception):
+    """A service refused: its status, the kind of error, its words and the rule it cites, if any."""
+
+    def __init__(self, service: str, status: int, error: str, detail: str, rule: str | None = None) -> None:
+        super().__init__(f"{service} answered {status}: {detail}")
+        self.service, self.status, self.error, self.detail, self.rule = service, status, error, detail, rule
+
+    @property
+    def conflict(self) -> bool:
+        """Someone else changed it since it was read (409)."""
+        return self.status == 409
+
+    @property
+    def signed_out(self) -> bool:
+        """The token is no longer accepted (expired, or the key changed): sign in again."""
+        return self.status == 401
+
+
+class Unavailable(Exception):
+    """A service could not be reached, or failed (5xx)."""
+
+    def __init__(self, service: str, why: str) -> None:
+        super().__init__(f"the {service} service is not available ({why}): try again in a moment")
+        self.service = service
+
+
+def _words(detail: Any) -> str | None:
+    """The refusal's words: a string, or the messages of a validation error's list."""
+    if isinstance(detail, str) and detail.strip():
+        return detail.strip()
+    if isinstance(detail, list):
+        messages = [str(d.get("msg")) for d in detail if isinstance(d, dict) and d.get("msg")]
+        return "; ".join(messages) or None
+    return None
+
+
+def refusal_of(service: str, response: httpx.Response) -> Refusal:
+    """A 4xx answer as a Refusal, whatever its body: the services' `{"error", "detail", "rule"}`, FastAPI's
+    own `{"detail": [...]}`, or something that is not JSON at all."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {}
+    status = response.status_code
+    error = body.get("error") if isinstance(body.get("error"), str) else KINDS.get(status, "error")
+    detail = _words(body.get("detail")) or f"the {service} service refused this ({status})"
+    rule = body.get("rule") if isinstance(body.get("rule"), str) and body.get("rule") else None
+    return Refusal(service, status, str(error), detail, rule)
+
+
+class Client:
+    """The five services, called as one user. `urls` maps each service's name to its base URL."""
+
+    def __init__(self, http: httpx.AsyncClient, urls: Mapping[str, str], token: str | None) -> None:
+        self.http, self.urls, self.token = http, urls, token
+
+    async def request(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        version: int | None = None,
+    ) -> httpx.Response:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if version is not None:  # optimistic concurrency: refused with 409 if it changed since
+            headers["If-Match"] = f'"{version}"'
+        try:
+            response = await self.http.request(
+                method, f"{self.urls[service]}{path}", json=json, params=params, headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise Unavailable(service, type(exc).__name__) from None
+        if response.status_code >= 500:
+            raise Unavailable(service, f"it answered {response.status_code}")
+        if response.status_code >= 400:
+            raise refusal_of(service, response)
+        return response
+
+    async def read(self, model: type[M], service: str, path: str, **params: str) -> M:
+        return model.model_validate((await self.request(service, "GET", path, params=params)).json())
+
+    async def read_list(self, model: type[M], service: str, path: str, **params: str) -> list[M]:
+        answer = (await self.request(service, "GET", path, params=params)).json()
+        return [model.model_validate(item) for item in answer] if isinstance(answer, list) else []
+
+    async def maybe(self, model: type[M], service: str, path: str) -> M | None:
+        """The read, or None where the service does not know the inspection yet (it learns of it from
+        scheduling's events, a moment after it is scheduled)."""
+        try:
+            return await self.read(model, service, path)
+        except Refusal as refused:
+            if refused.status == 404:
+                return None
+            raise
+
+    async def send(
+        self,
+        model: type[M],
+        service: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        version: int | None = None,
+    ) -> M:
+        return model.model_validate(
+            (await self.request(service, method, path, json=body, version=version)).json()
+        )
+
+    # --- the platform -------------------------------------------------------------------------------
+    async def clock(self) -> Clock:
+        return await self.read(Clock, "scheduling", "/clock")
+
+    async def rehearsal(self) -> bool:
+        """Whether the platform is a rehearsal one, from /health, which needs no token (the sign-in page)."""
+        try:
+            health = (await self.http.get(f"{self.urls['scheduling']}/health", timeout=3)).json()
+        except (httpx.HTTPError, ValueError):
+            return False
+        return isinstance(health, dict) and health.get("environment") == "rehearsal"
+
+    async def programmes(self) -> list[Programme]:
+        return await self.read_list(Programme, "scheduling", "/programmes")
+
+    async def programme(self, programme_id: str) -> Programme:
+        return await self.read(Programme, "scheduling", f"/programmes/{programme_id}")
+
+    async def areas(self) -> list[Area]:
+        return await self.read_list(Area, "scheduling", "/areas", limit="1000")
+
+    # --- scheduling ---------------------------------------------------------------------------------
+    async def inspections(self) -> list[Inspection]:
+        return await self.read_list(Inspection, "scheduling", "/inspections")
+
+    async def inspection(self, inspection_id: str) -> Inspection:
+        return await self.read(Inspection, "scheduling", f"/inspections/{inspection_id}")
+
+    async def notification_plan(self, inspection_id: str) -> NotificationPlan:
+        return await self.read(
+            NotificationPlan, "scheduling", f"/inspections/{inspection_id}/notification-plan"
+        )
+
+    async def schedule(
+        self, programme: str, area: str, fieldwork_starts: date, deep_dive_theme: str | None
+    ) -> Inspection:
+        body: dict[str, Any] = {
+            "programme": programme,
+            "area": area,
+            "fieldwork_starts": str(fieldwork_starts),
+        }
+        if deep_dive_theme:
+            body["deep_dive_theme"] = deep_dive_theme
+        return await self.send(Inspection, "scheduling", "POST", "/inspections", body)
+
+    async def notify(
+        self, inspection_id: str, recipient: str, agency: str | None, version: int
+    ) -> Inspection:
+        body = {"recipient": recipient, **({"agency": agency} if agency else {})}
+        path = f"/inspections/{inspection_id}/notifications"
+        return await self.send(Inspection, "scheduling", "POST", path, body, version)
+
+    async def inspectors(self, inspectorate: str | None = None) -> list[Inspector]:
+        params = {"inspectorate": inspectorate} if inspectorate else {}
+        return await self.read_list(Inspector, "scheduling", "/inspectors", **params)
+
+    async def register_inspector(self, name: str) -> Inspector:
+        return await self.send(Inspector, "scheduling", "POST", "/inspectors", {"name": name})
+
+    async def assign(
+        self, inspection_id: str, inspector_id: str, weeks: Sequence[int], version: int
+    ) -> Inspection:
+        body = {"inspector_id": inspector_id, "weeks": list(weeks)}
+        return await self.send(
+            Inspection, "scheduling", "POST", f"/inspections/{inspection_id}/team", body, version
+        )
+
+    # --- what the other services know of an inspection ----------------------------------------------
+    async def evidence_file(self, inspection_id: str) -> EvidenceFile | None:
+        return await self.maybe(EvidenceFile, "evidence", f"/inspections/{inspection_id}")
+
+    async def judgement_board(self, inspection_id: str) -> JudgementBoard | None:
+        return await self.maybe(JudgementBoard, "judgement", f"/inspections/{inspection_id}/judgements")
+
+    async def findings(self, inspection_id: str) -> int | None:
+        """How many findings are recorded; None where the judgement service does not know it yet."""
+        try:
+            answer = await self.request("judgement", "GET", f"/inspections/{inspection_id}/findings")
+        except Refusal as refused:
+            if refused.status == 404:
+                return None
+            raise
+        found = answer.json()
+        return len(found) if isinstance(found, list) else 0
+
+    async def evaluation(self, inspection_id: str) -> Evaluation | None:
+        return await self.maybe(Evaluation, "lscb", f"/inspections/{inspection_id}/evaluation")
+
+    # --- reporting ----------------------------------------------------------------------------------
+    async def lifecycle(self, inspection_id: str) -> Lifecycle | None:
+        return await self.maybe(Lifecycle, "reporting", f"/inspections/{inspection_id}/report/lifecycle")
+
+    async def report(self, inspection_id: str, fmt: str) -> httpx.Response:
+        """The rendered report (html or pdf), as this user may read it: a chair, as it was sent to them."""
+        return await self.request(
+            "reporting", "GET", f"/inspections/{inspection_id}/report", params={"format": fmt}
+        )
+
+    async def report_step(
+        self, inspection_id: str, step: str, version: int | None, body: Any = None
+    ) -> Lifecycle:
+        path = f"/inspections/{inspection_id}/report/{step}"
+        return await self.send(Lifecycle, "reporting", "POST", path, body, version)
