@@ -33,6 +33,8 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.programmes import Programme
 
+from .words import AGENCIES
+
 INSPECTORATES = {
     Inspectorate.OFSTED: "Ofsted",
     Inspectorate.CQC: "the CQC",
@@ -40,18 +42,6 @@ INSPECTORATES = {
     Inspectorate.HMI_PROBATION: "HMI Probation",
     Inspectorate.HMI_PRISONS: "HMI Prisons",
     Inspectorate.HMCPSI: "HMCPSI",
-}
-
-AGENCIES = {
-    Agency.LOCAL_AUTHORITY: "the local authority",
-    Agency.HEALTH: "health services",
-    Agency.POLICE: "the police",
-    Agency.PROBATION: "probation services",
-    Agency.YOUTH_OFFENDING_TEAM: "the youth offending team",
-    Agency.CUSTODY: "custodial establishments",
-    Agency.CPS: "the Crown Prosecution Service",
-    Agency.LSCB: "the Local Safeguarding Children Board",
-    Agency.PARTNERSHIP: "the local partnership",
 }
 
 

@@ -28,8 +28,9 @@ from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 
 from .commands import Context, ReceiveActionPlan, RecordProgress, RequestActionPlan
-from .readiness import AGENCIES, INSPECTORATES
+from .readiness import INSPECTORATES
 from .standing import OFFICES, Report, Status
+from .words import AGENCIES
 
 
 class Steps:
