@@ -12,7 +12,8 @@ from jip.demo.platform import Headers, People, Platform
 from jip.demo.scenario import Scenario
 from jip.demo.story import Story
 from jip.demo.timetable import Timetable
-from services.reporting.readiness import AGENCIES, INSPECTORATES
+from services.reporting.readiness import INSPECTORATES
+from services.reporting.words import AGENCIES
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.programmes import Programme
