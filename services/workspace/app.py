@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared import logs
 from shared.auth import Signer
 
-from . import inspections, reports, signin
+from . import evaluation, evidence, inspections, judgements, lines, reports, signin, triangulation
 from .client import Refusal, Unavailable
 from .security import SecurityHeaders
 from .session import COOKIE, SessionCodec
@@ -74,7 +74,16 @@ def build(settings: WorkspaceSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # The GOV.UK stylesheet asks for its fonts and images at /assets/.
     app.mount("/assets", StaticFiles(directory=HERE / "static" / "govuk" / "assets"), name="assets")
-    for router in (signin.router, inspections.router, reports.router):
+    for router in (
+        signin.router,
+        inspections.router,
+        reports.router,
+        evaluation.router,
+        judgements.router,
+        evidence.router,
+        lines.router,
+        triangulation.router,
+    ):
         app.include_router(router)
     app.add_api_route("/health/live", alive, methods=["GET"], include_in_schema=False)
     install_handlers(app)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from .evidence_models import EvidenceItem, ItemHistory, KnownInspection, Line, Samples, Triangulation
+from .judging_models import Board, BoardEvaluation, FindingsRules, RecordedFinding
 from .models import (
     Area,
     Clock,
@@ -260,3 +262,86 @@ class Client:
     ) -> Lifecycle:
         path = f"/inspections/{inspection_id}/report/{step}"
         return await self.send(Lifecycle, "reporting", "POST", path, body, version)
+
+    # --- evidence: items, samples, lines of enquiry, triangulation (journeys 2 and 3) -----------------
+    async def known(self, inspection_id: str) -> KnownInspection:
+        return await self.read(KnownInspection, "evidence", f"/inspections/{inspection_id}")
+
+    async def evidence_items(self, inspection_id: str, **filters: str) -> list[EvidenceItem]:
+        path = f"/inspections/{inspection_id}/evidence"
+        return await self.read_list(EvidenceItem, "evidence", path, limit="1000", **filters)
+
+    async def evidence_item(self, inspection_id: str, item_id: str) -> ItemHistory:
+        return await self.read(ItemHistory, "evidence", f"/inspections/{inspection_id}/evidence/{item_id}")
+
+    async def record_evidence(self, inspection_id: str, details: dict[str, Any]) -> EvidenceItem:
+        path = f"/inspections/{inspection_id}/evidence"
+        return await self.send(EvidenceItem, "evidence", "POST", path, details)
+
+    async def correct_evidence(
+        self, inspection_id: str, item_id: str, step: str, body: dict[str, Any], version: int
+    ) -> EvidenceItem:
+        """`step` is "amendments" (the reason and the item as it should stand) or "withdrawal"."""
+        path = f"/inspections/{inspection_id}/evidence/{item_id}/{step}"
+        return await self.send(EvidenceItem, "evidence", "POST", path, body, version)
+
+    async def samples(self, inspection_id: str) -> Samples:
+        return await self.read(Samples, "evidence", f"/inspections/{inspection_id}/samples")
+
+    async def add_case(self, inspection_id: str, sample: str, case_reference: str, reason: str) -> Samples:
+        path = f"/inspections/{inspection_id}/samples/{sample}/cases"
+        body = {"case_reference": case_reference, "reason": reason}
+        return await self.send(Samples, "evidence", "POST", path, body)
+
+    async def lines(self, inspection_id: str) -> list[Line]:
+        path = f"/inspections/{inspection_id}/lines-of-enquiry"
+        return await self.read_list(Line, "evidence", path, limit="1000")
+
+    async def line(self, inspection_id: str, line_id: str) -> Line:
+        return await self.read(Line, "evidence", f"/inspections/{inspection_id}/lines-of-enquiry/{line_id}")
+
+    async def line_step(self, inspection_id: str, step: str, body: dict[str, Any]) -> Line:
+        """`step` is "" (raise), "{line}/answers" or "{line}/closure"."""
+        path = f"/inspections/{inspection_id}/lines-of-enquiry" + (f"/{step}" if step else "")
+        return await self.send(Line, "evidence", "POST", path, body)
+
+    async def triangulation(self, inspection_id: str) -> Triangulation:
+        return await self.read(Triangulation, "evidence", f"/inspections/{inspection_id}/triangulation")
+
+    # --- journeys 4 and 5: findings, judgements, the board's evaluation ------------------------------
+    async def findings_rules(self, programme_id: str) -> FindingsRules:
+        """The programme's `judgements`: the kinds of finding it makes, and its scale."""
+        answer = (await self.request("scheduling", "GET", f"/programmes/{programme_id}")).json()
+        rules = answer.get("judgements") if isinstance(answer, dict) else None
+        return FindingsRules.model_validate(rules or {})
+
+    async def board(self, inspection_id: str) -> Board:
+        return await self.read(Board, "judgement", f"/inspections/{inspection_id}/judgements")
+
+    async def recorded_findings(self, inspection_id: str) -> list[RecordedFinding]:
+        return await self.read_list(RecordedFinding, "judgement", f"/inspections/{inspection_id}/findings")
+
+    async def evidence_profile(self, inspection_id: str) -> Triangulation:
+        """The judgement service's evidence profile: the evidence a finding or judgement may cite."""
+        path = f"/inspections/{inspection_id}/evidence-profile"
+        return await self.read(Triangulation, "judgement", path)
+
+    async def record_finding(self, inspection_id: str, body: dict[str, Any]) -> RecordedFinding:
+        path = f"/inspections/{inspection_id}/findings"
+        return await self.send(RecordedFinding, "judgement", "POST", path, body)
+
+    async def judgement_step(
+        self, inspection_id: str, at: str, method: str, body: Any, version: int | None
+    ) -> None:
+        """A judgement's command (`at`: "{agency}/{area}" and its step, if any), as this user."""
+        path = f"/inspections/{inspection_id}/judgements/{at}"
+        await self.request("judgement", method, path, json=body, version=version)
+
+    async def board_evaluation(self, inspection_id: str) -> BoardEvaluation:
+        return await self.read(BoardEvaluation, "lscb", f"/inspections/{inspection_id}/evaluation")
+
+    async def evaluation_step(
+        self, inspection_id: str, step: str, method: str, body: Any, version: int | None
+    ) -> BoardEvaluation:
+        path = f"/inspections/{inspection_id}/evaluation{step}"
+        return await self.send(BoardEvaluation, "lscb", method, path, body, version)

@@ -1,0 +1,314 @@
+"""Journeys 2 and 3 of the workspace without a server: the evidence form's fields offered from the programme
+and turned into the evidence service's body, the lines of enquiry's bodies, the triangulation board's rows
+and their drill-downs, and the pages against a stand-in evidence service (a refusal shown with its rule,
+the form keeping what was typed; the board's counts and corroboration)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from services.workspace.app import build
+from services.workspace.evidence import details_of, matches, offer_of, values_of
+from services.workspace.evidence_models import EvidenceItem, KnownInspection, Line, Samples, Triangulation
+from services.workspace.lines import citable, raise_body
+from services.workspace.settings import WorkspaceSettings
+from services.workspace.triangulation import board_of
+from shared.programmes import catalogue
+from tests.helpers import SIGNER
+
+ID = "insp-1"
+KNOWN = {
+    "inspection_id": ID,
+    "programme": "jtai-2015",
+    "inspectorates": ["ofsted", "cqc", "hmic", "hmi_probation"],
+    "agencies": ["local_authority", "health", "police", "probation"],
+    "judgement_areas": [a.id for a in catalogue()["jtai-2015"].judgement_areas],
+    "criteria": 0,
+    "notice_started": True,
+    "evidence_closed": False,
+    "cancelled": False,
+}
+SAMPLES = {
+    "inspection_id": ID,
+    "samples": [
+        {"sample": "shared", "case_reference": "WKF-C-0101", "added_by": "ofsted", "reason": "deep dive"},
+        {"sample": "cqc", "case_reference": "WKF-C-0202", "added_by": "cqc", "reason": "health visit"},
+        {"sample": "hmic", "case_reference": "WKF-C-0303", "added_by": "hmic", "reason": "custody"},
+    ],
+    "closed": False,
+    "closed_by": None,
+    "version": 3,
+}
+
+
+def item(**change: Any) -> dict[str, Any]:
+    return {
+        "evidence_item_id": "item-1",
+        "inspection_id": ID,
+        "inspectorate": "cqc",
+        "inspector": "insp-cqc",
+        "recorded_at": "2026-12-03T10:00:00Z",
+        "version": 1,
+        "agency": "health",
+        "activity": "case_tracking",
+        "judgement_area": "identification_and_referral",
+        "criteria": [],
+        "bearing": "strength",
+        "case_reference": "WKF-C-0101",
+        "summary": "The health visitor shared the concern the same day.",
+        **change,
+    }
+
+
+def finding(bearing: str, ids: list[str], inspectorates: list[str]) -> dict[str, Any]:
+    return {
+        "bearing": bearing,
+        "evidence_item_ids": ids,
+        "inspectorates": inspectorates,
+        "activities": ["case_tracking"],
+        "case_references": [],
+        "corroborated": len(inspectorates) >= 2,
+    }
+
+
+BOARD = {
+    "inspection_id": ID,
+    "programme": "jtai-2015",
+    "rule": "001 Proposal three: two inspectorates or two activities",
+    "items": 3,
+    "corroborated_findings": 1,
+    "agencies": [
+        {
+            "agency": "health",
+            "items": 3,
+            "corroborated_findings": 1,
+            "areas": [
+                {
+                    "judgement_area": "identification_and_referral",
+                    "findings": [
+                        finding("strength", ["item-1", "item-2"], ["cqc", "hmic"]),
+                        finding("weakness", ["item-3"], ["cqc"]),
+                    ],
+                    "contested": True,
+                }
+            ],
+            "criteria": [],
+            "coverage": {
+                "criteria_without_evidence": [],
+                "areas_without_evidence": ["assessment_and_decision_making", "deep_dive"],
+            },
+        }
+    ],
+}
+
+
+def test_the_form_offers_the_programmes_areas_the_inspections_agencies_and_the_users_samples() -> None:
+    offer = offer_of(KnownInspection.model_validate(KNOWN), Samples.model_validate(SAMPLES), "cqc")
+    assert list(offer.agencies) == ["local_authority", "health", "police", "probation", "lscb", "partnership"]
+    assert offer.agencies["health"] == "Health services"
+    assert "identification_and_referral" in offer.areas
+    assert offer.criteria == {}  # the JTAI has no numbered criteria
+    assert offer.cases == {
+        "WKF-C-0101": "WKF-C-0101 (shared sample)",
+        "WKF-C-0202": "WKF-C-0202 (CQC sample)",
+    }  # not HMIC's own
+    integrated = offer_of(
+        KnownInspection.model_validate({**KNOWN, "programme": "integrated-2014"}),
+        Samples.model_validate(SAMPLES),
+        "cqc",
+    )
+    assert integrated.criteria
+    assert all(re.match(r"^\d{1,3}[a-z]$", c) for c in integrated.criteria)
+    assert "overall_effectiveness" not in integrated.areas  # cumulative: derived from the others
+
+
+def test_the_items_details_are_the_services_body_and_what_is_missing_is_asked_for_beside_its_field() -> None:
+    details, problems = details_of({"activity": "meeting_observation", "criteria": "68q"})
+    assert [p.href for p in problems] == ["#agency", "#judgement_area", "#bearing", "#summary", "#meeting"]
+    assert details["criteria"] == ["68q"]
+    values = {**values_of(EvidenceItem.model_validate(item())), "criteria": ["1a", "2b"], "meeting": "marac"}
+    details, problems = details_of(values)
+    assert not problems
+    assert details == {
+        "agency": "health",
+        "activity": "case_tracking",
+        "judgement_area": "identification_and_referral",
+        "criteria": ["1a", "2b"],
+        "bearing": "strength",
+        "summary": "The health visitor shared the concern the same day.",
+        "case_reference": "WKF-C-0101",
+    }  # no meeting but for a meeting observation
+
+
+def test_the_items_shown_are_those_the_board_drilled_into() -> None:
+    shown = EvidenceItem.model_validate(item(criteria=["68q"]))
+    assert matches(shown, {"agency": "health", "judgement_area": "identification_and_referral"})
+    assert matches(shown, {"criterion": "68q", "bearing": "strength"})
+    assert not matches(shown, {"agency": "police"})
+    assert not matches(shown, {"criterion": "69a"})
+
+
+def test_a_line_of_enquirys_body_and_the_items_its_answer_may_cite() -> None:
+    body, problems = raise_body({"agency": "", "question": " "})
+    assert [p.href for p in problems] == ["#agency", "#question"]
+    body, problems = raise_body({"agency": "health", "question": " Why? ", "case_reference": "WKF-C-0101"})
+    assert (body, problems) == ({"agency": "health", "question": "Why?", "case_reference": "WKF-C-0101"}, [])
+    line = Line.model_validate(
+        {
+            "line_id": "l-1",
+            "raised_by": "cqc",
+            "raised_at": datetime(2026, 12, 3, tzinfo=UTC),
+            "agency": "health",
+            "case_reference": "WKF-C-0101",
+            "question": "Why?",
+            "status": "open",
+        }
+    )
+    items = [
+        EvidenceItem.model_validate(item(evidence_item_id="police", agency="police")),
+        EvidenceItem.model_validate(item(evidence_item_id="gone", withdrawn=True)),
+        EvidenceItem.model_validate(item(evidence_item_id="health")),
+    ]
+    assert list(citable(items, line)) == ["health", "police"]  # the line's agency first; never withdrawn
+
+
+def test_the_board_counts_each_bearing_says_if_it_is_corroborated_and_drills_into_its_items() -> None:
+    titles = {a.id: a.title for a in catalogue()["jtai-2015"].judgement_areas}
+    [health] = board_of(ID, Triangulation.model_validate(BOARD), titles)
+    [row] = health.areas
+    assert row.title == titles["identification_and_referral"]
+    assert row.contested
+    assert [c.words for c in row.cells] == ["2, corroborated", "1, single source", "None"]
+    query = parse_qs(urlsplit(row.cells[0].href).query)
+    assert query == {
+        "agency": ["health"],
+        "judgement_area": ["identification_and_referral"],
+        "bearing": ["strength"],
+    }
+    assert health.gaps == [titles["assessment_and_decision_making"], titles["deep_dive"]]
+
+
+# --- the pages, against a stand-in evidence service ---------------------------------------------------
+
+REFUSED = {
+    "error": "rule_violation",
+    "detail": "case WKF-C-0999 is in neither the shared sample nor cqc's own: add it to a sample first",
+    "rule": "002 §43; 002 §44",
+}
+
+
+@pytest.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, list[httpx.Request]]]:
+    SIGNER.save(tmp_path / "auth")
+    settings = WorkspaceSettings(
+        workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem",
+        scheduling_url="http://scheduling.test",
+        evidence_url="http://evidence.test",
+        judgement_url="http://judgement.test",
+        lscb_url="http://lscb.test",
+        reporting_url="http://reporting.test",
+    )
+    app = build(settings)
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        path = request.url.path
+        if request.method == "POST":
+            return httpx.Response(422, json=REFUSED)
+        answers: dict[str, Any] = {
+            "/health": {"environment": "rehearsal"},
+            "/clock": {
+                "environment": "rehearsal",
+                "rehearsal": True,
+                "now": "2026-12-03T10:00:00Z",
+                "today": "2026-12-03",
+            },
+            f"/inspections/{ID}": KNOWN,
+            f"/inspections/{ID}/samples": SAMPLES,
+            f"/inspections/{ID}/evidence": [item()],
+            f"/inspections/{ID}/triangulation": BOARD,
+        }
+        return httpx.Response(200, json=answers[path])
+
+    app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:18110") as client:
+        form = await client.get("/sign-in")
+        signed = await client.post(
+            "/sign-in",
+            data={"csrf_token": csrf(form), "user": "insp-cqc", "role": "inspector", "inspectorate": "cqc"},
+        )
+        assert signed.status_code == 303
+        yield client, seen
+    await app.state.http.aclose()
+
+
+def csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, "every form carries the session's CSRF token"
+    return found[1]
+
+
+async def test_recording_an_item_refused_shows_the_rule_and_keeps_what_was_typed(
+    browser: tuple[httpx.AsyncClient, list[httpx.Request]],
+) -> None:
+    client, seen = browser
+    form = await client.get(f"/inspections/{ID}/evidence/new")
+    assert form.status_code == 200
+    assert '<option value="WKF-C-0101">WKF-C-0101 (shared sample)</option>' in form.text
+    assert "WKF-C-0303" not in form.text  # HMIC's own sample is not CQC's
+    typed = {
+        "csrf_token": csrf(form),
+        "agency": "health",
+        "judgement_area": "identification_and_referral",
+        "bearing": "strength",
+        "activity": "case_tracking",
+        "case_reference": "WKF-C-0101",
+        "summary": "Shared the same day",
+    }
+    answer = await client.post(f"/inspections/{ID}/evidence", data=typed)
+    assert answer.status_code == 422
+    assert "Case WKF-C-0999 is in neither the shared sample" in answer.text
+    assert '<span class="app-rule">Rule: 002 §43; 002 §44</span>' in answer.text
+    assert re.search(r'<option value="health" selected>', answer.text)
+    assert re.search(r'value="strength" checked', answer.text)
+    assert "Shared the same day</textarea>" in answer.text
+    [sent] = [r for r in seen if r.method == "POST" and r.url.host == "evidence.test"]
+    assert sent.url.path == f"/inspections/{ID}/evidence"
+
+    missing = await client.post(f"/inspections/{ID}/evidence", data={"csrf_token": csrf(form)})
+    assert missing.status_code == 422
+    assert 'href="#agency"' in missing.text
+    forged = await client.post(f"/inspections/{ID}/evidence", data={**typed, "csrf_token": "made-up"})
+    assert forged.status_code == 403
+    assert len([r for r in seen if r.method == "POST" and r.url.host == "evidence.test"]) == 1
+
+
+async def test_the_board_and_the_evidence_it_drills_into(
+    browser: tuple[httpx.AsyncClient, list[httpx.Request]],
+) -> None:
+    client, _ = browser
+    board = await client.get(f"/inspections/{ID}/triangulation")
+    assert board.status_code == 200
+    assert "2, corroborated" in board.text
+    assert "1, single source" in board.text
+    assert "Contested" in board.text
+    drilled = await client.get(
+        f"/inspections/{ID}/evidence", params={"agency": "police", "judgement_area": "deep_dive"}
+    )
+    assert drilled.status_code == 200
+    assert "No evidence is recorded here yet." in drilled.text
+    every = await client.get(f"/inspections/{ID}/evidence")
+    assert "The health visitor shared the concern" in every.text
+    assert "WKF-C-0101" in every.text
+    assert "WKF-C-0202" in every.text  # CQC's own sample ...
+    assert "WKF-C-0303" not in every.text  # ... but not HMIC's
