@@ -44,22 +44,32 @@ THE_REPORT: tuple[Step, ...] = (
 )
 
 
+async def scheduled(
+    http: httpx.AsyncClient,
+    urls: Mapping[str, str],
+    people: People,
+    programme: str = JTAI,
+    progress: Progress = print,
+) -> Play:
+    """An inspection of `programme` scheduled in its scenario's area, ready for the steps to play it. Needs a
+    rehearsal platform (`jip stack up --rehearsal`): the steps move its clock forward."""
+    p, s = catalogue()[programme], scenario(programme)
+    clock = RehearsalClock(http, urls["scheduling"], people.lead_inspector(p.participation.lead_inspectorate))
+    today = (await clock.rehearsal()).today
+    progress(f"{p.title} ({p.id}) in {s.place.name}, on a rehearsal platform's clock")
+    inspection = Play(p, s, Platform(http, urls, people), Story(clock, progress), Run(p.id))
+    await fieldwork.schedule(inspection, today)
+    return inspection
+
+
 async def play(
     urls: Mapping[str, str], people: People, programme: str = JTAI, progress: Progress = print
 ) -> Run:
     """Play a whole inspection of `programme` in its scenario's area; the run, with the published document.
     Needs a rehearsal platform (`jip stack up --rehearsal`): the clock is moved forward step by step."""
-    p, s = catalogue()[programme], scenario(programme)
     async with httpx.AsyncClient(timeout=30, headers=people.auditor) as http:
-        platform = Platform(http, urls, people)
-        await platform.answering()
-        clock = RehearsalClock(
-            http, urls["scheduling"], people.lead_inspector(p.participation.lead_inspectorate)
-        )
-        today = (await clock.rehearsal()).today
-        progress(f"{p.title} ({p.id}) in {s.place.name}, on a rehearsal platform's clock")
-        inspection = Play(p, s, platform, Story(clock, progress), Run(p.id))
-        await fieldwork.schedule(inspection, today)
+        await Platform(http, urls, people).answering()
+        inspection = await scheduled(http, urls, people, programme, progress)
         for step in (*BEFORE_THE_REPORT, *THE_REPORT):
             await step(inspection)
     return inspection.run

@@ -22,13 +22,9 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from jip.demo import FINDINGS, LSCB_EVALUATION, People, eventually, fieldwork, first_fieldwork_week
-from jip.demo.inspection import Play, Run
-from jip.demo.platform import Platform as DemoPlatform
-from jip.demo.player import BEFORE_THE_REPORT
-from jip.demo.scenario import scenario
-from jip.demo.story import RehearsalClock, Story
-from shared.programmes import catalogue
+from jip.demo import FINDINGS, LSCB_EVALUATION, People, eventually, first_fieldwork_week
+from jip.demo.inspection import Play
+from jip.demo.player import BEFORE_THE_REPORT, scheduled
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER, actor
 
@@ -226,17 +222,8 @@ async def judged_jtai(urls: dict[str, str]) -> Play:
     """The JTAI of Wakefield played through the services, as `jip demo` plays it, up to its judgements and
     the board's evaluation: everything the report is made of."""
     people = People(SIGNER)
-    programme = catalogue()["jtai-2015"]
-    http = httpx.AsyncClient(timeout=30, headers=people.auditor)
-    clock = RehearsalClock(http, urls["scheduling"], people.lead)
-    play = Play(
-        programme,
-        scenario(programme.id),
-        DemoPlatform(http, urls, people),
-        Story(clock, lambda _: None),
-        Run(programme.id),
-    )
-    await fieldwork.schedule(play, (await clock.rehearsal()).today)
+    http = httpx.AsyncClient(timeout=30, headers=people.auditor)  # the play's: the test reads with it
+    play = await scheduled(http, urls, people, "jtai-2015", progress=lambda _: None)
     for step in BEFORE_THE_REPORT:
         await step(play)
     return play

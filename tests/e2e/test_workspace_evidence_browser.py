@@ -15,11 +15,7 @@ import httpx
 from playwright.async_api import Browser, Page, expect
 
 from jip.demo import People, fieldwork
-from jip.demo.inspection import Play, Run
-from jip.demo.platform import Platform as DemoPlatform
-from jip.demo.scenario import scenario
-from jip.demo.story import RehearsalClock, Story
-from shared.programmes import catalogue
+from jip.demo.player import scheduled
 from tests.e2e.conftest import Platform
 from tests.e2e.test_workspace_browser import Audit, chromium, installed, sign_in
 from tests.helpers import SIGNER
@@ -33,19 +29,9 @@ AREA = "identification_and_referral"
 async def notified_jtai(urls: dict[str, str]) -> str:
     """The JTAI of Wakefield scheduled and notice given, as `jip demo` plays it; its id."""
     people = People(SIGNER)
-    programme = catalogue()["jtai-2015"]
-    http = httpx.AsyncClient(timeout=30, headers=people.auditor)
-    clock = RehearsalClock(http, urls["scheduling"], people.lead)
-    play = Play(
-        programme,
-        scenario(programme.id),
-        DemoPlatform(http, urls, people),
-        Story(clock, lambda _: None),
-        Run(programme.id),
-    )
-    await fieldwork.schedule(play, (await clock.rehearsal()).today)
-    await fieldwork.give_notice(play)
-    await http.aclose()
+    async with httpx.AsyncClient(timeout=30, headers=people.auditor) as http:
+        play = await scheduled(http, urls, people, "jtai-2015", progress=lambda _: None)
+        await fieldwork.give_notice(play)
     return play.run.inspection_id
 
 

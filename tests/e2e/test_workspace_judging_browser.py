@@ -18,12 +18,8 @@ import httpx
 from playwright.async_api import Browser, expect
 
 from jip.demo import FINDINGS, LSCB_EVALUATION, People, eventually, fieldwork
-from jip.demo.inspection import Play, Run
-from jip.demo.platform import Platform as DemoPlatform
-from jip.demo.player import BEFORE_THE_REPORT
-from jip.demo.scenario import scenario
-from jip.demo.story import RehearsalClock, Story
-from shared.programmes import catalogue
+from jip.demo.inspection import Play
+from jip.demo.player import BEFORE_THE_REPORT, scheduled
 from tests.e2e import test_workspace_browser as browser
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER
@@ -38,20 +34,11 @@ async def fieldwork_done(urls: dict[str, str], programme_id: str = "jtai-2015") 
     evidence gathering, the clock moved to the day of its judgements, and its evidence arrived at
     judgement and lscb."""
     people = People(SIGNER)
-    programme = catalogue()[programme_id]
-    http = httpx.AsyncClient(timeout=30, headers=people.auditor)
-    clock = RehearsalClock(http, urls["scheduling"], people.lead)
-    play = Play(
-        programme,
-        scenario(programme.id),
-        DemoPlatform(http, urls, people),
-        Story(clock, lambda _: None),
-        Run(programme.id),
-    )
-    await fieldwork.schedule(play, (await clock.rehearsal()).today)
+    http = httpx.AsyncClient(timeout=30, headers=people.auditor)  # the play's: the test reads with it
+    play = await scheduled(http, urls, people, programme_id, progress=lambda _: None)
     for step in UP_TO_JUDGING:
         await step(play)
-    await clock.move_to(play.timetable.judged, "the judgements")
+    await play.story.clock.move_to(play.timetable.judged, "the judgements")
     profile = play.platform.url("judgement", play.path("/evidence-profile"))
     board = play.platform.url("lscb", play.path("/evaluation"))
     lscb = play.scenario.lscb
