@@ -15,14 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from services.workspace.app import build
 from services.workspace.evidence import details_of, matches, offer_of, values_of
 from services.workspace.evidence_models import EvidenceItem, KnownInspection, Line, Samples, Triangulation
 from services.workspace.lines import citable, raise_body
-from services.workspace.settings import WorkspaceSettings
 from services.workspace.triangulation import board_of
 from shared.programmes import catalogue
-from tests.helpers import SIGNER
+from tests.workspace_pages import csrf, sign_in
+from tests.workspace_pages import workspace as stand_in
 
 ID = "insp-1"
 KNOWN = {
@@ -207,16 +206,6 @@ REFUSED = {
 
 @pytest.fixture
 async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, list[httpx.Request]]]:
-    SIGNER.save(tmp_path / "auth")
-    settings = WorkspaceSettings(
-        workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem",
-        scheduling_url="http://scheduling.test",
-        evidence_url="http://evidence.test",
-        judgement_url="http://judgement.test",
-        lscb_url="http://lscb.test",
-        reporting_url="http://reporting.test",
-    )
-    app = build(settings)
     seen: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -239,23 +228,10 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, list
         }
         return httpx.Response(200, json=answers[path])
 
-    app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:18110") as client:
-        form = await client.get("/sign-in")
-        signed = await client.post(
-            "/sign-in",
-            data={"csrf_token": csrf(form), "user": "insp-cqc", "role": "inspector", "inspectorate": "cqc"},
-        )
+    async with stand_in(tmp_path, answer) as client:
+        signed = await sign_in(client, "insp-cqc", "inspector", "cqc")
         assert signed.status_code == 303
         yield client, seen
-    await app.state.http.aclose()
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, "every form carries the session's CSRF token"
-    return found[1]
 
 
 async def test_recording_an_item_refused_shows_the_rule_and_keeps_what_was_typed(

@@ -17,12 +17,11 @@ import httpx
 import pytest
 
 from services.workspace import evaluation, judgements
-from services.workspace.app import build
 from services.workspace.evidence_models import Triangulation
 from services.workspace.judging_models import BoardEvaluation, JudgementView
-from services.workspace.settings import WorkspaceSettings
 from shared.programmes import catalogue
-from tests.helpers import SIGNER
+from tests.workspace_pages import csrf, sign_in
+from tests.workspace_pages import workspace as stand_in
 
 INTEGRATED = catalogue()["integrated-2014"].model_dump(mode="json")
 CLOCK = {"environment": "rehearsal", "rehearsal": True, "now": "2026-12-03T10:00:00Z", "today": "2026-12-03"}
@@ -125,38 +124,10 @@ class Services:
 
 @pytest.fixture
 async def workspace(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
-    SIGNER.save(tmp_path / "auth")
-    settings = WorkspaceSettings(
-        workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem",
-        scheduling_url="http://scheduling.test",
-        evidence_url="http://evidence.test",
-        judgement_url="http://judgement.test",
-        lscb_url="http://lscb.test",
-        reporting_url="http://reporting.test",
-    )
-    app = build(settings)
     services = Services()
-    app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(services.answer))
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:18110") as browser:
-        form = await browser.get("/sign-in")
-        await browser.post(
-            "/sign-in",
-            data={
-                "csrf_token": _csrf(form),
-                "user": "lead-1",
-                "role": "lead_inspector",
-                "inspectorate": "ofsted",
-            },
-        )
+    async with stand_in(tmp_path, services.answer) as browser:
+        await sign_in(browser, "lead-1", "lead_inspector", "ofsted")
         yield browser, services
-    await app.state.http.aclose()
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found
-    return found[1]
 
 
 def _evaluation(**change: Any) -> BoardEvaluation:
@@ -310,7 +281,7 @@ async def test_a_graded_judgement_shows_its_derived_grade_and_rule_and_its_flag_
     assert "Inadequate: 004 §67, as help and protection judged inadequate" in page.text
     assert "Flagged for review: a contributing judgement changed (004 §67)" in page.text
     assert "Moderate the judgement" in page.text
-    refused = await browser.post(f"{url}/moderate", data={"csrf_token": _csrf(page), "version": "7"})
+    refused = await browser.post(f"{url}/moderate", data={"csrf_token": csrf(page), "version": "7"})
     assert refused.status_code == 422
     assert "Only the lead inspector may moderate" in refused.text
     assert "Rule: 004 §29" in refused.text
@@ -322,7 +293,7 @@ async def test_a_graded_judgement_shows_its_derived_grade_and_rule_and_its_flag_
     asked = await browser.post(
         "/inspections/insp-1/judgements/local_authority/help_and_protection",
         data={
-            "csrf_token": _csrf(board),
+            "csrf_token": csrf(board),
             "text": "Children wait too long.",
             "evidence": "ev-2",
             "version": "7",
@@ -347,7 +318,7 @@ async def test_the_boards_evaluation_lists_its_criteria_and_a_contribution_missi
     asked = await browser.post(
         "/inspections/insp-1/evaluation/contributions",
         data={
-            "csrf_token": _csrf(page),
+            "csrf_token": csrf(page),
             "c-criterion": "115a",
             "c-text": "Audits lead to change.",
             "version": "4",

@@ -13,11 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from services.workspace.app import build
-from services.workspace.settings import WorkspaceSettings
 from shared.auth import Verifier
 from shared.programmes import catalogue
-from tests.helpers import SIGNER
+from tests.workspace_pages import csrf
+from tests.workspace_pages import workspace as stand_in
 
 JTAI = catalogue()["jtai-2015"].model_dump(mode="json")
 CLOCK = {"environment": "rehearsal", "rehearsal": True, "now": "2026-12-03T10:00:00Z", "today": "2026-12-03"}
@@ -55,28 +54,9 @@ class Services:
 
 @pytest.fixture
 async def workspace(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
-    SIGNER.save(tmp_path / "auth")
-    settings = WorkspaceSettings(
-        workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem",
-        scheduling_url="http://scheduling.test",
-        evidence_url="http://evidence.test",
-        judgement_url="http://judgement.test",
-        lscb_url="http://lscb.test",
-        reporting_url="http://reporting.test",
-    )
-    app = build(settings)
     services = Services()
-    app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(services.answer))
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:18110") as browser:
+    async with stand_in(tmp_path, services.answer) as browser:
         yield browser, services
-    await app.state.http.aclose()
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, "every form carries the session's CSRF token"
-    return found[1]
 
 
 async def signed_in(browser: httpx.AsyncClient) -> None:
