@@ -275,6 +275,9 @@ def workspace(ports: Ports, *, signing_key: Path | None, env: dict[str, str] | N
     settings = {
         "JIP_HTTP_HOST": "127.0.0.1",
         "JIP_HTTP_PORT": str(ports.workspace),
+        # It reads the events topics (live lines of enquiry, the auditor's pages); never the database.
+        "JIP_KAFKA_BOOTSTRAP_SERVERS": ports.kafka_bootstrap,
+        "JIP_KAFKA_PROFILE": "tansu",
         **{f"JIP_{name.upper()}_URL": ports.service_url(name) for name in ports.services},
         **(env or {}),
     }

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import logs
 from shared.auth import Signer
+from shared.settings import Settings
 
 from . import evaluation, evidence, inspections, judgements, lines, reports, signin, triangulation
 from .client import Refusal, Unavailable
@@ -44,7 +45,9 @@ def signer_of(settings: WorkspaceSettings) -> Signer | None:
     return Signer(key, settings.auth_issuer, settings.auth_audience)
 
 
-def build(settings: WorkspaceSettings | None = None) -> FastAPI:
+def build(settings: WorkspaceSettings | None = None, platform: Settings | None = None) -> FastAPI:
+    """The workspace; `platform` says where the event log is (JIP_KAFKA_*, JIP_NAMESPACE: the services'
+    own settings), which it reads for live updates and the auditor's pages."""
     settings = settings or WorkspaceSettings()
     secret = settings.workspace_session_secret
     max_age = int(settings.workspace_session_hours * 3600)
@@ -65,6 +68,7 @@ def build(settings: WorkspaceSettings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.settings = settings
+    app.state.platform = platform or Settings()
     app.state.templates = templates()
     app.state.codec = SessionCodec(
         secret.get_secret_value() if secret else secrets.token_urlsafe(48), max_age
@@ -137,8 +141,7 @@ def install_handlers(app: FastAPI) -> None:
 
 def serve() -> None:
     from shared import server
-    from shared.settings import Settings
 
-    settings = WorkspaceSettings()
+    settings, platform = WorkspaceSettings(), Settings()
     logs.configure("workspace", settings.log_level)
-    server.run(build(settings), Settings())  # uvicorn, with the request head bounded (shared/server.py)
+    server.run(build(settings, platform), platform)  # uvicorn, the request head bounded (shared/server.py)

@@ -32,8 +32,9 @@ class Platform:
         """The inspection workspace as a process beside the services, signing users in with the tests'
         key (kept in the data directory, as `jip stack up` keeps the stack's); its URL."""
         key = self.supervisor.data_dir / "auth" / "signing-key.pem"
+        log = {k: v for k, v in self.env.items() if k.startswith("JIP_KAFKA_") or k == "JIP_NAMESPACE"}
         await self.supervisor.up(
-            self.ports, [[workspace(self.ports, signing_key=key)]], progress=lambda _: None
+            self.ports, [[workspace(self.ports, signing_key=key, env=log)]], progress=lambda _: None
         )
         return self.ports.workspace_url
 
