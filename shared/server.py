@@ -232,9 +232,9 @@ def config(app: FastAPI, settings: Settings, **overrides: Any) -> uvicorn.Config
     return uvicorn.Config(app, **(options | overrides))
 
 
-def run(app: FastAPI, settings: Settings) -> None:
+def run(app: FastAPI, settings: Settings, **overrides: Any) -> None:
     """Serve until stopped, as uvicorn.run does; exit with uvicorn's code 3 if the app did not start."""
-    server = uvicorn.Server(config(app, settings))
+    server = uvicorn.Server(config(app, settings, **overrides))
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     if not server.started:

@@ -20,7 +20,7 @@ from shared import logs
 from shared.auth import Signer
 from shared.settings import Settings
 
-from . import evaluation, evidence, inspections, judgements, lines, reports, signin, triangulation
+from . import evaluation, evidence, inspections, judgements, lines, live, reports, signin, triangulation
 from .client import Refusal, Unavailable
 from .security import SecurityHeaders
 from .session import COOKIE, SessionCodec
@@ -56,7 +56,10 @@ def build(settings: WorkspaceSettings | None = None, platform: Settings | None =
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(timeout=30) as http:
             app.state.http = http
-            yield
+            try:
+                yield
+            finally:
+                await app.state.tail.stop()
 
     app = FastAPI(
         title="JIP inspection workspace",
@@ -69,6 +72,7 @@ def build(settings: WorkspaceSettings | None = None, platform: Settings | None =
     )
     app.state.settings = settings
     app.state.platform = platform or Settings()
+    app.state.tail = live.Tail(app.state.platform)
     app.state.templates = templates()
     app.state.codec = SessionCodec(
         secret.get_secret_value() if secret else secrets.token_urlsafe(48), max_age
@@ -85,6 +89,7 @@ def build(settings: WorkspaceSettings | None = None, platform: Settings | None =
         evaluation.router,
         judgements.router,
         evidence.router,
+        live.router,  # before lines.router, whose /lines-of-enquiry/{line_id} would take …/live
         lines.router,
         triangulation.router,
     ):
@@ -144,4 +149,6 @@ def serve() -> None:
 
     settings, platform = WorkspaceSettings(), Settings()
     logs.configure("workspace", settings.log_level)
-    server.run(build(settings, platform), platform)  # uvicorn, the request head bounded (shared/server.py)
+    # uvicorn, the request head bounded (shared/server.py); pages listening for live changes never finish
+    # their answer, so stopping waits for them no more than a few seconds.
+    server.run(build(settings, platform), platform, timeout_graceful_shutdown=3)

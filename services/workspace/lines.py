@@ -1,7 +1,7 @@
 """Journey 2, lines of enquiry: every line of the inspection, raised by any inspectorate about an agency or
 a case; raising one; answering one with the evidence items that answer it; closing one with its conclusion
-(who raised it, or the lead inspectorate). The pages show the lines as they stand when read: live updates
-are not part of this slice, so another inspectorate's answer shows when the page is opened again."""
+(who raised it, or the lead inspectorate). Both pages update themselves when another inspectorate raises,
+answers or closes a line (live.py); without JavaScript, when they are opened again."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from .client import Refusal
 from .evidence import BEARINGS, listed, offer_for
 from .evidence_models import EvidenceItem, Line
+from .live import now_ms
 from .web import FIRST, Again, Page, Problem, SignedIn
 
 router = APIRouter()
@@ -56,6 +57,7 @@ def citable(items: list[EvidenceItem], line: Line) -> dict[str, str]:
 
 
 async def lines_page(page: Page, inspection_id: str, again: Again = FIRST) -> Response:
+    rendered = now_ms()  # before the lines are read: a change after it reaches the page live
     (known, _, offer), lines = await asyncio.gather(
         offer_for(page, inspection_id), page.client.lines(inspection_id)
     )
@@ -65,6 +67,7 @@ async def lines_page(page: Page, inspection_id: str, again: Again = FIRST) -> Re
         known=known,
         offer=offer,
         lines=lines,
+        rendered=rendered,
         success=DONE.get(page.request.query_params.get("done") or ""),
     )
 
@@ -88,6 +91,7 @@ async def raise_line(page: SignedIn, inspection_id: str) -> Response:
 
 
 async def line_page(page: Page, inspection_id: str, line_id: str, again: Again = FIRST) -> Response:
+    rendered = now_ms()
     (known, _, offer), line, items = await asyncio.gather(
         offer_for(page, inspection_id),
         page.client.line(inspection_id, line_id),
@@ -105,6 +109,7 @@ async def line_page(page: Page, inspection_id: str, line_id: str, again: Again =
         item_options=citable(items, line),
         may_answer=line.status == "open" and mine in known.inspectorates,
         may_close=line.status == "open" and mine in (line.raised_by, lead),
+        rendered=rendered,
         success=DONE.get(page.request.query_params.get("done") or ""),
     )
 
