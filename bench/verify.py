@@ -16,7 +16,7 @@ import asyncio
 
 from synthetic import progress, publish, servers, synthetic
 
-from jip.audit import verify
+from audit.log import verify
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -13,6 +13,7 @@ import httpx
 
 from services.workspace.app import build
 from services.workspace.settings import WorkspaceSettings
+from shared.settings import Settings
 from tests.helpers import SIGNER
 
 
@@ -30,9 +31,13 @@ async def sign_in(browser: httpx.AsyncClient, user: str, role: str, inspectorate
 
 @asynccontextmanager
 async def workspace(
-    tmp_path: Path, answer: Callable[[httpx.Request], httpx.Response]
+    tmp_path: Path,
+    answer: Callable[[httpx.Request], httpx.Response] | httpx.AsyncBaseTransport,
+    platform: Settings | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The workspace signing users in with the tests' key; the client the browser plays (signed out)."""
+    """The workspace signing users in with the tests' key; the client the browser plays (signed out).
+    `answer` stands in for the services, or is a transport to real ones; `platform` says where the event log
+    is (the auditor's pages read it)."""
     SIGNER.save(tmp_path / "auth")
     settings = WorkspaceSettings(
         workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem",
@@ -42,8 +47,9 @@ async def workspace(
         lscb_url="http://lscb.test",
         reporting_url="http://reporting.test",
     )
-    app = build(settings)
-    app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    app = build(settings, platform)
+    services = answer if isinstance(answer, httpx.AsyncBaseTransport) else httpx.MockTransport(answer)
+    app.state.http = httpx.AsyncClient(transport=services)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:18110") as browser:

@@ -11,5 +11,7 @@ above the form, which keeps what was typed.
 - client.py and models.py: the one typed client of the services' APIs, and what it reads;
 - session.py: the signed session cookie and its CSRF token; security.py: the response headers (CSP);
 - signin.py: choosing who you are on the embedded stack; inspections.py and reports.py: the journeys;
+- audit.py: the auditor's pages, for which the workspace reads the event log itself (the `audit` package,
+  as `jip audit` does): timeline, export, as at a time, verification;
 - tasks.py: the inspection's task list, from what the services' reads say; document.py: the report's
   HTML, reduced to the elements a document needs before it is shown inside a page."""

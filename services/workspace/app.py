@@ -20,7 +20,18 @@ from shared import logs
 from shared.auth import Signer
 from shared.settings import Settings
 
-from . import evaluation, evidence, inspections, judgements, lines, live, reports, signin, triangulation
+from . import (
+    audit,
+    evaluation,
+    evidence,
+    inspections,
+    judgements,
+    lines,
+    live,
+    reports,
+    signin,
+    triangulation,
+)
 from .client import Refusal, Unavailable
 from .security import SecurityHeaders
 from .session import COOKIE, SessionCodec
@@ -92,6 +103,7 @@ def build(settings: WorkspaceSettings | None = None, platform: Settings | None =
         live.router,  # before lines.router, whose /lines-of-enquiry/{line_id} would take …/live
         lines.router,
         triangulation.router,
+        audit.router,
     ):
         app.include_router(router)
     app.add_api_route("/health/live", alive, methods=["GET"], include_in_schema=False)

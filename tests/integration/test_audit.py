@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from jip.audit import as_of, envelopes_of, verify
+from audit import NotYet
+from audit.inspection import as_of, envelopes_of
+from audit.log import verify
 from jip.cli import main
 from jip.demo import first_fieldwork_week
-from jip.stack import StackError
 from services.scheduling.app import build as scheduling
 from shared.clock import CLOCK
 from shared.contracts.scheduling import InspectionCancelled
@@ -107,7 +108,7 @@ async def test_the_log_the_platform_writes_verifies_exports_and_replays(
 
     assert as_of(found, before_notice)["notified"] == []
     assert as_of(found, CLOCK.now())["notified"] == ["lscb_chair"]
-    with pytest.raises(StackError, match="did not exist yet"):
+    with pytest.raises(NotYet, match="did not exist yet"):
         as_of(found, before_scheduling - timedelta(days=1))
 
     use(settings, monkeypatch)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jip.audit import envelopes_of
+from audit.inspection import envelopes_of
 from jip.cli import main
 from services.evidence.app import build as evidence
 from services.judgement import projections as judgement_projections
