@@ -4,7 +4,8 @@
     python3 deploy/make_secrets.py --dir DIR
 
 A file that exists is kept: MongoDB creates its users, and Grafana its admin, from these files on the first
-start of their data volumes only, so a new password would no longer match. To change one, delete its file
+start of their data volumes only, so a new password would no longer match. The workspace's OIDC client secret
+is the identity provider's to give: it is made empty, for the operator to fill. To change one, delete its file
 and the volume that remembers it (`docker compose down -v` drops them all). The Kafka broker's JAAS file is
 always rewritten from jip_kafka_sasl_password: the broker reads it at every start.
 
@@ -58,6 +59,10 @@ MADE_ONCE: dict[str, Callable[[], str]] = {
     "mongodb_root_password": lambda: password() + "\n",
     "mongodb_keyfile": mongodb_keyfile,
     "grafana_admin_password": lambda: password() + "\n",
+    "jip_workspace_session_secret": lambda: password() + "\n",  # signs the workspace's session cookies
+    # The identity provider gives this one, with the workspace's client registration: write it in the file.
+    # Made empty, so compose can start; empty, the workspace is a public client (PKCE alone).
+    "jip_workspace_oidc_client_secret": lambda: "",
 }
 DERIVED = ("kafka_jaas",)
 FILES = (*MADE_ONCE, *DERIVED)

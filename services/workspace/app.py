@@ -33,6 +33,7 @@ from . import (
     triangulation,
 )
 from .client import Refusal, Unavailable
+from .oidc import oidc_of
 from .security import SecurityHeaders
 from .session import COOKIE, SessionCodec
 from .settings import WorkspaceSettings
@@ -88,6 +89,7 @@ def build(settings: WorkspaceSettings | None = None, platform: Settings | None =
     app.state.codec = SessionCodec(
         secret.get_secret_value() if secret else secrets.token_urlsafe(48), max_age
     )
+    app.state.oidc = oidc_of(settings)  # refuses to start beside the stack's signing key
     app.state.signer = signer_of(settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from services.workspace.settings import WorkspaceSettings
 from shared.settings import SECRET_SETTINGS, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,10 +28,11 @@ GRAFANA = ROOT / "deploy" / "grafana"
 MAKE_SECRETS = ROOT / "deploy" / "make_secrets.py"
 MONGODB_USERS = ROOT / "deploy" / "mongodb" / "create-users.js"
 
-# Every field, and JIP_SECRETS_DIR, which says where the settings' secret files are (Settings.model_config).
-SETTINGS_VARIABLES = frozenset(f"JIP_{field.upper()}" for field in Settings.model_fields) | {
-    "JIP_SECRETS_DIR"
-}
+# Every field of the services' settings and of the workspace's, and JIP_SECRETS_DIR, which says where the
+# settings' secret files are (Settings.model_config).
+SETTINGS_VARIABLES = frozenset(
+    f"JIP_{field.upper()}" for field in (*Settings.model_fields, *WorkspaceSettings.model_fields)
+) | {"JIP_SECRETS_DIR"}
 # The credentials, read from their secret files first (shared/settings.py). None is set in a ConfigMap.
 SECRET_VARIABLES = frozenset(f"JIP_{name.upper()}" for name in SECRET_SETTINGS)
 # Those that hold a password: never a value in the compose file either (which names the Kafka user).
@@ -56,7 +58,7 @@ def load_yaml(path: Path) -> Doc:
 
 def assert_settings_variables(used: set[str]) -> None:
     unknown = sorted(used - SETTINGS_VARIABLES)
-    assert not unknown, f"not fields of shared.settings.Settings: {unknown}"
+    assert not unknown, f"not fields of shared.settings.Settings nor of the workspace's settings: {unknown}"
 
 
 def settings_from(environment: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:

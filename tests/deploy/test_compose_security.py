@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
+from services.workspace.oidc import oidc_of
+from services.workspace.settings import WORKSPACE_SECRETS, WorkspaceSettings
 from shared.settings import SaslMechanism, Settings
 from shared.topics import SERVICES
 from tests.deploy.manifests import (
@@ -440,3 +442,67 @@ def test_compose_settings_refuse_a_uri_in_the_environment_beside_its_secret(
             environment | {"JIP_MONGODB_URI": "mongodb://mongodb:27017/?replicaSet=rs0"}, monkeypatch
         )
     assert isinstance(settings_from(environment, monkeypatch), Settings)
+
+
+# --- the workspace -------------------------------------------------------------------------------------
+
+
+def test_the_workspace_is_published_on_this_machine_only() -> None:
+    """Put a TLS proxy in front of it to reach it from elsewhere (deploy/README.md)."""
+    assert published_ports(compose_service("workspace")) == [(LOOPBACK, "8100", "8000")]
+
+
+def test_the_workspace_reads_its_secrets_and_only_the_kafka_password_as_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = compose_service("workspace")
+    environment = compose_environment(workspace)
+    mounted_secrets = compose_secrets(workspace)
+    secrets_dir = environment["JIP_SECRETS_DIR"]
+    expected = [f"jip_{name}" for name in WORKSPACE_SECRETS] + ["jip_kafka_sasl_password"]
+    assert mounted_secrets == {name: f"{secrets_dir}/{name}" for name in expected}, (
+        "never the MongoDB URI (it reads no database), nor the stack's token key"
+    )
+    assert not {f"JIP_{name.upper()}" for name in WORKSPACE_SECRETS} & environment.keys()
+    assert "JIP_WORKSPACE_SIGNING_KEY_FILE" not in environment
+    # As the workspace reads them, from the files deploy/make_secrets.py makes.
+    make_secrets(tmp_path)
+    given = environment | {"JIP_SECRETS_DIR": str(tmp_path)}
+    platform = settings_from(given, monkeypatch)
+    security = platform.kafka_security()
+    assert security["sasl_plain_password"] == (tmp_path / "jip_kafka_sasl_password").read_text().strip()
+    services = compose_environment(compose_service("scheduling"))
+    for variable in ("BOOTSTRAP_SERVERS", "SECURITY_PROTOCOL", "SASL_MECHANISM", "SASL_USERNAME", "PROFILE"):
+        assert environment[f"JIP_KAFKA_{variable}"] == services[f"JIP_KAFKA_{variable}"], variable
+    settings = WorkspaceSettings()
+    assert settings.workspace_session_secret is not None
+    session_secret = settings.workspace_session_secret.get_secret_value()
+    assert session_secret == (tmp_path / "jip_workspace_session_secret").read_text().strip()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", session_secret), "32 random bytes, URL-safe"
+    provider = oidc_of(settings)
+    assert provider is not None
+    assert provider.client_secret is None, "made empty, for the operator to fill from the provider"
+    (tmp_path / "jip_workspace_oidc_client_secret").write_text("from-the-provider\n")
+    provider = oidc_of(WorkspaceSettings())
+    assert provider is not None
+    assert provider.client_secret == "from-the-provider"
+
+
+def test_make_secrets_keeps_the_client_secret_the_operator_wrote(tmp_path: Path) -> None:
+    make_secrets(tmp_path)
+    (tmp_path / "jip_workspace_oidc_client_secret").write_text("from-the-provider\n")
+    output = make_secrets(tmp_path)
+    assert (tmp_path / "jip_workspace_oidc_client_secret").read_text() == "from-the-provider\n"
+    assert "kept" in output
+    assert "jip_workspace_oidc_client_secret" in output.split("kept", 1)[1]
+
+
+def test_the_workspace_calls_the_five_services_on_the_compose_network() -> None:
+    environment = compose_environment(compose_service("workspace"))
+    for name in SERVICES:
+        assert environment[f"JIP_{name.upper()}_URL"] == f"http://{name}:8000"
+        assert compose_service(name)["command"] == [name]
+    workspace = compose_service("workspace")
+    assert workspace["command"] == ["workspace"]
+    health = " ".join(sequence(mapping(workspace["healthcheck"], "healthcheck")["test"], "test"))
+    assert "/health/live" in health, "the path the workspace serves (the image's check asks for /health)"

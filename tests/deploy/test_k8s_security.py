@@ -1,7 +1,9 @@
 """The Kubernetes manifests without open doors (issue 22, point 11): the credentials come from a Secret
 mounted as files in JIP_SECRETS_DIR, network policies deny everything but what the services need, and
-replicas are spread over nodes and zones. The manifests themselves are validated against the Kubernetes
-schema by test_deploy.py (kubernetes-validate, strict), these files included."""
+replicas are spread over nodes and zones. The workspace (issue 20) likewise: its secrets are files, it
+reaches exactly the five services, Kafka, DNS and the OIDC provider, and it is reached from anywhere on its
+HTTP port only. The manifests themselves are validated against the Kubernetes schema by test_deploy.py
+(kubernetes-validate, strict), these files included."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from services.workspace.oidc import oidc_of
+from services.workspace.settings import WORKSPACE_SECRETS, WorkspaceSettings
 from shared.settings import SECRET_SETTINGS, KafkaSecurityProtocol
 from shared.topics import SERVICES
 from tests.deploy.manifests import (
@@ -27,6 +31,7 @@ from tests.deploy.manifests import (
 )
 
 SECRET = "jip-credentials"
+WORKSPACE_SECRET = "jip-workspace"
 # Where MongoDB's replica set runs: its URI is in the Secret, so the policy's namespace and port are these,
 # as network-policies.yaml and deploy/README.md give them.
 MONGODB = ("mongodb", 27017)
@@ -65,13 +70,16 @@ def service_pods() -> list[dict[str, str]]:
     return [pod_labels(deployment(name)) for name in SERVICES]
 
 
-def rules(direction: str) -> list[Doc]:
-    """Every ingress or egress rule of the policies that select the services' pods (all of them: checked
-    below), each once."""
-    [labels, *others] = service_pods()
-    selecting = policies_selecting(labels)
-    for other in others:
-        assert policies_selecting(other).keys() == selecting.keys(), "every service has the same policies"
+def rules(direction: str, pods: dict[str, str] | None = None) -> list[Doc]:
+    """Every ingress or egress rule of the policies that select these pods, each once; by default the
+    services' pods (all of them: checked below)."""
+    if pods is None:
+        [pods, *others] = service_pods()
+        for other in others:
+            assert policies_selecting(other).keys() == policies_selecting(pods).keys(), (
+                "every service has the same policies"
+            )
+    selecting = policies_selecting(pods)
     return [rule for policy in selecting.values() for rule in policy["spec"].get(direction, [])]
 
 
@@ -90,11 +98,13 @@ def peer(entry: Doc) -> tuple[str, ...]:
     )
 
 
-def allowed(direction: str) -> set[tuple[tuple[str, ...], str, int | str]]:
+def allowed(
+    direction: str, pods: dict[str, str] | None = None
+) -> set[tuple[tuple[str, ...], str, int | str]]:
     """(peer, protocol, port) for every rule: none may leave its peers or its ports open."""
     key = "to" if direction == "egress" else "from"
     opened = set()
-    for rule in rules(direction):
+    for rule in rules(direction, pods):
         peers = sequence(rule.get(key), f"an {direction} rule's {key}")
         ports = sequence(rule.get("ports"), f"an {direction} rule's ports")
         assert peers, f"an {direction} rule open to every peer"
@@ -219,11 +229,16 @@ def test_services_reach_only_dns_kafka_mongodb_the_collector_and_the_token_keys(
         assert network.prefixlen >= 16, f"{cidr} is not the provider's addresses"
 
 
-def test_services_are_reached_only_on_their_http_port_from_the_ingress_controller() -> None:
+def test_services_are_reached_only_on_their_http_port_from_the_ingress_controller_and_the_workspace() -> None:
     for name in SERVICES:
         ports = {port["name"]: port["containerPort"] for port in container(deployment(name))["ports"]}
         assert set(ports) == {"http"}, f"{name} serves one port, http"
-    assert allowed("ingress") == {(("namespace", "ingress-nginx"), "TCP", "http")}
+    workspace = ("namespace", "joint-inspections", "app.kubernetes.io/name=jip-workspace")
+    assert allowed("ingress") == {
+        (("namespace", "ingress-nginx"), "TCP", "http"),
+        (workspace, "TCP", "http"),
+    }
+    assert pod_labels(deployment("workspace"))["app.kubernetes.io/name"] == "jip-workspace"
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -236,7 +251,7 @@ def test_every_service_is_under_the_policies(name: str) -> None:
 # --- spread and disruption -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("name", [*SERVICES, "workspace"])
 def test_replicas_are_spread_over_nodes_and_zones(name: str) -> None:
     spec = deployment(name)["spec"]
     assert spec["replicas"] >= 2
@@ -256,3 +271,121 @@ def test_replicas_are_spread_over_nodes_and_zones(name: str) -> None:
         # This service's pods only, not every pod of the platform.
         assert selector["matchLabels"] == {"app.kubernetes.io/name": f"jip-{name}"}
         assert constraint["matchLabelKeys"] == ["pod-template-hash"]
+
+
+# --- the workspace -------------------------------------------------------------------------------------
+
+
+def test_the_workspace_reads_its_secrets_and_only_the_kafka_credentials_as_files() -> None:
+    spec = deployment("workspace")["spec"]["template"]["spec"]
+    main = container(deployment("workspace"))
+    directory = secrets_dir("workspace")
+    [mount] = [m for m in main["volumeMounts"] if m["mountPath"] == directory]
+    assert mount["readOnly"] is True
+    [volume] = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    assert volume["projected"]["defaultMode"] == 0o440
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsGroup"]
+    files = {
+        source["secret"]["name"]: {item["key"]: item["path"] for item in source["secret"]["items"]}
+        for source in volume["projected"]["sources"]
+    }
+    assert files == {
+        WORKSPACE_SECRET: {f"jip_{name}": f"jip_{name}" for name in WORKSPACE_SECRETS},
+        SECRET: {
+            "jip_kafka_sasl_username": "jip_kafka_sasl_username",
+            "jip_kafka_sasl_password": "jip_kafka_sasl_password",
+            "kafka-ca.crt": "kafka-ca.crt",
+        },
+    }, "its own secrets, and of the services' only Kafka's: never the MongoDB URI"
+    variables = environment(main).keys()
+    assert not SECRET_VARIABLES & variables
+    assert not {f"JIP_{name.upper()}" for name in WORKSPACE_SECRETS} & variables
+    assert all("secretRef" not in source for source in main.get("envFrom", []))
+
+
+def test_the_workspace_reads_its_settings_from_the_configmap_its_env_and_the_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mounted = tmp_path / "jip"
+    kubernetes_secret_volume(
+        mounted,
+        {
+            "jip_workspace_session_secret": "session-s3cret",
+            "jip_workspace_oidc_client_secret": "client-s3cret",
+            "jip_kafka_sasl_username": "jip-services",
+            "jip_kafka_sasl_password": "kafka-passw0rd",
+            "kafka-ca.crt": "-----BEGIN CERTIFICATE-----\n",
+        },
+    )
+    env = {key: str(item["value"]) for key, item in environment(container(deployment("workspace"))).items()}
+    given = settings_data() | env | {"JIP_SECRETS_DIR": str(mounted)}
+    platform = settings_from(given, monkeypatch)  # the same environment: the Kafka settings it reads
+    assert platform.kafka_sasl_password is not None
+    assert platform.kafka_sasl_password.get_secret_value() == "kafka-passw0rd"
+    assert platform.kafka_security_protocol is KafkaSecurityProtocol.SASL_SSL
+    settings = WorkspaceSettings()
+    assert settings.workspace_session_secret is not None
+    assert settings.workspace_session_secret.get_secret_value() == "session-s3cret"
+    provider = oidc_of(settings)
+    assert provider is not None
+    assert provider.client_secret == "client-s3cret"
+    # The provider whose access tokens the services check: the same issuer, the same audience.
+    assert provider.issuer == settings_data()["JIP_AUTH_ISSUER"]
+    assert provider.audience == settings_data()["JIP_AUTH_AUDIENCE"]
+    assert settings.workspace_signing_key_file is None, "never the stack's key"
+    # Each service by its Service, whose port 80 leads to the pods' http port.
+    for name, url in settings.service_urls().items():
+        service = k8s_resources("Service")[f"jip-{name}"]
+        assert urlsplit(url).hostname == service["metadata"]["name"]
+        assert (urlsplit(url).port or 80) == service["spec"]["ports"][0]["port"]
+
+
+def test_the_workspace_reaches_exactly_the_five_services_kafka_dns_and_the_oidc_provider() -> None:
+    pods = pod_labels(deployment("workspace"))
+    data = settings_data()
+    kafka = {namespace_and_port(server, 9092) for server in data["JIP_KAFKA_BOOTSTRAP_SERVERS"].split(",")}
+    service_ports = {
+        container(deployment(name))["ports"][0]["containerPort"] for name in SERVICES
+    }  # behind each Service's port 80
+    [service_port] = service_ports
+    egress = allowed("egress", pods)
+    https = {(peer, protocol, port) for peer, protocol, port in egress if peer[0] == "ipBlock"}
+    assert https
+    assert {(protocol, port) for _, protocol, port in https} == {("TCP", 443)}
+    expected = {
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "UDP", 53),
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "TCP", 53),
+        *((("namespace", namespace), "TCP", port) for namespace, port in kafka),
+        *(
+            (("namespace", "joint-inspections", f"app.kubernetes.io/name=jip-{name}"), "TCP", service_port)
+            for name in SERVICES
+        ),
+        *https,
+    }
+    assert egress == expected, "never MongoDB, nor the collector"
+    for name in SERVICES:  # each peer is exactly one service's pods
+        assert pod_labels(deployment(name))["app.kubernetes.io/name"] == f"jip-{name}"
+
+
+def test_the_workspace_is_reached_from_anywhere_on_its_http_port_only() -> None:
+    pods = pod_labels(deployment("workspace"))
+    ports = {port["name"]: port["containerPort"] for port in container(deployment("workspace"))["ports"]}
+    assert set(ports) == {"http"}
+    [rule] = rules("ingress", pods)
+    assert "from" not in rule, "the public face: from anywhere (the ingress puts it behind TLS)"
+    assert rule["ports"] == [{"protocol": "TCP", "port": "http"}]
+    assert "default-deny" in policies_selecting(pods)
+
+
+def test_the_workspace_keeps_one_replica_through_a_drain() -> None:
+    spec = deployment("workspace")["spec"]
+    budget = k8s_resources("PodDisruptionBudget")["jip-workspace"]
+    assert selects(mapping(budget["spec"]["selector"], "selector"), pod_labels(deployment("workspace")))
+    assert 1 <= budget["spec"]["minAvailable"] < spec["replicas"]
+    service = k8s_resources("Service")["jip-workspace"]
+    assert service["spec"]["type"] == "ClusterIP"
+    assert service["spec"]["ports"] == [{"name": "http", "port": 80, "targetPort": "http"}]
+    main = container(deployment("workspace"))
+    assert main["args"] == ["workspace"]
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[probe]["httpGet"]["path"] == "/health/live", "the path the workspace serves"
