@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,7 +57,9 @@ async def served(tmp_path: Path, settings: Settings) -> AsyncIterator[tuple[http
     port = free_port()
     server = uvicorn.Server(config(app, settings, port=port, lifespan="off", timeout_graceful_shutdown=1))
     serving = asyncio.create_task(server.serve())
-    while not server.started:
+    for _ in range(200):  # uvicorn says it has started by a flag, not an event
+        if server.started:
+            break
         await asyncio.sleep(0.05)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as browser:
@@ -68,7 +71,7 @@ async def served(tmp_path: Path, settings: Settings) -> AsyncIterator[tuple[http
         await serving
 
 
-def envelope(event_type: str, inspection_id: str, payload: dict[str, object]) -> bytes:
+def envelope(event_type: str, inspection_id: str, payload: dict[str, Any]) -> bytes:
     return Envelope(
         event_id=str(uuid.uuid4()),
         event_type=event_type,
@@ -157,5 +160,6 @@ async def test_the_topic_is_read_only_while_a_page_listens(
         if not tail.ready.is_set() and tail._task is not None and tail._task.done():
             break
         await asyncio.sleep(0.1)
-    assert tail._task is not None and tail._task.done()
+    assert tail._task is not None
+    assert tail._task.done()
     assert not tail.ready.is_set()

@@ -21,7 +21,11 @@ def record(event_type: str, payload: dict[str, Any], inspection_id: Any = "insp-
 @pytest.mark.parametrize(
     ("event_type", "payload", "words"),
     [
-        ("evidence.LineOfEnquiryRaised", {"line_id": "l1", "raised_by": "cqc"}, "CQC raised a line of enquiry."),
+        (
+            "evidence.LineOfEnquiryRaised",
+            {"line_id": "l1", "raised_by": "cqc"},
+            "CQC raised a line of enquiry.",
+        ),
         ("evidence.LineOfEnquiryAnswered", {"line_id": "l1", "answered_by": "hmic"}, "answered"),
         ("evidence.LineOfEnquiryClosed", {"line_id": "l1", "closed_by": "ofsted"}, "Ofsted closed"),
     ],
