@@ -26,9 +26,11 @@ from .views import LifecycleView
 REPORT = "/inspections/{inspection_id}/report"
 # Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
 # takes part in, and a report for its area's LSCB chair too (shared/taking_part.py), once it is sent to
-# them. The chair submits the factual-accuracy response and nothing else; where the programme sends the
-# draft to an agency's senior leader instead (003), the lead inspectorate records the response they send.
+# them; the chair's list of documents holds only those reports (shelf.py). The chair submits the
+# factual-accuracy response and nothing else; where the programme sends the draft to an agency's senior
+# leader instead (003), the lead inspectorate records the response they send.
 ACCESS = {
+    ("GET", "/documents"): DOCUMENT_READERS,
     ("GET", REPORT): DOCUMENT_READERS,
     ("GET", f"{REPORT}/lifecycle"): DOCUMENT_READERS,
     ("POST", f"{REPORT}/draft"): LEAD,
@@ -74,7 +76,8 @@ def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
 @router.get(
     "/documents",
     summary="Every document reporting can render, with where its report stands: for an inspectorate, those "
-    "of the inspections it takes part in",
+    "of the inspections it takes part in; for an LSCB chair, the reports of their own area sent to the "
+    "partnership (001 Proposal four)",
 )
 async def documents(service: ServiceDep, reader: Reader, paged: Paged) -> list[shelf.DocumentEntry]:
     return paged.of(await shelf.listing(service.store, service.db, reader))

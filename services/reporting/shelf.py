@@ -1,18 +1,27 @@
 """Reporting's shelf: every document it can render (each inspection's report, each JTAI round's
-overview), and a round's overview rendered from the reports of the round that are final."""
+overview), and a round's overview rendered from the reports of the round that are final.
+
+An LSCB chair's shelf holds only the reports of their own area's inspections that were sent to the
+partnership (001 Proposal four): not one not yet sent, not one of another area, and not one whose
+programme sends the draft to an agency's senior leader (003); and no round's overview."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.catalogue import Event
 from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import InspectionScheduled, InspectorateJoined, RoundPlanned
+from shared.contracts.scheduling import (
+    InspectionRescheduled,
+    InspectionScheduled,
+    InspectorateJoined,
+    RoundPlanned,
+)
 from shared.envelope import Envelope
 from shared.errors import Forbidden, NotFound
 from shared.eventstore import EventStore
@@ -43,19 +52,30 @@ class DocumentEntry(BaseModel):
     round_id: str | None
     local_area: str | None
     status: lifecycle.Status | None  # an overview has no lifecycle
+    programme: str | None = None  # the programme an inspection runs under; None for an overview
+    fieldwork_starts: date | None = None  # as last (re)scheduled
+    fieldwork_ends: date | None = None
 
 
 async def listing(
     store: EventStore, db: AsyncDatabase[Document], reader: Principal | None = None
 ) -> list[DocumentEntry]:
     """Every document reporting can render, or those `reader` may read: each inspection's report, and each
-    round's overview where the programme publishes one (001 Proposal four)."""
+    round's overview where the programme publishes one (001 Proposal four). A chair reads only the reports
+    sent to their partnership."""
+    partnership = reader is not None and reader.role is Role.LSCB_CHAIR
     entries: list[DocumentEntry] = []
     rounds: dict[str, str] = {}
     joined: dict[str, list[Event]] = {}
     for event in await decoded(db[SOURCES].find({"event_type": InspectorateJoined.event_type}).sort(ORDER)):
         assert isinstance(event, InspectorateJoined)
         joined.setdefault(event.inspection_id, []).append(event)
+    moved: dict[str, InspectionRescheduled] = {}  # each inspection's last new dates
+    for event in await decoded(
+        db[SOURCES].find({"event_type": InspectionRescheduled.event_type}).sort(ORDER)
+    ):
+        assert isinstance(event, InspectionRescheduled)
+        moved[event.inspection_id] = event
     cursor = (
         db[SOURCES]
         .find({"event_type": InspectionScheduled.event_type})
@@ -69,6 +89,9 @@ async def listing(
             continue
         programme = catalogue()[scheduled.programme]
         report = await lifecycle_of(store, scheduled.inspection_id)
+        if partnership and (report.state.sent is None or not report.state.sent.lscb):
+            continue  # the partnership reads the draft once it is sent to it
+        dates = moved.get(scheduled.inspection_id, scheduled)
         entries.append(
             DocumentEntry(
                 document=f"/inspections/{scheduled.inspection_id}/report",
@@ -77,6 +100,9 @@ async def listing(
                 round_id=scheduled.round_id,
                 local_area=scheduled.local_area,
                 status=report.state.status(tuple(scheduled.inspectorates)),
+                programme=scheduled.programme,
+                fieldwork_starts=dates.fieldwork_starts,
+                fieldwork_ends=dates.fieldwork_ends,
             )
         )
         if scheduled.round_id and programme.report.overview_per_round:
@@ -91,6 +117,7 @@ async def listing(
             status=None,
         )
         for round_id in rounds
+        if not partnership
     ]
     return entries
 

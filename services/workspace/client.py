@@ -28,6 +28,7 @@ from .models import (
     NotificationPlan,
     Programme,
     Read,
+    ReportEntry,
 )
 
 M = TypeVar("M", bound=Read)
@@ -250,6 +251,12 @@ class Client:
     # --- reporting ----------------------------------------------------------------------------------
     async def lifecycle(self, inspection_id: str) -> Lifecycle | None:
         return await self.maybe(Lifecycle, "reporting", f"/inspections/{inspection_id}/report/lifecycle")
+
+    async def reports(self) -> list[ReportEntry]:
+        """The inspections' reports this user may read (not the rounds' overviews); for an LSCB chair,
+        those of their own area sent to the partnership, with where each stands."""
+        found = await self.read_list(ReportEntry, "reporting", "/documents", limit="1000")
+        return [entry for entry in found if entry.inspection_id is not None]
 
     async def report(self, inspection_id: str, fmt: str) -> httpx.Response:
         """The rendered report (html or pdf), as this user may read it: a chair, as it was sent to them."""

@@ -244,3 +244,16 @@ class Lifecycle(Read):
     final_checksum: str | None
     published: list[Published]
     version: int
+
+
+class ReportEntry(Read):
+    """One report of `GET /documents` (reporting's shelf): for a chair, those of their area sent to them."""
+
+    document: str
+    kind: str
+    inspection_id: str | None
+    local_area: str | None
+    status: str | None
+    programme: str | None = None
+    fieldwork_starts: date | None = None
+    fieldwork_ends: date | None = None

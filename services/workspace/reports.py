@@ -4,8 +4,9 @@ to safe markup: document.py), its lifecycle as a task list, each step as a butto
 
 The LSCB chair reads the draft sent to their area and submits the partnership's one factual-accuracy
 response, point by point. The reporting service shows a chair only the draft as it was sent to them, and
-refuses them anything before it is sent; its list of documents is not open to a chair, so the chair opens
-the report by the inspection's reference, given with the draft."""
+refuses them anything before it is sent; its list of documents shows a chair exactly the reports of their
+own area sent to the partnership, with where each stands, and `/reports` lists them (anyone else: the
+reports of the inspections they take part in), keeping the inspection's reference as a way in besides."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from shared.programmes import catalogue
+
 from .client import Refusal
 from .document import reduced
 from .inspections import reads_of
-from .models import Lifecycle
+from .models import Lifecycle, ReportEntry
 from .tasks import Reads, Status, task_list
 from .web import FIRST, Again, Page, Problem, SignedIn
 
@@ -166,15 +169,35 @@ async def decide(page: SignedIn, inspection_id: str) -> Response:
 # --- the LSCB chair --------------------------------------------------------------------------------------
 
 
+async def reports_page(page: Page, again: Again = FIRST) -> Response:
+    """The reports this user may read, each with its area, programme, fieldwork and where it stands; if
+    the reporting service refuses the list, the reference box alone, and why."""
+    entries: list[ReportEntry] | None
+    try:
+        entries = await page.client.reports()
+        unlisted = None
+    except Refusal as refused:
+        entries, unlisted = None, refused.detail
+    titles = {p.id: p.title for p in catalogue().values()}
+    return await page.render(
+        "reports.html",
+        again,
+        entries=entries,
+        unlisted=unlisted,
+        titles=titles,
+        chair=page.session.role == "lscb_chair",
+    )
+
+
 @router.get("/reports")
 async def reports(page: SignedIn, inspection: str | None = None) -> Response:
-    """The chair's start: open the report sent to them by the inspection's reference."""
+    """The chair's start: the reports sent to them, or one opened by the inspection's reference."""
     if inspection is not None:
         if REFERENCE.match(inspection.strip()):
             return page.redirect(f"/inspections/{inspection.strip()}/report")
         problems = [Problem("Enter the inspection reference given with the draft", "#inspection")]
-        return await page.render("reports.html", Again(problems, 422, {"inspection": inspection}))
-    return await page.render("reports.html")
+        return await reports_page(page, Again(problems, 422, {"inspection": inspection}))
+    return await reports_page(page)
 
 
 def _count(values: dict[str, Any]) -> int:

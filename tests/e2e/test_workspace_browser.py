@@ -271,11 +271,16 @@ async def test_the_report_goes_from_draft_to_publication_in_the_browser_with_the
     await step(lead, "Send the draft for factual accuracy", "The draft is sent for factual accuracy.")
     await expect(task(lead, "Factual-accuracy response")).to_have_text("Next")
 
-    # The chair of Wakefield's LSCB opens the draft by its reference and sends the one response.
+    # The chair of Wakefield's LSCB finds the draft in the list of reports sent to them, and sends the one
+    # response.
     await play.story.clock.move_to(play.timetable.response, "the response")
     chair = await sign_in(chromium, base, audit, "chair-1", "lscb_chair", area=WAKEFIELD)
-    await chair.fill("#inspection", play.run.inspection_id)
-    await chair.click("button:has-text('Open the report')")
+    await chair.goto("/reports")
+    sent = chair.locator("#reports tbody tr")
+    await expect(sent).to_have_count(1)
+    await expect(sent).to_contain_text("Sent to the LSCB")
+    await audit.check(chair)
+    await sent.locator("a:has-text('Open the report')").click()
     await expect(chair.locator("h1")).to_have_text("The draft report sent to you")
     await expect(chair.locator(".app-document")).to_contain_text("Wakefield")
     await audit.check(chair)

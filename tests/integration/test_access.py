@@ -90,6 +90,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", f"{EVALUATION}/final"): LEAD,
     },
     "reporting": {
+        ("GET", "/documents"): READERS | CHAIR,  # a chair: their own area's reports sent to them
         ("GET", REPORT): READERS | CHAIR,
         ("GET", f"{REPORT}/lifecycle"): READERS | CHAIR,
         ("POST", f"{REPORT}/draft"): LEAD,
