@@ -1,23 +1,30 @@
 """Journey 2, an inspector of any inspectorate: the inspection's evidence items (filtered, as the
 triangulation board drills into them), recording one (the agency, judgement area and criteria offered from
 the programme, the case chosen from the inspection's samples), amending or withdrawing one with a reason,
-and the samples: the shared one and each inspectorate's own, to which a case is added with its reason."""
+and the samples: the shared one and each inspectorate's own, to which a case is added with its reason.
+
+Where the programme's criteria belong to an agency and a judgement area (Integrated 2014), recording is in
+two steps, one thing per page: the agency and the area first, then only the criteria of that pair (and the
+board's, under its own area), as the evidence service checks them; a criterion of another pair is refused
+beside the field."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from shared.programmes import Programme, catalogue
-
 from .client import Refusal
 from .evidence_models import EvidenceItem, KnownInspection, Samples
-from .web import FIRST, Again, Page, Problem, SignedIn, sentence
-from .words import agency_name, inspectorate_name
+
+# Re-exported: lines.py reads its forms with `listed`, and the tests build an offer.
+from .evidence_offer import Offer
+from .evidence_offer import listed as listed
+from .evidence_offer import offer_of as offer_of
+from .web import FIRST, Again, Page, Problem, SignedIn
+from .words import inspectorate_name
 
 router = APIRouter()
 
@@ -41,61 +48,12 @@ MEETINGS = {
     "marac": "MARAC",
     "mappa": "MAPPA meeting",
 }
-ALWAYS_ABOUT = ("lscb", "partnership")  # evidence may be about the board or the partnership as a whole
 DONE = {
     "recorded": "The evidence item is recorded.",
     "amended": "The evidence item is amended.",
     "withdrawn": "The evidence item is withdrawn: it no longer counts, and its history stays.",
     "added": "The case is added to the sample.",
 }
-
-
-@dataclass(frozen=True)
-class Offer:
-    """What the evidence forms offer for one inspection, from the programme's own data."""
-
-    programme: Programme
-    agencies: dict[str, str]
-    areas: dict[str, str]
-    criteria: dict[str, str]  # id -> "68q (local authority): text"
-    cases: dict[str, str]  # case reference -> it, and the samples it is in
-
-    @property
-    def area_titles(self) -> dict[str, str]:
-        return {a.id: a.title for a in self.programme.judgement_areas}
-
-
-def offer_of(known: KnownInspection, samples: Samples, inspectorate: str | None) -> Offer:
-    """The agencies the inspection is about (and the board, the partnership), the programme's areas that
-    evidence is gathered for (not the cumulative ones), its criteria, and the cases of the shared sample and
-    of the user's own inspectorate's."""
-    programme = catalogue()[known.programme]
-    about = [*known.agencies, *(a for a in ALWAYS_ABOUT if a not in known.agencies)]
-    if programme.lscb is None:
-        about.remove("lscb")
-    cases: dict[str, list[str]] = {}
-    for case in samples.samples:
-        if case.sample in ("shared", inspectorate):
-            name = "shared sample" if case.sample == "shared" else f"{inspectorate_name(case.sample)} sample"
-            cases.setdefault(case.case_reference, []).append(name)
-    return Offer(
-        programme=programme,
-        agencies={a: sentence(agency_name(a)) for a in about},
-        areas={a.id: a.title for a in programme.judgement_areas if not a.derived_from},
-        criteria={
-            c.id: f"{c.id} ({agency_name(c.agency)}): {c.text}"
-            for c in programme.criteria
-            if c.agency.value in about
-        },
-        cases={ref: f"{ref} ({', '.join(names)})" for ref, names in sorted(cases.items())},
-    )
-
-
-def listed(value: Any) -> list[str]:
-    """A form field that may be sent once, many times or not at all, as a list."""
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [str(value)] if value else []
 
 
 def details_of(values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -218,16 +176,25 @@ async def add_case(page: SignedIn, inspection_id: str) -> Response:
 
 
 async def record_page(
-    page: Page, inspection_id: str, again: Again = FIRST, item: EvidenceItem | None = None
+    page: Page,
+    inspection_id: str,
+    again: Again = FIRST,
+    item: EvidenceItem | None = None,
+    choosing: bool = False,
 ) -> Response:
-    """The form that records an item, or amends `item` (with the reason)."""
+    """The form that records an item, or amends `item` (with the reason); `choosing`: its first step, the
+    agency and area, where the criteria depend on them."""
     known, _, offer = await offer_for(page, inspection_id)
+    pair = offer.pair(again.values)
     return await page.render(
         "evidence_record.html",
         again,
         known=known,
         offer=offer,
         item=item,
+        choosing=choosing,
+        fixed=pair is not None and item is None and offer.in_two_steps,
+        criteria=offer.criteria_of(*pair) if pair else {},
         activity_options=ACTIVITIES,
         bearing_options=BEARINGS,
         meeting_options=MEETINGS,
@@ -235,14 +202,35 @@ async def record_page(
 
 
 @router.get("/inspections/{inspection_id}/evidence/new")
-async def new_item(page: SignedIn, inspection_id: str) -> Response:
-    return await record_page(page, inspection_id, Again(values={"criteria": []}))
+async def new_item(
+    page: SignedIn, inspection_id: str, agency: str | None = None, judgement_area: str | None = None
+) -> Response:
+    """The form; where the criteria depend on the agency and area, those first (asked again if missing)."""
+    values: dict[str, Any] = {"criteria": []}
+    if agency is None and judgement_area is None:
+        _, _, offer = await offer_for(page, inspection_id)
+        return await record_page(page, inspection_id, Again(values=values), choosing=offer.in_two_steps)
+    values |= {"agency": agency or "", "judgement_area": judgement_area or ""}
+    problems = [
+        Problem(words, f"#{name}")
+        for name, words in (
+            ("agency", "Choose the agency the evidence is about"),
+            ("judgement_area", "Choose the judgement area it bears on"),
+        )
+        if not values[name]
+    ]
+    if problems or page.request.query_params.get("change"):
+        again = Again(problems, 422 if problems else 200, values)
+        return await record_page(page, inspection_id, again, choosing=True)
+    return await record_page(page, inspection_id, Again(values=values))
 
 
 @router.post("/inspections/{inspection_id}/evidence")
 async def record(page: SignedIn, inspection_id: str) -> Response:
     values = await page.form()
     details, problems = details_of(values)
+    _, _, offer = await offer_for(page, inspection_id)
+    problems += offer.problems_of(values)
     if problems:
         return await record_page(page, inspection_id, Again(problems, 422, values))
     try:
@@ -298,6 +286,8 @@ async def amend(page: SignedIn, inspection_id: str, item_id: str) -> Response:
     if not reason:
         problems.insert(0, Problem("Enter why the item is amended", "#reason"))
     current = (await page.client.evidence_item(inspection_id, item_id)).item
+    _, _, offer = await offer_for(page, inspection_id)
+    problems += offer.problems_of(values)
     if problems:
         return await record_page(page, inspection_id, Again(problems, 422, values), current)
     body = {"reason": reason, "details": details}
