@@ -2,8 +2,9 @@
 narrative) as the judgement service reads it, with each judgement's derived grade and the limiting rule that
 derives it (with its paragraph) and any flag for review; the findings, and recording one of a kind the
 programme makes, citing evidence picked from the evidence profile; and one judgement's page, where it is
-proposed citing evidence, moderated, quality-assured, returned or made final by whoever may. The judgement
-service decides every step; the pages offer only what the user's role may take."""
+proposed citing evidence, moderated, quality-assured, returned or made final by whoever may, and a final
+one revised by a lead inspector (a new grade or narrative, with the reason; it is then moderated again).
+The judgement service decides every step; the pages offer only what the user's role may take."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ DONE = {
     "quality-assure": "The judgement is quality-assured.",
     "finalise": "The judgement is final.",
     "return": "The judgement is returned, to be proposed again.",
+    "revised": "The judgement is revised. It is moderated again before it is final.",
 }
 
 
@@ -159,6 +161,19 @@ def may_propose(judgement: JudgementView, role: str | None) -> bool:
     return role in ("lead_inspector", "inspector") and judgement.status in (None, "returned")
 
 
+def may_revise(judgement: JudgementView, role: str | None) -> bool:
+    """A final judgement is revised by a lead inspector, with the reason; the service decides the rest."""
+    return role == "lead_inspector" and judgement.status == "final"
+
+
+def revision(values: dict[str, Any], scale: list[str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The judgement as revised, with the reason it changes, and what is missing from it."""
+    body, problems = proposal(values, scale)
+    if len(_text(values, "reason")) < 3:
+        problems.append(Problem("Enter why the judgement is revised", "#reason"))
+    return {**body, "reason": _text(values, "reason")}, problems
+
+
 def _graded(board: Board, judgement: JudgementView) -> list[str]:
     return [] if judgement.agency in board.narrative_for else board.scale
 
@@ -222,8 +237,15 @@ def _one(board: Board, agency: str, area: str) -> JudgementView:
 
 
 async def judgement_page(
-    page: Page, inspection_id: str, agency: str, area: str, again: Again = FIRST
+    page: Page,
+    inspection_id: str,
+    agency: str,
+    area: str,
+    again: Again = FIRST,
+    template: str = "judgement.html",
 ) -> Response:
+    """The judgement's page, or (`template`) the form revising it, as the services read it now: after a
+    refusal too, so a 409 shows the judgement as it now stands."""
     inspection, board, profile = await asyncio.gather(
         page.client.inspection(inspection_id),
         page.client.board(inspection_id),
@@ -235,7 +257,7 @@ async def judgement_page(
     role = page.session.role
     chosen = again.values.get("evidence", judgement.evidence_item_ids)
     return await page.render(
-        "judgement.html",
+        template,
         again,
         inspection=inspection,
         programme=programme,
@@ -244,6 +266,7 @@ async def judgement_page(
         grades={g: words(g) for g in scale},
         evidence=evidence_items(profile, chosen),
         proposing=may_propose(judgement, role),
+        revising=may_revise(judgement, role),
         steps=offered(judgement, role),
         status_words=STATUS_WORDS,
         words=words,
@@ -272,6 +295,28 @@ async def propose(page: SignedIn, inspection_id: str, agency: str, area: str) ->
     if problems:
         return await judgement_page(page, inspection_id, agency, area, Again(problems, 422, values))
     return await _step(page, inspection_id, agency, area, values, ("", "PUT", body, "proposed"))
+
+
+@router.get(JUDGEMENT + "/revision")
+async def revision_form(page: SignedIn, inspection_id: str, agency: str, area: str) -> Response:
+    return await judgement_page(page, inspection_id, agency, area, template="judgement_revision.html")
+
+
+@router.post(JUDGEMENT + "/revision")
+async def revise(page: SignedIn, inspection_id: str, agency: str, area: str) -> Response:
+    values = await page.form()
+    board = await page.client.board(inspection_id)
+    body, problems = revision(values, _graded(board, _one(board, agency, area)))
+    if problems:
+        again = Again(problems, 422, values)
+        return await judgement_page(page, inspection_id, agency, area, again, "judgement_revision.html")
+    try:
+        at = f"{agency}/{area}/revise"
+        await page.client.judgement_step(inspection_id, at, "POST", body, _version(values))
+    except Refusal as refused:
+        again = Again.refused(refused, values, "#reason")
+        return await judgement_page(page, inspection_id, agency, area, again, "judgement_revision.html")
+    return page.redirect(f"/inspections/{inspection_id}/judgements/{agency}/{area}?done=revised")
 
 
 @router.post(JUDGEMENT + "/{step}")
