@@ -2,7 +2,10 @@
 worked out only from what the services' reads say (scheduling's inspection and notification plan, the
 evidence file, the judgement board and findings, the board's evaluation, the report's lifecycle) and the
 platform's clock. The services decide; this only reads where things stand, citing the programme's own
-paragraph for each wait."""
+paragraph for each wait.
+
+Each task links to the page where it is done (`links`), for the roles that act on it, once it can start:
+a task that cannot start yet is not a link (the GOV.UK task list pattern)."""
 
 from __future__ import annotations
 
@@ -241,3 +244,36 @@ def task_list(r: Reads) -> list[Task]:
     before_report = [closure, judgements, *([board] if board else [])]
     ready = all(t.status is Status.DONE for t in before_report)
     return [scheduled, _notice(r), _fieldwork(r), *before_report, *_report(r, ready)]
+
+
+# Where each task is done, under the inspection's own path ("#..." on the inspection page itself), and the
+# roles that act on it there.
+INSPECTORS = frozenset({"inspector", "lead_inspector"})
+LEAD = frozenset({"lead_inspector"})
+QUALITY = frozenset({"quality_assurer"})
+PLACES: dict[str, tuple[str, frozenset[str]]] = {
+    "scheduled": ("#team", LEAD),  # the team, assigned per week once it is scheduled
+    "notice": ("#notification-plan", LEAD),
+    "fieldwork": ("/evidence", INSPECTORS),  # evidence, samples and the lines of enquiry on site
+    "evidence_closed": ("/evidence", LEAD),
+    "judgements": ("/judgements", INSPECTORS | QUALITY),
+    "lscb": ("/evaluation", INSPECTORS),
+    "draft": ("/report", LEAD),
+    "quality_assurance": ("/report", QUALITY),
+    "agreement": ("/report", LEAD),
+    "sending": ("/report", LEAD),
+    "factual_accuracy": ("/report", LEAD),
+    "final": ("/report", LEAD),
+    "publication": ("/report", LEAD),
+}
+
+
+def links(tasks: list[Task], inspection_id: str, role: str | None) -> dict[str, str]:
+    """Task key -> where it is done, for the tasks `role` acts on that are not waiting to start."""
+    base = f"/inspections/{inspection_id}"
+    found: dict[str, str] = {}
+    for t in tasks:
+        place = PLACES.get(t.key)
+        if place is not None and role in place[1] and t.status is not Status.CANNOT_START:
+            found[t.key] = base + place[0]
+    return found

@@ -23,7 +23,7 @@ from shared.clock import ENGLAND
 from .client import Client, Refusal, Unavailable
 from .session import COOKIE, CSRF_FIELD, Session, SessionCodec, cookie_secure, csrf_valid
 from .settings import WorkspaceSettings
-from .tasks import Status, Task
+from .tasks import Status, Task, links
 from .words import INSPECTORATES, REPORT_STATUS, ROLES, agency_name, inspectorate_name, recipient, who
 
 HERE = Path(__file__).parent
@@ -57,6 +57,7 @@ def templates() -> Jinja2Templates:
         "CSRF_FIELD": CSRF_FIELD,
         "choices": choices,
         "task_items": task_items,
+        "task_links": links,
     }
     return Jinja2Templates(env=environment)
 
@@ -89,12 +90,10 @@ def choices(
     return items + [{"value": value, "text": text, mark: value in picked} for value, text in options.items()]
 
 
-def task_items(
-    tasks: list[Task], href: str | None = None, linked: tuple[str, ...] = ()
-) -> list[dict[str, Any]]:
+def task_items(tasks: list[Task], hrefs: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """A GOV.UK task list's `items`: each task's title, its hint (why it waits, and the rule), and its status
-    (done as plain text, in progress or next as a tag, cannot start yet in grey); the keys in `linked`
-    link to `href`."""
+    (done as plain text, in progress or next as a tag, cannot start yet in grey); a task in `hrefs` links
+    to where it is done (tasks.links)."""
     statuses: dict[Status, dict[str, Any]] = {
         Status.DONE: {"text": Status.DONE.label},
         Status.IN_PROGRESS: {"tag": {"text": Status.IN_PROGRESS.label, "classes": "govuk-tag--light-blue"}},
@@ -109,7 +108,7 @@ def task_items(
             "title": {"text": t.title},
             "hint": {"text": t.hint},
             "status": statuses[t.status],
-            **({"href": href} if href and t.key in linked else {}),
+            **({"href": hrefs[t.key]} if hrefs and t.key in hrefs else {}),
         }
         for t in tasks
     ]
