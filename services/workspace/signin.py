@@ -106,7 +106,7 @@ async def sign_in(page: PageDep) -> Response:
             token, user, role, inspectorate, area.code if area else None, area.name if area else None
         )
     )
-    return page.redirect("/reports" if role == "lscb_chair" else "/inspections")
+    return page.redirect(start_page(role))
 
 
 def _provider(page: Page) -> OpenIdConnect | None:
@@ -197,7 +197,7 @@ async def signed_in_by_provider(page: PageDep) -> Response:
     except SignInFailed as failure:
         return await _failed(page, failure)
     page.start(session)
-    response = page.redirect("/reports" if who.role.value == "lscb_chair" else "/inspections")
+    response = page.redirect(start_page(who.role.value))
     response.delete_cookie(PENDING_COOKIE, path=CALLBACK)
     return response
 
@@ -213,4 +213,10 @@ async def sign_out(page: PageDep) -> Response:
 async def home(page: PageDep) -> Response:
     if not page.session.signed_in:
         return page.redirect("/sign-in")
-    return page.redirect("/reports" if page.session.role == "lscb_chair" else "/inspections")
+    return page.redirect(start_page(page.session.role))
+
+
+def start_page(role: str | None) -> str:
+    """Where a user starts: the chair at the reports sent to them, the auditor at the log, anyone else
+    at the inspections."""
+    return {"lscb_chair": "/reports", "auditor": "/audit"}.get(role or "", "/inspections")

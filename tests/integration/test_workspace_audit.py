@@ -64,7 +64,8 @@ async def test_an_auditor_reads_an_inspections_history_as_at_a_time_and_verifies
 
         found = await eventually(published, seconds=30)
 
-        await sign_in(browser, "auditor-1", "auditor", "")
+        signed_in = await sign_in(browser, "auditor-1", "auditor", "")
+        assert signed_in.headers["location"] == "/audit"  # an auditor starts at the log
         start = await browser.get("/audit")
         assert start.status_code == 200, start.text
         assert f'href="/audit/inspections/{inspection_id}"' in start.text  # scheduling lists it
