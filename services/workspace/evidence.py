@@ -53,6 +53,7 @@ DONE = {
     "amended": "The evidence item is amended.",
     "withdrawn": "The evidence item is withdrawn: it no longer counts, and its history stays.",
     "added": "The case is added to the sample.",
+    "closed": "Evidence gathering is closed: nothing more is recorded, amended or withdrawn.",
 }
 
 
@@ -129,7 +130,7 @@ async def evidence_page(page: Page, inspection_id: str, again: Again = FIRST) ->
     )
     query = page.request.query_params
     filters = {k: query.get(k, "") for k in FILTERS if query.get(k)}
-    mine = page.session.inspectorate
+    mine, lead = page.session.inspectorate, offer.programme.participation.lead_inspectorate.value
     return await page.render(
         "evidence.html",
         again,
@@ -145,6 +146,8 @@ async def evidence_page(page: Page, inspection_id: str, again: Again = FIRST) ->
         },
         ACTIVITIES=ACTIVITIES,
         BEARINGS=BEARINGS,
+        # The lead inspectorate's lead inspector closes it (the service decides: on its last day).
+        may_close=not known.evidence_closed and page.session.role == "lead_inspector" and mine == lead,
         success=DONE.get(query.get("done") or ""),
     )
 
@@ -199,6 +202,20 @@ async def record_page(
         bearing_options=BEARINGS,
         meeting_options=MEETINGS,
     )
+
+
+@router.post("/inspections/{inspection_id}/evidence/closure")
+async def close(page: SignedIn, inspection_id: str) -> Response:
+    values = await page.form()
+    reason = str(values.get("reason", "")).strip()
+    if not reason:
+        problem = Problem("Enter why evidence gathering is closed now", "#closure-reason")
+        return await evidence_page(page, inspection_id, Again([problem], 422, values))
+    try:
+        await page.client.close_evidence(inspection_id, reason)
+    except Refusal as refused:
+        return await evidence_page(page, inspection_id, Again.refused(refused, values, "#closure-reason"))
+    return page.redirect(f"/inspections/{inspection_id}/evidence?done=closed")
 
 
 @router.get("/inspections/{inspection_id}/evidence/new")

@@ -255,7 +255,7 @@ PLACES: dict[str, tuple[str, frozenset[str]]] = {
     "scheduled": ("#team", LEAD),  # the team, assigned per week once it is scheduled
     "notice": ("#notification-plan", LEAD),
     "fieldwork": ("/evidence", INSPECTORS),  # evidence, samples and the lines of enquiry on site
-    "evidence_closed": ("/evidence", LEAD),
+    "evidence_closed": ("/evidence#closure", LEAD),
     "judgements": ("/judgements", INSPECTORS | QUALITY),
     "lscb": ("/evaluation", INSPECTORS),
     "draft": ("/report", LEAD),

@@ -288,3 +288,55 @@ async def test_the_board_and_the_evidence_it_drills_into(
     assert "WKF-C-0101" in every.text
     assert "WKF-C-0202" in every.text  # CQC's own sample ...
     assert "WKF-C-0303" not in every.text  # ... but not HMIC's
+
+
+async def test_the_lead_inspector_closes_evidence_gathering_with_a_reason_and_a_refusal_shows_its_rule(
+    tmp_path: Path,
+) -> None:
+    sent: list[httpx.Request] = []
+    too_early = {
+        "error": "rule_violation",
+        "detail": "not before the last day of fieldwork",
+        "rule": "001 §9",
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            sent.append(request)
+            if len(sent) == 1:
+                return httpx.Response(422, json=too_early)
+            return httpx.Response(200, json={**KNOWN, "evidence_closed": True})
+        answers: dict[str, Any] = {
+            f"/inspections/{ID}": KNOWN,
+            f"/inspections/{ID}/samples": SAMPLES,
+            f"/inspections/{ID}/evidence": [item()],
+        }
+        path = request.url.path
+        return httpx.Response(200, json=answers[path]) if path in answers else httpx.Response(404, json={})
+
+    async with stand_in(tmp_path, answer) as client:
+        await sign_in(client, "insp-cqc", "lead_inspector", "cqc")
+        page = await client.get(f"/inspections/{ID}/evidence")
+        assert "Close evidence gathering" not in page.text  # only the lead inspectorate's lead closes it
+    async with stand_in(tmp_path, answer) as client:
+        await sign_in(client, "lead-1", "lead_inspector", "ofsted")
+        page = await client.get(f"/inspections/{ID}/evidence")
+        assert 'action="/inspections/insp-1/evidence/closure"' in page.text
+        url = f"/inspections/{ID}/evidence/closure"
+        missing = await client.post(url, data={"csrf_token": csrf(page), "reason": " "})
+        assert missing.status_code == 422
+        assert 'href="#closure-reason"' in missing.text
+        assert not sent  # nothing asked of the service
+        typed = {"csrf_token": csrf(page), "reason": "Fieldwork is over."}
+        refused = await client.post(url, data=typed)
+        assert refused.status_code == 422
+        assert '<span class="app-rule">Rule: 001 §9</span>' in refused.text
+        assert "Fieldwork is over.</textarea>" in refused.text  # kept as typed
+        closed = await client.post(url, data=typed)
+        assert (closed.status_code, closed.headers["location"]) == (
+            303,
+            f"/inspections/{ID}/evidence?done=closed",
+        )
+    assert [(r.url.path, r.content) for r in sent] == [
+        (f"/inspections/{ID}/closure", b'{"reason":"Fieldwork is over."}')
+    ] * 2
