@@ -292,10 +292,11 @@ class Client:
         path = f"/inspections/{inspection_id}/evidence/{item_id}/{step}"
         return await self.send(EvidenceItem, "evidence", "POST", path, body, version)
 
-    async def close_evidence(self, inspection_id: str, reason: str) -> KnownInspection:
-        """Evidence gathering closed (the lead inspectorate, on the last day of fieldwork)."""
+    async def close_evidence(self, inspection_id: str, reason: str) -> Samples:
+        """Evidence gathering closed (the lead inspectorate, on the last day of fieldwork); the evidence
+        file (its samples) as it then stands."""
         path = f"/inspections/{inspection_id}/closure"
-        return await self.send(KnownInspection, "evidence", "POST", path, {"reason": reason})
+        return await self.send(Samples, "evidence", "POST", path, {"reason": reason})
 
     async def samples(self, inspection_id: str) -> Samples:
         return await self.read(Samples, "evidence", f"/inspections/{inspection_id}/samples")

@@ -305,7 +305,7 @@ async def test_the_lead_inspector_closes_evidence_gathering_with_a_reason_and_a_
             sent.append(request)
             if len(sent) == 1:
                 return httpx.Response(422, json=too_early)
-            return httpx.Response(200, json={**KNOWN, "evidence_closed": True})
+            return httpx.Response(200, json={**SAMPLES, "closed": True, "closed_by": "ofsted"})
         answers: dict[str, Any] = {
             f"/inspections/{ID}": KNOWN,
             f"/inspections/{ID}/samples": SAMPLES,
