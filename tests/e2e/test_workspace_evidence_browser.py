@@ -5,9 +5,9 @@ checked with axe-core (WCAG 2.2 AA: zero violations) and none may break its Cont
 A JTAI of Wakefield is scheduled and notice given through the services. An inspector of CQC adds a case to
 the shared sample, records an evidence item on it and raises a line of enquiry; an inspector of HMIC, in
 another browser context, records their own item on the case with the keyboard alone, and answers the line
-citing it; CQC closes the line; the triangulation board shows the two inspectorates' strength as
-corroborated and drills into the two items; CQC amends its item and then withdraws it, and the board shows
-a single source."""
+citing it, and the answer appears in CQC's open page without reloading it; CQC closes the line; the
+triangulation board shows the two inspectorates' strength as corroborated and drills into the two items;
+CQC amends its item and then withdraws it, and the board shows a single source."""
 
 from __future__ import annotations
 
@@ -137,9 +137,12 @@ async def test_cqc_raises_a_line_hmic_answers_it_and_the_board_shows_the_corrobo
     await expect(hmic.locator("#answers ~ .app-answer")).to_contain_text("HMIC")
     await audit.check(hmic)
 
-    # CQC sees the answer when it opens the line again (no live updates in this slice), and closes it.
-    await cqc.goto(line_url)
-    await expect(cqc.locator(".app-answer")).to_contain_text("the referral reached the police")
+    # CQC, its line still open since it raised it, sees the answer appear without reloading; closes it.
+    assert cqc.url.split("?")[0] == line_url
+    await expect(cqc.locator(".app-answer")).to_contain_text(
+        "the referral reached the police", timeout=20_000
+    )
+    await expect(cqc.locator("#live-status")).to_contain_text("HMIC answered a line of enquiry")
     await cqc.fill("#conclusion", "Corroborated: health and police acted on the same day.")
     await cqc.click("button:has-text('Close the line of enquiry')")
     await expect(cqc.locator(".govuk-notification-banner")).to_contain_text("The line of enquiry is closed.")
