@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
+from jip.commands import StackError, summary
 from jip.scheduling import _request, client_options
-from jip.stack import StackError
 from shared.clock import CLOCK, ENGLAND, parse_moment
 from shared.topics import SERVICES
 
@@ -145,7 +145,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     client = client_options(data_dir)
     c = commands.add_parser(
         "clock",
-        help="the platform's clock: show it, or move a rehearsal platform's clock forward",
+        help=summary("clock"),
         description=DESCRIPTION,
     )
     actions = c.add_subparsers(dest="action", required=True, metavar="ACTION")

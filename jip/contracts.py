@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jip.commands import summary
 from shared import contract
 from shared.contracts import CATALOGUE
 
@@ -40,11 +41,11 @@ def check(args: argparse.Namespace) -> int:
     return 1
 
 
-def add_commands(commands: Any) -> None:
+def add_commands(commands: Any, _: argparse.ArgumentParser) -> None:
     """Add `jip contracts` to `jip`'s sub-command parser."""
     parser = commands.add_parser(
         "contracts",
-        help="generate and check the published contract (JSON Schemas, AsyncAPI) in contract/",
+        help=summary("contracts"),
         description="The platform's published contract is generated from the event catalogue into one "
         "folder: a JSON Schema per event type and schema version, the envelope's schema, and an AsyncAPI "
         "3.0 document of the topics. A version's schema, once committed, never changes: a change the "

@@ -28,7 +28,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
-from jip.stack import StackError, settings_of_stack
+from jip.commands import StackError, summary
+from jip.stack import settings_of_stack
 from shared.deadletter import OURS, REPLAY_FOR
 from shared.settings import Settings
 from shared.topics import SERVICES, dead_letter_topic, read_from_start, replay_topic
@@ -267,7 +268,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     where.add_argument("--consumer", metavar="GROUP", help="only those of this consumer group")
     d = commands.add_parser(
         "deadletters",
-        help="list, show and replay what the services' consumers could not apply",
+        help=summary("deadletters"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

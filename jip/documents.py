@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from jip.commands import StackError, summary
 from jip.evidence import (
     INSPECTION,
     _dump,
@@ -42,7 +43,7 @@ from jip.evidence import (
 )
 from jip.lscb import _day, _if_match_option
 from jip.scheduling import DEFAULT_ACTOR, _request, _send, client_options
-from jip.stack import StackError, settings_of_stack
+from jip.stack import settings_of_stack
 from jip.tokens import ACT_AS
 from shared.contracts.reporting import Decision
 from shared.contracts.vocabulary import Agency
@@ -777,7 +778,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     )
     parser = commands.add_parser(
         "documents",
-        help="the reports and overviews rendered from the log, and each report's lifecycle",
+        help=summary("documents"),
         description="The reporting service renders every document from the event log: each inspection's "
         "report and, where the programme publishes one, each round's overview. A report goes through its "
         f"lifecycle ({RULE}): drafted by the lead inspectorate, quality-assured by Ofsted, agreed by every "

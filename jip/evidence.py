@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from jip.commands import StackError, summary
 from jip.scheduling import _request, client_options
-from jip.stack import StackError
 from shared.contracts.evidence import Activity, Bearing, ErasureBasis, EvidenceDetails, Meeting
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
@@ -548,7 +548,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     e = commands.add_parser(
         "evidence",
-        help="record, list, correct and triangulate evidence; close evidence gathering",
+        help=summary("evidence"),
         description="Inspectors record evidence for their own inspectorate (--as) from the start of notice "
         "until the lead inspectorate closes evidence gathering (001 Proposal two; 004 §35). Corrections are "
         "new events: an item's earlier versions stay in its history.",
@@ -682,7 +682,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     s = commands.add_parser(
         "samples",
-        help="the cases tracked: the shared sample (002 §43) and each inspectorate's own (002 §44)",
+        help=summary("samples"),
         description="All inspectorates track the cases of the shared sample together (002 §43); each "
         "inspectorate may also sample its own (002 §44). Inspectors change the shared sample or their own.",
     )
@@ -723,7 +723,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     q = commands.add_parser(
         "enquiries",
-        help="lines of enquiry shared between the inspectorates (e.g. 004 §35)",
+        help=summary("enquiries"),
         description="A line of enquiry raised by one inspectorate about an agency or a case is visible at "
         "once to every inspectorate taking part (e.g. 004 §35); any of them answers it with evidence "
         "items, and who raised it, or the lead inspectorate, closes it with a conclusion.",

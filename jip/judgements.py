@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jip.commands import summary
 from jip.evidence import (
     INSPECTION,
     _dump,
@@ -368,7 +369,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     j = commands.add_parser(
         "judgements",
-        help="propose, moderate, quality-assure and finalise the graded and narrative judgements",
+        help=summary("judgements"),
         description="A judgement on an agency (or the partnership) for a judgement area stands on cited "
         "evidence (004 §48). It is proposed by the inspectorate that judges the agency (004 §40), moderated "
         "by the lead inspector (002 §11), quality-assured by the lead inspectorate (001 Proposal four) and "
@@ -445,7 +446,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     f = commands.add_parser(
         "findings",
-        help="record and list key strengths and recommendations, each citing its evidence",
+        help=summary("findings"),
         description="Findings are key strengths and the recommendations the programme makes (areas for "
         "priority action and for development in a JTAI: 001 Proposal four; areas for improvement where "
         "judgements are graded: 002 §50), each for the partnership or one agency, and each standing on "

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from jip.commands import summary
 from jip.evidence import (
     INSPECTION,
     _dump,
@@ -674,7 +675,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     client = client_options(data_dir)
     parser = commands.add_parser(
         "lscb",
-        help="the LSCB board registers, and the inspectorates' shared evaluation of the board",
+        help=summary("lscb"),
         description="Each area's Local Safeguarding Children Board register: its chair and business "
         f"manager, their absences, and the statutory partners on the board ({PARTNERS_RULE}). "
         f"{FIRST_NOTIFIED} And each inspection's shared evaluation of the board: every inspectorate "

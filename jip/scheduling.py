@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from jip.stack import DEFAULT_PORT_BASE, Ports, StackError, Supervisor
+from jip.commands import StackError, summary
+from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
 from jip.tokens import ACT_AS, token_for
 from shared.areas import find, register
 from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
@@ -335,7 +336,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser(
         "programmes",
-        help="list the inspection programmes, show one, or check a folder of programme files",
+        help=summary("programmes"),
         description="Each programme version is one TOML file in shared/programmes, every rule citing its "
         "source paragraph. Add a version by adding a file; --check validates files before you do.",
     )
@@ -348,14 +349,14 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
 
     a = commands.add_parser(
         "areas",
-        help="list the 152 local authority areas, or show one",
+        help=summary("areas"),
         description="The register: ONS upper-tier authorities of England, with the police force area and the "
         "custody facilities the project knows of (they bring HMI Prisons into an inspection).",
     )
     a.add_argument("area", nargs="?", help="an ONS code (E08000035) or name (Leeds)")
     a.set_defaults(run=areas)
 
-    r = commands.add_parser("rounds", help="plan a round of inspections: pick areas, each with a reason")
+    r = commands.add_parser("rounds", help=summary("rounds"))
     rs = r.add_subparsers(dest="action", required=True, metavar="ACTION")
     plan = rs.add_parser(
         "plan",
@@ -384,9 +385,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     rs.add_parser("list", parents=[client], help="every round planned")
     r.set_defaults(run=rounds)
 
-    i = commands.add_parser(
-        "inspections", help="schedule inspections, notify, reschedule, cancel, assign teams"
-    )
+    i = commands.add_parser("inspections", help=summary("inspections"))
     acts = i.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = acts.add_parser("schedule", parents=[client], help="schedule an inspection (lead inspectorate)")
     s.add_argument("--programme", default="jtai-2015")
@@ -438,7 +437,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     planned.add_argument("inspection_id")
     i.set_defaults(run=inspections)
 
-    t = commands.add_parser("inspectors", help="register inspectors and record when they are unavailable")
+    t = commands.add_parser("inspectors", help=summary("inspectors"))
     ts = t.add_subparsers(dest="action", required=True, metavar="ACTION")
     reg = ts.add_parser(
         "register", parents=[client], help="register an inspector of your inspectorate (--as)"

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 import httpx
 
+from jip.commands import StackError as StackError  # where the commands raise it from, too
 from jip.private import PRIVATE, Progress, private_data_dir, private_file, warn_on_stderr
 from shared.settings import Settings
 from shared.topics import SERVICES, ensure_topics
@@ -37,10 +38,6 @@ DEFAULT_PORT_BASE = 18100
 WORKSPACE = "workspace"  # the web application: a client of the five services (services/workspace)
 WORKSPACE_OFFSET = 10  # its port: base + 10, beside the services' base + 11 ... + 15
 KEYRING = Path("keyring") / "subject-keys.json"  # the services' subject keyring, under the data directory
-
-
-class StackError(Exception):
-    """Something the user must act on; the message is one line and says what to do."""
 
 
 @dataclass(frozen=True)

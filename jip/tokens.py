@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from jip.stack import StackError
+from jip.commands import StackError, summary
 from shared.auth import Role, Signer
 from shared.envelope import Inspectorate
 from shared.settings import Settings
@@ -105,7 +105,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     t = commands.add_parser(
         "token",
         parents=[data_dir],
-        help="issue a bearer token for the embedded stack, for a user, inspectorate and role",
+        help=summary("token"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jip.stack import StackError
+from jip.commands import StackError, summary
 from shared.telemetry import read_spans
 
 # Attributes worth a glance in the tree, in this order; the rest are in the file.
@@ -140,7 +140,7 @@ def show_trace(args: argparse.Namespace) -> int:
 def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     t = commands.add_parser(
         "traces",
-        help="the embedded stack's traces: list the latest, or show one as a tree",
+        help=summary("traces"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

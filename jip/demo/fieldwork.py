@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
+from jip.commands import StackError
 from jip.demo.inspection import (
     Play,
     agency_name,
@@ -22,7 +23,6 @@ from jip.demo.inspection import (
 from jip.demo.platform import eventually
 from jip.demo.scenario import EvidenceItem, lscb_in_scope
 from jip.demo.timetable import first_fieldwork_week, next_fieldwork_week
-from jip.stack import StackError
 from services.scheduling.domain import ONE_INSPECTION_PER_AREA
 from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from jip.stack import StackError
+from jip.commands import StackError
 from shared.auth import Role, Signer
 from shared.envelope import Inspectorate
 

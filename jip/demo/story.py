@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import httpx
 
-from jip.stack import StackError
+from jip.commands import StackError
 from shared.clock import ENGLAND
 
 Progress = Callable[[str], None]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jip import cli, stack
+from jip.commands import COMMANDS
 from jip.stack import Component, StackError, _require_free
 
 
@@ -112,3 +116,36 @@ def test_jip_token_will_not_issue_a_token_the_services_would_refuse(
         cli.main(["token", "auditor", "--ttl", "2d", "--data-dir", str(tmp_path)])
     assert usage.value.code == 2
     assert "at most 24h: the services refuse a token valid for longer" in capsys.readouterr().err
+
+
+def test_jip_help_imports_no_commands_module_and_a_command_only_its_own() -> None:
+    """`jip --help` lists every command from jip/commands.py alone (issue 22 point 9: it imported pymongo,
+    faststream and aiokafka before parsing, 2.7 s of CPU); a command imports its own module only."""
+    heavy = ("pymongo", "faststream", "aiokafka", "fastapi", "pydantic", "httpx")
+
+    def imported(*argv: str) -> set[str]:
+        script = (
+            "import sys, contextlib, io\n"
+            "from jip.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            f"    main({list(argv)!r})\n"
+            "print('\\n'.join(sorted(sys.modules)))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        return set(done.stdout.split())
+
+    listed = imported("--help")
+    assert not {m for m in listed if m.split(".")[0] in heavy}, "jip --help imported a heavy library"
+    assert not {m for m in listed if m.startswith("jip.") and m not in ("jip.cli", "jip.commands")}
+    clock = imported("clock", "--help")
+    assert "jip.clock" in clock
+    assert not {"jip.evidence", "jip.documents", "jip.lscb", "jip.audit"} & clock
+    [commands] = [a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) == set(COMMANDS)  # the table names every command a module adds, no other
+
+
+def test_a_misspelt_command_is_answered_with_the_command_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["evidnce", "list"])
+    assert caught.value.code == 2
+    assert "'evidnce' is not a command: did you mean `jip evidence`?" in capsys.readouterr().err

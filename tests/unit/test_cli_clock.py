@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from jip.cli import REHEARSAL_MARK, _rehearsal, main
+from jip.cli import main
 from jip.clock import agree, follow, show_text
 from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
+from jip.stack_commands import REHEARSAL_MARK, _rehearsal
 from shared.clock import CLOCK
 from shared.workdays import today_in_england
 

@@ -12,7 +12,7 @@ import pytest
 
 from jip import evidence
 from jip.cli import main, parser
-from jip.stack import StackError
+from jip.commands import StackError
 from jip.tokens import signer
 from shared.contracts.vocabulary import Agency
 from shared.evidence_items import ItemView, findings, triangulate

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jip import cli
+from jip import testing
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 def test_a_chromium_already_there_is_used_as_it_is(tmp_path: Path, calls: list[list[str]]) -> None:
     binary = tmp_path / "chromium"
     binary.touch()
-    assert cli.ensure_chromium(binary) is True
+    assert testing.ensure_chromium(binary) is True
     assert calls == []
 
 
@@ -41,7 +41,7 @@ def test_as_root_a_missing_chromium_is_installed_with_apt_get_updating_the_lists
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(os, "geteuid", lambda: 0)
-    assert cli.ensure_chromium(tmp_path / "chromium") is False  # the stand-in apt-get installs nothing
+    assert testing.ensure_chromium(tmp_path / "chromium") is False  # the stand-in apt-get installs nothing
     assert calls == [
         ["apt-get", "-y", "-q", "install", "chromium"],
         ["apt-get", "-q", "update"],
@@ -57,7 +57,7 @@ def test_without_root_one_line_says_what_to_install_and_nothing_is_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    assert cli.ensure_chromium(tmp_path / "chromium") is False
+    assert testing.ensure_chromium(tmp_path / "chromium") is False
     assert calls == []
     [line] = capsys.readouterr().out.splitlines()
     assert line.endswith("`sudo apt-get install chromium`")
