@@ -6,6 +6,8 @@ imports (pymongo, faststream, aiokafka, FastAPI). A module gives its command's h
 
 from __future__ import annotations
 
+import argparse
+from datetime import date
 from typing import NamedTuple
 
 
@@ -79,3 +81,12 @@ COMMANDS: dict[str, Command] = {
 
 def summary(name: str) -> str:
     return COMMANDS[name].summary
+
+
+def day(value: str) -> str:
+    """A date given on the command line, checked as it is parsed: a typo is a usage error that says the
+    format, not a service's refusal."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: give YYYY-MM-DD (2027-01-04)") from None

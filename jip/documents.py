@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from jip.commands import StackError, summary
+from jip.commands import StackError, day, summary
 from jip.evidence import (
     INSPECTION,
     _dump,
@@ -41,7 +41,7 @@ from jip.evidence import (
     _when,
     _wrapped,
 )
-from jip.lscb import _day, _if_match_option
+from jip.lscb import _if_match_option
 from jip.scheduling import DEFAULT_ACTOR, _request, _send, client_options
 from jip.stack import settings_of_stack
 from jip.tokens import ACT_AS
@@ -739,7 +739,7 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         help="the agency inspected here that leads it; one of %(choices)s",
     )
     plan.add_argument(
-        "--due", dest="due_on", required=True, type=_day, metavar="YYYY-MM-DD", help="due after today"
+        "--due", dest="due_on", required=True, type=day, metavar="YYYY-MM-DD", help="due after today"
     )
 
     received = acts.add_parser(
@@ -749,7 +749,7 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         description=f"Record the day the requested action plan was received ({ACTION_PLAN_RULE}).",
     )
     _inspection_argument(received)
-    received.add_argument("--on", required=True, type=_day, metavar="YYYY-MM-DD", help="the day received")
+    received.add_argument("--on", required=True, type=day, metavar="YYYY-MM-DD", help="the day received")
 
     progress = acts.add_parser(
         "plan-progress",
@@ -759,7 +759,7 @@ def _add_step_commands(acts: Any, client: argparse.ArgumentParser) -> list[argpa
         f"({ACTION_PLAN_RULE}).",
     )
     _inspection_argument(progress)
-    progress.add_argument("--on", required=True, type=_day, metavar="YYYY-MM-DD", help="the day seen")
+    progress.add_argument("--on", required=True, type=day, metavar="YYYY-MM-DD", help="the day seen")
     progress.add_argument("--note", required=True, help="what progress was seen")
     return [*changes, respond, decide, plan, received, progress]
 

@@ -574,12 +574,12 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "--withdrawn. Filters combine.",
     )
     listing.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
-    listing.add_argument("--agency", choices=[a.value for a in Agency])
+    listing.add_argument("--agency", choices=[a.value for a in Agency], help="only those about this agency")
     listing.add_argument("--inspectorate", choices=[i.value for i in Inspectorate], help="who recorded it")
     listing.add_argument("--criterion", metavar="ID", help="items citing this criterion, e.g. 68q")
     listing.add_argument("--case", metavar="REF", help="items about this case")
-    listing.add_argument("--bearing", choices=[b.value for b in Bearing])
-    listing.add_argument("--activity", choices=[a.value for a in Activity])
+    listing.add_argument("--bearing", choices=[b.value for b in Bearing], help="only those showing this")
+    listing.add_argument("--activity", choices=[a.value for a in Activity], help="only those gathered so")
     listing.add_argument("--withdrawn", action="store_true", help="include withdrawn items")
     listing.add_argument("--limit", type=int, help="at most this many (the service's default: 200)")
     listing.add_argument("--offset", type=int, help="skip this many first")
@@ -677,7 +677,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "standing item about it, and its findings per agency.",
     )
     case.add_argument("inspection_id", metavar="INSPECTION", help=INSPECTION)
-    case.add_argument("case_reference", metavar="REF")
+    case.add_argument("case_reference", metavar="REF", help="the pseudonymous case reference the area issued")
     e.set_defaults(run=evidence)
 
     s = commands.add_parser(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from jip.commands import summary
+from jip.commands import day, summary
 from jip.evidence import (
     INSPECTION,
     _dump,
@@ -89,14 +89,6 @@ def _evaluation(args: argparse.Namespace) -> str:
 
 def _office(office: str) -> str:
     return office.replace("_", " ")
-
-
-def _day(value: str) -> str:
-    """A date given as an option, checked here so that a typo is a usage error, not a refusal."""
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date: give YYYY-MM-DD") from None
 
 
 # ---------------------------------------------------------------- rendering the board register
@@ -524,14 +516,14 @@ def _add_board_commands(acts: Any, client: argparse.ArgumentParser) -> None:
         "--from",
         dest="absent_from",
         required=True,
-        type=_day,
+        type=day,
         metavar="YYYY-MM-DD",
         help="the first day away",
     )
     absent.add_argument(
         "--until",
         dest="absent_until",
-        type=_day,
+        type=day,
         metavar="YYYY-MM-DD",
         help="the last day away (default: until they return)",
     )
@@ -546,7 +538,7 @@ def _add_board_commands(acts: Any, client: argparse.ArgumentParser) -> None:
     )
     _area(back, office=True)
     back.add_argument(
-        "--on", dest="returned_on", required=True, type=_day, metavar="YYYY-MM-DD", help="the first day back"
+        "--on", dest="returned_on", required=True, type=day, metavar="YYYY-MM-DD", help="the first day back"
     )
 
     joins = acts.add_parser(

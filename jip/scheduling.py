@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 
-from jip.commands import StackError, summary
+from jip.commands import StackError, day, summary
 from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
 from jip.tokens import ACT_AS, token_for
-from shared.areas import find, register
+from shared.areas import find, register, unknown
 from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
 
 DEFAULT_ACTOR = "ofsted:lead_inspector:cli"
@@ -104,9 +104,7 @@ def areas(args: argparse.Namespace) -> int:
         return 0
     found = find(args.area)
     if found is None:
-        raise StackError(
-            f"{args.area!r} is not an area in the register; `jip areas` lists all {len(register())}"
-        )
+        raise StackError(f"{unknown(args.area)} `jip areas` lists all {len(register())}.")
     print(found.model_dump_json(indent=2))
     return 0
 
@@ -365,8 +363,8 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         description="Areas returning after an inadequate judgement and areas of concern are always picked; "
         "the rest is sampled, reproducibly from the seed. The picks and reasons are recorded as an event.",
     )
-    plan.add_argument("--programme", required=True)
-    plan.add_argument("--name", required=True)
+    plan.add_argument("--programme", required=True, help="the programme of the round, e.g. jtai-2015")
+    plan.add_argument("--name", required=True, help='the round\'s name, e.g. "JTAI spring 2027"')
     plan.add_argument("--size", type=int, help="areas in the round (default: the fewest the rules allow)")
     plan.add_argument("--theme", help="the deep-dive theme every inspection of the round shares (JTAI)")
     plan.add_argument("--seed", help="the sampling seed (default: random, recorded in the event)")
@@ -381,21 +379,25 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         help="an area of concern",
     )
     show = rs.add_parser("show", parents=[client], help="a round's picks and seed")
-    show.add_argument("round_id")
+    show.add_argument("round_id", help="the round's id, as `jip rounds list` shows it")
     rs.add_parser("list", parents=[client], help="every round planned")
     r.set_defaults(run=rounds)
 
     i = commands.add_parser("inspections", help=summary("inspections"))
     acts = i.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = acts.add_parser("schedule", parents=[client], help="schedule an inspection (lead inspectorate)")
-    s.add_argument("--programme", default="jtai-2015")
+    s.add_argument(
+        "--programme", default="jtai-2015", help="the programme (default jtai-2015): `jip programmes`"
+    )
     s.add_argument("--area", required=True, help="ONS code or name")
-    s.add_argument("--starts", required=True, metavar="YYYY-MM-DD", help="the Monday fieldwork starts")
+    s.add_argument(
+        "--starts", required=True, type=day, metavar="YYYY-MM-DD", help="the Monday fieldwork starts"
+    )
     s.add_argument("--theme", help="deep-dive theme (JTAI, targeted)")
     s.add_argument("--round", help="the round it belongs to")
     ls = acts.add_parser("list", parents=[client], help="inspections, newest first")
-    ls.add_argument("--area")
-    ls.add_argument("--round")
+    ls.add_argument("--area", help="only those of this area (ONS code)")
+    ls.add_argument("--round", help="only those of this round")
     for name, helptext in (
         ("show", "an inspection as it stands"),
         ("notify", "record a notification (001 Proposal two)"),
@@ -406,25 +408,37 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         ("release", "release an inspector, with a reason"),
     ):
         act = acts.add_parser(name, parents=[client], help=helptext)
-        act.add_argument("inspection_id")
+        act.add_argument(
+            "inspection_id", help="the inspection's reference, as `jip inspections list` shows it"
+        )
         if name == "notify":
             act.add_argument(
                 "--recipient",
                 required=True,
                 choices=["lscb_chair", "lscb_business_manager", "agency_senior_leader"],
+                help="who was told (the plan says in which order: `jip inspections plan`)",
             )
-            act.add_argument("--agency")
+            act.add_argument("--agency", help="the agency whose senior leader was told")
         if name == "join":
-            act.add_argument("--inspectorate", required=True)
-            act.add_argument("--condition", required=True, choices=["requested", "triggered"])
+            act.add_argument("--inspectorate", required=True, help="the inspectorate joining, e.g. hmcpsi")
+            act.add_argument(
+                "--condition",
+                required=True,
+                choices=["requested", "triggered"],
+                help="why it joins: asked to, or its condition met",
+            )
         if name == "reschedule":
-            act.add_argument("--starts", required=True, metavar="YYYY-MM-DD")
+            act.add_argument(
+                "--starts", required=True, type=day, metavar="YYYY-MM-DD", help="the new first Monday"
+            )
         if name in ("assign", "release"):
-            act.add_argument("--inspector", required=True)
+            act.add_argument("--inspector", required=True, help="the inspector's id: `jip inspectors list`")
         if name == "assign":
-            act.add_argument("--weeks", type=int, nargs="+", required=True)
+            act.add_argument(
+                "--weeks", type=int, nargs="+", required=True, help="the weeks of fieldwork, e.g. 1 2"
+            )
         if name in ("join", "reschedule", "cancel", "release"):
-            act.add_argument("--reason", required=True)
+            act.add_argument("--reason", required=True, help="why, in a sentence: it is kept in the log")
     planned = acts.add_parser(
         "plan",
         parents=[client],
@@ -434,7 +448,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "due), then each agency's senior leader by the inspectorate that inspects it (001 Proposal two); who "
         "tells each, and when each was notified. Says whether the area has a board register.",
     )
-    planned.add_argument("inspection_id")
+    planned.add_argument("inspection_id", help="the inspection's reference")
     i.set_defaults(run=inspections)
 
     t = commands.add_parser("inspectors", help=summary("inspectors"))
@@ -442,15 +456,15 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     reg = ts.add_parser(
         "register", parents=[client], help="register an inspector of your inspectorate (--as)"
     )
-    reg.add_argument("--name", required=True)
+    reg.add_argument("--name", required=True, help="the inspector's name, as the team lists it")
     reg.add_argument("--id", help="the inspector id (default: generated)")
     lst = ts.add_parser("list", parents=[client], help="registered inspectors")
-    lst.add_argument("--inspectorate")
+    lst.add_argument("--inspectorate", help="only this inspectorate's")
     one = ts.add_parser("show", parents=[client], help="an inspector's availability and bookings")
-    one.add_argument("inspector_id")
+    one.add_argument("inspector_id", help="the inspector's id: `jip inspectors list`")
     off = ts.add_parser("unavailable", parents=[client], help="record leave or other work")
-    off.add_argument("inspector_id")
-    off.add_argument("--from", dest="starts", required=True, metavar="YYYY-MM-DD")
-    off.add_argument("--to", dest="ends", required=True, metavar="YYYY-MM-DD")
-    off.add_argument("--reason", required=True)
+    off.add_argument("inspector_id", help="the inspector's id: `jip inspectors list`")
+    off.add_argument("--from", dest="starts", required=True, type=day, metavar="YYYY-MM-DD", help="1st day")
+    off.add_argument("--to", dest="ends", required=True, type=day, metavar="YYYY-MM-DD", help="last day")
+    off.add_argument("--reason", required=True, help="leave, training, other work…")
     t.set_defaults(run=inspectors)

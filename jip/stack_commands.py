@@ -243,7 +243,7 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
     status.set_defaults(run=stack_status)
     logs = stack_commands.add_parser("logs", parents=[data_dir], help="print the end of a component's log")
     logs.add_argument("component", help="objectstore, kafka, mongodb, or a service name")
-    logs.add_argument("-n", "--lines", type=int, default=40)
+    logs.add_argument("-n", "--lines", type=int, default=40, help="how many of the last lines (default 40)")
     logs.set_defaults(run=stack_logs)
 
     demo_parser = commands.add_parser(

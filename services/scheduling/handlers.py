@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import boards
-from shared.areas import Area, find, register
+from shared.areas import Area, find, register, unknown
 from shared.boards import Board
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
@@ -49,8 +49,8 @@ def area(code_or_name: str) -> Area:
     found = find(code_or_name)
     if found is None:
         raise RuleViolation(
-            f"{code_or_name!r} is not one of the {len(register())} upper-tier local authority areas of "
-            "England: give its ONS code (e.g. E08000035) or exact name; `jip areas` lists them",
+            f"{unknown(code_or_name)} An area is one of the {len(register())} upper-tier local authority "
+            "areas of England, given by its ONS code (e.g. E08000035) or exact name: `jip areas` lists them",
             domain.REGISTER,
         )
     return found

@@ -9,6 +9,7 @@ An additions file that does not validate fails with the file, field and reason."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from enum import StrEnum
 from functools import cache
@@ -102,3 +103,17 @@ def find(code_or_name: str) -> Area | None:
         return areas[code_or_name]
     wanted = code_or_name.strip().casefold()
     return next((a for a in areas.values() if a.name.casefold() == wanted), None)
+
+
+def unknown(code_or_name: str) -> str:
+    """What to say of a code or name that is no area, as a sentence: the area meant, where one name
+    begins so or is spelt nearly so."""
+    wanted = code_or_name.strip().casefold()
+    names = {a.name.casefold(): a for a in register().values()}
+    near = [n for n in names if wanted and n.startswith(wanted)] or difflib.get_close_matches(
+        wanted, names, n=1, cutoff=0.85
+    )
+    if near:
+        area = names[near[0]]
+        return f"{code_or_name!r} is not an area in the register: did you mean {area.name} ({area.code})?"
+    return f"{code_or_name!r} is not an area in the register."

@@ -149,3 +149,53 @@ def test_a_misspelt_command_is_answered_with_the_command_meant(capsys: pytest.Ca
         cli.main(["evidnce", "list"])
     assert caught.value.code == 2
     assert "'evidnce' is not a command: did you mean `jip evidence`?" in capsys.readouterr().err
+
+
+def test_every_command_action_argument_and_option_says_what_it_is_for() -> None:
+    """`--help` explains: every subcommand, positional and option of `jip` has its help text (issue 22
+    point 10)."""
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helped = {choice.dest: choice.help for choice in action._choices_actions}
+                for name, sub in action.choices.items():
+                    if not helped.get(name):
+                        missing.append(" ".join([*path, name]))
+                    walk(sub, [*path, name])
+            elif not action.help and action.dest != "help":
+                missing.append(f"{' '.join(path)} {action.option_strings or action.dest}")
+
+    walk(cli.parser(), ["jip"])
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["inspections", "schedule", "--area", "Leeds", "--starts", "4/1/2027"],
+        ["inspectors", "unavailable", "i-1", "--from", "2027-13-01", "--to", "2027-01-08", "--reason", "x"],
+        ["documents", "action-plan", "insp-1", "--led-by", "local_authority", "--due", "tomorrow"],
+    ],
+)
+def test_a_date_that_is_not_one_is_a_usage_error_saying_the_format(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    assert caught.value.code == 2
+    assert "is not a date: give YYYY-MM-DD (2027-01-04)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Wakefeld", "Wakefield (E08000036)"), ("Kingston upon Hul", "Kingston upon Hull, City of (E06000010)")],
+)
+def test_a_misspelt_area_is_answered_with_the_area_meant(
+    typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["areas", typed]) == 1
+    assert f"is not an area in the register: did you mean {meant}?" in capsys.readouterr().err
+    assert cli.main(["areas", "Frobble"]) == 1  # nothing near: no guess
+    assert "'Frobble' is not an area in the register. `jip areas` lists all" in capsys.readouterr().err
