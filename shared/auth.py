@@ -23,30 +23,21 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.envelope import IDENTIFIER_PATTERN, Actor, Inspectorate
 from shared.metrics import Metrics
+from shared.signing import Role as Role
+from shared.signing import Signer as Signer
 
 log = logging.getLogger(__name__)
-
-
-class Role(StrEnum):
-    INSPECTOR = "inspector"
-    LEAD_INSPECTOR = "lead_inspector"
-    QUALITY_ASSURER = "quality_assurer"
-    LSCB_CHAIR = "lscb_chair"
-    AUDITOR = "auditor"
 
 
 # Who may call what, by kind of endpoint (each API's access table gives each command one of these).
@@ -182,75 +173,6 @@ class Verifier:
                 f"the token is valid for {lifetime / 3600:.1f} h (iat to exp), longer than the "
                 f"{self.max_lifetime / 3600:g} h this platform accepts: get a shorter-lived one"
             )
-
-
-class Signer:
-    """Issues tokens with an Ed25519 key: the embedded stack's own issuer (`jip token`), and the tests'."""
-
-    def __init__(self, private_key: Ed25519PrivateKey, issuer: str, audience: str) -> None:
-        self.key, self.issuer, self.audience = private_key, issuer, audience
-
-    @classmethod
-    def generate(cls, issuer: str, audience: str) -> Signer:
-        return cls(Ed25519PrivateKey.generate(), issuer, audience)
-
-    @classmethod
-    def load_or_create(cls, directory: Path, issuer: str, audience: str) -> Signer:
-        """The key in `directory/signing-key.pem`, made (readable by its owner only) on first use, with
-        its public half beside it in `public-key.pem` for the services."""
-        private = directory / "signing-key.pem"
-        if not private.exists():
-            signer = cls.generate(issuer, audience)
-            signer.save(directory)
-            return signer
-        key = serialization.load_pem_private_key(private.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{private} is not an Ed25519 private key")
-        return cls(key, issuer, audience)
-
-    def save(self, directory: Path) -> None:
-        """The key to `directory/signing-key.pem` (readable by its owner only), its public half beside it."""
-        directory.mkdir(parents=True, exist_ok=True)
-        private = directory / "signing-key.pem"
-        private.touch(mode=0o600)
-        private.write_bytes(
-            self.key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        )
-        self.write_public_key(directory / "public-key.pem")
-
-    def write_public_key(self, path: Path) -> None:
-        path.write_bytes(
-            self.key.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
-
-    def issue(
-        self,
-        user: str,
-        role: Role | str,
-        inspectorate: Inspectorate | str | None = None,
-        area_code: str | None = None,
-        ttl: timedelta = timedelta(hours=8),
-        **claims: Any,
-    ) -> str:
-        now = datetime.now(UTC)
-        payload: dict[str, Any] = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": user,
-            "iat": now,
-            "nbf": now,
-            "exp": now + ttl,
-            "jip_role": str(role),
-        }
-        if inspectorate is not None:
-            payload["jip_inspectorate"] = str(inspectorate)
-        if area_code is not None:
-            payload["jip_area"] = area_code
-        return jwt.encode(payload | claims, self.key, algorithm="EdDSA")
 
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the platform's identity provider")

@@ -5,29 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 from uuid import uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 from shared.clock import CLOCK
+from shared.signing import Inspectorate as Inspectorate
 
 # Correlation ids may come from other inspectorates' systems, so they are strings, not UUIDs.
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9._:-]+$"
 Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN)]
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-
-
-class Inspectorate(StrEnum):
-    """The inspectorates of domain.md; HMCPSI joins only when triggered (002 §33)."""
-
-    OFSTED = "ofsted"
-    CQC = "cqc"
-    HMIC = "hmic"
-    HMI_PROBATION = "hmi_probation"
-    HMI_PRISONS = "hmi_prisons"
-    HMCPSI = "hmcpsi"
 
 
 class Actor(BaseModel):

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from shared.auth import Verifier
+from shared.signing import AUDIENCE, ISSUER
 from shared.topics import events_topic
 
 
@@ -130,8 +131,8 @@ class Settings(BaseSettings):
     # Bearer tokens (shared/auth.py): checked against an OIDC provider's JWKS, or a PEM public key file.
     auth_jwks_url: str | None = None
     auth_public_key_file: Path | None = None
-    auth_issuer: str = "jip"
-    auth_audience: str = "joint-inspections-platform"
+    auth_issuer: str = ISSUER
+    auth_audience: str = AUDIENCE
     auth_algorithms: str = "EdDSA,RS256,ES256"  # comma-separated; never "none" or an HMAC
     # A token longer than this is refused with 401 before it is decoded (the request head's own limit,
     # max_header_bytes, stops a larger one at the server). 8 KiB holds a provider's token with its groups.

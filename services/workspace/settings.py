@@ -36,6 +36,7 @@ from pydantic_settings import (
 )
 
 from shared.settings import SecretFilesFirst
+from shared.signing import AUDIENCE, ISSUER
 
 SERVICE_NAMES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
 # The settings that are credentials: a file for one of them in JIP_SECRETS_DIR is the setting.
@@ -58,8 +59,8 @@ class WorkspaceSettings(BaseSettings):
     workspace_public_url: str | None = None
     workspace_session_secret: SecretStr | None = Field(None, repr=False)
     workspace_session_hours: float = Field(8.0, gt=0, le=24)
-    auth_issuer: str = "jip"
-    auth_audience: str = "joint-inspections-platform"
+    auth_issuer: str = ISSUER
+    auth_audience: str = AUDIENCE
     log_level: str = "INFO"
 
     @classmethod
