@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,11 @@ def _report(outcome: contract.Outcome, directory: Path, *, wrote: bool) -> None:
 
 
 def generate(args: argparse.Namespace) -> int:
-    outcome = contract.generate(CATALOGUE, args.dir)
+    try:
+        outcome = contract.generate(CATALOGUE, args.dir, docs_base=args.docs_base)
+    except ValueError as exc:  # a docs base that is not an absolute URL
+        print(f"jip: error: {exc}", file=sys.stderr)
+        return 2
     _report(outcome, args.dir, wrote=outcome.ok)
     if not outcome.ok:
         print(f"jip: nothing was written to {args.dir}", file=sys.stderr)
@@ -33,7 +38,11 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    outcome = contract.check(CATALOGUE, args.dir)
+    try:
+        outcome = contract.check(CATALOGUE, args.dir, docs_base=args.docs_base)
+    except ValueError as exc:
+        print(f"jip: error: {exc}", file=sys.stderr)
+        return 2
     _report(outcome, args.dir, wrote=False)
     if outcome.ok:
         print(f"{args.dir} is up to date and every published version still loads")
@@ -48,7 +57,7 @@ def add_commands(commands: Any, _: argparse.ArgumentParser) -> None:
         help=summary("contracts"),
         description="The platform's published contract is generated from the event catalogue into one "
         "folder: a JSON Schema per event type and schema version, the envelope's schema, and an AsyncAPI "
-        "3.0 document of the topics. A version's schema, once committed, never changes: a change the "
+        "3.1 document of the topics. A version's schema, once committed, never changes: a change the "
         "committed schema would not describe needs a new schema_version and an upcaster.",
     )
     acts = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -58,6 +67,14 @@ def add_commands(commands: Any, _: argparse.ArgumentParser) -> None:
         type=Path,
         default=contract.CONTRACT_DIR,
         help=f"the contract folder (default {contract.CONTRACT_DIR})",
+    )
+    folder.add_argument(
+        "--docs-base",
+        metavar="URL",
+        default=os.environ.get(contract.DOCS_BASE_VARIABLE) or None,
+        help="where the platform's docs/ folder is published (an absolute http(s) URL): asyncapi.json then "
+        "links each message to its consumers' page there. Default: $JIP_CONTRACT_DOCS_BASE, or no links, "
+        "as in the committed contract/",
     )
     write = acts.add_parser(
         "generate",

@@ -6,7 +6,10 @@ Generated from the catalogue (shared/contracts) into one folder, `contract/` (do
   version ever published. Append-only: a version's file, once committed, never changes and is never
   removed, since events of that version stay on the log for good;
 - `envelope.json`: the schema of the envelope every event travels in;
-- `asyncapi.json`: an AsyncAPI 3.0 document of the topics, their messages, who sends and who receives.
+- `asyncapi.json`: an AsyncAPI 3.1 document of the topics, their messages, who sends and who receives,
+  valid for the official parser (`@asyncapi/parser`) and JSON Schema. Its links to the consumers' pages in
+  docs/ are absolute URLs from a base the publisher gives (`docs_base`, `jip contracts generate
+  --docs-base`); the committed document has none, since the platform's docs have no public address yet.
 
 `breaking_changes` says whether the current model still accepts everything a committed schema accepted;
 what it cannot accept needs a new schema version and an upcaster (shared/catalogue.py)."""
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from shared.catalogue import Event, EventCatalogue, InspectionEvent
 from shared.consumer import Projection
@@ -34,6 +38,8 @@ CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"  # beside shared
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = "urn:jip:contract:"
 ASYNCAPI = "asyncapi.json"
+ASYNCAPI_VERSION = "3.1.0"
+DOCS_BASE_VARIABLE = "JIP_CONTRACT_DOCS_BASE"  # where docs/ is published, for `jip contracts generate`
 ENVELOPE = "envelope.json"
 SCHEMAS = "schemas"
 DEFAULT_NAMESPACE = "jip"
@@ -51,6 +57,20 @@ def schema_path(event_type: str, version: int) -> str:
 def render(document: Mapping[str, Any]) -> str:
     """A contract file's text: indented, keys in the order generated, non-ASCII as is (§)."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def docs_url(docs_base: str, page: str) -> str:
+    """The absolute address of `page` (a path under docs/, e.g. "evidence-events.md") where the platform's
+    docs/ folder is published at `docs_base` (an http or https URL of that folder, or of the checkout that
+    holds it: `https://example.org/jip/` gives `https://example.org/jip/docs/<page>`). AsyncAPI wants an
+    absolute URI in every externalDocs.url, so a relative or schemeless base is refused."""
+    parts = urlsplit(docs_base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"the contract's docs base must be an absolute http(s) URL, such as https://example.org/jip/; "
+            f"got {docs_base!r}"
+        )
+    return urljoin(docs_base if docs_base.endswith("/") else f"{docs_base}/", f"docs/{page}")
 
 
 def _docstring(cls: type) -> str | None:
@@ -145,7 +165,7 @@ HEADERS: Schema = {
 }
 
 
-def _message(event: type[Event], version: int) -> Schema:
+def _message(event: type[Event], version: int, docs_base: str | None) -> Schema:
     name = event.event_type.split(".", 1)[1]
     doc = _docstring(event)
     summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else f"{_words(name)}."
@@ -198,11 +218,11 @@ def _message(event: type[Event], version: int) -> Schema:
             "kafka": {"key": {"type": "string", "description": key}, "bindingVersion": KAFKA_BINDING}
         },
     }
-    if _context(event.event_type) in _DOCS:
-        context = _context(event.event_type)
+    context = _context(event.event_type)
+    if docs_base is not None and context in _DOCS:
         message["externalDocs"] = {
             "description": f"The {context} events for consumers",
-            "url": f"../docs/{context}-events.md",
+            "url": docs_url(docs_base, f"{context}-events.md"),
         }
     return message
 
@@ -214,10 +234,13 @@ def _version() -> str:
         return "0.0.0"
 
 
-def asyncapi(catalogue: EventCatalogue, consumers: Sequence[Consumer]) -> Schema:
-    """The AsyncAPI 3.0 document: a channel per context's topic, a message per event type and schema
+def asyncapi(
+    catalogue: EventCatalogue, consumers: Sequence[Consumer], docs_base: str | None = None
+) -> Schema:
+    """The AsyncAPI 3.1 document: a channel per context's topic, a message per event type and schema
     version (every version from 1 may still be on the log), the owning service's `send` operation and each
-    consuming projection's `receive`."""
+    consuming projection's `receive`. With `docs_base`, the document and its messages link to the pages in
+    docs/ where they are published (`docs_url`); without, they name those pages in words."""
     events = catalogue.types()
     messages: Schema = {}
     channels: Schema = {}
@@ -228,13 +251,14 @@ def asyncapi(catalogue: EventCatalogue, consumers: Sequence[Consumer]) -> Schema
                 continue
             for version in range(1, event.schema_version + 1):
                 message_id = _message_id(event.event_type, version, event.schema_version)
-                messages[message_id] = _message(event, version)
+                messages[message_id] = _message(event, version, docs_base)
                 channel_messages[message_id] = {"$ref": f"#/components/messages/{message_id}"}
+        guide = f" For consumers: docs/{context}-events.md." if context in _DOCS else ""
         channels[context] = {
             "address": f"{{namespace}}.{context}.events",
             "title": f"{context} events",
             "description": f"The {context} service's events, published through its transactional outbox. "
-            "Delivery is at least once: a consumer ignores an event_id it has already applied.",
+            f"Delivery is at least once: a consumer ignores an event_id it has already applied.{guide}",
             "parameters": {
                 "namespace": {
                     "default": DEFAULT_NAMESPACE,
@@ -293,17 +317,23 @@ def asyncapi(catalogue: EventCatalogue, consumers: Sequence[Consumer]) -> Schema
                     }
                 },
             }
+    info: Schema = {
+        "title": "Joint Inspections Platform events",
+        "version": _version(),
+        "description": "The events the five services publish, one topic per bounded context. Every "
+        f"message is an envelope ({ENVELOPE}) around the event's payload "
+        f"({SCHEMAS}/<event_type>/v<schema_version>.json). docs/contract.md says how the contract "
+        "evolves.",
+        "license": {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"},
+    }
+    if docs_base is not None:
+        info["externalDocs"] = {
+            "description": "How the contract evolves",
+            "url": docs_url(docs_base, "contract.md"),
+        }
     return {
-        "asyncapi": "3.0.0",
-        "info": {
-            "title": "Joint Inspections Platform events",
-            "version": _version(),
-            "description": "The events the five services publish, one topic per bounded context. Every "
-            f"message is an envelope ({ENVELOPE}) around the event's payload "
-            f"({SCHEMAS}/<event_type>/v<schema_version>.json). docs/contract.md says how the contract "
-            "evolves.",
-            "license": {"name": "Apache-2.0"},
-        },
+        "asyncapi": ASYNCAPI_VERSION,
+        "info": info,
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,
@@ -655,11 +685,15 @@ class Outcome:
         return not self.problems
 
 
-def planned_files(catalogue: EventCatalogue, consumers: Sequence[Consumer] | None = None) -> dict[str, str]:
-    """Every file the catalogue generates now: its current versions' schemas, the envelope and AsyncAPI."""
+def planned_files(
+    catalogue: EventCatalogue, consumers: Sequence[Consumer] | None = None, docs_base: str | None = None
+) -> dict[str, str]:
+    """Every file the catalogue generates now: its current versions' schemas, the envelope and AsyncAPI
+    (linking to the docs published at `docs_base`, if given)."""
     files = {schema_path(e.event_type, e.schema_version): render(event_schema(e)) for e in catalogue.types()}
     files[ENVELOPE] = render(envelope_schema())
-    files[ASYNCAPI] = render(asyncapi(catalogue, service_consumers() if consumers is None else consumers))
+    found = service_consumers() if consumers is None else consumers
+    files[ASYNCAPI] = render(asyncapi(catalogue, found, docs_base))
     return files
 
 
@@ -669,6 +703,7 @@ def generate(
     *,
     write: bool = True,
     consumers: Sequence[Consumer] | None = None,
+    docs_base: str | None = None,
 ) -> Outcome:
     """Write what is new or changed into `directory`: a version's schema only if it is not there yet, the
     envelope and AsyncAPI whenever they changed. Nothing is written if a problem is found: a committed
@@ -678,7 +713,7 @@ def generate(
     published = committed(directory)
     outcome.problems += incompatibilities(published, current_of(catalogue))
     writes: dict[Path, str] = {}
-    for relative, text in planned_files(catalogue, consumers).items():
+    for relative, text in planned_files(catalogue, consumers, docs_base).items():
         path = directory / relative
         before = path.read_text() if path.is_file() else None
         if before == text:
@@ -710,10 +745,10 @@ def generate(
     return outcome
 
 
-def check(catalogue: EventCatalogue, directory: Path = CONTRACT_DIR) -> Outcome:
+def check(catalogue: EventCatalogue, directory: Path = CONTRACT_DIR, docs_base: str | None = None) -> Outcome:
     """What `generate` would do, writing nothing. The folder is up to date when nothing would be written
     and no problem is found."""
-    outcome = generate(catalogue, directory, write=False)
+    outcome = generate(catalogue, directory, write=False, docs_base=docs_base)
     outcome.problems += [
         f"{relative} is not up to date: run `jip contracts generate`" for relative in outcome.written
     ]

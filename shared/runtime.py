@@ -27,6 +27,7 @@ from shared.errors import NotFound
 from shared.eventstore import EventStore
 from shared.http import BodyLimit, DatabaseDeadline, count_commands, install_error_handlers
 from shared.mongo import Document, connect
+from shared.openapi import ServiceAPI
 from shared.outbox import OutboxRelay
 from shared.programmes import catalogue
 from shared.settings import Settings
@@ -83,7 +84,14 @@ class Service:
         self.clock = PlatformClockState(
             self.settings.environment, ClockStore(self.client, self.settings.platform_database())
         )
-        self.app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self._lifespan)
+        # Its OpenAPI names every refusal, and its /docs work offline (shared/openapi.py).
+        self.app = ServiceAPI(
+            title=title,
+            description=description,
+            version="0.1.0",
+            lifespan=self._lifespan,
+            database=(service_of,),
+        )
         self.app.state.service = self
         self.app.state.verifier = self.settings.verifier()
         self.app.state.metrics = self.telemetry.metrics
@@ -100,6 +108,12 @@ class Service:
             methods=["GET"],
             tags=["operations"],
             summary="Broker and database reachability",
+            responses={
+                503: {
+                    "description": "The broker or the database cannot be reached, or a projection "
+                    "is stuck: the body says which (the same fields as a 200)"
+                }
+            },
         )
         self.app.add_api_route(
             "/health/live", self.alive, methods=["GET"], tags=["operations"], summary="The process answers"
@@ -110,7 +124,7 @@ class Service:
             methods=["GET"],
             dependencies=[Depends(authenticated)],
             tags=["contract"],
-            summary="The AsyncAPI 3.0 document of the platform's topics (docs/contract.md)",
+            summary="The AsyncAPI 3.1 document of the platform's topics (docs/contract.md)",
         )
         self.app.add_api_route(
             "/contract/envelope.json",

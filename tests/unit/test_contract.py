@@ -421,7 +421,7 @@ def refs(node: Any) -> list[str]:
 
 def test_the_asyncapi_document_has_a_channel_per_context_topic() -> None:
     document = asyncapi()
-    assert document["asyncapi"] == "3.0.0"
+    assert document["asyncapi"] == "3.1.0"
     assert list(document["channels"]) == list(CONTEXTS)
     for context, channel in document["channels"].items():
         namespace = channel["parameters"]["namespace"]["default"]
