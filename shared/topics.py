@@ -17,6 +17,17 @@ SERVICES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
 # documents from it, and a rebuilt read model is only as complete as the log. Nothing is ever deleted.
 KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
 CONTEXTS = SERVICES  # each service is one bounded context and publishes one events topic
+
+
+def topic_configs(replication_factor: int) -> dict[str, str]:
+    """A topic's settings: kept forever; and, replicated, a write acknowledged (acks=all) only once it is
+    on all replicas but one, so one broker lost loses no acknowledged event and one broker down stops
+    no write. With a single replica (the embedded stack) there is no choice to make."""
+    if replication_factor < 2:
+        return dict(KEEP_FOREVER)
+    return KEEP_FOREVER | {"min.insync.replicas": str(replication_factor - 1)}
+
+
 _ALREADY_EXISTS = TopicAlreadyExistsError.errno
 
 
@@ -58,7 +69,7 @@ async def ensure_topics(
         if not missing:
             return []
         response = await admin.create_topics(
-            [NewTopic(t, partitions, replication_factor, topic_configs=KEEP_FOREVER) for t in missing]
+            [NewTopic(t, partitions, replication_factor, topic_configs(replication_factor)) for t in missing]
         )
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
