@@ -69,7 +69,10 @@ async def ensure_topics(
         if not missing:
             return []
         response = await admin.create_topics(
-            [NewTopic(t, partitions, replication_factor, topic_configs(replication_factor)) for t in missing]
+            [
+                NewTopic(t, partitions, replication_factor, topic_configs=topic_configs(replication_factor))
+                for t in missing
+            ]
         )
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
