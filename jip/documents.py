@@ -399,10 +399,11 @@ def summary_text(summary: Summary) -> str:
         f"render     {summary.render_seconds:.1f} s "
         f"({rate(summary.documents, summary.render_seconds)} documents/s)",
     ]
+    matching = f"{len(summary.matching)} document{'' if len(summary.matching) == 1 else 's'}"
     if summary.ok:
-        lines.append(f"checksums match for {len(summary.matching)} documents")
+        lines.append(f"checksums match for {matching}")
     else:
-        lines.append(f"checksums match for {len(summary.matching)} documents, but not for these:")
+        lines.append(f"checksums match for {matching}, but not for these:")
         lines += [f"  changed  {d}" for d in summary.changed]
         lines += [f"  missing  {d}" for d in summary.missing]
     if summary.new:

@@ -17,6 +17,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the workspace's browser tests drive it, never a download
 # Debian's docker-compose: the deploy tests check the compose file with it (`config` needs no engine).
 COMPOSE = Path("/usr/bin/docker-compose")
+PDFFONTS = Path("/usr/bin/pdffonts")  # Debian's poppler-utils: the PDF tests read documents with its tools
 
 
 def ensure_debian(package: str, binary: Path, needed_by: str) -> bool:
@@ -47,6 +48,7 @@ def run_tests(args: argparse.Namespace, pytest_args: list[str]) -> int:
         )
     ensure_chromium()
     ensure_debian("docker-compose", COMPOSE, "the deploy tests")
+    ensure_debian("poppler-utils", PDFFONTS, "the PDF tests")
     command = [sys.executable, "-m", "pytest", *([] if args.all else ["-m", "not slow"]), *pytest_args]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command, cwd=REPOSITORY)

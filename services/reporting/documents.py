@@ -2,19 +2,20 @@
 
 The templates in `templates/` say what each kind of document says: the programme's `report.kind` picks
 one (findings letter, combined report, single report, report), and the overview of a JTAI round has its
-own. Markdown is the source: HTML is made from it, and the PDF from that HTML. Pure functions: apart from
-reading the templates, no I/O, and the same events give the same bytes in every format (a PDF's creation
-date is fixed by its content, or given).
+own. Markdown is the source: HTML is made from it, and the PDF (`pdf`: tagged, with an embedded Unicode
+font) from that HTML. Pure functions: apart from reading the templates and the bundled fonts, no I/O, and
+the same events give the same bytes in every format (a PDF's creation date is fixed by its content, or
+given).
 
-On a rehearsal platform (JIP_ENVIRONMENT=rehearsal, issue 19 point 15) the caller passes `rehearsal`, the
-rehearsal clock's reading, and every page of every format says so: at the top and foot of the Markdown
-and the HTML page (and of every printed page of it), in the HTML's title, and in the header and footer of
-every PDF page, so that nobody mistakes a rehearsal's document for a real inspection's. Without it, a
-production document, nothing is added."""
+Markings, on every page of every format: at the top and foot of the Markdown and the HTML page, in the
+HTML's and the PDF's title, and in the header of every PDF page. A document that is not final is marked
+`DRAFT — not for publication` with the step its lifecycle has reached (`issue`, given by the caller, who
+reads the lifecycle). On a rehearsal platform (JIP_ENVIRONMENT=rehearsal, issue 19 point 15) the caller
+passes `rehearsal`, the rehearsal clock's reading, so that nobody mistakes a rehearsal's document for a
+real inspection's. Without either, nothing is added."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -24,14 +25,16 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from shared.catalogue import Event
+from shared.programmes import catalogue
 
 from . import model
+from .issue import Issue, frame
+from .pdf import render_pdf
 from .words import moment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -72,14 +75,20 @@ def render_report(
     *,
     as_at: datetime | None = None,
     rehearsal: Rehearsal | None = None,
+    issue: Issue | None = None,
 ) -> bytes:
     """The inspection's document in `fmt`. `events`: every event reporting holds for one inspection, then
     its area's board register, each stream in order. `as_at` only sets a PDF's creation date; without it
-    the date is the last day of fieldwork. `rehearsal`: on a rehearsal platform, marks every page. A
-    ValueError if there is no InspectionScheduled."""
+    the date is the last day of fieldwork. `rehearsal`: on a rehearsal platform, marks every page.
+    `issue`: where the document stands in its report's lifecycle (a draft marked as such on every page; a
+    final one with its date of issue and next steps); without it, the content alone, as the lifecycle's
+    steps apply to it by checksum. A ValueError if there is no InspectionScheduled."""
     report = model.build(events)
-    markdown = _markdown(f"{report.kind}.md.j2", r=report)
-    return _emit(markdown, fmt, as_at or _midnight(report.fieldwork_end_date), rehearsal)
+    document = "letter" if report.kind == "findings_letter" else "report"
+    framed = frame(issue, catalogue()[report.programme_id], report.area, document)
+    markdown = _markdown(f"{report.kind}.md.j2", r=report, f=framed)
+    markings = [m for m in (rehearsal.words() if rehearsal else "", issue.marking() if issue else "") if m]
+    return _emit(markdown, fmt, as_at or _midnight(report.fieldwork_end_date), markings)
 
 
 def render_overview(
@@ -102,7 +111,7 @@ def render_overview(
     overview = model.overview(round_id, theme_title, inspections, round_name)
     markdown = _markdown("overview.md.j2", o=overview)
     created = as_at or (_midnight(overview.last_date) if overview.last_date else EPOCH)
-    return _emit(markdown, fmt, created, rehearsal)
+    return _emit(markdown, fmt, created, [rehearsal.words()] if rehearsal else [])
 
 
 def _midnight(day: date) -> datetime:
@@ -163,103 +172,30 @@ def _body(markdown: str) -> tuple[str, str]:
     return body.replace("<th>", '<th scope="col">'), title
 
 
-def _html(body: str, title: str, large_print: bool, marking: str) -> str:
+def _html(body: str, title: str, large_print: bool, markings: Sequence[str]) -> str:
     template = _environment(True).get_template("document.html.j2")
-    return template.render(body=Markup(body), title=title, large_print=large_print, rehearsal=marking)
+    notes = [("rehearsal" if m.startswith("REHEARSAL") else "draft", m) for m in markings]
+    return template.render(body=Markup(body), title=title, large_print=large_print, markings=notes)
 
 
-def _marked(markdown: str, marking: str) -> str:
-    """The Markdown with the rehearsal marking above its title and below its last line."""
-    line = f"> **{marking}**\n"
-    return f"{line}\n{markdown.rstrip(chr(10))}\n\n{line}"
+def _marked(markdown: str, markings: Sequence[str]) -> str:
+    """The Markdown with each marking above its title and below its last line."""
+    lines = "".join(f"> **{m}**\n" for m in markings)
+    return f"{lines}\n{markdown.rstrip(chr(10))}\n\n{lines}"
 
 
-def _emit(markdown: str, fmt: Format, created: datetime, rehearsal: Rehearsal | None = None) -> bytes:
-    marking = rehearsal.words() if rehearsal is not None else ""
+def _title(title: str, markings: Sequence[str]) -> str:
+    """ "REHEARSAL: DRAFT: Joint targeted area inspection …": each marking's first word, then the title."""
+    return "".join(f"{m.split(' ', 1)[0]}: " for m in markings) + title
+
+
+def _emit(markdown: str, fmt: Format, created: datetime, markings: Sequence[str] = ()) -> bytes:
+    """The Markdown in `fmt`, with every marking at the top and foot of the document and, in a PDF, in the
+    header of every page."""
     if fmt is Format.MARKDOWN:
-        return (_marked(markdown, marking) if marking else markdown).encode()
+        return (_marked(markdown, markings) if markings else markdown).encode()
     body, title = _body(markdown)
-    if marking:
-        title = f"REHEARSAL: {title}"
+    title = _title(title, markings)
     if fmt is Format.PDF:
-        return _pdf(body, title, created, marking)
-    return _html(body, title, large_print=fmt is Format.LARGE_PRINT, marking=marking).encode()
-
-
-# The PDF's core font is Latin-1: typographic characters are replaced by their plain forms.
-_PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u200b": "",
-    }
-)
-
-
-def latin1(text: str) -> str:
-    """`text` with every character the PDF's core font lacks replaced: by its plain form, else by its
-    letters without accents, else by "?"."""
-    out = []
-    for char in text.translate(_PLAIN):
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        plain = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256 and c.isprintable())
-        out.append(plain or "?")
-    return "".join(out)
-
-
-class _Pdf(FPDF):
-    marking = ""  # the rehearsal marking, on every page; "" for a production document
-
-    def header(self) -> None:
-        if self.marking:
-            self._mark(8)
-
-    def footer(self) -> None:
-        if self.marking:
-            self._mark(-22)
-        self.set_y(-15)
-        self.set_font("helvetica", size=9)
-        self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
-
-    def _mark(self, y: float) -> None:
-        """The marking in bold red, boxed, at `y`; the page's text position and colour kept."""
-        x, at, colour = self.get_x(), self.get_y(), self.text_color
-        self.set_y(y)
-        self.set_font("helvetica", style="B", size=10)
-        self.set_text_color(180, 0, 0)
-        self.cell(0, 7, latin1(self.marking), border=1, align="C")
-        self.text_color = colour
-        self.set_xy(x, at)
-
-
-def _pdf(body: str, title: str, created: datetime, marking: str = "") -> bytes:
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    pdf = _Pdf(format="A4")
-    pdf.marking = marking
-    pdf.set_creation_date(created)
-    pdf.set_title(title)
-    pdf.set_lang("en-GB")
-    pdf.set_creator("Joint Inspections Platform")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=30 if marking else 20)
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    pdf.write_html(latin1(body))
-    return bytes(pdf.output())
+        return render_pdf(_html(body, title, False, markings), title, created, markings)
+    return _html(body, title, large_print=fmt is Format.LARGE_PRINT, markings=markings).encode()

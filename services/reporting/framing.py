@@ -1,6 +1,7 @@
-"""How a document opens: its title, whom it is addressed to, and how the area came to be inspected — the
-notice actually given, first to the LSCB's chair (001 Proposal two), or, for an unannounced inspection,
-that it was unannounced and when inspectors arrived (002 §34-38; 003; 004 §29)."""
+"""How a document opens and closes: its title, whom it is addressed to (by name and role, from the area's
+board register), how the area came to be inspected — the notice actually given, first to the LSCB's chair
+(001 Proposal two), or, for an unannounced inspection, that it was unannounced and when inspectors arrived
+(002 §34-38; 003; 004 §29) — and who signs it: the lead inspector of each inspectorate taking part."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
 
-from shared.contracts.scheduling import NotificationRecorded, Recipient
+from shared.boards import Board
+from shared.contracts.scheduling import (
+    InspectorAssigned,
+    InspectorRegistered,
+    InspectorReleased,
+    NotificationRecorded,
+    Recipient,
+)
 from shared.workdays import date_in_england
 
 from .context import Inspection
-from .words import AGENCIES, INSPECTORATES, NOT_LOCAL, day, listing
+from .words import AGENCIES, INSPECTORATES, NOT_LOCAL, SENIOR_LEADERS, capital, day, listing
 
 # The scope of a joint targeted area inspection, as a letter's title names it (001 Proposal one: "the
 # multi-agency response to all forms of child abuse and neglect").
@@ -40,24 +48,31 @@ def title(inspection: Inspection) -> str:
     return f"{programme.title} in {area}"
 
 
-def addressees(inspection: Inspection, chair: str | None) -> str:
-    """The "To:" line: the board's chair where the programme evaluates the board, and the senior leaders
-    of the agencies inspected, those of the area "in" it, a national service such as the CPS not."""
+def addressees(inspection: Inspection, board: Board | None) -> str:
+    """The "To:" line, each addressee by name where the area's board register names them, and by role: the
+    board's chair where the programme evaluates the board (001 Proposal four), then the senior leader of
+    each agency inspected, in the programme's order, with the organisation the register lists for it, or
+    "in" the area (a national service such as the CPS not). A programme without the board in its scope,
+    such as CLA 2012, is addressed to the agencies alone (003)."""
     area = inspection.scheduled.local_area
-    inspected = inspection.inspected()
-    local = [AGENCIES[a] for a in inspected if a not in NOT_LOCAL]
-    national = [AGENCIES[a] for a in inspected if a in NOT_LOCAL]
-    leaders = f"the senior leaders of {listing(local)} in {area}" if local else ""
-    if national:
-        leaders = (
-            f"{leaders}, and of {listing(national)}"
-            if leaders
-            else f"the senior leaders of {listing(national)}"
-        )
-    if inspection.programme.lscb is None:
-        return leaders
-    board = f"{chair + ', ' if chair else 'the '}chair of the {area} Local Safeguarding Children Board"
-    return f"{board}, and {leaders}" if leaders else board
+    said: list[str] = []
+    if inspection.programme.lscb is not None:
+        chair = board.chair.name if board is not None and board.chair else None
+        office = f"chair of the {area} Local Safeguarding Children Board"
+        said.append(f"{chair}, {office}" if chair else f"the {office}")
+    partners = board.partners if board is not None else ()
+    for agency in inspection.inspected():
+        role = SENIOR_LEADERS[agency]
+        organisations = [p.organisation for p in partners if p.agency is agency]
+        if organisations:
+            said.append(f"the {role}, {listing(organisations)}")
+        elif agency in NOT_LOCAL:
+            said.append(f"the {role}, {capital(AGENCIES[agency]).removeprefix('The ')}")
+        else:
+            said.append(f"the {role} in {area}")
+    if len(said) > 1 and any("," in s for s in said):
+        return f"{'; '.join(said[:-1])}; and {said[-1]}"
+    return listing(said)
 
 
 def _recipient(n: NotificationRecorded) -> str:
@@ -117,3 +132,30 @@ def arrival(inspection: Inspection) -> str:
     ]
     first = f"inspectors {said[0]}"
     return f"The inspection was unannounced: {first}, and {listing(said[1:])}."
+
+
+def signatories(inspection: Inspection) -> list[str]:
+    """How a document closes: the lead inspector of each inspectorate taking part, by role, and by name
+    where the team is known. An inspectorate's lead inspector is the first of its inspectors assigned to
+    the inspection and still on its team; their name is the one they were registered under."""
+    names = {e.inspector_id: e.name for e in inspection.events if isinstance(e, InspectorRegistered)}
+    team: dict[str, InspectorAssigned] = {}
+    for event in inspection.events:
+        if isinstance(event, InspectorAssigned):
+            team.setdefault(event.inspector_id, event)
+        elif isinstance(event, InspectorReleased):
+            team.pop(event.inspector_id, None)
+    signed = []
+    for inspectorate in inspection.inspectorates:
+        lead = next((a for a in team.values() if a.inspectorate is inspectorate), None)
+        name = names.get(lead.inspector_id) if lead is not None else None
+        role = f"Lead inspector for {INSPECTORATES[inspectorate]}"
+        signed.append(f"{role}: {name}" if name else role)
+    return signed
+
+
+def framework(programme_id: str, programme_title: str) -> str:
+    """The programme as a reader knows it, not by its identifier: "Joint targeted area inspection (2015
+    framework)", the year its identifier ends with."""
+    year = programme_id.rsplit("-", 1)[-1]
+    return f"{programme_title} ({year} framework)" if year.isdigit() else programme_title

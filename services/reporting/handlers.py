@@ -1,5 +1,7 @@
 """Reporting's queries and commands: documents rendered from the events reporting holds, as at any time,
-and each report's lifecycle (its own events)."""
+and each report's lifecycle (its own events). A document served is marked with where its lifecycle stands
+(`issue`: a draft on every page, or final with its date of issue and next steps); the lifecycle's steps
+apply to its content alone, by checksum."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from shared.contracts.reporting import (
 from shared.contracts.scheduling import (
     InspectionCancelled,
     InspectionScheduled,
+    InspectorAssigned,
     InspectorateJoined,
+    InspectorRegistered,
 )
 from shared.decider import execute
 from shared.envelope import Envelope, stamp
@@ -42,6 +46,7 @@ from shared.workdays import today_in_england
 
 from . import documents, lifecycle, readiness
 from .documents import Format
+from .issue import issue_of
 from .projections import SOURCES
 from .views import LifecycleView
 from .views import lifecycle_view as view_of
@@ -70,8 +75,9 @@ async def decoded(cursor: AsyncCursor[Document]) -> list[Event]:
 async def events_of(
     db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None = None
 ) -> list[Event]:
-    """The inspection's events, then its area's LSCB register, each in stream order, which does not
-    depend on the order in which the events arrived; only those that occurred by `as_at` if given."""
+    """The inspection's events, then its area's LSCB register, then the registration of each inspector on
+    its team (their name), each in stream order, which does not depend on the order in which the events
+    arrived; only those that occurred by `as_at` if given."""
     until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
     cursor = db[SOURCES].find({"inspection_id": inspection_id, **until}).sort(ORDER)
     events = await decoded(cursor)
@@ -80,6 +86,13 @@ async def events_of(
         events += await decoded(
             db[SOURCES].find({"inspection_id": None, "area_code": area, **until}).sort(ORDER)
         )
+    team = sorted({e.inspector_id for e in events if isinstance(e, InspectorAssigned)})
+    if team:
+        registered = {
+            "event_type": InspectorRegistered.event_type,
+            "envelope.payload.inspector_id": {"$in": team},
+        }
+        events += await decoded(db[SOURCES].find({**registered, **until}).sort(ORDER))
     return events
 
 
@@ -205,8 +218,18 @@ async def render(
             f"inspection {inspection_id} did not exist yet at {as_at.isoformat()}", AS_AT_RULE
         )
     inspection = known(inspection_id, events)
+    issue = issue_of(
+        report.state,
+        inspection.inspectorates,
+        inspection.programme.participation.lead_inspectorate,
+        report.final_at(),
+    )
     content = documents.render_report(
-        content_of(events, report.state), fmt, as_at=content_as_at, rehearsal=marking(content_as_at)
+        content_of(events, report.state),
+        fmt,
+        as_at=content_as_at,
+        rehearsal=marking(content_as_at),
+        issue=issue,
     )
     await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(

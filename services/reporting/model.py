@@ -31,7 +31,7 @@ from .agencies import (
 )
 from .board import Lscb, lscb
 from .context import FindingSection, Inspection, fold_judgements
-from .framing import Notice, addressees, arrival, notice, single_agency, title
+from .framing import Notice, addressees, arrival, framework, notice, signatories, single_agency, title
 from .overview import overview
 from .words import (
     AGENCIES,
@@ -92,7 +92,9 @@ class Report:
     theme_id: str | None
     theme: str  # the deep-dive theme as words; "" if none
     title: str  # the document's title (its one H1)
-    to: str  # whom it is addressed to
+    to: str  # whom it is addressed to, by name and role
+    framework: str  # the programme as a reader knows it: "Joint targeted area inspection (2015 framework)"
+    signatories: list[str]  # the lead inspector of each inspectorate taking part, by role and name
     single_agency: bool  # one inspectorate alone: Ofsted's targeted inspection (001 Part 2)
     fieldwork_starts: str
     fieldwork_ends: str
@@ -236,7 +238,9 @@ def build(events: Sequence[Event]) -> Report:
         theme_id=scheduled.deep_dive_theme,
         theme=theme.title if theme else (scheduled.deep_dive_theme or ""),
         title=title(inspection),
-        to=addressees(inspection, chair),
+        to=addressees(inspection, board_register),
+        framework=framework(programme.id, programme.title),
+        signatories=signatories(inspection),
         single_agency=single_agency(inspection),
         fieldwork_starts=day(starts),
         fieldwork_ends=day(ends),

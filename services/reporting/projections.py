@@ -15,7 +15,10 @@ from shared.contracts.scheduling import (
     InspectionCancelled,
     InspectionRescheduled,
     InspectionScheduled,
+    InspectorAssigned,
     InspectorateJoined,
+    InspectorRegistered,
+    InspectorReleased,
     MeetingScheduled,
     NotificationRecorded,
     RoundPlanned,
@@ -54,6 +57,9 @@ KEPT: tuple[type[Event], ...] = (
     InspectionCancelled,
     InspectorateJoined,
     NotificationRecorded,
+    InspectorAssigned,  # the team: each inspectorate's lead inspector signs its documents
+    InspectorReleased,
+    InspectorRegistered,  # an inspector's name, as they sign
     MeetingScheduled,  # the joint feedback meeting: a report is drafted after it (001 Proposal three)
     RoundPlanned,  # a round's name heads its overview (001 Proposal four)
     EvidenceItemRecorded,

@@ -114,7 +114,7 @@ async def rebuild(settings: Settings, progress: Progress) -> Summary:
         progress("Rendering every document from the read model as it is…")
         before = await checksums(store, db)
         summary.documents_before = len(before)
-        progress(f"  {len(before)} documents")
+        progress(f"  {len(before)} document{'' if len(before) == 1 else 's'}")
         progress(f"Dropping the read model and reading {', '.join(CONTEXTS)} from the start of the log…")
         await db[projections.SOURCES].drop()
         await projections.indexes(db)

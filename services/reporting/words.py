@@ -44,6 +44,20 @@ AGENCIES = {
     Agency.LSCB: "the Local Safeguarding Children Board",
     Agency.PARTNERSHIP: "the local partnership",
 }
+# Whom a document is addressed to in each agency, by role (001 Proposal four: "senior agency leaders
+# responsible for the agencies inspected"): the statutory Director of Children's Services (Children Act 2004
+# s.18), and the accountable leader of each other agency.
+SENIOR_LEADERS = {
+    Agency.LOCAL_AUTHORITY: "Director of Children's Services",
+    Agency.HEALTH: "Accountable Officer for health services",
+    Agency.POLICE: "Chief Constable",
+    Agency.PROBATION: "Director of probation services",
+    Agency.YOUTH_OFFENDING_TEAM: "Head of the youth offending team",
+    Agency.CUSTODY: "Governor of each custodial establishment",
+    Agency.CPS: "Chief Crown Prosecutor",
+    Agency.LSCB: "Chair of the Local Safeguarding Children Board",
+    Agency.PARTNERSHIP: "senior leaders of the local partnership",
+}
 # Agencies that are not the local area's own: the CPS is a national service whose part in the area's
 # cases HMCPSI inspects when triggered (002 §33), so it is never "the Crown Prosecution Service in Leeds".
 NOT_LOCAL = frozenset({Agency.CPS})
@@ -136,6 +150,11 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
+def strengths_shown(count: int) -> str:
+    """ "1 showing a strength", "3 showing strengths"."""
+    return plural(count, "showing a strength", "showing strengths")
+
+
 def support(ids: Sequence[str], items: dict[str, EvidenceItemRecorded]) -> str:
     """ "3 evidence items from Ofsted and the Care Quality Commission": the cited items counted, and the
     inspectorates of those still standing."""
@@ -151,7 +170,7 @@ def bearings(items: Iterable[EvidenceItemRecorded]) -> str:
     strengths = sum(1 for i in counted if i.bearing is Bearing.STRENGTH)
     weaknesses = sum(1 for i in counted if i.bearing is Bearing.WEAKNESS)
     improvements = sum(1 for i in counted if i.bearing is Bearing.AREA_FOR_IMPROVEMENT)
-    parts = [f"{strengths} showing strengths", plural(weaknesses, "weakness", "weaknesses")]
+    parts = [strengths_shown(strengths), plural(weaknesses, "weakness", "weaknesses")]
     if improvements:
         parts.append(f"{plural(improvements, 'area')} for improvement")
     return f"{plural(len(counted), 'evidence item')} ({', '.join(parts)})"

@@ -858,7 +858,7 @@ def test_rebuild_finds_the_embedded_stack_and_exits_1_when_a_document_changed(
     monkeypatch.setattr(Supervisor, "running", lambda _: running)
     assert main(["documents", "rebuild", "--data-dir", str(tmp_path)]) == 1
     assert capsys.readouterr().out.splitlines()[4:] == [
-        "checksums match for 1 documents, but not for these:",
+        "checksums match for 1 document, but not for these:",
         "  changed  /inspections/insp-2/report",
         "  missing  /rounds/round-1/overview",
         "new since the rebuild began: /inspections/insp-3/report",

@@ -5,7 +5,6 @@ and on small logs built here."""
 from __future__ import annotations
 
 import re
-import zlib
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from shared.contracts.reporting import ReportCorrectionOpened
 from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Envelope, Inspectorate
+from tests import poppler
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DOCUMENTS = ["findings_letter", "combined_report", "single_report", "report", "targeted_letter"]
@@ -89,7 +89,7 @@ def test_003_the_cla_report_has_a_section_on_health_services_for_looked_after_ch
     assert health.startswith(
         "\nThe Care Quality Commission inspected health services for children looked after and care leavers "
         "in Kent, and reports on them in narrative, with no grade. Inspectors recorded 2 evidence items "
-        "(1 showing strengths, 1 weakness) about health services.\n"
+        "(1 showing a strength, 1 weakness) about health services.\n"
     )
     assert "care leavers leave care without their health history" in health
     assert "1. Every child coming into care has an initial health assessment" in section(
@@ -198,7 +198,7 @@ def test_004_s24_s109_each_agency_report_gives_its_key_strengths_weaknesses_and_
     police = section(text("combined_report"), "### The police")
     assert (
         "The judgements stand on the evidence inspectors recorded about the police: 2 evidence items "
-        "(1 showing strengths, 1 weakness)." in police
+        "(1 showing a strength, 1 weakness)." in police
     )
     assert "1. Senior police leaders give child protection a high and visible priority." in section(
         police, "#### Key strengths"
@@ -323,10 +323,8 @@ def test_001_part_2_a_targeted_inspection_is_ofsteds_of_the_local_authority_and_
 
 def test_002_s33_the_crown_prosecution_service_is_not_an_agency_of_the_area() -> None:
     report = text("single_report")
-    assert (
-        "the senior leaders of the local authority, health services, the police, probation services and the "
-        "youth offending team in Bradford, and of the Crown Prosecution Service  \n" in report
-    )
+    assert "; the Head of the youth offending team in Bradford; and the Chief Crown Prosecutor, " in report
+    assert "Chief Crown Prosecutor, Crown Prosecution Service  \n" in report
     assert "Crown Prosecution Service in Bradford" not in report
     assert "#### The Crown Prosecution Service" in report
 
@@ -371,15 +369,9 @@ CLOCK = datetime(2026, 3, 13, 15, 30, tzinfo=UTC)
 MARK = "REHEARSAL — not a real inspection; clock at Friday 13 March 2026, 15:30"
 
 
-def pdf_pages(pdf: bytes) -> list[bytes]:
-    """Each page's inflated content stream."""
-    pages = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            pages.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return [p for p in pages if b"Page " in p]
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Each page's text, as a reader copies it out (pdftotext)."""
+    return poppler.pages(pdf)
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -396,8 +388,9 @@ def test_a_rehearsal_platform_marks_every_page_of_every_format(name: str) -> Non
         assert html.count("<h1>") == 1
     pages = pdf_pages(render_report(events(name), Format.PDF, rehearsal=rehearsal))
     assert len(pages) >= 1
+    assert pages[0].startswith(MARK)  # in the header of the page, then at the top of the document
     for page in pages:
-        assert page.count(b"REHEARSAL - not a real inspection; clock at Friday 13 March 2026, 15:30") == 2
+        assert MARK in page
     overview = render_overview(ROUND, [events("findings_letter")], Format.MARKDOWN, rehearsal=rehearsal)
     assert overview.decode().startswith(f"> **{MARK}**\n")
 
@@ -405,14 +398,14 @@ def test_a_rehearsal_platform_marks_every_page_of_every_format(name: str) -> Non
 def test_a_long_rehearsal_pdf_is_marked_on_each_of_its_pages() -> None:
     pages = pdf_pages(render_report(events("combined_report"), Format.PDF, rehearsal=Rehearsal(clock=CLOCK)))
     assert len(pages) > 1
-    assert all(p.count(b"REHEARSAL - not a real inspection") == 2 for p in pages)
+    assert all(p.startswith("REHEARSAL — not a real inspection") for p in pages)
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_a_production_document_carries_no_rehearsal_marking(name: str) -> None:
     for fmt in Format:
         rendered = render_report(events(name), fmt)
-        searched = b"".join(pdf_pages(rendered)) if fmt is Format.PDF else rendered
+        searched = "".join(pdf_pages(rendered)).encode() if fmt is Format.PDF else rendered
         assert b"REHEARSAL" not in searched
         assert b'class="rehearsal"' not in searched
 

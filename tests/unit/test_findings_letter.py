@@ -289,7 +289,7 @@ def test_the_header_follows_a_reschedule_and_an_inspectorate_that_joined() -> No
     letter = render_findings_letter([*SCHEDULING, moved, joined, *EVIDENCE, *FINDINGS])
     assert "**Fieldwork:** Monday 16 March 2026 to Friday 20 March 2026" in letter
     assert "HM Inspectorate of Probation and HM Crown Prosecution Service Inspectorate" in letter
-    assert "probation services in Wakefield, and of the Crown Prosecution Service" in letter
+    assert "in Wakefield; and the Chief Crown Prosecutor, Crown Prosecution Service" in letter
 
 
 def _interleave(streams: Sequence[Sequence[Event]], order: Sequence[int]) -> list[Event]:
@@ -343,10 +343,10 @@ def test_an_evaluation_recorded_before_the_agreement_flow_still_renders() -> Non
     assert LSCB_EARLY in section(letter, "## The effectiveness of the Local Safeguarding Children Board")
 
 
-def test_without_an_lscb_evaluation_the_letter_says_so() -> None:
+def test_without_an_lscb_evaluation_the_letter_leaves_its_section_out() -> None:
     letter = render_findings_letter([*SCHEDULING, *EVIDENCE, *FINDINGS])
-    board = section(letter, "## The effectiveness of the Local Safeguarding Children Board")
-    assert "has not been recorded yet" in board
+    assert "## The effectiveness of the Local Safeguarding Children Board" not in letter
+    assert "not been recorded" not in letter
 
 
 def test_the_letter_is_addressed_to_the_chair_named_in_the_board_register(letter: str) -> None:
@@ -355,7 +355,7 @@ def test_the_letter_is_addressed_to_the_chair_named_in_the_board_register(letter
         area_code="E08000036", local_area="Wakefield", office=Office.CHAIR, name="Dr A. Example"
     )
     addressed = render_findings_letter([*ALL, appointed])
-    assert "**To:** Dr A. Example, chair of the Wakefield Local Safeguarding Children Board, and" in addressed
+    assert "**To:** Dr A. Example, chair of the Wakefield Local Safeguarding Children Board; the" in addressed
 
 
 def test_rendering_without_an_inspection_scheduled_raises_value_error() -> None:
