@@ -1,7 +1,21 @@
-"""One inspection's history from the log, read from its start (audit/log.py `records`): every event of the
-inspection and of its area's LSCB register, as published; its timeline; and the inspection, its evidence,
-judgements, LSCB evaluation and report as they stood at a moment, replayed with the platform's own folds
-(imported when asked for, so that reading the log needs none of the services' code)."""
+"""One inspection's history from the log, read from its start (audit/log.py `records`): its export, its
+timeline, and the inspection, its evidence, judgements, LSCB evaluation and report as they stood at a
+moment, replayed with the platform's own folds (imported when asked for, so that reading the log needs none
+of the services' code).
+
+What an inspection's export holds, exactly (`EXPORT`, also in docs/consumer-guide.md):
+
+1. every event whose envelope names the inspection (`inspection_id`), on whatever stream: its own streams
+   (`inspection-ID`, its evidence items, judgements, LSCB evaluation and report) and the events about it
+   on streams that are not its own (the area's calendar `area-CODE`, each inspector's diary
+   `inspector-ID`: the booking and release for this inspection, not the rest of the calendar or diary);
+2. every event of its area's LSCB board register (`lscb-board-CODE`, CODE the `area_code` of its
+   `InspectionScheduled`), which names no inspection: who chairs the board and who the letter is addressed
+   to, which the report's text and the as-of replay need; the whole register, whenever recorded.
+
+Nothing else: not another inspection's events in the same area, not a round plan that lists the area.
+Each event once (a duplicate delivery is the same event: its `event_id`), exactly as published, ordered by
+`occurred_at`, then stream, then version."""
 
 from __future__ import annotations
 
@@ -23,11 +37,13 @@ from . import NotYet
 from .log import Progress, records
 
 Published = tuple[dict[str, Any], Envelope]  # an envelope as published (its JSON), and parsed
+BOARD = "lscb-board-"  # an area's LSCB board register: lscb-board-<area code>
+EXPORT = __doc__.split("\n\n", 1)[1] if __doc__ else ""
 
 
 async def envelopes_of(settings: Settings, inspection_id: str, progress: Progress) -> list[Published]:
-    """Every event of the inspection in the log, and its area's LSCB register, as published and parsed,
-    in the order they happened. Records that are not envelopes are skipped (`verify` reports them)."""
+    """The inspection's export (the module's docstring says which events): as published and parsed, in the
+    order they happened. Records that are not envelopes are skipped (`verify` reports them)."""
     found: list[Published] = []
     board: list[Published] = []
     read = 0
@@ -40,7 +56,7 @@ async def envelopes_of(settings: Settings, inspection_id: str, progress: Progres
                 continue
             if envelope.inspection_id == inspection_id:
                 found.append((raw, envelope))
-            elif envelope.inspection_id is None and envelope.stream_id.startswith("lscb-board-"):
+            elif envelope.inspection_id is None and envelope.stream_id.startswith(BOARD):
                 board.append((raw, envelope))
         if (read + len(batch)) // 20_000 > read // 20_000:
             progress(f"  {read + len(batch):,} records read, {len(found)} of inspection {inspection_id}")
@@ -50,7 +66,7 @@ async def envelopes_of(settings: Settings, inspection_id: str, progress: Progres
         (e.payload.get("area_code") for _, e in found if e.event_type == "scheduling.InspectionScheduled"),
         None,
     )
-    found += [(raw, e) for raw, e in board if e.payload.get("area_code") == area]
+    found += [(raw, e) for raw, e in board if e.stream_id == f"{BOARD}{area}"]
     unique = {e.event_id: (raw, e) for raw, e in found}  # a duplicate delivery is one event
     return sorted(unique.values(), key=lambda p: (p[1].occurred_at, p[1].stream_id, p[1].stream_version))
 

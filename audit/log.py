@@ -4,8 +4,11 @@
 versions are contiguous; every event names the digest of its stream's previous event, and the chain holds.
 Each problem is kept with its topic, partition and offset; the reading never stops half way. The `Verifier`
 is the check of one record at a time, so that a caller can watch its counts while it runs (the workspace
-shows how many records are read so far). What a hash chain alone cannot see (a changed last event, a
-truncated or rolled-back partition) needs signed checkpoints: issue 21, here."""
+shows how many records are read so far). The records come from audit/batches.py, which names a corrupt
+batch or missing offsets and reads on. A stream's events are checked in version order even when they are
+read out of order (a stream spread over partitions, as old logs have: a note, not a problem). What a hash
+chain alone cannot see (a changed last event, a truncated or rolled-back partition) is checked against
+signed checkpoints (audit/checkpoints.py), through `expected` here."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from aiokafka import ConsumerRecord
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from pydantic import ValidationError
 
@@ -22,9 +24,10 @@ from shared.contracts import CATALOGUE
 from shared.envelope import Envelope, digest_of
 from shared.errors import MalformedEvent
 from shared.settings import Settings
-from shared.topics import CONTEXTS, read_from_start
+from shared.topics import CONTEXTS
 
 from . import LogUnreachable
+from .batches import Reading, Record, read
 
 Progress = Callable[[str], None]
 
@@ -49,11 +52,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class Link:
-    """The last event seen of a stream: where it is, and what the next one must name."""
+    """An event of a stream as the chain needs it: its version, its digest, the digest it names as its
+    stream's previous event, and where it is in the log."""
 
     version: int
     digest: str
-    at: str
+    previous: str | None
+    topic: str
+    partition: int
+    offset: int
+
+    @property
+    def at(self) -> str:
+        return f"{self.topic}[{self.partition}]@{self.offset}"
 
 
 @dataclass
@@ -64,6 +75,8 @@ class Verification:
     streams: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    # What is worth knowing but is no fault of the log's content: a stream spread over partitions.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -71,16 +84,23 @@ class Verification:
 
 
 class Verifier:
-    """Checks records one at a time, in log order per partition (a stream lives on one partition)."""
+    """Checks records one at a time, in log order per partition. A stream's events are checked in version
+    order: one read before its predecessor (a stream spread over partitions is read in no set order) waits
+    for it, and what still waits at the end is a gap. `links` holds every stream's last event: its head."""
 
     def __init__(self) -> None:
         self.result = Verification()
         self.links: dict[str, Link] = {}
+        self.waiting: dict[str, dict[int, Link]] = {}  # stream -> version -> an event read before its turn
         self.digests: dict[str, str] = {}  # event id -> digest, to tell a duplicate from a forgery
+        self.partitions: dict[str, tuple[str, int]] = {}  # stream -> the partition of its first event read
+        self.reading = Reading()  # damage found by the reader, and where each partition ended
+        # Events a kept checkpoint covers (audit/checkpoints.py `expect`): stream -> version -> (digest,
+        # topic, partition, offset, when the checkpoint was taken); each found is checked and removed.
+        self.expected: dict[str, dict[int, tuple[str, str, int, int, str]]] = {}
 
     def check(self, topic: str, partition: int, offset: int, value: bytes | None) -> None:
         self.result.records += 1
-        at = f"{topic}[{partition}]@{offset}"
 
         def problem(kind: str, detail: str, stream_id: str | None = None) -> None:
             self.result.problems.append(Problem(topic, partition, offset, kind, detail, stream_id))
@@ -128,37 +148,104 @@ class Verifier:
                 CATALOGUE.decode(envelope)
             except MalformedEvent as exc:
                 problem("unreadable event", str(exc), stream)
+        self._place(stream, topic, partition)
+        self._chain(
+            stream, Link(envelope.stream_version, digest, envelope.previous_hash, topic, partition, offset)
+        )
+
+    def damaged(self, topic: str, partition: int, first: int, last: int, kind: str, detail: str) -> None:
+        """Records that could not be read as written (audit/batches.py): named by their first offset."""
+        self.result.problems.append(Problem(topic, partition, first, kind, detail))
+
+    def _problem(self, event: Link, kind: str, detail: str, stream: str) -> None:
+        self.result.problems.append(Problem(event.topic, event.partition, event.offset, kind, detail, stream))
+
+    def _place(self, stream: str, topic: str, partition: int) -> None:
+        first = self.partitions.setdefault(stream, (topic, partition))
+        if first != (topic, partition) and first[1] >= 0:
+            self.result.notes.append(
+                f"{stream} has events on {first[0]}[{first[1]}] and {topic}[{partition}]: a consumer may "
+                "read them out of order (a stream's events need one key); verified in version order"
+            )
+            self.partitions[stream] = (topic, -1)  # said once
+
+    def _chain(self, stream: str, event: Link) -> None:
         last = self.links.get(stream)
         expected = last.version + 1 if last else 1
-        if envelope.stream_version != expected:
-            version = envelope.stream_version
-            if last is not None and version <= last.version:
-                detail = f"a second event at version {version} (the stream is at {last.version})"
-            else:
-                after = last.version if last else "nothing"
-                detail = (
-                    f"version {version} follows {after}: versions {expected} to {version - 1} are missing"
+        if event.version > expected:  # its predecessor is not read yet
+            waiting = self.waiting.setdefault(stream, {})
+            if event.version in waiting:
+                self._problem(
+                    event, "versions not contiguous", f"a second event at version {event.version}", stream
                 )
-            problem("versions not contiguous", detail, stream)
-        elif last is None and envelope.previous_hash is not None:
-            problem("broken chain", "the first event of a stream names a previous one", stream)
-        elif last is not None and envelope.previous_hash is None:
-            problem(
-                "unchained",
-                f"version {envelope.stream_version} names no previous event (written before the chain)",
-                stream,
+            else:
+                waiting[event.version] = event
+            return
+        if last is not None and event.version <= last.version:
+            detail = f"a second event at version {event.version} (the stream is at {last.version})"
+            self._problem(event, "versions not contiguous", detail, stream)
+            return
+        self._link(stream, last, event)
+        self._release(stream)
+
+    def _link(self, stream: str, last: Link | None, event: Link) -> None:
+        if last is None and event.version == 1 and event.previous is not None:
+            self._problem(event, "broken chain", "the first event of a stream names a previous one", stream)
+        elif last is not None and event.previous is None:
+            detail = f"version {event.version} names no previous event (written before the chain)"
+            self._problem(event, "unchained", detail, stream)
+        elif last is not None and event.previous != last.digest:
+            detail = (
+                f"version {event.version} names a previous event that is not the one at {last.at} "
+                f"(version {last.version}): one of them was changed after it was written"
             )
-        elif last is not None and envelope.previous_hash != last.digest:
-            problem(
-                "broken chain",
-                f"version {envelope.stream_version} names a previous event that is not the one at {last.at} "
-                f"(version {last.version}): one of them was changed after it was written",
-                stream,
+            self._problem(event, "broken chain", detail, stream)
+        self.links[stream] = event
+        wanted = self.expected.get(stream)
+        kept = wanted.pop(event.version, None) if wanted else None
+        if kept is not None:
+            self._as_kept(stream, event, *kept)
+
+    def _as_kept(
+        self, stream: str, event: Link, digest: str, topic: str, partition: int, offset: int, taken_at: str
+    ) -> None:
+        """The event is the one a kept checkpoint covers, where it was then."""
+        if event.digest != digest:
+            detail = (
+                f"version {event.version} is not the event the checkpoint of {taken_at} covers: its "
+                f"digest is {event.digest[:12]}…, the checkpoint's {digest[:12]}… (changed since)"
             )
-        if last is None or envelope.stream_version > last.version:
-            self.links[stream] = Link(envelope.stream_version, digest, at)
+            self._problem(event, "changed event", detail, stream)
+        elif (event.topic, event.partition, event.offset) != (topic, partition, offset):
+            then = f"{topic}[{partition}]@{offset}"
+            detail = f"version {event.version} was at {then} at the checkpoint of {taken_at}"
+            self._problem(event, "moved event", detail, stream)
+
+    def _release(self, stream: str) -> None:
+        """The stream's waiting events that now follow its last, in version order."""
+        waiting = self.waiting.get(stream)
+        while waiting and (event := waiting.pop(self.links[stream].version + 1, None)):
+            self._link(stream, self.links[stream], event)
+        if waiting is not None and not waiting:
+            del self.waiting[stream]
 
     def finish(self, started: float) -> Verification:
+        """What still waits is after a gap: named at the first event after each gap, whose chain is then
+        checked on from there."""
+        for stream in sorted(self.waiting):
+            while waiting := self.waiting.get(stream):
+                event = waiting.pop(min(waiting))
+                last = self.links.get(stream)
+                after, expected = (last.version, last.version + 1) if last else ("nothing", 1)
+                missing = (
+                    f"version {expected} is missing"
+                    if expected == event.version - 1
+                    else f"versions {expected} to {event.version - 1} are missing"
+                )
+                detail = f"version {event.version} follows {after}: {missing}"
+                self._problem(event, "versions not contiguous", detail, stream)
+                self._link(stream, None, event)  # its chain is checked on from here
+                self._release(stream)
         self.result.streams = len(self.links)
         self.result.seconds = time.monotonic() - started
         return self.result
@@ -168,13 +255,12 @@ def topics(settings: Settings) -> list[str]:
     return [settings.events_topic(c) for c in CONTEXTS]
 
 
-async def records(settings: Settings) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
-    """Every record of the events topics from offset 0, in batches (shared/topics.py `read_from_start`);
-    `LogUnreachable` if the broker cannot be reached."""
+async def records(settings: Settings, reading: Reading | None = None) -> AsyncIterator[list[Record]]:
+    """Every record of the events topics from offset 0 to where each partition ended when the reading began,
+    a fetch at a time (audit/batches.py; what cannot be read goes to `reading`); `LogUnreachable` if the
+    broker cannot be reached."""
     try:
-        async for batch in read_from_start(
-            settings.kafka_bootstrap_servers, topics(settings), security=settings.kafka_security()
-        ):
+        async for batch in read(settings, topics(settings), reading or Reading()):
             yield batch
     except (KafkaConnectionError, KafkaTimeoutError, OSError) as exc:
         raise LogUnreachable(
@@ -184,11 +270,20 @@ async def records(settings: Settings) -> AsyncIterator[list[ConsumerRecord[bytes
 
 async def verify(settings: Settings, progress: Progress, verifier: Verifier | None = None) -> Verification:
     """Every record of the events topics checked by `verifier` (a new one unless given: give one to watch
-    its counts while it runs); every 20,000 records, a line to `progress`."""
+    its counts while it runs), and every damaged batch or missing offset named; every 20,000 records, a
+    line to `progress`."""
     verifier = verifier or Verifier()
     started = time.monotonic()
     reported = 0
-    async for batch in records(settings):
+    reading = verifier.reading
+
+    def damage() -> None:
+        for d in reading.damage:
+            verifier.damaged(d.topic, d.partition, d.first, d.last, d.kind, d.detail)
+        reading.damage.clear()
+
+    async for batch in records(settings, reading):
+        damage()
         for record in batch:
             try:
                 verifier.check(record.topic, record.partition, record.offset, record.value)
@@ -202,4 +297,5 @@ async def verify(settings: Settings, progress: Progress, verifier: Verifier | No
             progress(
                 f"  {reported:,} records read ({rate:,.0f}/s), {len(verifier.result.problems)} problem(s)"
             )
+    damage()
     return verifier.finish(started)

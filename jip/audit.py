@@ -3,11 +3,14 @@ reading and checking are the `audit` package's (shared with the workspace's audi
 the commands and what they print.
 
 - `verify`: every record reads as an envelope of a known event type and version; every stream's versions
-  are contiguous; every event names the digest of its stream's previous event, and the chain holds. Each
-  problem is reported with its topic, partition and offset; the command never stops half way, and exits 1
-  if there was any.
-- `export --inspection ID`: the inspection's complete history, as JSON lines (the envelopes as published)
-  or as a readable timeline.
+  are contiguous; every event names the digest of its stream's previous event, and the chain holds; every
+  batch's CRC matches and no offset is missing. Each problem is reported with its topic, partition and
+  offset; the command never stops half way, and exits 1 if there was any. `--against FILE`: also every
+  event and offset that the signed checkpoints in FILE cover is still there, unchanged.
+- `checkpoint take|export|key`: sign the log's heads and ends and publish them (audit/checkpoints.py), keep
+  a copy of the published checkpoints, print the public key that checks them.
+- `export --inspection ID`: the inspection's complete history (audit/inspection.py says exactly which
+  events), as JSON lines (the envelopes as published) or as a readable timeline.
 - `as-of TIME --inspection ID`: the inspection, its evidence, judgements, LSCB evaluation and report as
   they stood at that moment, and the report's text then."""
 
@@ -16,15 +19,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from audit import LogUnreachable, NotYet
-from audit.inspection import as_of, envelopes_of, jsonl, timeline
-from audit.log import topics, verify
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from audit import LogUnreachable, NotYet, checkpoints, watch
+from audit.inspection import EXPORT, as_of, envelopes_of, jsonl, timeline
+from audit.log import Verification, Verifier, topics, verify
 from jip.stack import StackError, settings_of_stack
 from shared.settings import Settings
 from shared.workdays import ENGLAND
@@ -49,9 +55,13 @@ def audit(args: argparse.Namespace) -> int:
     try:
         if args.action == "verify":
             return _verify(args, settings)
+        if args.action == "checkpoint":
+            return _checkpoint(args, settings)
         envelopes = asyncio.run(envelopes_of(settings, args.inspection, _progress))
     except (OSError, LogUnreachable) as exc:
         raise StackError(f"the log could not be read: {exc}; is the stack up (`jip stack status`)?") from None
+    except checkpoints.BadCheckpoint as exc:
+        raise StackError(str(exc)) from None
     if not envelopes:
         raise StackError(f"no event of inspection {args.inspection} is in the log")
     if args.action == "export":
@@ -77,25 +87,113 @@ def audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_dir(args: argparse.Namespace) -> Path:
+    """Where the stack keeps its checkpoint key: apart from the log (in the object store's directory)."""
+    return Path(args.data_dir) / "audit"
+
+
+def _public_key(args: argparse.Namespace) -> Ed25519PublicKey:
+    path = args.public_key or _key_dir(args) / "checkpoint-public-key.pem"
+    if not Path(path).exists():
+        raise StackError(
+            f"no checkpoint public key at {path}: give --public-key FILE (`jip audit checkpoint key`)"
+        )
+    return checkpoints.load_public_key(Path(path))
+
+
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    kept: list[checkpoints.Checkpoint] = []
+    if args.against:
+        public = _public_key(args)
+        lines = Path(args.against).read_text(encoding="utf-8").splitlines()
+        kept = [checkpoints.parse(line, public) for line in lines if line.strip()]
+        _progress(f"{len(kept)} signed checkpoint(s) in {args.against}, each signature good")
     _progress(f"Reading {', '.join(topics(settings))} from the start…")
-    result = asyncio.run(verify(settings, _progress))
+    verifier = Verifier()
+    checkpoints.expect(verifier, kept)
+    result = asyncio.run(verify(settings, _progress, verifier))
+    checkpoints.against(verifier, kept)
+    _print(args, result, against=len(kept))
+    return 0 if result.ok else 1
+
+
+def _print(args: argparse.Namespace, result: Verification, against: int = 0) -> None:
     if args.json:
         print(json.dumps({**asdict(result), "ok": result.ok}, indent=2, default=str))
+        return
+    rate = result.records / result.seconds if result.seconds else 0
+    print(
+        f"{result.records:,} records, {result.events:,} events in {result.streams:,} streams, "
+        f"{result.duplicates} duplicate deliveries; {result.seconds:.1f} s ({rate:,.0f} records/s)"
+    )
+    for note in result.notes:
+        print(f"  note: {note}")
+    for problem in result.problems:
+        print(f"  {problem}")
+    kept = f", and everything {against} signed checkpoint(s) cover is there unchanged" if against else ""
+    print(
+        f"the log verifies: every stream contiguous, every chain whole{kept}"
+        if result.ok
+        else f"{len(result.problems)} problem(s)"
+    )
+
+
+def _watch(args: argparse.Namespace, settings: Settings) -> int:
+    key = checkpoints.signing_key(_key_dir(args))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        _progress(
+            f"checkpointing {settings.namespace}'s log every {args.every:g} s and at every final report"
+        )
+        await watch.watch(
+            settings, key, args.every, lambda line: print(line, flush=True), poll=args.poll, stop=stop
+        )
+
+    asyncio.run(run())
+    return 0
+
+
+def _checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    if args.step == "key":
+        checkpoints.signing_key(_key_dir(args))
+        sys.stdout.write((_key_dir(args) / "checkpoint-public-key.pem").read_text())
+        return 0
+    if args.step == "watch":
+        return _watch(args, settings)
+    if args.step == "take":
+        key = checkpoints.signing_key(_key_dir(args))
+        taken, result = asyncio.run(checkpoints.take(settings, key, args.reason, _progress))
+        if taken is None:
+            _print(args, result)
+            print("no checkpoint taken: a checkpoint vouches only for a log that verifies")
+            return 1
+        print(
+            f"checkpoint of {taken.taken_at} ({taken.reason}): {len(taken.streams):,} stream heads and "
+            f"{len(taken.partitions)} partition ends, signed by key {taken.key_id}, published on "
+            f"{checkpoints.checkpoints_topic(settings.namespace)}"
+        )
+        return 0
+    found, refused = asyncio.run(checkpoints.published(settings, _public_key(args)))
+    for line in refused:
+        _progress(f"  refused: {line}")
+    chosen = found if args.all else found[-1:]
+    text = "".join(c.to_json() + "\n" for c in chosen)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        _progress(f"{len(chosen)} of {len(found)} checkpoint(s) written to {args.output}")
     else:
-        rate = result.records / result.seconds if result.seconds else 0
-        print(
-            f"{result.records:,} records, {result.events:,} events in {result.streams:,} streams, "
-            f"{result.duplicates} duplicate deliveries; {result.seconds:.1f} s ({rate:,.0f} records/s)"
-        )
-        for problem in result.problems:
-            print(f"  {problem}")
-        print(
-            "the log verifies: every stream contiguous, every chain whole"
-            if result.ok
-            else f"{len(result.problems)} problem(s)"
-        )
-    return 0 if result.ok else 1
+        sys.stdout.write(text)
+    return 1 if refused or not found else 0
+
+
+PUBLIC_KEY = (
+    "the checkpoint signing key's public half, kept by the auditor (default: the stack's, "
+    "<data dir>/audit/checkpoint-public-key.pem)"
+)
 
 
 def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
@@ -117,13 +215,59 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "partition and offset; exit 1 if there is any.",
     )
     verify_cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify_cmd.add_argument(
+        "--against",
+        metavar="FILE",
+        help="signed checkpoints kept by the auditor (`jip audit checkpoint export`), one a line: the log "
+        "must still hold every event and offset they cover, unchanged",
+    )
+    verify_cmd.add_argument("--public-key", metavar="PEM", help=PUBLIC_KEY)
+    checkpoint = acts.add_parser(
+        "checkpoint",
+        help="sign and publish a checkpoint of the log, keep a copy of the published ones, or print the key",
+        description=checkpoints.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    steps = checkpoint.add_subparsers(dest="step", required=True, metavar="STEP")
+    take = steps.add_parser(
+        "take",
+        parents=[data_dir],
+        help="verify the log, then sign its stream heads and partition ends and publish the checkpoint",
+    )
+    take.add_argument("--reason", default="taken by an operator", help="why it was taken (kept in it)")
+    take.add_argument("--json", action="store_true", help="if the log does not verify, the result as JSON")
+    keep = steps.add_parser(
+        "export",
+        parents=[data_dir],
+        help="the published checkpoints, each signature checked, as JSON lines for an auditor to keep",
+    )
+    keep.add_argument("--all", action="store_true", help="every checkpoint, not only the latest")
+    keep.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    keep.add_argument("--public-key", metavar="PEM", help=PUBLIC_KEY)
+    steps.add_parser("key", parents=[data_dir], help="print the public key that checks the checkpoints")
+    watching = steps.add_parser(
+        "watch",
+        parents=[data_dir],
+        help="the platform's checkpointer: a checkpoint at start, at every final or published report, and "
+        "at intervals (until interrupted)",
+        description=watch.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    watching.add_argument("--every", type=float, default=3600.0, metavar="SECONDS", help="default: 3600")
+    watching.add_argument(
+        "--poll",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how often it looks for reports (default: 5)",
+    )
     export = acts.add_parser(
         "export",
         parents=[data_dir],
         help="an inspection's complete history from the log",
-        description="Every event of the inspection, and of its area's LSCB register, from the log: as JSON "
-        "lines "
-        "(the envelopes exactly as published) or as a readable timeline.",
+        description="The inspection's events from the log, as JSON lines (the envelopes exactly as "
+        "published) or as a readable timeline.\n\n" + EXPORT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("--inspection", required=True, metavar="ID", help="the inspection's id")
     export.add_argument("--format", choices=["jsonl", "timeline"], default="jsonl", help="default: jsonl")

@@ -9,21 +9,28 @@ accuracy, the final report and its publication."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from audit import checkpoints
+from audit.inspection import envelopes_of
+from audit.log import Verifier, verify
 from jip.demo import People, play
 from jip.demo.scenario import scenarios
 from jip.demo.story import RehearsalClock
 from jip.stack import StackError
 from shared.clock import ENGLAND
 from shared.programmes import catalogue
+from shared.settings import KafkaProfile, Settings
+from shared.topics import CONTEXTS
 from tests.e2e.conftest import Platform
-from tests.helpers import SIGNER, auditor
+from tests.helpers import SIGNER, auditor, read_topic
 
 STEP = re.compile(r"^\d+\. (\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d): ")
 
@@ -101,6 +108,53 @@ async def test_the_demo_plays_each_programme_in_date_order_to_its_published_docu
     assert len(dated) >= 10
     assert dated == sorted(dated)
     assert dated[-1].date() == min(published)  # the last step: publication
+
+    # The log the demo wrote, read by an auditor from its start, verifies: nothing in it was touched, so
+    # `jip audit verify` must say so (issue 21, point 1).
+    log = Settings(
+        kafka_bootstrap_servers=platform.env["JIP_KAFKA_BOOTSTRAP_SERVERS"],
+        kafka_profile=KafkaProfile(platform.env["JIP_KAFKA_PROFILE"]),
+        namespace=platform.env["JIP_NAMESPACE"],
+    )
+    verified = await verify(log, lambda _: None)
+    assert verified.ok, [str(problem) for problem in verified.problems]
+    assert verified.events >= len(history)
+    # A checkpoint of it signed and published, and the log then proven against the copy an auditor keeps.
+    key = Ed25519PrivateKey.generate()
+    taken, _ = await checkpoints.take(log, key, f"report published: {run.inspection_id}", lambda _: None)
+    [kept], _ = await checkpoints.published(log, key.public_key())
+    assert taken == kept
+    assert any(h.stream_id == f"report-{run.inspection_id}" for h in kept.streams)
+    verifier = Verifier()
+    checkpoints.expect(verifier, [kept])
+    against = await verify(log, lambda _: None, verifier)
+    checkpoints.against(verifier, [kept])
+    assert against.ok, [str(problem) for problem in against.problems]
+
+    # The inspection's export holds exactly what audit/inspection.py says, found here by a plain read of
+    # the topics: the events naming the inspection, and its area's board register (issue 21, point 5).
+    exported = await envelopes_of(log, run.inspection_id, lambda _: None)
+    on_the_topics = [
+        json.loads(record.value)
+        for context in CONTEXTS
+        for record in await read_topic(log.kafka_bootstrap_servers, log.events_topic(context))
+    ]
+    area = next(
+        e["payload"]["area_code"]
+        for e in on_the_topics
+        if e["event_type"] == "scheduling.InspectionScheduled" and e["inspection_id"] == run.inspection_id
+    )
+    about = {
+        e["event_id"]: e
+        for e in on_the_topics
+        if e["inspection_id"] == run.inspection_id or e["stream_id"] == f"lscb-board-{area}"
+    }
+    assert sorted(raw["event_id"] for raw, _ in exported) == sorted(about)
+    assert all(raw == about[raw["event_id"]] for raw, _ in exported)  # as published
+    assert {e.stream_id for _, e in exported} >= {
+        f"inspection-{run.inspection_id}",
+        f"report-{run.inspection_id}",
+    }
 
 
 async def test_the_demo_stops_on_a_production_platform_whose_clock_cannot_move(platform: Platform) -> None:

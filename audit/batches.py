@@ -1,0 +1,260 @@
+"""The events topics read batch by batch, as the broker stores them, so that damage is named, not fatal.
+
+A Kafka consumer gives up on a partition at the first batch whose CRC is wrong (aiokafka raises
+`CorruptRecordException` on every fetch from then on) and says nothing of offsets that are not there. An
+auditor needs both named and the rest still read, so this reader sends the broker's Fetch requests itself
+and reads the record batches it returns:
+
+- a batch whose CRC does not match its bytes (changed after it was written, the CRC left as it was) is
+  `Damage` "corrupt batch" at its offsets; its records are still given to the caller when they parse, for
+  what they say may name more (a broken chain), and when they do not parse the batch is "unreadable";
+- offsets that no batch holds, below the partition's high-water mark, are `Damage` "missing records": a
+  batch deleted in the middle, or the partition's tail deleted while its high-water mark stayed;
+- every partition is read to the high-water mark it had when the reading began (not a moving end: the log
+  as it stood when the auditor asked), and where it ended is kept (`ends`) for signed checkpoints.
+
+No consumer group, nothing committed: the services' own consumers are not disturbed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import TopicPartition
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import for_code
+from aiokafka.protocol.fetch import FetchRequest
+from aiokafka.record.memory_records import MemoryRecords
+
+from shared.settings import Settings
+
+READ_UNCOMMITTED = 0
+PARTITION_BYTES = 8 * 1024 * 1024
+# tansu on object storage answers a fetch with what it read within the wait: an empty answer below the
+# high-water mark is asked again, waiting longer, before the offsets are called missing.
+WAITS_MS = (100, 500, 2000)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record as stored: where it is, and its value (the envelope's bytes, or whatever is there)."""
+
+    topic: str
+    partition: int
+    offset: int
+    value: bytes | None
+
+
+@dataclass(frozen=True)
+class Damage:
+    """Offsets `first` to `last` of a partition that cannot be read as written, and why."""
+
+    topic: str
+    partition: int
+    first: int
+    last: int
+    kind: str  # "corrupt batch", "unreadable batch", "missing records", "unreadable partition"
+    detail: str
+
+
+@dataclass
+class Partition:
+    topic: str
+    partition: int
+    position: int = 0  # the next offset to read
+    end: int | None = None  # the high-water mark when the reading began
+    starved: int = 0  # fetches in a row that gave it nothing
+
+
+@dataclass
+class Reading:
+    """What one reading found besides the records: the damage, and where each partition ended."""
+
+    damage: list[Damage] = field(default_factory=list)
+    ends: dict[tuple[str, int], int] = field(default_factory=dict)  # (topic, partition) -> next offset
+
+
+async def read(
+    settings: Settings,
+    topics: Sequence[str],
+    reading: Reading,
+    start: Mapping[tuple[str, int], int] | None = None,
+) -> AsyncIterator[list[Record]]:
+    """Every record of `topics` from offset 0 (or where `start` says, per partition: where an earlier
+    reading ended) to each partition's high-water mark, a fetch at a time; damage goes to `reading.damage`
+    as it is found, and each partition's end to `reading.ends`."""
+    client = AIOKafkaClient(bootstrap_servers=settings.kafka_bootstrap_servers, **settings.kafka_security())
+    await client.bootstrap()
+    try:
+        for topic in topics:
+            client.add_topic(topic)
+        await client.force_metadata_update()
+        partitions = [
+            Partition(t, p, (start or {}).get((t, p), 0))
+            for t in topics
+            for p in sorted(client.cluster.partitions_for_topic(t) or ())
+        ]
+
+        async def fetched() -> list[Record] | None:
+            """One fetch of every partition not yet at its end, its records and damage; None when none is
+            left."""
+            pending = [p for p in partitions if p.end is None or p.position < p.end]
+            if not pending:
+                return None
+            by_node: dict[int, list[Partition]] = defaultdict(list)
+            for p in pending:
+                by_node[client.cluster.leader_for_partition(TopicPartition(p.topic, p.partition))].append(p)
+            found: list[Record] = []
+            for node, asked in by_node.items():
+                answers, exhausted = await _fetch(client, node, asked)
+                for p, error, high_water, raw in answers:
+                    found += _answer(p, error, high_water, raw, reading, exhausted)
+                for p in asked:
+                    if exhausted and p.end is None:  # never answered for, with the longest wait
+                        detail = "the broker gave no answer for the partition: not read"
+                        reading.damage.append(
+                            Damage(
+                                p.topic, p.partition, p.position, p.position, "unreadable partition", detail
+                            )
+                        )
+                        p.end = p.position
+            return found
+
+        # The next fetch is on its way while the caller checks this one's records: the broker reads its
+        # storage while the records are verified.
+        following = asyncio.create_task(fetched())
+        try:
+            while (found := await following) is not None:
+                following = asyncio.create_task(fetched())
+                await asyncio.sleep(0)
+                if found:
+                    yield found
+        finally:
+            following.cancel()
+        reading.ends.update({(p.topic, p.partition): p.position for p in partitions})
+    finally:
+        await client.close()
+
+
+async def _fetch(
+    client: Any, node: int, asked: list[Partition]
+) -> tuple[list[tuple[Partition, int, int, bytes]], bool]:
+    """The partitions `asked` fetched from `node`: each one's answer (error, high-water mark, bytes), asked
+    again with a longer wait while no partition gets anything; and whether none did even then (exhausted).
+
+    tansu answers with what it read within the wait, partition after partition, so a partition late in a
+    request can get nothing while those before it fill the answer: the ones left out last time are asked
+    first, and a partition's records are called missing only when the broker had nothing for any."""
+    asked.sort(key=lambda p: -p.starved)
+    for wait_ms in WAITS_MS:
+        by_topic: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for p in asked:
+            by_topic[p.topic].append((p.partition, p.position, PARTITION_BYTES))
+        request = FetchRequest(wait_ms, 1, 64 * 1024 * 1024, READ_UNCOMMITTED, list(by_topic.items()))
+        response = await client.send(node, request)
+        answers = {
+            (topic, number): (error, high_water, data[-1])
+            for topic, partitions in response.topics
+            for number, error, high_water, *data in partitions
+        }
+        got = {key for key, (error, high_water, raw) in answers.items() if error or raw}
+        for p, key in _keyed(asked):
+            p.starved = 0 if key in got else p.starved + 1
+        at_end = all(key in answers and answers[key][1] <= p.position for p, key in _keyed(asked))
+        if got or at_end:
+            return [(p, *answers[key]) for p, key in _keyed(asked) if key in answers], False
+    return [(p, *answers[key]) for p, key in _keyed(asked) if key in answers], True
+
+
+def _keyed(partitions: list[Partition]) -> list[tuple[Partition, tuple[str, int]]]:
+    return [(p, (p.topic, p.partition)) for p in partitions]
+
+
+def _answer(
+    p: Partition, error: int, high_water: int, raw: bytes, reading: Reading, exhausted: bool
+) -> list[Record]:
+    """The records of one partition's answer; damage to `reading`; `p`'s position moved past them. When
+    the fetch was `exhausted` (nothing for any partition with the longest wait), offsets below the
+    high-water mark that it did not get are missing."""
+
+    def damaged(first: int, last: int, kind: str, detail: str) -> None:
+        reading.damage.append(Damage(p.topic, p.partition, first, last, kind, detail))
+
+    if p.end is None:
+        p.end = high_water
+    if error:
+        damaged(
+            p.position,
+            max(p.position, p.end - 1),
+            "unreadable partition",
+            f"{_span(p.position, p.end - 1)}not read: the broker answered {for_code(error).__name__}",
+        )
+        p.position = p.end
+        return []
+    batches = MemoryRecords(raw)
+    records: list[Record] = []
+    read_any = False
+    while p.position < p.end and batches.has_next():
+        try:
+            batch = batches.next_batch()
+        except Exception as exc:  # a batch header that does not parse: its length cannot be trusted
+            damaged(p.position, p.position, "unreadable batch", f"its header does not parse ({exc})")
+            p.position += 1  # the broker answers from the next batch that holds a later offset
+            return records
+        if batch.next_offset <= p.position:  # the broker answers with the batch that holds the offset
+            continue
+        read_any = True
+        if batch.base_offset > p.position:
+            damaged(
+                p.position, batch.base_offset - 1, "missing records", _missing(p.position, batch.base_offset)
+            )
+        first, last = batch.base_offset, batch.next_offset - 1
+        if not batch.validate_crc():
+            damaged(
+                first,
+                last,
+                "corrupt batch",
+                f"{_span(first, last)}the batch's CRC does not match its bytes: they were changed after it "
+                "was written",
+            )
+        if not batch.is_control_batch:
+            try:
+                records += [
+                    Record(p.topic, p.partition, r.offset, r.value)
+                    for r in batch
+                    if p.position <= r.offset < p.end
+                ]
+            except Exception as exc:
+                damaged(
+                    first, last, "unreadable batch", f"{_span(first, last)}its records do not parse ({exc})"
+                )
+        p.position = max(p.position, batch.next_offset)
+    if read_any or p.position >= p.end:
+        return records
+    if raw:  # bytes, but not one whole batch: a length that does not fit what follows
+        damaged(p.position, p.position, "unreadable batch", f"{len(raw)} bytes that hold no whole batch")
+        p.position += 1
+    elif exhausted:
+        detail = _missing(p.position, p.end) + f" (the end of the partition: its high-water mark is {p.end})"
+        damaged(p.position, p.end - 1, "missing records", detail)
+        p.position = p.end
+    return records
+
+
+def _missing(first: int, upto: int) -> str:
+    count = upto - first
+    if count == 1:
+        return (
+            f"offset {first} is in the partition's range but no batch holds it: deleted after it was written"
+        )
+    return (
+        f"offsets {first} to {upto - 1} ({count} records) are in the partition's range but no batch holds "
+        "them: deleted after they were written"
+    )
+
+
+def _span(first: int, last: int) -> str:
+    return "" if first == last else f"offsets {first} to {last}: "
