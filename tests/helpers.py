@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 import jwt
+import uvicorn
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, NumberDataPoint
@@ -290,3 +292,24 @@ def clock_reading(moment: datetime) -> Iterator[None]:
         yield
     finally:
         CLOCK.use_real_time()
+
+
+@asynccontextmanager
+async def served(app: Any, **options: Any) -> AsyncIterator[str]:
+    """`app` served by uvicorn on a free loopback port (its lifespan not run) for the time of the block: its
+    base URL. `options` are uvicorn.Config's."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = {"host": "127.0.0.1", "lifespan": "off", "log_level": "warning"} | options
+    server = uvicorn.Server(uvicorn.Config(app, port=port, **config))
+    serving = asyncio.create_task(server.serve())
+    for _ in range(200):  # uvicorn says it has started by a flag, not an event
+        if server.started:
+            break
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -18,16 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from aiokafka import AIOKafkaProducer
 
 from services.workspace import live
 from services.workspace.app import build
 from services.workspace.settings import WorkspaceSettings
 from shared.envelope import Actor, Envelope, Inspectorate
-from shared.server import config
 from shared.settings import Settings
 from tests.helpers import SIGNER
+from tests.helpers import served as serving
 from tests.workspace_pages import sign_in
 
 INSPECTION, HIDDEN = "insp-live-1", "insp-hidden"
@@ -42,33 +40,21 @@ def answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(404, json={"detail": "not here"})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def served(tmp_path: Path, settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, live.Tail]]:
     """The workspace on a loopback port, and a browser signed in to it as a CQC inspector."""
     SIGNER.save(tmp_path / "auth")
     app = build(WorkspaceSettings(workspace_signing_key_file=tmp_path / "auth" / "signing-key.pem"), settings)
     app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    port = free_port()
-    server = uvicorn.Server(config(app, settings, port=port, lifespan="off", timeout_graceful_shutdown=1))
-    serving = asyncio.create_task(server.serve())
-    for _ in range(200):  # uvicorn says it has started by a flag, not an event
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as browser:
+        async with (
+            serving(app, timeout_graceful_shutdown=1) as base,
+            httpx.AsyncClient(base_url=base, timeout=30) as browser,
+        ):
             await sign_in(browser, "inspector-cqc", "inspector", "cqc")
             yield browser, app.state.tail
     finally:
         await app.state.tail.stop()
-        server.should_exit = True
-        await serving
 
 
 def envelope(event_type: str, inspection_id: str, payload: dict[str, Any]) -> bytes:

@@ -5,47 +5,27 @@ scripts came from a CDN."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.async_api import Route, async_playwright
 
 from services.evidence.app import build
 from shared.settings import Settings
+from tests.helpers import served as serving
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: never a browser downloaded at run time
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 async def served(public_key: Path) -> AsyncIterator[str]:
     """The evidence service's HTTP API on a loopback port (no database needed for its pages)."""
     app = build(Settings(auth_public_key_file=public_key)).app
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
-    for _ in range(200):  # uvicorn says it has started by a flag, not an event
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await serving
+    async with serving(app) as base:
+        yield base
 
 
 @pytest.mark.timeout(180)
