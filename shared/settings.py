@@ -7,7 +7,7 @@ import socket
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from aiokafka.helpers import create_ssl_context
 from pydantic import Field, SecretStr
@@ -101,11 +101,36 @@ class SecretFilesFirst(PydanticBaseSettingsSource):
         return from_files
 
 
-class Settings(BaseSettings):
+class SecretsFirst(BaseSettings):
+    """Settings whose credentials (`SECRETS`, their names) are read from their files in JIP_SECRETS_DIR
+    ahead of the environment (SecretFilesFirst); every other setting as pydantic-settings reads it."""
+
+    SECRETS: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = file_secret_settings
+        if not isinstance(files, SecretsSettingsSource) or files.secrets_dir is None:
+            # JIP_SECRETS_DIR is read when the settings are made, not when this module is imported.
+            files = SecretsSettingsSource(settings_cls, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None)
+        # First wins: what the code passes, then the credentials' files, the environment, the other files.
+        secrets_first = SecretFilesFirst(settings_cls, cls.SECRETS, files, env_settings)
+        return init_settings, secrets_first, env_settings, dotenv_settings, files
+
+
+class Settings(SecretsFirst):
     # Secrets may come from files instead of the environment: JIP_SECRETS_DIR names a directory (such as
     # /run/secrets) holding one file per setting, named as its variable in lower case (jip_mongodb_uri).
     # For the credentials (SECRET_SETTINGS) such a file wins over the environment; see SecretFilesFirst.
     model_config = SettingsConfigDict(env_prefix="JIP_", frozen=True)
+    SECRETS = SECRET_SETTINGS
 
     # TLS and credentials go in the URI (tls=true&tlsCAFile=..., user:password@); never shown in a repr.
     mongodb_uri: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
@@ -167,23 +192,6 @@ class Settings(BaseSettings):
     # its one clock (shared/clock.py) can be moved forward, to play a whole inspection in one sitting.
     # In "production" the clock is the real time and refuses to move.
     environment: Literal["production", "rehearsal"] = "production"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        files = file_secret_settings
-        if not isinstance(files, SecretsSettingsSource) or files.secrets_dir is None:
-            # JIP_SECRETS_DIR is read when the settings are made, not when this module is imported.
-            files = SecretsSettingsSource(settings_cls, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None)
-        # First wins: what the code passes, then the credentials' files, the environment, the other files.
-        secrets_first = SecretFilesFirst(settings_cls, SECRET_SETTINGS, files, env_settings)
-        return init_settings, secrets_first, env_settings, dotenv_settings, files
 
     def verifier(self) -> Verifier:
         algorithms = [a.strip() for a in self.auth_algorithms.split(",") if a.strip()]

@@ -24,18 +24,12 @@ value stops the workspace."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SecretsSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic_settings import SettingsConfigDict
 
-from shared.settings import SecretFilesFirst
+from shared.settings import SecretsFirst
 from shared.signing import AUDIENCE, ISSUER
 
 SERVICE_NAMES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
@@ -43,8 +37,9 @@ SERVICE_NAMES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
 WORKSPACE_SECRETS = ("workspace_session_secret", "workspace_oidc_client_secret")
 
 
-class WorkspaceSettings(BaseSettings):
+class WorkspaceSettings(SecretsFirst):
     model_config = SettingsConfigDict(env_prefix="JIP_", frozen=True)
+    SECRETS = WORKSPACE_SECRETS
 
     scheduling_url: str = "http://127.0.0.1:18111"
     evidence_url: str = "http://127.0.0.1:18112"
@@ -62,20 +57,6 @@ class WorkspaceSettings(BaseSettings):
     auth_issuer: str = ISSUER
     auth_audience: str = AUDIENCE
     log_level: str = "INFO"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # JIP_SECRETS_DIR is read when the settings are made, not when this module is imported.
-        files = SecretsSettingsSource(settings_cls, secrets_dir=os.environ.get("JIP_SECRETS_DIR") or None)
-        secrets_first = SecretFilesFirst(settings_cls, WORKSPACE_SECRETS, files, env_settings)
-        return init_settings, secrets_first, env_settings, dotenv_settings, files
 
     def service_urls(self) -> dict[str, str]:
         return {name: str(getattr(self, f"{name}_url")).rstrip("/") for name in SERVICE_NAMES}
