@@ -133,16 +133,19 @@ class Tail:
         return self._idle_since is not None and time.monotonic() - self._idle_since > LINGER_SECONDS
 
     async def _run(self) -> None:
-        while not self._lingered():
+        """Read until nobody has listened for LINGER_SECONDS. A page that starts listening while the
+        reader stops (no await lies between the check below and the task's end) keeps it reading."""
+        while True:
             try:
                 await self._read()
-                return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker out of reach: the pages say to refresh meanwhile
                 log.warning("live lines of enquiry: cannot read the evidence events (%s); retrying", exc)
                 self.ready.clear()
                 await asyncio.sleep(RETRY_SECONDS)
+            if not self.listeners and self._lingered():
+                return
 
     async def _read(self) -> None:
         from aiokafka import AIOKafkaConsumer, TopicPartition  # only once a page listens
