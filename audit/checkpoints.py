@@ -115,10 +115,11 @@ def signing_key(directory: Path) -> Ed25519PrivateKey:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as f:
-        f.write(pem)
-    public.write_bytes(public_pem(key.public_key()))
+    for path, content in ((private, pem), (public, public_pem(key.public_key()))):
+        # Owner-only, as everything in the stack's data directory; `checkpoint key` prints the public half.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as f:
+            f.write(content)
     return key
 
 

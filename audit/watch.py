@@ -96,7 +96,10 @@ async def watch(
     stop = stop or asyncio.Event()
     state = state or Watch()
     while not stop.is_set():
-        await look(settings, key, every, state, progress)
+        try:
+            await look(settings, key, every, state, progress)
+        except Exception as exc:  # a broker restarting, say: the next look tries again, nothing is lost
+            progress(f"no checkpoint: the log could not be read ({type(exc).__name__}: {exc}); trying again")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), poll)
     return state

@@ -37,6 +37,7 @@ BUCKET = "tansu"
 DEFAULT_PORT_BASE = 18100
 WORKSPACE = "workspace"  # the web application: a client of the five services (services/workspace)
 WORKSPACE_OFFSET = 10  # its port: base + 10, beside the services' base + 11 ... + 15
+CHECKPOINTER = "checkpointer"  # signs the log's heads (audit/watch.py); it listens on no port
 KEYRING = Path("keyring") / "subject-keys.json"  # the services' subject keyring, under the data directory
 
 
@@ -295,6 +296,18 @@ def workspace(ports: Ports, *, signing_key: Path | None, env: dict[str, str] | N
     )
 
 
+def checkpointer(data_dir: Path, *, every: float = 3600.0) -> Component:
+    """The platform's checkpointer (`jip audit checkpoint watch`): a signed checkpoint of the log at its
+    start, at every report made final or published, and hourly, with the key kept in <data dir>/audit/,
+    apart from the log. It serves nothing: it is up once it is running."""
+
+    async def running() -> None:
+        return None
+
+    argv = [sys.executable, "-m", "jip", "audit", "checkpoint", "watch", "--data-dir", str(data_dir)]
+    return Component(CHECKPOINTER, "checkpointer", 0, [*argv, "--every", f"{every:g}"], running)
+
+
 REHEARSAL_ENV = {"JIP_ENVIRONMENT": "rehearsal"}  # `jip stack up --rehearsal`: a clock that can be moved
 
 
@@ -384,9 +397,8 @@ class Supervisor:
         await self._wait_ready(component, running)
         if component.after_start is not None:
             await component.after_start()
-        progress(
-            f"  {component.name:<12} up on 127.0.0.1:{component.port} ({time.monotonic() - started:.1f} s)"
-        )
+        where = f" on 127.0.0.1:{component.port}" if component.port else ""
+        progress(f"  {component.name:<12} up{where} ({time.monotonic() - started:.1f} s)")
 
     def _spawn(self, component: Component) -> Running:
         log_path = self.logs / f"{component.name}.log"
@@ -510,6 +522,8 @@ def _alive(running: Running) -> bool:
 
 
 def _require_free(component: Component) -> None:
+    if not component.port:  # a component that listens on no port
+        return
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

@@ -46,7 +46,7 @@ def stack_up(args: argparse.Namespace) -> int:
         stages.append(stack.services(ports, env=env))
         # The workspace signs users in with the stack's own key, where the services check tokens against it.
         own_key = args.data_dir / "auth" / "signing-key.pem" if auth else None
-        stages.append([stack.workspace(ports, signing_key=own_key)])
+        stages.append([stack.workspace(ports, signing_key=own_key), stack.checkpointer(args.data_dir)])
     kind = "a REHEARSAL stack (its clock can be moved: `jip clock`)" if rehearsal else "the embedded stack"
     print(f"Starting {kind}; data in {args.data_dir}")
     asyncio.run(supervisor.up(ports, stages))
@@ -103,13 +103,14 @@ def stack_status(args: argparse.Namespace) -> int:
         return 1
     running = supervisor.running()
     rows = []
-    names = ["objectstore", "kafka", "mongodb", *ports.services, stack.WORKSPACE]
+    names = ["objectstore", "kafka", "mongodb", *ports.services, stack.WORKSPACE, stack.CHECKPOINTER]
     addresses = {
         "objectstore": ports.objectstore,
         "kafka": ports.kafka,
         "mongodb": ports.mongodb,
         **ports.services,
         stack.WORKSPACE: ports.workspace,
+        stack.CHECKPOINTER: 0,
     }
     clock = None  # what a rehearsal stack's clock reads, as its first service says
     for name in names:
@@ -131,7 +132,7 @@ def stack_status(args: argparse.Namespace) -> int:
                 "component": name,
                 "state": state,
                 "pid": running[name].pid if name in running else None,
-                "address": f"127.0.0.1:{addresses[name]}",
+                "address": f"127.0.0.1:{addresses[name]}" if addresses[name] else "-",
             }
         )
     if args.json:

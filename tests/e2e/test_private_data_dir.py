@@ -75,7 +75,10 @@ async def test_everything_jip_stack_up_makes_is_its_owners_alone_and_wider_is_wa
     assert list(Keyring(keyring, "jip_subject_keys").keks()) == [1]
     for made_by in ("stack.json", "logs/mongodb.log", "auth/signing-key.pem", "auth/public-key.pem"):
         assert made[made_by] == 0o600, made_by
-    for folder in ("mongodb", "objectstore", "telemetry", "keyring", "auth", "logs"):
+    # The checkpointer ran beside the services, with its key apart from the log, and signed the log.
+    assert made["audit/checkpoint-key.pem"] == 0o600
+    assert "checkpoint" in (data_dir / "logs" / "checkpointer.log").read_text()
+    for folder in ("mongodb", "objectstore", "telemetry", "keyring", "auth", "logs", "audit"):
         assert made[folder] == 0o700, folder
         assert any(path.startswith(f"{folder}/") and mode == 0o600 for path, mode in made.items()), folder
 
