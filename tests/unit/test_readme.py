@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
 import re
+import shlex
 import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from jip import cli
+from jip import documents as jip_documents
+from jip import scheduling as jip_scheduling
+from jip.commands import COMMANDS
+from jip.tokens import parse_actor
 from services.evidence.api import ACCESS as EVIDENCE_ACCESS
 from services.evidence.api import router as evidence
 from services.judgement.api import ACCESS as JUDGEMENT_ACCESS
@@ -107,3 +117,67 @@ def test_each_walkthrough_request_is_made_by_a_role_that_may_make_it(command: st
     route = route_for(SERVICES[letter], method, path.replace("$ID", "an-inspection-id"))
     allowed = ACCESS[letter].get((method, route.path), READERS if method == "GET" else frozenset())
     assert role in allowed, f"{role} may not {method} {route.path}"
+
+
+# --- the README's `bin/jip` examples -----------------------------------------------------------------
+
+LETTERS = {"scheduling": "S", "evidence": "E", "judgement": "J", "lscb": "L", "reporting": "R"}
+PLACEHOLDERS = {"ID": "insp-1", "ITEM": "item-1", "INSPECTOR": "inspector-1", "...": "Text."}
+
+
+def jip_examples() -> list[str]:
+    """Every `bin/jip` line of the README's bash blocks that asks a service, continued lines joined."""
+    lines: list[str] = []
+    for block in re.findall(r"```bash\n(.*?)```", README.read_text(), re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            command = line.split("  #")[0].strip()
+            first = command.split()[1] if command.startswith("bin/jip ") else ""
+            rebuild = command.startswith("bin/jip documents rebuild")  # replays the log itself
+            if first in COMMANDS and COMMANDS[first].module not in NOT_A_SERVICE_CALL and not rebuild:
+                lines.extend(part.strip() for part in command.split("&&"))
+    return lines
+
+
+# Commands that read the log or the stack themselves, or the clock every service serves alike.
+NOT_A_SERVICE_CALL = {
+    "jip.stack_commands",
+    "jip.testing",
+    "jip.contracts",
+    "jip.audit",
+    "jip.traces",
+    "jip.deadletters",
+    "jip.clock",
+    "jip.tokens",
+}
+
+
+@pytest.mark.parametrize("example", jip_examples())
+def test_each_jip_example_of_the_readme_parses_and_asks_as_a_role_the_service_allows(
+    example: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The README's `bin/jip` examples run as written: they parse, and every request they make is sent
+    as (--as, or the default actor) a role its endpoint allows (issue 22 point 10: `jip inspectors
+    register --as cqc` was an inspector's, and refused)."""
+    argv = [PLACEHOLDERS.get(word, word) for word in shlex.split(example)[1:]]
+    sent: list[tuple[str, str, str, str]] = []
+
+    def send(args: argparse.Namespace, method: str, path: str, body: object = None, **options: Any) -> Any:
+        sent.append((args.actor, options.get("service", "scheduling"), method, path))
+        raise Answered
+
+    monkeypatch.setattr(jip_scheduling, "_send", send)
+    monkeypatch.setattr(jip_documents, "_send", send)
+    monkeypatch.setenv("JIP_DATA_DIR", str(tmp_path))
+    with contextlib.suppress(Answered), contextlib.redirect_stdout(io.StringIO()):
+        cli.main(argv)
+    assert sent, f"{example}: asks no service"
+    for actor, service, method, path in sent:
+        letter = LETTERS[service]
+        route = route_for(SERVICES[letter], method, path.split("?")[0])
+        allowed = ACCESS[letter].get((method, route.path), READERS if method == "GET" else frozenset())
+        role = parse_actor(actor)[1]
+        assert role in allowed, f"{example}: {role} may not {method} {route.path}"
+
+
+class Answered(Exception):
+    """The stand-in service has seen the request."""
