@@ -13,8 +13,10 @@ from tests.helpers import SIGNER, auditor
 
 
 def unmarked(document: str) -> str:
-    """The document without a rehearsal platform's marking (the clock it is shown at) above and below it."""
-    return "\n".join(line for line in document.splitlines() if not line.startswith("> **REHEARSAL")).strip()
+    """The document without what says where it stands: a rehearsal platform's marking (the clock it is shown
+    at) and a draft's (its lifecycle step) above and below it, and a final one's date of issue."""
+    marks = ("> **REHEARSAL", "> **DRAFT", "**Date of issue:**")
+    return "\n".join(line for line in document.splitlines() if not line.startswith(marks)).strip()
 
 
 def section(letter: str, heading: str) -> str:
@@ -107,8 +109,16 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     assert lifecycle["sent"]["addressee"] == "Dr Alex Morgan"
     assert [d["decision"] for d in lifecycle["decisions"]] == ["rejected"]
     assert lifecycle["action_plan"]["led_by"] == "local_authority"
-    # Nothing changed between the first draft and publication but the rehearsal clock shown on it.
-    assert unmarked(first_draft.text) == unmarked(letter)
+
+    # Nothing changed between the first draft and publication but the markings (the rehearsal clock, the
+    # draft's step, the date of issue once final) and the next steps, once the action plan was asked for.
+    def steps_apart(document: str) -> str:
+        text = unmarked(document)
+        return text.replace(section(text, "Next steps"), "")
+
+    assert steps_apart(first_draft.text) == steps_apart(letter)
+    assert "Ofsted will say who leads" in section(first_draft.text, "Next steps")
+    assert "Director of Children's Services in Wakefield leads" in section(letter, "Next steps")
     assert first_draft.text.splitlines()[0] != letter.splitlines()[0]  # the clock at the draft, at the final
     assert '<html lang="en-GB">' in html.text
     assert pdf.content.startswith(b"%PDF")
