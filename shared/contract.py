@@ -45,7 +45,8 @@ SCHEMAS = "schemas"
 DEFAULT_NAMESPACE = "jip"
 KAFKA_BINDING = "0.5.0"
 _VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.json$")
-_DOCS = {"evidence", "judgement", "lscb", "reporting"}  # contexts with a docs/<context>-events.md
+# The contexts with a docs/<context>-events.md page.
+_DOCS = {"scheduling", "evidence", "judgement", "lscb", "reporting"}
 BUMP = "bump its schema_version and add an upcaster from the committed version (shared/catalogue.py)"
 
 

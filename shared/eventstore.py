@@ -30,7 +30,10 @@ from shared.telemetry import current_carrier
 
 @dataclass(frozen=True)
 class CommandContext:
-    """Who asked, and the request this command belongs to."""
+    """Who asked, and the request this command belongs to. Every event the command writes carries both ids:
+    `correlation_id` the request's (or, for a command a service makes in reaction to an event, that event's
+    correlation_id), `causation_id` the id of the event that caused the command, or None where a person's
+    request did (shared.http.command_context)."""
 
     actor: Actor
     correlation_id: str

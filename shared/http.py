@@ -34,12 +34,10 @@ def command_context(
     x_correlation_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
     x_request_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
 ) -> CommandContext:
-    """Who makes the command comes from the verified token, never from what the request says."""
-    return CommandContext(
-        actor=principal.actor,
-        correlation_id=x_correlation_id or new_id(),
-        causation_id=x_request_id or new_id(),
-    )
+    """Who makes the command comes from the verified token, never from what the request says. The events
+    it writes carry the request's id as their correlation_id (X-Correlation-Id, else X-Request-Id, else a
+    new one) and no causation_id: a person's request is caused by no event (docs/consumer-guide.md)."""
+    return CommandContext(actor=principal.actor, correlation_id=x_correlation_id or x_request_id or new_id())
 
 
 MAX_OFFSET = 10_000_000  # beyond any list here, and within what MongoDB's skip takes

@@ -24,6 +24,7 @@ from jip.cli import main
 from shared import contract
 from shared.contract import ASYNCAPI, ASYNCAPI_VERSION, CONTRACT_DIR, asyncapi, docs_url, service_consumers
 from shared.contracts import CATALOGUE
+from shared.topics import CONTEXTS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 OFFICIAL_SCHEMA = REPOSITORY / "tests/contract/asyncapi-spec-json-schemas/asyncapi-3.1.0.json"
@@ -60,9 +61,7 @@ def test_with_a_docs_base_every_link_is_an_absolute_url_the_official_schema_acce
     links = [
         m["externalDocs"]["url"] for m in document["components"]["messages"].values() if "externalDocs" in m
     ]
-    assert set(links) == {
-        f"{DOCS_BASE}docs/{context}-events.md" for context in ("evidence", "judgement", "lscb", "reporting")
-    }
+    assert set(links) == {f"{DOCS_BASE}docs/{context}-events.md" for context in CONTEXTS}  # a page each
     assert document["info"]["externalDocs"]["url"] == f"{DOCS_BASE}docs/contract.md"
     assert problems(document) == []
 
