@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -313,3 +314,12 @@ async def served(app: Any, **options: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await serving
+
+
+def agreed(document: str) -> str:
+    """A Markdown document as the inspectorates agree it (its lifecycle's checksums are of this): without
+    what says where it stands, a rehearsal's or a draft's marking and a final one's date of issue, and
+    without its next steps (services/reporting/issue.py)."""
+    text = re.sub(r"## Next steps\n\n[^\n]*\n\n", "", document)
+    marks = ("> **REHEARSAL", "> **DRAFT", "**Date of issue:**")
+    return "\n".join(line for line in text.splitlines() if not line.startswith(marks)).strip()

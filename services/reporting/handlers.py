@@ -224,20 +224,21 @@ async def render(
         inspection.programme.participation.lead_inspectorate,
         report.final_at(),
     )
+    made_of = content_of(events, report.state)
     content = documents.render_report(
-        content_of(events, report.state),
-        fmt,
-        as_at=content_as_at,
-        rehearsal=marking(content_as_at),
-        issue=issue,
+        made_of, fmt, as_at=content_as_at, rehearsal=marking(content_as_at), issue=issue
     )
+    # The checksum the lifecycle's steps record: of the content the inspectorates agree, in Markdown,
+    # without what says where the document stands (a rehearsal's or a draft's marking, a final one's date
+    # of issue and next steps), in whatever format it is read.
+    agreed = checksum(documents.render_report(made_of, Format.MARKDOWN))
     await _link_last_change(db, inspection_id, content_as_at)
     return Rendered(
         content=content,
         media_type=documents.MEDIA_TYPES[fmt],
         status=report.state.status(inspection.inspectorates),
         content_as_at=content_as_at,
-        checksum=checksum(content),
+        checksum=agreed,
         edition=report.state.edition,
     )
 
