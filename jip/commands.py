@@ -32,7 +32,7 @@ COMMANDS: dict[str, Command] = {
     "programmes": Command(
         "jip.scheduling", "list the inspection programmes, show one, or check a folder of programme files"
     ),
-    "areas": Command("jip.scheduling", "list the 152 local authority areas, or show one"),
+    "areas": Command("jip.scheduling", "list the local authority areas of a day, or show one with its dates"),
     "rounds": Command("jip.scheduling", "plan a round of inspections: pick areas, each with a reason"),
     "inspections": Command(
         "jip.scheduling", "schedule inspections, notify, reschedule, cancel, assign teams"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ import httpx
 from jip.commands import StackError, day, summary
 from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
 from jip.tokens import ACT_AS, token_for
-from shared.areas import find, register, unknown
+from shared.areas import as_at, describe, find, register, unknown
 from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
+from shared.workdays import today_in_england
 
 DEFAULT_ACTOR = "ofsted:lead_inspector:cli"
 
@@ -97,15 +99,24 @@ def _scale(p: Programme) -> str:
 
 
 def areas(args: argparse.Namespace) -> int:
+    on = date.fromisoformat(args.on) if args.on else today_in_england()
     if args.area is None:
-        for area in register().values():
+        listed = register() if args.all else as_at(on)
+        for area in listed.values():
             custody = f"  [{', '.join(f.name for f in area.facilities)}]" if area.facilities else ""
-            print(f"{area.code}  {area.name:<36} {area.police_force or '-'}{custody}")
+            when = f"  ({area.existed()})" if args.all and (area.created or area.abolished) else ""
+            print(f"{area.code}  {area.name:<36} {area.police_force or '-'}{custody}{when}")
         return 0
-    found = find(args.area)
+    found = find(args.area, on)
     if found is None:
-        raise StackError(f"{unknown(args.area)} `jip areas` lists all {len(register())}.")
-    print(found.model_dump_json(indent=2))
+        raise StackError(
+            f"{unknown(args.area, on)} `jip areas` lists all {len(as_at(on))} existing on {on:%Y-%m-%d}, "
+            "`jip areas --all` every one since 2012."
+        )
+    if args.json:
+        print(found.model_dump_json(indent=2))
+        return 0
+    print("\n".join(describe(found, on)))
     return 0
 
 
@@ -349,9 +360,16 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "areas",
         help=summary("areas"),
         description="The register: ONS upper-tier authorities of England, with the police force area and the "
-        "custody facilities the project knows of (they bring HMI Prisons into an inspection).",
+        "custody facilities the project knows of (they bring HMI Prisons into an inspection). It is "
+        "time-aware: each area with the dates it existed, the order that created or abolished it and its "
+        "successors (shared/areas/changes.toml); the list is of the areas existing today, or --on a day.",
     )
-    a.add_argument("area", nargs="?", help="an ONS code (E08000035) or name (Leeds)")
+    a.add_argument("area", nargs="?", help="an ONS code (E06000063) or name (Cumberland), to show in full")
+    a.add_argument(
+        "--on", type=day, metavar="YYYY-MM-DD", help="the areas as they were that day (default: today)"
+    )
+    a.add_argument("--all", action="store_true", help="list every area since 2012, with its dates")
+    a.add_argument("--json", action="store_true", help="print the area as JSON")
     a.set_defaults(run=areas)
 
     r = commands.add_parser("rounds", help=summary("rounds"))

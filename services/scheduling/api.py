@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.areas import Area, register
+from shared.areas import Area, as_at, register
 from shared.auth import INSPECTORS, LEAD, Role, authorise
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
@@ -78,9 +78,14 @@ async def get_programme(programme_id: str) -> Programme:
     return handlers.programme(programme_id)
 
 
-@router.get("/areas", tags=["areas"], summary="The register of local authority areas (ONS codes)")
-async def areas(paged: Paged) -> list[Area]:
-    return paged.of(list(register().values()))
+@router.get(
+    "/areas",
+    tags=["areas"],
+    summary="The register of local authority areas (ONS codes): every area since 2012 with the dates it "
+    "existed and its successors, or with `on`, those existing that day",
+)
+async def areas(paged: Paged, on: date | None = None) -> list[Area]:
+    return paged.of(list((as_at(on) if on else register()).values()))
 
 
 @router.get("/areas/{code}", tags=["areas"], summary="One area: police force and custody facilities")
@@ -94,10 +99,10 @@ async def get_area(code: str) -> Area:
 class RoundRequest(_Body):
     programme: str
     name: ShortText
-    size: Annotated[int | None, Field(ge=1, le=152)] = None
+    size: Annotated[int | None, Field(ge=1, le=500)] = None  # at most the areas in the register
     deep_dive_theme: str | None = None
     seed: Annotated[str | None, Field(min_length=1, max_length=200)] = None  # generated when left out
-    returning_after_inadequate: Annotated[list[str], Field(max_length=152)] = []
+    returning_after_inadequate: Annotated[list[str], Field(max_length=500)] = []
     concerns: Annotated[list[Concern], Field(max_length=500)] = []
 
 
@@ -112,7 +117,9 @@ async def plan_round(body: RoundRequest, service: ServiceDep, context: Context) 
         size=body.size,
         deep_dive_theme=body.deep_dive_theme,
         seed=body.seed or secrets.token_hex(8),
-        returning_after_inadequate=tuple(handlers.area(a).code for a in body.returning_after_inadequate),
+        returning_after_inadequate=tuple(
+            handlers.area(a, on=today_in_england()).code for a in body.returning_after_inadequate
+        ),
         concerns=tuple(body.concerns),
     )
     return await handlers.plan_round(service.store, command, context)
@@ -229,7 +236,7 @@ async def schedule(
     command = domain.ScheduleInspection(
         inspection_id=new_id(),
         programme=handlers.programme(body.programme),
-        area=handlers.area(body.area),
+        area=handlers.area(body.area, on=body.fieldwork_starts),
         deep_dive_theme=body.deep_dive_theme,
         fieldwork_starts=body.fieldwork_starts,
         scheduled_by=context.inspectorate,
@@ -407,13 +414,15 @@ async def reschedule(
         assert state.scheduled is not None
         command = domain.Reschedule(
             programme=handlers.programme_of(state),
-            area=handlers.area(state.scheduled.area_code),
+            area=handlers.area(state.scheduled.area_code, on=body.fieldwork_starts),
             fieldwork_starts=body.fieldwork_starts,
             reason=body.reason,
             by=context.inspectorate,
             today=today_in_england(),
         )
-        return domain.reschedule(state, calendar, command)
+        changes = domain.reschedule(state, calendar, command)
+        handlers.at_fieldwork(command.area, changes.inspection)  # the area exists through the new dates
+        return changes
 
     outcome = await handlers.across(
         service.store,

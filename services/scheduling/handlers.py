@@ -6,14 +6,16 @@ same area) is decided again on fresh state, so a rule that spans streams is neve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import boards
-from shared.areas import Area, find, register, unknown
+from shared.areas import Area, absent, as_at, find, unknown
 from shared.boards import Board
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
+    InspectionRescheduled,
     InspectionScheduled,
     InspectorateJoined,
     InspectorRegistered,
@@ -28,6 +30,7 @@ from shared.mongo import Document
 from shared.programmes import Programme, catalogue
 from shared.runtime import Service
 from shared.taking_part import TakingPart
+from shared.workdays import today_in_england
 
 from . import domain, selection
 
@@ -45,12 +48,23 @@ def programme_of(state: domain.Inspection) -> Programme:
     return programme(state.scheduled.programme)
 
 
-def area(code_or_name: str) -> Area:
-    found = find(code_or_name)
+def area(code_or_name: str, on: date | None = None) -> Area:
+    """The area by ONS code or name, whenever it existed; given a day (fieldwork's), the area as it was
+    that day: one abolished by then, or not yet created, is refused, naming the areas there that day."""
+    found = find(code_or_name, on)
     if found is None:
+        when = f" on {on}" if on else ""
         raise RuleViolation(
-            f"{unknown(code_or_name)} An area is one of the {len(register())} upper-tier local authority "
-            "areas of England, given by its ONS code (e.g. E08000035) or exact name: `jip areas` lists them",
+            f"{unknown(code_or_name, on)} An area is one of the {len(as_at(on or today_in_england()))} "
+            f"upper-tier local authority areas of England{when}, given by its ONS code (e.g. E08000035) "
+            "or exact name: `jip areas` lists them",
+            domain.REGISTER,
+        )
+    gone = absent(found, on) if on else None
+    if gone:
+        raise RuleViolation(
+            f"{gone} An inspection is for an area as it is at fieldwork: `jip areas {found.code}` shows "
+            "its dates and successors",
             domain.REGISTER,
         )
     return found
@@ -129,6 +143,7 @@ async def schedule(
         calendar = await store.read(domain.area_stream(command.area.code))
         state = domain.fold(domain.evolve_calendar, domain.Calendar(), calendar.events)
         changes = domain.schedule(state, command)
+        at_fieldwork(command.area, changes.inspection)
         await store.append_streams(
             [
                 Write(domain.inspection_stream(command.inspection_id), 0, changes.inspection),
@@ -139,6 +154,14 @@ async def schedule(
         return domain.fold(domain.evolve, domain.Inspection(), changes.inspection), len(changes.inspection)
 
     return await until_written(attempt)
+
+
+def at_fieldwork(scheduled_area: Area, events: Iterable[Event]) -> None:
+    """Refuse fieldwork that falls, in whole or in part, when the area does not exist (the register)."""
+    for event in events:
+        if isinstance(event, (InspectionScheduled, InspectionRescheduled)):
+            for day in (event.fieldwork_starts, event.fieldwork_ends):
+                area(scheduled_area.code, on=day)
 
 
 async def on_inspection(
@@ -237,6 +260,9 @@ async def plan_round(
             f"{command.programme.participation.lead_inspectorate}",
             command.programme.participation.source,
         )
-    planned = selection.plan(register(), command)
+    today = today_in_england()  # a round offers the areas existing when it is planned
+    for code in [*command.returning_after_inadequate, *(x.area_code for x in command.concerns)]:
+        area(code, on=today)  # an abolished area is refused, naming its successors
+    planned = selection.plan(as_at(today), command)
     await store.append(domain.round_stream(command.round_id), 0, [planned], context)
     return planned

@@ -178,8 +178,9 @@ class Client:
     async def programme(self, programme_id: str) -> Programme:
         return await self.read(Programme, "scheduling", f"/programmes/{programme_id}")
 
-    async def areas(self) -> list[Area]:
-        return await self.read_list(Area, "scheduling", "/areas", limit="1000")
+    async def areas(self, on: date) -> list[Area]:
+        """The areas existing on `on`, as the register has them."""
+        return await self.read_list(Area, "scheduling", "/areas", limit="1000", on=on.isoformat())
 
     # --- scheduling ---------------------------------------------------------------------------------
     async def inspections(self) -> list[Inspection]:

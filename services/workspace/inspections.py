@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from .client import Client, Refusal
-from .models import Inspection, Inspector, Programme
+from .models import Area, Inspection, Inspector, Programme
 from .tasks import Reads, task_list
 from .web import FIRST, Again, Page, Problem, SignedIn
 
@@ -62,7 +62,7 @@ def _start_hint(programme: Programme) -> str:
 async def _schedule_form(page: Page, programme: Programme | None, again: Again) -> Response:
     values = again.values
     programmes = await page.client.programmes()
-    areas = await page.client.areas() if programme else []
+    areas = await _areas_today(page.client) if programme else []
     return await page.render(
         "schedule.html",
         again,
@@ -80,6 +80,12 @@ async def _schedule_form(page: Page, programme: Programme | None, again: Again) 
         theme_options={t.id: t.title for t in programme.deep_dive_themes} if programme else {},
         start_hint=_start_hint(programme) if programme else "",
     )
+
+
+async def _areas_today(client: Client) -> list[Area]:
+    """The areas existing on the platform's today, as the register has them (Cumberland and Westmorland
+    and Furness, not Cumbria, since 1 April 2023): an inspection is for an area as it is at fieldwork."""
+    return await client.areas(on=(await client.clock()).today)
 
 
 @router.get("/inspections/new")

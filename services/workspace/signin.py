@@ -22,7 +22,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from shared.areas import find, register
+from shared.areas import as_at, find
+from shared.workdays import today_in_england
 
 from .oidc import (
     CALLBACK,
@@ -42,8 +43,9 @@ USER = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # the token's sub: an id, never a
 
 
 def _areas() -> dict[str, str]:
-    """Every area, code -> name, in the order of their names."""
-    return {a.code: a.name for a in sorted(register().values(), key=lambda a: a.name)}
+    """The areas existing today (the register is time-aware), code -> name, in the order of their names:
+    a chair signs in for a board of today's areas."""
+    return {a.code: a.name for a in sorted(as_at(today_in_england()).values(), key=lambda a: a.name)}
 
 
 async def _form(page: PageDep, again: Again) -> Response:

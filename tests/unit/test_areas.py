@@ -1,4 +1,5 @@
-"""The register of local authority areas: the ONS lookup plus the project's additions, validated."""
+"""The register of local authority areas: the ONS lookup plus the project's additions, validated (its
+history, the areas created and abolished since 2012, in test_area_history.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+import qlacref_authorities
 
-from shared.areas import FOLDER, AreaFileError, FacilityKind, find, load_register, register
+from shared.areas import FOLDER, LOOKUP_DAY, AreaFileError, FacilityKind, as_at, find, load_register, register
 
 SHIPPED = FOLDER / "areas.toml"
 CHILDREN_IN_CUSTODY = {
@@ -17,11 +19,12 @@ CHILDREN_IN_CUSTODY = {
 }
 
 
-def test_the_register_is_the_152_upper_tier_authorities_of_england() -> None:
-    areas = register()
+def test_the_register_on_1_april_2021_is_the_152_upper_tier_authorities_of_the_ons_lookup() -> None:
+    areas = as_at(LOOKUP_DAY)
     assert len(areas) == 152
-    assert list(areas) == sorted(areas)
-    for code, area in areas.items():
+    assert set(areas) == {r["UTLA21CD"] for r in qlacref_authorities.records if r["UTLA21CD"][0] == "E"}
+    assert list(register()) == sorted(register())
+    for code, area in register().items():
         assert area.code == code
         assert re.match(r"^E(06|08|09|10)\d{6}$", code), code
     assert areas["E06000053"].name == "Isles of Scilly"
@@ -113,7 +116,7 @@ def test_a_copy_of_the_shipped_file_loads_like_the_register(tmp_path: Path) -> N
 
 def test_an_empty_additions_file_still_lists_every_area(tmp_path: Path) -> None:
     areas = load_register(_write(tmp_path, "# nothing known yet\n"))
-    assert len(areas) == 152
+    assert len(areas) == len(register())
     assert all(a.police_force is None and a.facilities == () for a in areas.values())
 
 
@@ -123,12 +126,12 @@ def test_an_empty_additions_file_still_lists_every_area(tmp_path: Path) -> None:
         (
             '[areas.E06000999]\npolice_force = "Kent Police"\n',
             "areas.E06000999",
-            "not one of the 152 upper-tier authorities in England",
+            "not one of the 163 upper-tier authorities in England in the register",
         ),
         (
             '[areas.W06000015]\npolice_force = "South Wales Police"\n',
             "areas.W06000015",
-            "not one of the 152 upper-tier authorities in England",
+            "not one of the 163 upper-tier authorities in England in the register",
         ),
         (
             '[areas.E06000035]\npolice = "Kent Police"\n',
