@@ -41,12 +41,11 @@ from shared.settings import Settings
 
 from .client import Refusal, Unavailable
 from .document import reduced
-from .web import Again, Page, Problem, SignedIn, moment, sentence
+from .web import REFERENCE, Again, Page, Problem, SignedIn, moment, sentence
 from .words import REPORT_STATUS, agency_name, named, recipient
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 SHOWN_PROBLEMS = 1000  # more are counted, not listed: `jip audit verify --json` lists every one
 FIELDS = ("at-day", "at-month", "at-year", "at-time")

@@ -11,7 +11,6 @@ reports of the inspections they take part in), keeping the inspection's referenc
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -24,7 +23,7 @@ from .document import reduced
 from .inspections import reads_of
 from .models import Lifecycle, ReportEntry
 from .tasks import Reads, Status, task_list
-from .web import FIRST, Again, Page, Problem, SignedIn
+from .web import FIRST, REFERENCE, Again, Page, Problem, SignedIn
 
 router = APIRouter()
 
@@ -56,7 +55,6 @@ DONE = {
     "responded": "Your factual-accuracy response is sent.",
 }
 MAX_POINTS = 20
-REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def actions(reads: Reads, role: str | None, inspectorate: str | None) -> list[dict[str, str]]:

@@ -4,6 +4,7 @@ and the checked form of a POST."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,8 @@ from .tasks import Status, Task, links
 from .words import INSPECTORATES, REPORT_STATUS, ROLES, agency_name, inspectorate_name, recipient, who
 
 HERE = Path(__file__).parent
+# An inspection reference as typed into a form (a UUID, or the id a test or rehearsal gave).
+REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 SERVICE_NAME = "Joint inspections workspace"
 
 
