@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from .client import Refusal
 from .judging_models import BoardEvaluation
-from .web import FIRST, Again, Page, Problem, SignedIn
+from .web import FIRST, Again, Page, Problem, SignedIn, ticked, typed
 from .words import AGENCIES, inspectorate_name
 
 router = APIRouter()
@@ -70,35 +70,26 @@ def may(view: BoardEvaluation, role: str | None, inspectorate: str | None, lead:
     return steps
 
 
-def _listed(values: dict[str, Any], name: str) -> list[str]:
-    chosen = values.get(name, [])
-    return [str(c) for c in ([chosen] if isinstance(chosen, str) else chosen) if str(c)]
-
-
-def _text(values: dict[str, Any], name: str) -> str:
-    return str(values.get(name, "")).strip()
-
-
 def contribution(values: dict[str, Any], view: BoardEvaluation) -> tuple[dict[str, Any], list[Problem]]:
     """The contribution as typed, and what is missing from it."""
     problems = []
-    criterion = _text(values, "c-criterion")
+    criterion = typed(values, "c-criterion")
     if view.criteria and criterion not in {c.criterion for c in view.criteria}:
         problems.append(Problem("Choose the criterion the finding is against", "#c-criterion"))
-    if _text(values, "c-bearing") not in BEARINGS:
+    if typed(values, "c-bearing") not in BEARINGS:
         problems.append(Problem("Choose what the finding shows", "#c-bearing"))
-    if _text(values, "c-attributed_to") not in AGENCIES:
+    if typed(values, "c-attributed_to") not in AGENCIES:
         problems.append(Problem("Choose where in the partnership it lies", "#c-attributed_to"))
-    if not _text(values, "c-text"):
+    if not typed(values, "c-text"):
         problems.append(Problem("Enter the finding", "#c-text"))
-    if not _listed(values, "c-evidence"):
+    if not ticked(values, "c-evidence"):
         problems.append(Problem("Choose the evidence the finding cites", "#c-evidence"))
     body = {
         "criterion": criterion or None,
-        "bearing": _text(values, "c-bearing"),
-        "attributed_to": _text(values, "c-attributed_to"),
-        "text": _text(values, "c-text"),
-        "evidence_item_ids": _listed(values, "c-evidence"),
+        "bearing": typed(values, "c-bearing"),
+        "attributed_to": typed(values, "c-attributed_to"),
+        "text": typed(values, "c-text"),
+        "evidence_item_ids": ticked(values, "c-evidence"),
     }
     return body, problems
 
@@ -106,17 +97,17 @@ def contribution(values: dict[str, Any], view: BoardEvaluation) -> tuple[dict[st
 def proposal(values: dict[str, Any], view: BoardEvaluation) -> tuple[dict[str, Any], list[Problem]]:
     """The proposed judgement as typed, and what is missing from it."""
     problems = []
-    grade = _text(values, "p-grade")
+    grade = typed(values, "p-grade")
     if view.scale and grade not in view.scale:
         problems.append(Problem("Choose the grade proposed", "#p-grade"))
-    if not _text(values, "p-text"):
+    if not typed(values, "p-text"):
         problems.append(Problem("Enter the evaluation of the board", "#p-text"))
-    if not _listed(values, "p-evidence"):
+    if not ticked(values, "p-evidence"):
         problems.append(Problem("Choose the evidence the evaluation cites", "#p-evidence"))
     body = {
         "grade": grade if view.scale else None,
-        "text": _text(values, "p-text"),
-        "evidence_item_ids": _listed(values, "p-evidence"),
+        "text": typed(values, "p-text"),
+        "evidence_item_ids": ticked(values, "p-evidence"),
     }
     return body, problems
 
@@ -194,11 +185,11 @@ async def take_step(page: SignedIn, inspection_id: str, step: str) -> Response:
         href = "#c-text" if step == "contributions" else "#p-text"
     elif step in ("disputes", "resolution"):
         field = "reasons" if step == "disputes" else "resolution"
-        if not _text(values, field):
+        if not typed(values, field):
             what = "why your inspectorate does not agree" if step == "disputes" else "how it was resolved"
             problem = Problem(f"Enter {what}", f"#{field}")
             return await evaluation_page(page, inspection_id, Again([problem], 422, values))
-        body, href = {field: _text(values, field)}, f"#{field}"
+        body, href = {field: typed(values, field)}, f"#{field}"
     try:
         await page.client.evaluation_step(inspection_id, path, method, body, _version(values))
     except Refusal as refused:

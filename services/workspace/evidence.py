@@ -21,9 +21,9 @@ from .evidence_models import EvidenceItem, KnownInspection, Samples
 
 # Re-exported: lines.py reads its forms with `listed`, and the tests build an offer.
 from .evidence_offer import Offer
-from .evidence_offer import listed as listed
 from .evidence_offer import offer_of as offer_of
 from .web import FIRST, Again, Page, Problem, SignedIn
+from .web import listed as listed
 from .words import inspectorate_name
 
 router = APIRouter()

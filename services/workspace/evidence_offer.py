@@ -12,7 +12,7 @@ from typing import Any
 from shared.programmes import Programme, catalogue
 
 from .evidence_models import KnownInspection, Samples
-from .web import Problem, sentence
+from .web import Problem, listed, sentence
 from .words import agency_name, inspectorate_name
 
 ALWAYS_ABOUT = ("lscb", "partnership")  # evidence may be about the board or the partnership as a whole
@@ -96,10 +96,3 @@ def offer_of(known: KnownInspection, samples: Samples, inspectorate: str | None)
         },
         cases={ref: f"{ref} ({', '.join(names)})" for ref, names in sorted(cases.items())},
     )
-
-
-def listed(value: Any) -> list[str]:
-    """A form field that may be sent once, many times or not at all, as a list."""
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [str(value)] if value else []

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from .client import Refusal
 from .evidence_models import Triangulation
 from .judging_models import Board, JudgementView
-from .web import FIRST, Again, Page, Problem, SignedIn
+from .web import FIRST, Again, Page, Problem, SignedIn, ticked, typed
 from .words import AGENCIES, inspectorate_name
 
 router = APIRouter()
@@ -95,31 +95,22 @@ def evidence_items(profile: Triangulation, chosen: Any) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _listed(values: dict[str, Any], name: str) -> list[str]:
-    chosen = values.get(name, [])
-    return [str(c) for c in ([chosen] if isinstance(chosen, str) else chosen) if str(c)]
-
-
-def _text(values: dict[str, Any], name: str) -> str:
-    return str(values.get(name, "")).strip()
-
-
 def finding(values: dict[str, Any], offered: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """The finding as typed, and what is missing from it."""
     problems = []
-    if _text(values, "kind") not in offered:
+    if typed(values, "kind") not in offered:
         problems.append(Problem("Choose the kind of finding", "#kind"))
-    if _text(values, "addressed_to") not in AGENCIES:
+    if typed(values, "addressed_to") not in AGENCIES:
         problems.append(Problem("Choose whom the finding is addressed to", "#addressed_to"))
-    if not _text(values, "text"):
+    if not typed(values, "text"):
         problems.append(Problem("Enter the finding", "#text"))
-    if not _listed(values, "evidence"):
+    if not ticked(values, "evidence"):
         problems.append(Problem("Choose the evidence the finding cites", "#evidence"))
     body = {
-        "kind": _text(values, "kind"),
-        "addressed_to": _text(values, "addressed_to"),
-        "text": _text(values, "text"),
-        "evidence_item_ids": _listed(values, "evidence"),
+        "kind": typed(values, "kind"),
+        "addressed_to": typed(values, "addressed_to"),
+        "text": typed(values, "text"),
+        "evidence_item_ids": ticked(values, "evidence"),
     }
     return body, problems
 
@@ -127,21 +118,21 @@ def finding(values: dict[str, Any], offered: dict[str, str]) -> tuple[dict[str, 
 def proposal(values: dict[str, Any], scale: list[str]) -> tuple[dict[str, Any], list[Problem]]:
     """The judgement as proposed, and what is missing from it: a grade where it is graded."""
     problems = []
-    grade = _text(values, "grade")
+    grade = typed(values, "grade")
     if scale and grade not in scale:
         problems.append(Problem("Choose the grade", "#grade"))
-    if not _text(values, "text"):
+    if not typed(values, "text"):
         problems.append(Problem("Enter the judgement", "#text"))
-    if not _listed(values, "evidence"):
+    if not ticked(values, "evidence"):
         problems.append(Problem("Choose the evidence the judgement cites", "#evidence"))
     body: dict[str, Any] = {
         "grade": grade if scale else None,
-        "text": _text(values, "text"),
-        "evidence_item_ids": _listed(values, "evidence"),
+        "text": typed(values, "text"),
+        "evidence_item_ids": ticked(values, "evidence"),
         "leaders_understand_failure": values.get("leaders_understand_failure") == "yes",
     }
-    if _text(values, "rationale"):
-        body["rationale"] = _text(values, "rationale")
+    if typed(values, "rationale"):
+        body["rationale"] = typed(values, "rationale")
     return body, problems
 
 
@@ -169,9 +160,9 @@ def may_revise(judgement: JudgementView, role: str | None) -> bool:
 def revision(values: dict[str, Any], scale: list[str]) -> tuple[dict[str, Any], list[Problem]]:
     """The judgement as revised, with the reason it changes, and what is missing from it."""
     body, problems = proposal(values, scale)
-    if len(_text(values, "reason")) < 3:
+    if len(typed(values, "reason")) < 3:
         problems.append(Problem("Enter why the judgement is revised", "#reason"))
-    return {**body, "reason": _text(values, "reason")}, problems
+    return {**body, "reason": typed(values, "reason")}, problems
 
 
 def _graded(board: Board, judgement: JudgementView) -> list[str]:
@@ -324,10 +315,10 @@ async def take_step(page: SignedIn, inspection_id: str, agency: str, area: str, 
     values = await page.form()
     call: tuple[str, str, Any, str]
     if step == "return":
-        if not _text(values, "reason"):
+        if not typed(values, "reason"):
             problems = [Problem("Enter why the judgement is returned", "#reason")]
             return await judgement_page(page, inspection_id, agency, area, Again(problems, 422, values))
-        call = ("/return", "POST", {"reason": _text(values, "reason")}, "return")
+        call = ("/return", "POST", {"reason": typed(values, "reason")}, "return")
     elif step in STEPS:
         call = (f"/{step}", "POST", None, step)
     else:

@@ -65,6 +65,23 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
+def listed(value: Any) -> list[str]:
+    """A form field that may be sent once, many times or not at all, as a list."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
+
+
+def ticked(values: Mapping[str, Any], name: str) -> list[str]:
+    """The values chosen in the form's field `name` (checkboxes), as a list."""
+    return listed(values.get(name))
+
+
+def typed(values: Mapping[str, Any], name: str) -> str:
+    """What was typed in the form's field `name`, without surrounding spaces."""
+    return str(values.get(name, "")).strip()
+
+
 def day(d: date | None) -> str:
     """ "Monday 4 January 2027"."""
     return f"{d:%A} {d.day} {d:%B %Y}" if d else ""
