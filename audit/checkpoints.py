@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Literal
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -39,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.envelope import stamp, utc_now
 from shared.settings import Settings
-from shared.topics import topic_configs
+from shared.topics import CHECKPOINT_BYTES, checkpoints_topic, ensure_topics
 
 from .batches import Reading, read
 from .log import Problem, Progress, Verification, Verifier, verify
@@ -92,10 +91,6 @@ class BadCheckpoint(Exception):
     """A checkpoint that is not one: unreadable, or not signed by the key given."""
 
 
-def checkpoints_topic(namespace: str) -> str:
-    return f"{namespace}.audit.checkpoints"
-
-
 def key_id(public: Ed25519PublicKey) -> str:
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
@@ -112,15 +107,18 @@ def signing_key(directory: Path) -> Ed25519PrivateKey:
         return key
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    for path, content in ((private, pem), (public, public_pem(key.public_key()))):
+    for path, content in ((private, signing_key_pem(key)), (public, public_pem(key.public_key()))):
         # Owner-only, as everything in the stack's data directory; `checkpoint key` prints the public half.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as f:
             f.write(content)
     return key
+
+
+def signing_key_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_pem(public: Ed25519PublicKey) -> bytes:
@@ -199,17 +197,16 @@ async def take(
 
 
 async def publish(settings: Settings, checkpoint: Checkpoint) -> None:
-    topic, replicas = checkpoints_topic(settings.namespace), settings.topic_replication_factor
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap_servers, **settings.kafka_security()
-    )
-    await admin.start()
-    try:
-        if topic not in await admin.list_topics():
-            await admin.create_topics([NewTopic(topic, 1, replicas, topic_configs=topic_configs(replicas))])
-    finally:
-        await admin.close()
-    options = settings.producer_options() | {"compression_type": "gzip", "max_request_size": 64 * 1024 * 1024}
+    topic = checkpoints_topic(settings.namespace)
+    if settings.create_topics:  # else an operator made them (shared/topics.py says how)
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            settings.namespace,
+            settings.topic_partitions,
+            settings.topic_replication_factor,
+            settings.kafka_security(),
+        )
+    options = settings.producer_options() | {"compression_type": "gzip", "max_request_size": CHECKPOINT_BYTES}
     producer = AIOKafkaProducer(**options)
     await producer.start()
     try:

@@ -39,6 +39,10 @@ class Watch:
     position: dict[tuple[str, int], int] = field(default_factory=dict)
     taken: list[Checkpoint] = field(default_factory=list)
     last: float = 0.0  # time.monotonic() of the last checkpoint
+    # Why no checkpoint was taken when one was due (the log has problems), and why the last look could not
+    # read the log: the checkpointer's /health says either (services/checkpointer).
+    trouble: str = ""
+    unreadable: str = ""
 
 
 async def finalised(settings: Settings, watch: Watch) -> list[str]:
@@ -74,10 +78,12 @@ async def look(
     watch.last = time.monotonic()
     if checkpoint is None:
         first = result.problems[0]
-        progress(
+        watch.trouble = (
             f"no checkpoint ({reason}): the log has {len(result.problems)} problem(s), the first: {first}"
         )
+        progress(watch.trouble)
         return
+    watch.trouble = ""
     watch.taken.append(checkpoint)
     progress(f"checkpoint of {checkpoint.taken_at} ({reason}): {len(checkpoint.streams):,} stream heads")
 
@@ -99,7 +105,10 @@ async def watch(
         try:
             await look(settings, key, every, state, progress)
         except Exception as exc:  # a broker restarting, say: the next look tries again, nothing is lost
-            progress(f"no checkpoint: the log could not be read ({type(exc).__name__}: {exc}); trying again")
+            state.unreadable = f"the log could not be read ({type(exc).__name__}: {exc})"
+            progress(f"no checkpoint: {state.unreadable}; trying again")
+        else:
+            state.unreadable = ""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), poll)
     return state

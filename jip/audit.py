@@ -33,6 +33,7 @@ from audit.inspection import EXPORT, as_of, envelopes_of, jsonl, timeline
 from audit.log import Verification, Verifier, topics, verify
 from jip.stack import StackError, settings_of_stack
 from shared.settings import Settings
+from shared.topics import checkpoints_topic
 from shared.workdays import ENGLAND
 
 
@@ -174,7 +175,7 @@ def _checkpoint(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"checkpoint of {taken.taken_at} ({taken.reason}): {len(taken.streams):,} stream heads and "
             f"{len(taken.partitions)} partition ends, signed by key {taken.key_id}, published on "
-            f"{checkpoints.checkpoints_topic(settings.namespace)}"
+            f"{checkpoints_topic(settings.namespace)}"
         )
         return 0
     found, refused = asyncio.run(checkpoints.published(settings, _public_key(args)))

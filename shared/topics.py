@@ -1,6 +1,6 @@
-"""Kafka topics: one per bounded context for its events, one dead-letter topic per consuming service,
-all under the deployment's namespace. Created explicitly with their partition counts (an auto-created
-topic gets the broker's default)."""
+"""Kafka topics: one per bounded context for its events, one dead-letter and one replay topic per consuming
+service, and one for the log's signed checkpoints, all under the deployment's namespace. Created
+explicitly with their partition counts (an auto-created topic gets the broker's default)."""
 
 from __future__ import annotations
 
@@ -44,12 +44,32 @@ def replay_topic(namespace: str, service: str) -> str:
     return f"{namespace}.{service}.replay"
 
 
+def checkpoints_topic(namespace: str) -> str:
+    """The signed checkpoints of the log (audit/checkpoints.py): one partition, so they stay in order."""
+    return f"{namespace}.audit.checkpoints"
+
+
 def all_topics(namespace: str) -> list[str]:
     return (
         [events_topic(namespace, c) for c in CONTEXTS]
         + [dead_letter_topic(namespace, s) for s in SERVICES]
         + [replay_topic(namespace, s) for s in SERVICES]
+        + [checkpoints_topic(namespace)]
     )
+
+
+CHECKPOINT_BYTES = 64 * 1024 * 1024  # a checkpoint names every stream's head: ~200 bytes a stream, compressed
+
+
+def new_topic(topic: str, partitions: int, replication_factor: int) -> NewTopic:
+    """A topic as the platform makes it: the checkpoints in one partition, so they stay in order, with room
+    for a large record; the others in `partitions`."""
+    configs = topic_configs(replication_factor)
+    if topic.endswith(".audit.checkpoints"):
+        return NewTopic(
+            topic, 1, replication_factor, topic_configs=configs | {"max.message.bytes": str(CHECKPOINT_BYTES)}
+        )
+    return NewTopic(topic, partitions, replication_factor, topic_configs=configs)
 
 
 async def ensure_topics(
@@ -68,12 +88,7 @@ async def ensure_topics(
         missing = [t for t in all_topics(namespace) if t not in existing]
         if not missing:
             return []
-        response = await admin.create_topics(
-            [
-                NewTopic(t, partitions, replication_factor, topic_configs=topic_configs(replication_factor))
-                for t in missing
-            ]
-        )
+        response = await admin.create_topics([new_topic(t, partitions, replication_factor) for t in missing])
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
         ]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from services.checkpointer.app import CheckpointerSettings
 from services.workspace.settings import WorkspaceSettings
 from shared.settings import SECRET_SETTINGS, Settings
 
@@ -28,10 +29,11 @@ GRAFANA = ROOT / "deploy" / "grafana"
 MAKE_SECRETS = ROOT / "deploy" / "make_secrets.py"
 MONGODB_USERS = ROOT / "deploy" / "mongodb" / "create-users.js"
 
-# Every field of the services' settings and of the workspace's, and JIP_SECRETS_DIR, which says where the
-# settings' secret files are (Settings.model_config).
+# Every field of the services' settings, the workspace's and the checkpointer's, and JIP_SECRETS_DIR, which
+# says where the settings' secret files are (Settings.model_config).
 SETTINGS_VARIABLES = frozenset(
-    f"JIP_{field.upper()}" for field in (*Settings.model_fields, *WorkspaceSettings.model_fields)
+    f"JIP_{field.upper()}"
+    for field in (*Settings.model_fields, *WorkspaceSettings.model_fields, *CheckpointerSettings.model_fields)
 ) | {"JIP_SECRETS_DIR"}
 # The credentials, read from their secret files first (shared/settings.py). None is set in a ConfigMap.
 SECRET_VARIABLES = frozenset(f"JIP_{name.upper()}" for name in SECRET_SETTINGS)

@@ -506,3 +506,38 @@ def test_the_workspace_calls_the_five_services_on_the_compose_network() -> None:
     assert workspace["command"] == ["workspace"]
     health = " ".join(sequence(mapping(workspace["healthcheck"], "healthcheck")["test"], "test"))
     assert "/health/live" in health, "the path the workspace serves (the image's check asks for /health)"
+
+
+# --- the checkpointer ----------------------------------------------------------------------------------
+
+
+def test_the_checkpointer_keeps_its_key_on_a_volume_no_other_container_mounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: the key that signs the log's checkpoints is kept apart from the log and from every other
+    process; the checkpointer reads Kafka only, and publishes no port."""
+    checkpointer = compose_service("checkpointer")
+    assert checkpointer["command"] == ["checkpointer"]
+    assert "ports" not in checkpointer
+    environment = compose_environment(checkpointer)
+    key_dir = mounted("checkpointer", "checkpoint-key")
+    assert environment["JIP_CHECKPOINT_KEY_FILE"] == f"{key_dir}/checkpoint-key.pem"
+    assert environment["JIP_CHECKPOINT_MAKE_KEY"] == "true"
+    assert "checkpoint-key" in mapping(compose()["volumes"], "volumes")
+    for name, service in compose_services().items():
+        if name != "checkpointer":
+            volumes = [str(v) for v in service.get("volumes", [])]
+            assert not any(v.startswith("checkpoint-key:") for v in volumes), f"{name} mounts the key"
+    assert compose_secrets(checkpointer) == {
+        "jip_kafka_sasl_password": "/run/secrets/jip_kafka_sasl_password"
+    }
+    services = compose_environment(compose_service("scheduling"))
+    for variable in ("BOOTSTRAP_SERVERS", "SECURITY_PROTOCOL", "SASL_MECHANISM", "SASL_USERNAME", "PROFILE"):
+        assert environment[f"JIP_KAFKA_{variable}"] == services[f"JIP_KAFKA_{variable}"], variable
+    make_secrets(tmp_path)
+    settings = settings_from(environment | {"JIP_SECRETS_DIR": str(tmp_path)}, monkeypatch)
+    assert settings.kafka_security()["sasl_plain_password"] == (
+        (tmp_path / "jip_kafka_sasl_password").read_text().strip()
+    )
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert f"-m 0700 /var/lib/jip/keyring {key_dir}" in dockerfile, "the image makes the volume owner-only"

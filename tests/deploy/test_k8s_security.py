@@ -389,3 +389,46 @@ def test_the_workspace_keeps_one_replica_through_a_drain() -> None:
     assert main["args"] == ["workspace"]
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert main[probe]["httpGet"]["path"] == "/health/live", "the path the workspace serves"
+
+
+# --- the checkpointer ----------------------------------------------------------------------------------
+
+
+def test_the_checkpointer_alone_mounts_its_key_and_reaches_kafka_and_dns_only() -> None:
+    """Issue 21: the checkpoint key is a Secret no other pod mounts; the checkpointer reads Kafka only and
+    nothing reaches it."""
+    checkpointer = deployment("checkpointer")
+    main = container(checkpointer)
+    assert main["args"] == ["checkpointer"]
+    assert checkpointer["spec"]["replicas"] == 1
+    assert checkpointer["spec"]["strategy"] == {"type": "Recreate"}
+    directory = secrets_dir("checkpointer")
+    assert environment(main)["JIP_CHECKPOINT_KEY_FILE"]["value"] == f"{directory}/checkpoint-key.pem"
+    [volume] = [v for v in checkpointer["spec"]["template"]["spec"]["volumes"] if v["name"] == "secrets"]
+    files = {
+        (source["secret"]["name"], item["key"])
+        for source in volume["projected"]["sources"]
+        for item in source["secret"]["items"]
+    }
+    assert files == {
+        ("jip-checkpoint-key", "checkpoint-key.pem"),
+        (SECRET, "jip_kafka_sasl_username"),
+        (SECRET, "jip_kafka_sasl_password"),
+        (SECRET, "kafka-ca.crt"),
+    }, "never the MongoDB URI"
+    for name, other in k8s_resources("Deployment").items():
+        if name != "jip-checkpointer":
+            assert "jip-checkpoint-key" not in str(other["spec"]["template"]["spec"].get("volumes")), name
+    pods = pod_labels(checkpointer)
+    kafka = {
+        namespace_and_port(server, 9092)
+        for server in settings_data()["JIP_KAFKA_BOOTSTRAP_SERVERS"].split(",")
+    }
+    assert allowed("egress", pods) == {
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "UDP", 53),
+        (("namespace", "kube-system", "k8s-app=kube-dns"), "TCP", 53),
+        *((("namespace", namespace), "TCP", port) for namespace, port in kafka),
+    }
+    assert rules("ingress", pods) == []
+    assert "default-deny" in policies_selecting(pods)
+    assert main["securityContext"]["readOnlyRootFilesystem"] is True
