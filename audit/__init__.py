@@ -1,5 +1,5 @@
 """What an auditor does with the event log, read from its start without asking any service: shared by the
-`jip audit` command (jip/audit.py) and the workspace's auditor pages (services/workspace/audit.py).
+`jip audit` command (jip/commands/audit.py) and the workspace's auditor pages (services/workspace/audit.py).
 
 - batches.py: the events topics read batch by batch, as the broker stores them: a batch whose CRC does not
   match its bytes, and offsets no batch holds, are named, and the reading carries on.

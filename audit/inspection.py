@@ -121,11 +121,13 @@ def as_of(
     """The inspection as the log says it stood at `moment`: replayed with the platform's own folds. The
     report's text is Markdown, or the reporting service's HTML (`document`). `NotYet` before the inspection
     was scheduled."""
-    from services.judgement.judgements import judgements
-    from services.lscb.domain import evaluation
-    from services.reporting import documents, lifecycle
-    from services.scheduling import domain as scheduling
+    from services.judgement.domain.judgements import judgements
+    from services.lscb.domain.evaluation import evaluation
+    from services.reporting.domain import lifecycle
+    from services.reporting.rendering import documents
+    from services.scheduling.domain.inspection import Inspection, evolve
     from shared import evidence_items
+    from shared.decider import fold
 
     then = [e for e in envelopes if e.occurred_at <= moment]
     if not any(e.event_type == "scheduling.InspectionScheduled" for e in then):
@@ -135,7 +137,7 @@ def as_of(
     def stream(prefix: str) -> list[Event]:
         return [event for event, e in pairs if e.stream_id.startswith(prefix)]
 
-    inspection = scheduling.fold(scheduling.evolve, scheduling.Inspection(), stream("inspection-"))
+    inspection = fold(evolve, Inspection(), stream("inspection-"))
     assert inspection.scheduled is not None
     assert inspection.window is not None
     items = evidence_items.fold(pairs)

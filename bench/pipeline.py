@@ -6,7 +6,7 @@ aiokafka produce-to-consume round trip on the same broker in the same run.
 
 Its stack is a rehearsal platform (JIP_ENVIRONMENT=rehearsal), as `jip demo` needs: evidence is recorded
 once notice has started, and notice is given on the notice date, so the benchmark moves the clock to it
-before it notifies the area (jip/demo/story.py), as the demo does; nothing is timed until then.
+before it notifies the area (embedded/demo/story.py), as the demo does; nothing is timed until then.
 
 The pipeline measured: POST /inspections/{id}/evidence -> event and outbox record in one transaction
 -> outbox relay -> Kafka -> the judgement service's projection -> its read model. Arrival is seen
@@ -36,11 +36,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient
 
-from jip import tokens
-from jip.demo import People, eventually, first_fieldwork_week
-from jip.demo.story import RehearsalClock
-from jip.demo.timetable import at
-from jip.stack import REHEARSAL_ENV, Ports, Supervisor, infrastructure, services
+from embedded.components import REHEARSAL_ENV, infrastructure, services
+from embedded.demo import People, eventually, first_fieldwork_week
+from embedded.demo.story import RehearsalClock
+from embedded.demo.timetable import at
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
+from jip.commands import tokens
 from shared.settings import KafkaProfile, Settings
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 
-from jip.stack import Ports, Supervisor, infrastructure
+from embedded.components import infrastructure
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from shared.catalogue import Event
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded

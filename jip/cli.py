@@ -1,6 +1,6 @@
 """`jip`: the command-line front door of the Joint Inspections Platform.
 
-Each command lives in its own module (jip/commands.py says which); this one parses the command line,
+Each command lives in its own module (jip/commands/__init__.py says which); this one parses the command line,
 importing only the chosen command's module, and reports a command's error as one line."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from jip.commands import COMMANDS, StackError, summary
+from embedded.errors import StackError
+from jip.commands import COMMANDS, summary
 
 EVERY = "*"  # parser(EVERY): every command with all its arguments (the tests parse with it)
 

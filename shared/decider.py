@@ -5,7 +5,7 @@ Domain modules supply pure functions (no I/O): `evolve(state, event) -> state` a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Generic, TypeVar
@@ -18,6 +18,11 @@ from shared.eventstore import CommandContext, EventStore, Stream
 S = TypeVar("S")
 C = TypeVar("C")
 T = TypeVar("T")
+
+
+def fold(evolve: Callable[[S, Event], S], initial: S, events: Iterable[Event]) -> S:
+    """The state a stream's events lead to from `initial`, one event at a time."""
+    return reduce(evolve, events, initial)
 
 
 @dataclass(frozen=True)

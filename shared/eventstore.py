@@ -15,8 +15,10 @@ Two things an append fixes for the relay, whatever process (replica) makes it:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
@@ -73,6 +75,26 @@ class Stream:
     version: int  # 0 for a stream with no events yet
     envelopes: list[Envelope]
     events: list[Event]
+
+
+class StreamStore(Protocol):
+    """What a handler needs of an event store: streams read, and appended to all or nothing, each at the
+    version its writer read (else ConcurrencyConflict). EventStore keeps them in MongoDB; MemoryEventStore
+    (shared/memory_store.py) in memory, for handlers' unit tests. Both pass tests/event_store_suite.py."""
+
+    async def read(self, stream_id: str) -> Stream: ...
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, Stream]: ...
+
+    async def of_inspection(self, inspection_id: str, event_types: Sequence[str]) -> list[Stream]: ...
+
+    async def of_type(self, event_type: str, *, offset: int = 0, limit: int = 0) -> list[Event]: ...
+
+    async def append(
+        self, stream_id: str, expected_version: int, events: Sequence[Event], context: CommandContext
+    ) -> list[Envelope]: ...
+
+    async def append_streams(self, writes: Sequence[Write], context: CommandContext) -> list[Envelope]: ...
 
 
 class EventStore:
@@ -134,20 +156,6 @@ class EventStore:
         )
         return [self.catalogue.decode(Envelope.model_validate(d["envelope"])) async for d in cursor]
 
-    def _outbox_doc(self, envelope: Envelope, key: str, position: int, trace: dict[str, str]) -> Document:
-        return {
-            "topic": self.topic,
-            "key": key,
-            "position": position,
-            "stream_id": envelope.stream_id,
-            "stream_version": envelope.stream_version,
-            "event_id": envelope.event_id,
-            "value": envelope.to_json(),
-            "event_type": envelope.event_type,
-            "schema_version": envelope.schema_version,
-            "trace": trace,
-        }
-
     async def append(
         self, stream_id: str, expected_version: int, events: Sequence[Event], context: CommandContext
     ) -> list[Envelope]:
@@ -185,34 +193,18 @@ class EventStore:
                         position = max(position, head.get("position", 0) + 1)
                     previous[w.stream_id] = digest_of(head["envelope"]) if head else None
                     keys[w.stream_id] = w.key(head)
-                envelopes: list[Envelope] = []
-                positions: list[int] = []
-                for w in writes:
-                    for i, e in enumerate(w.events, start=1):
-                        envelope = Envelope(
-                            event_id=new_id(),
-                            event_type=e.event_type,
-                            schema_version=e.schema_version,
-                            stream_id=w.stream_id,
-                            stream_version=w.expected_version + i,
-                            inspection_id=getattr(e, "inspection_id", None),
-                            occurred_at=occurred_at,
-                            actor=context.actor,
-                            correlation_id=context.correlation_id,
-                            causation_id=context.causation_id,
-                            previous_hash=previous[w.stream_id],
-                            payload=e.model_dump(mode="json"),
-                        )
-                        previous[w.stream_id] = envelope.digest()
-                        envelopes.append(envelope)
-                        positions.append(position + len(positions))
+                envelopes = chained(writes, context, previous, occurred_at)
+                positions = [position + i for i in range(len(envelopes))]
                 await self.events.insert_many(
-                    [_event_doc(e, keys[e.stream_id], p) for e, p in zip(envelopes, positions, strict=True)],
+                    [
+                        event_record(e, keys[e.stream_id], p)
+                        for e, p in zip(envelopes, positions, strict=True)
+                    ],
                     session=session,
                 )
                 await self.outbox.insert_many(
                     [
-                        self._outbox_doc(e, keys[e.stream_id], p, trace_carrier)
+                        outbox_record(self.topic, e, keys[e.stream_id], p, trace_carrier)
                         for e, p in zip(envelopes, positions, strict=True)
                     ],
                     session=session,
@@ -232,7 +224,57 @@ class EventStore:
         return envelopes
 
 
-def _event_doc(envelope: Envelope, key: str, position: int) -> Document:
+def chained(
+    writes: Sequence[Write],
+    context: CommandContext,
+    previous: Mapping[str, str | None],
+    occurred_at: datetime,
+) -> list[Envelope]:
+    """The envelopes an append writes, in the writes' order: each event at its stream's next version after
+    `expected_version`, naming the digest of the stream's event before it (`previous`: the head's digest,
+    None for a new stream), a chain that shows tampering."""
+    digests = dict(previous)
+    envelopes: list[Envelope] = []
+    for w in writes:
+        for i, e in enumerate(w.events, start=1):
+            envelope = Envelope(
+                event_id=new_id(),
+                event_type=e.event_type,
+                schema_version=e.schema_version,
+                stream_id=w.stream_id,
+                stream_version=w.expected_version + i,
+                inspection_id=getattr(e, "inspection_id", None),
+                occurred_at=occurred_at,
+                actor=context.actor,
+                correlation_id=context.correlation_id,
+                causation_id=context.causation_id,
+                previous_hash=digests[w.stream_id],
+                payload=e.model_dump(mode="json"),
+            )
+            digests[w.stream_id] = envelope.digest()
+            envelopes.append(envelope)
+    return envelopes
+
+
+def outbox_record(topic: str, envelope: Envelope, key: str, position: int, trace: dict[str, str]) -> Document:
+    """The outbox record the relay publishes the event from: to `topic`, keyed by its stream's key, after
+    every record of a lower position."""
+    return {
+        "topic": topic,
+        "key": key,
+        "position": position,
+        "stream_id": envelope.stream_id,
+        "stream_version": envelope.stream_version,
+        "event_id": envelope.event_id,
+        "value": envelope.to_json(),
+        "event_type": envelope.event_type,
+        "schema_version": envelope.schema_version,
+        "trace": trace,
+    }
+
+
+def event_record(envelope: Envelope, key: str, position: int) -> Document:
+    """The event as the store keeps it: the envelope as published, with the stream's key and its position."""
     return {
         "_id": envelope.event_id,
         "stream_id": envelope.stream_id,

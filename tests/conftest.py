@@ -15,7 +15,9 @@ import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
-from jip.stack import Ports, Supervisor, infrastructure
+from embedded.components import infrastructure
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from shared.clock import CLOCK
 from shared.settings import KafkaProfile, Settings
 from shared.topics import ensure_topics

@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from jip.tokens import signer as jip_signer
+from jip.commands.tokens import signer as jip_signer
 from shared.auth import Role, Signer
 from shared.clock import CLOCK
 from shared.consumer import Projection, ProjectionRunner
@@ -319,7 +319,7 @@ async def served(app: Any, **options: Any) -> AsyncIterator[str]:
 def agreed(document: str) -> str:
     """A Markdown document as the inspectorates agree it (its lifecycle's checksums are of this): without
     what says where it stands, a rehearsal's or a draft's marking and a final one's date of issue, and
-    without its next steps (services/reporting/issue.py)."""
+    without its next steps (services/reporting/rendering/issue.py)."""
     text = re.sub(r"## Next steps\n\n[^\n]*\n\n", "", document)
     marks = ("> **REHEARSAL", "> **DRAFT", "**Date of issue:**")
     return "\n".join(line for line in text.splitlines() if not line.startswith(marks)).strip()

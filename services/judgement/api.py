@@ -19,7 +19,7 @@ from shared.runtime import ServiceDep
 from shared.taking_part import reads
 
 from . import handlers
-from .judgements import Step
+from .domain.judgements import Step
 
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
 # Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import evidence_items, inspections
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import (
     AppliedRule,
@@ -27,8 +28,8 @@ from shared.runtime import Service
 from shared.subjects import SubjectKeys, opened
 from shared.taking_part import TakingPart, check_acting, of_inspection
 
-from . import domain, judgements
-from .judgements import Kind
+from .domain import findings, judgements, limiting
+from .domain.judgements import Kind
 
 
 async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
@@ -63,27 +64,29 @@ async def record_finding(
     text: str,
     evidence_item_ids: list[str],
     context: CommandContext,
-) -> Decided[domain.Findings]:
+) -> Decided[findings.Findings]:
     known = await inspection(db, inspection_id)
     check_acting(context.inspectorate, of_inspection(known), "record findings")
     seen = await _standing(db, inspection_id, evidence_item_ids)
     ids = list(dict.fromkeys(evidence_item_ids))  # cited once each, in the order given
-    command = domain.RecordFinding(
+    command = findings.RecordFinding(
         inspection_id=inspection_id,
         finding_id=finding_id,
         kind=kind,
         addressed_to=addressed_to,
         text=text,
-        cited=tuple(domain.CitedItem(i, Bearing(seen[i]["bearing"])) for i in ids if i in seen),
+        cited=tuple(
+            CitedItem(i, Agency(seen[i]["agency"]), Bearing(seen[i]["bearing"])) for i in ids if i in seen
+        ),
         unknown=tuple(i for i in ids if i not in seen),
         agencies=known.agencies,
         programme=known.programme,
     )
-    return await execute(store, domain.findings, domain.stream_id(inspection_id), command, context)
+    return await execute(store, findings.findings, findings.stream_id(inspection_id), command, context)
 
 
 async def findings_of(store: EventStore, inspection_id: str) -> list[FindingRecorded]:
-    state, _ = await load(store, domain.findings, domain.stream_id(inspection_id))
+    state, _ = await load(store, findings.findings, findings.stream_id(inspection_id))
     return list(state.recorded)
 
 
@@ -145,9 +148,7 @@ async def propose(
         grade=proposal.grade,
         text=proposal.text,
         cited=tuple(
-            judgements.CitedItem(i, Agency(seen[i]["agency"]), Bearing(seen[i]["bearing"]))
-            for i in ids
-            if i in seen
+            CitedItem(i, Agency(seen[i]["agency"]), Bearing(seen[i]["bearing"])) for i in ids if i in seen
         ),
         unknown=tuple(i for i in ids if i not in seen),
         by=context.inspectorate,
@@ -282,8 +283,8 @@ def _view(
     judgement = state.by_key.get((agency, area_id))
     if kind is Kind.GRADED and programme.limiting(agency, area_id):
         understand = judgement is not None and judgement.content.leaders_understand_failure
-        rules = judgements.derive(programme, agency, area_id, state.grades_of(agency), understand)
-        view.derived = Derivation(grade=judgements.derived_grade(programme, rules), rules=rules)
+        rules = limiting.derive(programme, agency, area_id, state.grades_of(agency), understand)
+        view.derived = Derivation(grade=limiting.derived_grade(programme, rules), rules=rules)
     if judgement is None:
         return view
     content: JudgementContent = judgement.content

@@ -11,7 +11,7 @@ from shared.decider import execute
 from shared.envelope import Actor, Envelope
 from shared.eventstore import CommandContext
 
-from . import judgements
+from .domain import judgements
 
 evidence = Projection("evidence", ["scheduling", "evidence"])
 evidence_items.track(evidence)

@@ -19,7 +19,9 @@ from shared.inspections import Inspection
 from shared.runtime import ServiceDep
 from shared.taking_part import reads
 
-from . import domain, handlers, register
+from . import handlers
+from .domain import board_register
+from .domain.evaluation import Command, Dispute, Finalise, Resolve, SignOff
 
 BOARD = "/boards/{area}"
 OFFICER = BOARD + "/officers/{office}"
@@ -108,7 +110,7 @@ def _answer(response: Response, view: handlers.BoardView | handlers.EvaluationVi
 async def _change(
     response: Response,
     service: ServiceDep,
-    command: register.Command,
+    command: board_register.Command,
     context: CommandContext,
     version: int | None,
 ) -> handlers.BoardView:
@@ -144,7 +146,7 @@ async def appoint(
     response: Response,
     version: Version,
 ) -> handlers.BoardView:
-    command = register.Appoint(handlers.area(area), office, body.name, body.contact)
+    command = board_register.Appoint(handlers.area(area), office, body.name, body.contact)
     return await _change(response, service, command, context, version)
 
 
@@ -158,7 +160,7 @@ async def vacate(
     response: Response,
     version: Version,
 ) -> handlers.BoardView:
-    command = register.Vacate(handlers.area(area), office, body.reason)
+    command = board_register.Vacate(handlers.area(area), office, body.reason)
     return await _change(response, service, command, context, version)
 
 
@@ -176,7 +178,9 @@ async def absent(
     response: Response,
     version: Version,
 ) -> handlers.BoardView:
-    command = register.Absent(handlers.area(area), office, body.absent_from, body.absent_until, body.reason)
+    command = board_register.Absent(
+        handlers.area(area), office, body.absent_from, body.absent_until, body.reason
+    )
     return await _change(response, service, command, context, version)
 
 
@@ -190,7 +194,7 @@ async def returned(
     response: Response,
     version: Version,
 ) -> handlers.BoardView:
-    command = register.Return(handlers.area(area), office, body.returned_on)
+    command = board_register.Return(handlers.area(area), office, body.returned_on)
     return await _change(response, service, command, context, version)
 
 
@@ -200,7 +204,7 @@ async def returned(
 async def join(
     area: str, body: Partner, service: ServiceDep, context: Context, response: Response, version: Version
 ) -> handlers.BoardView:
-    command = register.JoinPartner(handlers.area(area), body.agency, body.organisation)
+    command = board_register.JoinPartner(handlers.area(area), body.agency, body.organisation)
     return await _change(response, service, command, context, version)
 
 
@@ -215,7 +219,7 @@ async def leave(
     response: Response,
     version: Version,
 ) -> handlers.BoardView:
-    command = register.LeavePartner(handlers.area(area), body.agency, body.organisation, body.reason)
+    command = board_register.LeavePartner(handlers.area(area), body.agency, body.organisation, body.reason)
     return await _change(response, service, command, context, version)
 
 
@@ -226,7 +230,7 @@ async def leave(
     "partner, the proposed judgement, sign-offs, disputes and the final judgement",
 )
 async def evaluation(inspection_id: str, service: ServiceDep, response: Response) -> handlers.EvaluationView:
-    view = await handlers.evaluation(service.store, service.db, service.keys, inspection_id)
+    view = await handlers.evaluation_of(service.store, service.db, service.keys, inspection_id)
     _answer(response, view)
     return view
 
@@ -290,7 +294,7 @@ async def _run(
 async def sign_off(
     inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
 ) -> handlers.EvaluationView:
-    return await _run(inspection_id, service, context, response, version, domain.SignOff)
+    return await _run(inspection_id, service, context, response, version, SignOff)
 
 
 @router.post(
@@ -306,8 +310,8 @@ async def dispute(
     response: Response,
     version: Version,
 ) -> handlers.EvaluationView:
-    def make(known: Inspection, by: Inspectorate) -> domain.Command:
-        return domain.Dispute(known, by, body.reasons)
+    def make(known: Inspection, by: Inspectorate) -> Command:
+        return Dispute(known, by, body.reasons)
 
     return await _run(inspection_id, service, context, response, version, make)
 
@@ -325,8 +329,8 @@ async def resolve(
     response: Response,
     version: Version,
 ) -> handlers.EvaluationView:
-    def make(known: Inspection, by: Inspectorate) -> domain.Command:
-        return domain.Resolve(known, by, body.resolution)
+    def make(known: Inspection, by: Inspectorate) -> Command:
+        return Resolve(known, by, body.resolution)
 
     return await _run(inspection_id, service, context, response, version, make)
 
@@ -340,4 +344,4 @@ async def resolve(
 async def finalise(
     inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
 ) -> handlers.EvaluationView:
-    return await _run(inspection_id, service, context, response, version, domain.Finalise)
+    return await _run(inspection_id, service, context, response, version, Finalise)

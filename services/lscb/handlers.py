@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared import boards, evidence_items, inspections
 from shared.areas import Area, find
 from shared.boards import Board, Contact
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.lscb import (
     Citations,
@@ -35,7 +36,7 @@ from shared.subjects import SubjectKeys, opened
 from shared.taking_part import TakingPart, of_inspection
 from shared.workdays import today_in_england
 
-from . import domain, register
+from .domain import board_register, evaluation
 
 # The board register
 
@@ -73,7 +74,7 @@ def _board_view(where: Area, board: Board | None, version: int) -> BoardView:
 
 async def board(store: EventStore, code_or_name: str) -> BoardView:
     where = area(code_or_name)
-    state, version = await load(store, register.register, register.stream_id(where.code))
+    state, version = await load(store, board_register.register, board_register.stream_id(where.code))
     return _board_view(where, state, version)
 
 
@@ -97,13 +98,13 @@ def keep_register(by: Inspectorate) -> None:
 
 
 async def change_board(
-    store: EventStore, command: register.Command, context: CommandContext, expected_version: int | None
+    store: EventStore, command: board_register.Command, context: CommandContext, expected_version: int | None
 ) -> BoardView:
     keep_register(context.inspectorate)
     decided = await execute(
         store,
-        register.register,
-        register.stream_id(command.area.code),
+        board_register.register,
+        board_register.stream_id(command.area.code),
         command,
         context,
         expected_version=expected_version,
@@ -130,16 +131,14 @@ async def taking_part(service: Service, inspection_id: str) -> TakingPart:
 
 async def _cited(
     db: AsyncDatabase[Document], inspection_id: str, ids: list[str]
-) -> tuple[tuple[domain.CitedItem, ...], tuple[str, ...]]:
+) -> tuple[tuple[CitedItem, ...], tuple[str, ...]]:
     """The cited items the service holds, standing, in the order given; and the ids it does not."""
     ids = list(dict.fromkeys(ids))
     found = {
         i.evidence_item_id: i for i in await evidence_items.items_of(db, inspection_id, _id={"$in": ids})
     }
     cited = tuple(
-        domain.CitedItem(i, found[i].agency, found[i].bearing, tuple(found[i].criteria))
-        for i in ids
-        if i in found
+        CitedItem(i, found[i].agency, found[i].bearing, tuple(found[i].criteria)) for i in ids if i in found
     )
     return cited, tuple(i for i in ids if i not in found)
 
@@ -166,7 +165,7 @@ class Proposal(BaseModel):
     evidence_item_ids: Citations
 
 
-Make = Callable[[Inspection, Inspectorate], domain.Command]
+Make = Callable[[Inspection, Inspectorate], evaluation.Command]
 
 
 async def run(
@@ -182,8 +181,8 @@ async def run(
     known = await inspection(db, inspection_id)
     decided = await execute(
         store,
-        domain.evaluation,
-        domain.stream_id(inspection_id),
+        evaluation.evaluation,
+        evaluation.stream_id(inspection_id),
         make(known, context.inspectorate),
         context,
         expected_version=expected_version,
@@ -203,8 +202,8 @@ async def contribute(
     cited, unknown = await _cited(db, inspection_id, body.evidence_item_ids)
     contribution_id = new_id()
 
-    def make(known: Inspection, by: Inspectorate) -> domain.Command:
-        return domain.Contribute(
+    def make(known: Inspection, by: Inspectorate) -> evaluation.Command:
+        return evaluation.Contribute(
             known,
             contribution_id,
             by,
@@ -230,8 +229,8 @@ async def propose(
 ) -> EvaluationView:
     cited, unknown = await _cited(db, inspection_id, body.evidence_item_ids)
 
-    def make(known: Inspection, by: Inspectorate) -> domain.Command:
-        return domain.Propose(known, by, body.grade, body.text, cited, unknown)
+    def make(known: Inspection, by: Inspectorate) -> evaluation.Command:
+        return evaluation.Propose(known, by, body.grade, body.text, cited, unknown)
 
     return await run(store, db, keys, inspection_id, make, context, expected_version)
 
@@ -284,11 +283,11 @@ class EvaluationView(BaseModel):
     version: int
 
 
-async def evaluation(
+async def evaluation_of(
     store: EventStore, db: AsyncDatabase[Document], keys: SubjectKeys, inspection_id: str
 ) -> EvaluationView:
     known = await inspection(db, inspection_id)
-    state, version = await load(store, domain.evaluation, domain.stream_id(inspection_id))
+    state, version = await load(store, evaluation.evaluation, evaluation.stream_id(inspection_id))
     return await _evaluation_view(db, keys, known, state, version)
 
 
@@ -296,12 +295,12 @@ async def _evaluation_view(
     db: AsyncDatabase[Document],
     keys: SubjectKeys,
     known: Inspection,
-    state: domain.Evaluation,
+    state: evaluation.Evaluation,
     version: int,
 ) -> EvaluationView:
     programme = known.programme
-    lscb = domain.evaluated(known)
-    criteria = domain.lscb_criteria(programme)
+    lscb = evaluation.evaluated(known)
+    criteria = evaluation.lscb_criteria(programme)
     items = [
         EvidenceRef(
             evidence_item_id=i.evidence_item_id,
@@ -333,7 +332,7 @@ async def _evaluation_view(
         )
         for agency in partners
     ]
-    described = domain.descriptor(programme, lscb, state.proposal.grade if state.proposal else None)
+    described = evaluation.descriptor(programme, lscb, state.proposal.grade if state.proposal else None)
     return EvaluationView(
         inspection_id=known.inspection_id,
         programme=programme.id,
@@ -355,5 +354,5 @@ async def _evaluation_view(
     )
 
 
-def _count(state: domain.Evaluation, agency: Agency, bearing: Bearing) -> int:
+def _count(state: evaluation.Evaluation, agency: Agency, bearing: Bearing) -> int:
     return sum(1 for c in state.contributions if c.attributed_to is agency and c.bearing is bearing)

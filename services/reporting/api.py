@@ -19,8 +19,9 @@ from shared.http import Paged, command_context, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import Reader, reads
 
-from . import handlers, lifecycle, shelf
-from .documents import Format
+from . import handlers, shelf
+from .domain import lifecycle
+from .rendering.documents import Format
 from .views import LifecycleView
 
 REPORT = "/inspections/{inspection_id}/report"

@@ -44,10 +44,11 @@ from shared.taking_part import TakingPart, check, of_inspection
 from shared.telemetry import context_from
 from shared.workdays import today_in_england
 
-from . import documents, lifecycle, readiness
-from .documents import Format
-from .issue import issue_of
+from .domain import lifecycle, readiness
 from .projections import SOURCES
+from .rendering import documents
+from .rendering.documents import Format
+from .rendering.issue import issue_of
 from .views import LifecycleView
 from .views import lifecycle_view as view_of
 

@@ -23,7 +23,7 @@ from shared.settings import Settings
 from shared.topics import read_from_start
 
 from . import handlers, projections, shelf
-from .documents import Format
+from .rendering.documents import Format
 
 Progress = Callable[[str], None]
 CONTEXTS = projections.letter_sources.contexts

@@ -29,8 +29,7 @@ from shared.mongo import Document
 from shared.programmes import catalogue
 from shared.taking_part import READ_RULE, may_read, of_inspection
 
-from . import documents, lifecycle
-from .documents import Format
+from .domain import lifecycle
 from .handlers import (
     ORDER,
     Rendered,
@@ -43,6 +42,8 @@ from .handlers import (
     participation,
 )
 from .projections import SOURCES
+from .rendering import documents
+from .rendering.documents import Format
 
 
 class DocumentEntry(BaseModel):

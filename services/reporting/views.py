@@ -20,7 +20,7 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Envelope, Inspectorate
 from shared.inspections import Inspection
 
-from . import lifecycle
+from .domain import lifecycle
 
 
 class SentView(BaseModel):

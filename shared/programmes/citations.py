@@ -17,6 +17,9 @@ from typing import Annotated, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 BRIEF = "domain.md"  # the domain brief: cited where the programme's own source is silent
+# The rule every service applies to a cancelled inspection (scheduling, judgement, lscb, reporting): no
+# source states it, so it cites the domain brief.
+CANCELLED_RULE = "domain.md Scheduling: a cancelled inspection takes no further commands"
 # A seed by number, or one paragraph of it: "004", "002 §24".
 Seed = Annotated[str, Field(pattern=r"^\d{3}( §\d[\w.-]*)?$")]
 # A rule's citation: a seed paragraph ("002 §11", "001 Proposal four"), or the domain brief ("domain.md …").

@@ -30,17 +30,31 @@ from pathlib import Path
 from typing import Any
 
 from services.evidence import domain as evidence
-from services.judgement import domain as findings
-from services.judgement import judgements
-from services.lscb import domain as evaluation
-from services.lscb import register as board
-from services.reporting import lifecycle
-from services.reporting.documents import Format, render_report
+from services.judgement.domain import findings, judgements
+from services.lscb.domain import board_register as board
+from services.lscb.domain import evaluation
+from services.reporting.domain import lifecycle
 from services.reporting.projections import KEPT_TYPES
-from services.scheduling import domain as scheduling
-from services.scheduling.selection import PlanRound, plan
+from services.reporting.rendering.documents import Format, render_report
+from services.scheduling.domain import inspection, team
+from services.scheduling.domain.area_calendar import Calendar, area_stream, evolve_calendar
+from services.scheduling.domain.inspection import (
+    Cancel,
+    Changes,
+    Reschedule,
+    ScheduleInspection,
+    cancel,
+    evolve,
+    inspection_stream,
+    reschedule,
+    schedule,
+)
+from services.scheduling.domain.inspector_diary import Diary, evolve_diary, inspector_stream
+from services.scheduling.domain.round import PlanRound, Round, evolve_round, plan, round_stream
+from services.scheduling.domain.team import Assign
 from shared.areas import find, register
 from shared.catalogue import Event
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import (
     Activity,
     Bearing,
@@ -109,6 +123,7 @@ from shared.contracts.scheduling import (
     Recipient,
 )
 from shared.contracts.vocabulary import Agency, Grade
+from shared.decider import fold
 from shared.envelope import Actor, Envelope, Inspectorate
 from shared.inspections import Inspection
 from shared.programmes import catalogue
@@ -186,14 +201,14 @@ class Log:
             self.heads[stream] = envelope
         return self.heads[stream]
 
-    def changes(self, when: datetime, changes: scheduling.Changes, actor: Actor, iid: str, code: str) -> None:
+    def changes(self, when: datetime, changes: Changes, actor: Actor, iid: str, code: str) -> None:
         """Scheduling's decision: the inspection's stream, then the area's calendar, then the diaries."""
         if changes.inspection:
-            self(when, scheduling.inspection_stream(iid), changes.inspection, actor)
+            self(when, inspection_stream(iid), changes.inspection, actor)
         if changes.area:
-            self(when, scheduling.area_stream(code), changes.area, actor)
+            self(when, area_stream(code), changes.area, actor)
         for inspector, diary in changes.diaries.items():
-            self(when, scheduling.inspector_stream(inspector), diary, actor)
+            self(when, inspector_stream(inspector), diary, actor)
 
     def events_of(self, stream: str) -> list[Event]:
         return [e for env, e in self.published if env.stream_id == stream]
@@ -351,9 +366,9 @@ def bradford(log: Log) -> None:
     assert area is not None
     iid = ident("inspection:bradford")
     day = date(2026, 4, 20)
-    changes = scheduling.schedule(
-        scheduling.Calendar(),
-        scheduling.ScheduleInspection(iid, programme, area, None, date(2026, 5, 11), OFSTED, day),
+    changes = schedule(
+        Calendar(),
+        ScheduleInspection(iid, programme, area, None, date(2026, 5, 11), OFSTED, day),
     )
     log.changes(at(day, 10), changes, LEAD, iid, area.code)
     # Written by a scheduling service of the time: NotificationRecorded v1, no addressee.
@@ -366,7 +381,7 @@ def bradford(log: Log) -> None:
         addressee=None,
     )
     v1 = {k: v for k, v in told.model_dump(mode="json").items() if k != "addressee"}
-    log(at(date(2026, 5, 11), 8, 31), scheduling.inspection_stream(iid), told, LEAD, older=(1, v1))
+    log(at(date(2026, 5, 11), 8, 31), inspection_stream(iid), told, LEAD, older=(1, v1))
     first = item(
         log,
         at(date(2026, 5, 12), 11),
@@ -399,7 +414,7 @@ def bradford(log: Log) -> None:
         reason="Charging decisions in two tracked cases took more than six months",
         agencies=[CPS],
     )
-    log(at(date(2026, 5, 14), 9), scheduling.inspection_stream(iid), joined, LEAD)
+    log(at(date(2026, 5, 14), 9), inspection_stream(iid), joined, LEAD)
     judged(
         log,
         at(date(2026, 5, 26), 10),
@@ -440,17 +455,17 @@ def round_and_inspectors(log: Log) -> tuple[str, dict[str, str]]:
             (concern,),
         ),
     )
-    log(at(date(2026, 6, 1), 14), scheduling.round_stream(planned.round_id), planned, LEAD)
+    log(at(date(2026, 6, 1), 14), round_stream(planned.round_id), planned, LEAD)
     inspectors = {"ofsted": ident("inspector:ofsted"), "cqc": ident("inspector:cqc")}
     for key, by, name in (("ofsted", OFSTED, "Jo Whitfield HMI"), ("cqc", CQC, "Priya Natarajan")):
         registered = InspectorRegistered(inspector_id=inspectors[key], inspectorate=by, name=name)
-        log(at(date(2026, 6, 15), 9), scheduling.inspector_stream(inspectors[key]), registered, LEAD)
+        log(at(date(2026, 6, 15), 9), inspector_stream(inspectors[key]), registered, LEAD)
     away = InspectorUnavailable(
         inspector_id=inspectors["cqc"],
         period=Period(starts=date(2026, 8, 3), ends=date(2026, 8, 14)),
         reason="Annual leave",
     )
-    log(at(date(2026, 6, 16), 9), scheduling.inspector_stream(inspectors["cqc"]), away, INSPECTORS[CQC])
+    log(at(date(2026, 6, 16), 9), inspector_stream(inspectors["cqc"]), away, INSPECTORS[CQC])
     return planned.round_id, inspectors
 
 
@@ -503,27 +518,25 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
     programme, area = catalogue()["jtai-2015"], find("Wakefield")
     assert area is not None
     iid, code = ident("inspection:wakefield"), area.code
-    rounds = log.events_of(scheduling.round_stream(round_id))
-    planned = scheduling.fold(scheduling.evolve_round, scheduling.Round(), rounds).planned
+    rounds = log.events_of(round_stream(round_id))
+    planned = fold(evolve_round, Round(), rounds).planned
     day = date(2026, 7, 1)
-    command = scheduling.ScheduleInspection(
+    command = ScheduleInspection(
         iid, programme, area, "cse_and_missing", date(2026, 9, 14), OFSTED, day, planned
     )
-    log.changes(at(day, 11), scheduling.schedule(scheduling.Calendar(), command), LEAD, iid, code)
+    log.changes(at(day, 11), schedule(Calendar(), command), LEAD, iid, code)
     for key, by, when in (("ofsted", OFSTED, at(day, 15)), ("cqc", CQC, at(date(2026, 7, 2), 10))):
-        state = scheduling.fold(
-            scheduling.evolve, scheduling.Inspection(), log.events_of(f"inspection-{iid}")
+        state = fold(evolve, inspection.Inspection(), log.events_of(f"inspection-{iid}"))
+        diary = fold(
+            evolve_diary,
+            Diary(),
+            log.events_of(inspector_stream(inspectors[key])),
         )
-        diary = scheduling.fold(
-            scheduling.evolve_diary,
-            scheduling.Diary(),
-            log.events_of(scheduling.inspector_stream(inspectors[key])),
-        )
-        assigned = scheduling.assign(state, diary, scheduling.Assign(programme, inspectors[key], (1,), by))
+        assigned = team.assign(state, diary, Assign(programme, inspectors[key], (1,), by))
         log.changes(when, assigned, INSPECTORS[by], iid, code)
 
     # Notice: the chair first, by name from the register, then each agency's senior leader (001 Proposal two).
-    stream = scheduling.inspection_stream(iid)
+    stream = inspection_stream(iid)
     notice = date(2026, 9, 2)
     leaders: list[tuple[Recipient, Agency | None, Inspectorate, str | None]] = [
         (Recipient.LSCB_CHAIR, None, OFSTED, "Dr Alex Morgan")
@@ -816,32 +829,30 @@ def leeds(log: Log, inspectors: dict[str, str]) -> None:
     programme, area = catalogue()["integrated-2014"], find("Leeds")
     assert area is not None
     iid, code = ident("inspection:leeds"), area.code
-    stream = scheduling.inspection_stream(iid)
+    stream = inspection_stream(iid)
     common = {"area_code": code, "local_area": area.name}
     chair = BoardOfficerAppointed(**common, office=Office.CHAIR, name="Bernadette Shaw", contact=None)
     log(at(date(2026, 6, 22), 10), board.stream_id(code), chair, ADMIN)
     day = date(2026, 7, 6)
-    command = scheduling.ScheduleInspection(iid, programme, area, None, date(2026, 9, 28), OFSTED, day)
-    log.changes(at(day, 10), scheduling.schedule(scheduling.Calendar(), command), LEAD, iid, code)
+    command = ScheduleInspection(iid, programme, area, None, date(2026, 9, 28), OFSTED, day)
+    log.changes(at(day, 10), schedule(Calendar(), command), LEAD, iid, code)
 
-    def state() -> scheduling.Inspection:
-        return scheduling.fold(scheduling.evolve, scheduling.Inspection(), log.events_of(stream))
+    def state() -> inspection.Inspection:
+        return fold(evolve, inspection.Inspection(), log.events_of(stream))
 
-    def diary() -> scheduling.Diary:
-        events = log.events_of(scheduling.inspector_stream(inspectors["cqc"]))
-        return scheduling.fold(scheduling.evolve_diary, scheduling.Diary(), events)
+    def diary() -> Diary:
+        events = log.events_of(inspector_stream(inspectors["cqc"]))
+        return fold(evolve_diary, Diary(), events)
 
     # The CQC inspector on site for the first fortnight; the inspection moved a week, and assigned again.
     cqc = INSPECTORS[CQC]
-    assign = scheduling.Assign(programme, inspectors["cqc"], (1, 2), CQC)
-    log.changes(at(date(2026, 7, 7), 10), scheduling.assign(state(), diary(), assign), cqc, iid, code)
-    calendar = scheduling.fold(
-        scheduling.evolve_calendar, scheduling.Calendar(), log.events_of(scheduling.area_stream(code))
-    )
+    assign = Assign(programme, inspectors["cqc"], (1, 2), CQC)
+    log.changes(at(date(2026, 7, 7), 10), team.assign(state(), diary(), assign), cqc, iid, code)
+    calendar = fold(evolve_calendar, Calendar(), log.events_of(area_stream(code)))
     why = "The council asked for a week after its restructure"
-    move = scheduling.Reschedule(programme, area, date(2026, 10, 5), why, OFSTED, date(2026, 7, 20))
-    log.changes(at(date(2026, 7, 20), 11), scheduling.reschedule(state(), calendar, move), LEAD, iid, code)
-    log.changes(at(date(2026, 7, 21), 9), scheduling.assign(state(), diary(), assign), cqc, iid, code)
+    move = Reschedule(programme, area, date(2026, 10, 5), why, OFSTED, date(2026, 7, 20))
+    log.changes(at(date(2026, 7, 20), 11), reschedule(state(), calendar, move), LEAD, iid, code)
+    log.changes(at(date(2026, 7, 21), 9), team.assign(state(), diary(), assign), cqc, iid, code)
     told = NotificationRecorded(
         inspection_id=iid,
         recipient=Recipient.LSCB_CHAIR,
@@ -967,9 +978,7 @@ def leeds_revised(log: Log) -> None:
     judgement service flags the final overall judgement for review: a limiting rule now derives inadequate
     from two judgements, and its rationale answered one (JudgementFlaggedForReview v2)."""
     programme, iid = catalogue()["integrated-2014"], ident("inspection:leeds")
-    scheduled = next(
-        e for e in log.events_of(scheduling.inspection_stream(iid)) if isinstance(e, InspectionScheduled)
-    )
+    scheduled = next(e for e in log.events_of(inspection_stream(iid)) if isinstance(e, InspectionScheduled))
     inspection = Inspection(
         iid,
         programme,
@@ -980,8 +989,8 @@ def leeds_revised(log: Log) -> None:
     stream = judgements.stream_id(iid)
     rows = {row[0]: row for row in LEEDS_ITEMS}
 
-    def cited(*names: str) -> tuple[judgements.CitedItem, ...]:
-        return tuple(judgements.CitedItem(ident(f"item:{iid}:{n}"), rows[n][4], rows[n][6]) for n in names)
+    def cited(*names: str) -> tuple[CitedItem, ...]:
+        return tuple(CitedItem(ident(f"item:{iid}:{n}"), rows[n][4], rows[n][6]) for n in names)
 
     def decide(when: datetime, command: judgements.Command, actor: Actor) -> None:
         state = judgements.judgements.fold(log.events_of(stream))
@@ -1016,19 +1025,17 @@ def calderdale(log: Log, inspectors: dict[str, str]) -> None:
     assert area is not None
     iid, code = ident("inspection:calderdale"), area.code
     day = date(2026, 10, 1)
-    command = scheduling.ScheduleInspection(iid, programme, area, "neglect", date(2026, 12, 7), OFSTED, day)
-    log.changes(at(day, 10), scheduling.schedule(scheduling.Calendar(), command), LEAD, iid, code)
-    stream = scheduling.inspection_stream(iid)
-    state = scheduling.fold(scheduling.evolve, scheduling.Inspection(), log.events_of(stream))
-    diary_events = log.events_of(scheduling.inspector_stream(inspectors["ofsted"]))
-    diary = scheduling.fold(scheduling.evolve_diary, scheduling.Diary(), diary_events)
-    assigned = scheduling.assign(
-        state, diary, scheduling.Assign(programme, inspectors["ofsted"], (1,), OFSTED)
-    )
+    command = ScheduleInspection(iid, programme, area, "neglect", date(2026, 12, 7), OFSTED, day)
+    log.changes(at(day, 10), schedule(Calendar(), command), LEAD, iid, code)
+    stream = inspection_stream(iid)
+    state = fold(evolve, inspection.Inspection(), log.events_of(stream))
+    diary_events = log.events_of(inspector_stream(inspectors["ofsted"]))
+    diary = fold(evolve_diary, Diary(), diary_events)
+    assigned = team.assign(state, diary, Assign(programme, inspectors["ofsted"], (1,), OFSTED))
     log.changes(at(day, 15), assigned, LEAD, iid, code)
-    state = scheduling.fold(scheduling.evolve, scheduling.Inspection(), log.events_of(stream))
+    state = fold(evolve, inspection.Inspection(), log.events_of(stream))
     reason = "The area's services are to be inspected under the new single inspection framework instead"
-    cancelled = scheduling.cancel(state, scheduling.Cancel(programme, reason, OFSTED, date(2026, 11, 18)))
+    cancelled = cancel(state, Cancel(programme, reason, OFSTED, date(2026, 11, 18)))
     log.changes(at(date(2026, 11, 18), 12), cancelled, LEAD, iid, code)
 
 

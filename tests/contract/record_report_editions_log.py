@@ -18,7 +18,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from services.reporting import lifecycle
+from services.reporting.domain import lifecycle
 from shared.contracts.reporting import (
     Decision,
     FactualAccuracyPointDecided,

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jip.stack import Ports, Supervisor, services, workspace
+from embedded.components import services, workspace
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from tests.conftest import Servers
 from tests.helpers import SIGNER
 

@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit import checkpoints
 from audit.inspection import envelopes_of
 from audit.log import Verifier, verify
-from jip.demo import People, play
-from jip.demo.scenario import scenarios
-from jip.demo.story import RehearsalClock
-from jip.stack import StackError
+from embedded.demo import People, play
+from embedded.demo.scenario import scenarios
+from embedded.demo.story import RehearsalClock
+from embedded.errors import StackError
 from shared.clock import ENGLAND
 from shared.programmes import catalogue
 from shared.settings import KafkaProfile, Settings

@@ -11,8 +11,8 @@ import re
 import httpx
 import pytest
 
+from embedded.demo import eventually, first_fieldwork_week
 from jip.cli import main
-from jip.demo import eventually, first_fieldwork_week
 from services.evidence.domain import OWN_INSPECTORATE
 from shared.programmes import catalogue
 from shared.workdays import today_in_england

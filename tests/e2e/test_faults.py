@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from shared.catalogue import parse_envelope
 from shared.workdays import today_in_england
 from tests.e2e.conftest import Platform

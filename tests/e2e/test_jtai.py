@@ -7,7 +7,7 @@ import re
 
 import httpx
 
-from jip.demo import EVIDENCE, FINDINGS, LSCB_EVALUATION, People, play_jtai
+from embedded.demo import EVIDENCE, FINDINGS, LSCB_EVALUATION, People, play_jtai
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER, agreed, auditor
 

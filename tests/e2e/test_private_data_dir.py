@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from jip import tokens
+from embedded.demo import People, play_jtai
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from jip.cli import main
-from jip.demo import People, play_jtai
-from jip.stack import Ports, Supervisor
+from jip.commands import tokens
 from shared.keyring import Keyring
 
 

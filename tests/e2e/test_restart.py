@@ -6,9 +6,11 @@ from pathlib import Path
 
 import httpx
 
-from jip.demo import EVIDENCE, JTAI, People, play_jtai
-from jip.demo.scenario import scenario
-from jip.stack import REHEARSAL_ENV, Ports, Supervisor, infrastructure, services
+from embedded.components import REHEARSAL_ENV, infrastructure, services
+from embedded.demo import EVIDENCE, JTAI, People, play_jtai
+from embedded.demo.scenario import scenario
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from shared.catalogue import parse_envelope
 from tests.helpers import SIGNER, actor, auditor, eventually, read_topic
 

@@ -21,7 +21,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb

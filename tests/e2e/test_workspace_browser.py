@@ -22,9 +22,9 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from jip.demo import FINDINGS, LSCB_EVALUATION, People, eventually, first_fieldwork_week
-from jip.demo.inspection import Play
-from jip.demo.player import BEFORE_THE_REPORT, scheduled
+from embedded.demo import FINDINGS, LSCB_EVALUATION, People, eventually, first_fieldwork_week
+from embedded.demo.inspection import Play
+from embedded.demo.player import BEFORE_THE_REPORT, scheduled
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER, actor
 

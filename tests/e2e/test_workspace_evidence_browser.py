@@ -14,8 +14,8 @@ from __future__ import annotations
 import httpx
 from playwright.async_api import Browser, Page, expect
 
-from jip.demo import People, fieldwork
-from jip.demo.player import scheduled
+from embedded.demo import People, fieldwork
+from embedded.demo.player import scheduled
 from tests.e2e.conftest import Platform
 from tests.e2e.test_workspace_browser import Audit, chromium, installed, sign_in
 from tests.helpers import SIGNER

@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, Page, expect
 
-from jip.demo import People, eventually, first_fieldwork_week
-from jip.demo.scenario import scenario
-from jip.demo.timetable import Timetable
+from embedded.demo import People, eventually, first_fieldwork_week
+from embedded.demo.scenario import scenario
+from embedded.demo.timetable import Timetable
 from shared.programmes import catalogue
 from tests.e2e.conftest import Platform
 from tests.e2e.test_workspace_browser import WAKEFIELD, Audit, chromium, installed, move_clock, sign_in, task

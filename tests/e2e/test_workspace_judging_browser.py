@@ -17,9 +17,9 @@ from __future__ import annotations
 import httpx
 from playwright.async_api import Browser, expect
 
-from jip.demo import FINDINGS, LSCB_EVALUATION, People, eventually, fieldwork
-from jip.demo.inspection import Play
-from jip.demo.player import BEFORE_THE_REPORT, scheduled
+from embedded.demo import FINDINGS, LSCB_EVALUATION, People, eventually, fieldwork
+from embedded.demo.inspection import Play
+from embedded.demo.player import BEFORE_THE_REPORT, scheduled
 from tests.e2e import test_workspace_browser as browser
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb

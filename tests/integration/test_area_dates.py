@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.scheduling.app import build as scheduling
-from services.scheduling.domain import REGISTER
+from services.scheduling.domain.area_calendar import REGISTER
 from shared.settings import Settings
 from tests.helpers import actor, running
 

@@ -16,8 +16,8 @@ from aiokafka import AIOKafkaProducer
 from audit import NotYet
 from audit.inspection import as_of, envelopes_of
 from audit.log import verify
+from embedded.demo import first_fieldwork_week
 from jip.cli import main
-from jip.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
 from shared.clock import CLOCK
 from shared.contracts.scheduling import InspectionCancelled

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit import checkpoints
 from audit.watch import Watch, watch
+from services.checkpointer.app import signing_key
 from shared.contracts.reporting import ReportFinalised
 from shared.envelope import Actor, Envelope, Inspectorate, new_id
 from shared.settings import Settings
@@ -128,8 +129,6 @@ async def test_the_deployed_checkpointer_signs_with_its_mounted_key_and_says_so_
 
 
 def test_the_checkpointer_on_a_volume_of_its_own_makes_its_key_once(tmp_path: Path) -> None:
-    from services.checkpointer.app import signing_key
-
     key_file = tmp_path / "audit" / "checkpoint-key.pem"
     made = signing_key(key_file, make=True)
     assert (tmp_path / "audit" / "checkpoint-public-key.pem").exists()

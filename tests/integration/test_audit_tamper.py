@@ -1,8 +1,8 @@
 """Tampering with the real broker's storage, and what `jip audit verify` names (issue 21).
 
-The broker here is the embedded one, tansu, keeping its log in the object store (jip/objectstore.py), one
-object per record batch: `<topic>/partitions/<partition>/records/<offset>.batch`, in Kafka's record batch
-format, beside the partition's `watermark.json`. The tests change those objects through the store's S3
+The broker here is the embedded one, tansu, keeping its log in the object store (embedded/objectstore.py),
+one object per record batch: `<topic>/partitions/<partition>/records/<offset>.batch`, in Kafka's record
+batch format, beside the partition's `watermark.json`. The tests change those objects through the store's S3
 API, as someone with access to the storage could, and check what verify names:
 
 - one byte of a record changed, the batch's CRC left as it was, and with the CRC recomputed;
@@ -29,8 +29,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit import checkpoints
 from audit.log import Verification, Verifier, verify
+from embedded.components import Component, infrastructure
+from embedded.ports import BUCKET, Ports
+from embedded.supervisor import Supervisor
 from jip.cli import main
-from jip.stack import BUCKET, Component, Ports, Supervisor, infrastructure
 from shared.envelope import Envelope, new_id
 from shared.settings import KafkaProfile, Settings
 from shared.topics import ensure_topics

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.lscb.app import build as lscb
 from services.scheduling.app import build as scheduling

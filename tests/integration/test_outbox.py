@@ -15,8 +15,8 @@ from shared.eventstore import EventStore
 from shared.mongo import Client, connect
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
+from tests.event_store_suite import CONTEXT, item
 from tests.helpers import eventually, read_topic
-from tests.integration.test_event_store import CONTEXT, item
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
-from services.scheduling.domain import ONE_INSPECTION_PER_AREA, ONE_INSPECTION_PER_INSPECTOR
+from services.scheduling.domain.area_calendar import ONE_INSPECTION_PER_AREA
+from services.scheduling.domain.inspector_diary import ONE_INSPECTION_PER_INSPECTOR
 from shared.envelope import Envelope
 from shared.settings import Settings
 from tests.helpers import actor, eventually, read_topic, running

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england

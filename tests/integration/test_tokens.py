@@ -21,7 +21,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
 from shared.auth import Role, Signer
 from shared.mongo import connect

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from opentelemetry.trace import SpanKind
 
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
 from shared.settings import Settings

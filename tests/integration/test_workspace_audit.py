@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from audit.inspection import Published, envelopes_of
-from jip.demo import first_fieldwork_week
+from embedded.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
 from shared.clock import CLOCK, ENGLAND
 from shared.settings import Settings

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from jip.cli import main
-from services.scheduling import domain, handlers
-from services.scheduling.selection import PlanRound, plan
+from services.scheduling import handlers
+from services.scheduling.domain.area_calendar import REGISTER, Calendar
+from services.scheduling.domain.inspection import ScheduleInspection, schedule
+from services.scheduling.domain.round import PlanRound, plan
 from shared.areas import FOLDER, AreaFileError, absent, as_at, find, load_register, register, unknown
 from shared.catalogue import Event
 from shared.contracts.scheduling import InspectionScheduled, PickReason, RoundPlanned
@@ -122,7 +124,7 @@ def test_scheduling_refuses_cumbria_for_fieldwork_in_2027_naming_the_successors_
     assert "Cumberland (E06000063) and Westmorland and Furness (E06000064)" in message
     assert "SI 2022/331" in message
     assert "`jip areas E10000006`" in message
-    assert caught.value.rule == domain.REGISTER
+    assert caught.value.rule == REGISTER
     with pytest.raises(RuleViolation, match=r"exists from 1 April 2023.*its area is Cumbria \(E10000006\)"):
         handlers.area("E06000063", on=IN_2014)
 
@@ -139,7 +141,7 @@ def test_scheduling_takes_the_areas_of_2027_and_cumbria_for_fieldwork_in_2014() 
 
 
 def _scheduled(programme: Programme, code: str, starts: date, today: date) -> list[Event]:
-    command = domain.ScheduleInspection(
+    command = ScheduleInspection(
         inspection_id="insp-1",
         programme=programme,
         area=handlers.area(code, on=starts),
@@ -148,7 +150,7 @@ def _scheduled(programme: Programme, code: str, starts: date, today: date) -> li
         scheduled_by=Inspectorate.OFSTED,
         today=today,
     )
-    return domain.schedule(domain.Calendar(), command).inspection
+    return schedule(Calendar(), command).inspection
 
 
 def test_a_2014_inspection_of_cumbria_is_scheduled_under_the_name_it_had() -> None:

@@ -21,10 +21,11 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
 from jip.cli import main
-from shared import contract
-from shared.contract import ASYNCAPI, ASYNCAPI_VERSION, CONTRACT_DIR, asyncapi, docs_url, service_consumers
+from shared.contract import ASYNCAPI, CONTRACT_DIR
 from shared.contracts import CATALOGUE
 from shared.topics import CONTEXTS
+from tooling.contract import publish
+from tooling.contract.asyncapi import ASYNCAPI_VERSION, asyncapi, docs_url, service_consumers
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 OFFICIAL_SCHEMA = REPOSITORY / "tests/contract/asyncapi-spec-json-schemas/asyncapi-3.1.0.json"
@@ -132,7 +133,7 @@ def test_the_official_asyncapi_parser_finds_no_error(tmp_path: Path) -> None:
     # The committed document, and one generated with a docs base beside a copy of the schemas it refers to.
     linked = tmp_path / "contract"
     shutil.copytree(CONTRACT_DIR, linked)
-    contract.generate(CATALOGUE, linked, docs_base=DOCS_BASE)
+    publish.generate(CATALOGUE, linked, docs_base=DOCS_BASE)
     assert "externalDocs" in (linked / ASYNCAPI).read_text()
     documents = [CONTRACT_DIR / ASYNCAPI, linked / ASYNCAPI]
     parsed = subprocess.run(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from services.lscb.register import (
+from services.lscb.domain.board_register import (
     Absent,
     Appoint,
     Command,

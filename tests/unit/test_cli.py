@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from jip import cli, stack
+from embedded import components
+from embedded.components import Component
+from embedded.errors import StackError
+from embedded.supervisor import Supervisor, _require_free
+from jip import cli
 from jip.commands import COMMANDS
-from jip.stack import Component, StackError, _require_free
 
 
 @pytest.fixture
@@ -28,8 +31,8 @@ def listening() -> Iterator[int]:
 @pytest.fixture(autouse=True)
 def no_binaries_needed(monkeypatch: pytest.MonkeyPatch) -> None:
     # The port check must not depend on the embedded extra being installed.
-    monkeypatch.setattr(stack, "_tansu_binary", lambda: Path("/nonexistent/tansu"))
-    monkeypatch.setattr(stack, "_secantus_binary", lambda: Path("/nonexistent/secantusd-py"))
+    monkeypatch.setattr(components, "_tansu_binary", lambda: Path("/nonexistent/tansu"))
+    monkeypatch.setattr(components, "_secantus_binary", lambda: Path("/nonexistent/secantusd-py"))
 
 
 async def _never_ready() -> None:
@@ -69,7 +72,7 @@ def test_stack_up_on_a_port_in_use_prints_one_error_line_and_returns_1(
     assert lines[0].startswith(f"jip: error: port {listening}")
     assert "--port-base" in lines[0]
     # Nothing was started: no component is recorded as running.
-    assert stack.Supervisor(tmp_path).running() == {}
+    assert Supervisor(tmp_path).running() == {}
 
 
 def test_stack_status_on_an_empty_directory_says_how_to_start_a_stack(
@@ -119,8 +122,8 @@ def test_jip_token_will_not_issue_a_token_the_services_would_refuse(
 
 
 def test_jip_help_imports_no_commands_module_and_a_command_only_its_own() -> None:
-    """`jip --help` lists every command from jip/commands.py alone (issue 22 point 9: it imported pymongo,
-    faststream and aiokafka before parsing, 2.7 s of CPU); a command imports its own module only."""
+    """`jip --help` lists every command from jip/commands/__init__.py alone (issue 22 point 9: it imported
+    pymongo, faststream and aiokafka before parsing, 2.7 s of CPU); a command imports its own module only."""
     heavy = ("pymongo", "faststream", "aiokafka", "fastapi", "pydantic", "httpx")
 
     def imported(*argv: str) -> set[str]:
@@ -138,8 +141,8 @@ def test_jip_help_imports_no_commands_module_and_a_command_only_its_own() -> Non
     assert not {m for m in listed if m.split(".")[0] in heavy}, "jip --help imported a heavy library"
     assert not {m for m in listed if m.startswith("jip.") and m not in ("jip.cli", "jip.commands")}
     clock = imported("clock", "--help")
-    assert "jip.clock" in clock
-    assert not {"jip.evidence", "jip.documents", "jip.lscb", "jip.audit"} & clock
+    assert "jip.commands.clock" in clock
+    assert not {f"jip.commands.{m}" for m in ("evidence", "documents", "lscb", "audit")} & clock
     [commands] = [a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(commands.choices) == set(COMMANDS)  # the table names every command a module adds, no other
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from embedded.ports import DEFAULT_PORT_BASE, Ports
+from embedded.supervisor import Supervisor
 from jip.cli import main
-from jip.clock import agree, follow, show_text
-from jip.stack import DEFAULT_PORT_BASE, Ports, Supervisor
-from jip.stack_commands import REHEARSAL_MARK, _rehearsal
+from jip.commands.clock import agree, follow, show_text
+from jip.commands.stack import REHEARSAL_MARK, _rehearsal
 from shared.clock import CLOCK
 from shared.workdays import today_in_england
 

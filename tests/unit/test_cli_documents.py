@@ -23,14 +23,16 @@ from pydantic import BaseModel
 from pymongo.errors import ServerSelectionTimeoutError
 
 import services.reporting.rebuild
-from jip import documents
+from embedded.ports import Ports
+from embedded.supervisor import Running, Supervisor
+from jip import client
 from jip.cli import main, parser
-from jip.stack import Ports, Running, Supervisor
-from jip.tokens import signer
-from services.reporting import lifecycle
+from jip.commands import documents, documents_text, report_steps
+from jip.commands.tokens import signer
 from services.reporting.api import router
-from services.reporting.documents import Format
+from services.reporting.domain import lifecycle
 from services.reporting.rebuild import Summary
+from services.reporting.rendering.documents import Format
 from services.reporting.shelf import DocumentEntry
 from services.reporting.views import lifecycle_view
 from shared.catalogue import Event
@@ -219,7 +221,7 @@ def test_respond_takes_numbered_points_and_their_sections() -> None:
         "documents", "respond", INSPECTION, "--point", "1", TEXT, "--point", "2", "Six meetings, not four.",
         "--section", "1", "Key strengths", "--if-match", "8",
     )  # fmt: skip
-    assert documents.points_body(args) == {
+    assert report_steps.points_body(args) == {
         "points": [
             {"point": 1, "text": TEXT, "section": "Key strengths"},
             {"point": 2, "text": "Six meetings, not four."},
@@ -234,7 +236,7 @@ def test_respond_reads_the_points_from_a_json_file(tmp_path: Path) -> None:
     listed.write_text(json.dumps(points), encoding="utf-8")
     wrapped.write_text(json.dumps({"points": points}), encoding="utf-8")
     for path in (listed, wrapped):
-        assert documents.points_body(parse("documents", "respond", INSPECTION, "--file", str(path))) == {
+        assert report_steps.points_body(parse("documents", "respond", INSPECTION, "--file", str(path))) == {
             "points": points
         }
 
@@ -298,7 +300,7 @@ def test_the_help_says_what_each_command_does_and_cites_the_rules(capsys: pytest
     for words in ("quality-assured by Ofsted", "agreed by every inspectorate", "ONE coordinated factual-",
                   "published by each inspectorate", "001 Proposal four", "--if-match VERSION"):  # fmt: skip
         assert words in top
-    for action in (*documents.STEPS, "respond", "decide", "lifecycle", "list", "rebuild"):
+    for action in (*report_steps.STEPS, "respond", "decide", "lifecycle", "list", "rebuild"):
         assert action in top
     assert "001 Proposal four: Ofsted will quality assure" in help_of(capsys, "documents", "quality-assure")
     assert "coordinates ONE factual-accuracy response" in help_of(capsys, "documents", "send")
@@ -338,15 +340,15 @@ def test_the_list_shows_each_document_its_kind_area_round_and_status() -> None:
             status=None,
         ),
     ]
-    lines = documents.documents_table([e.model_dump(mode="json") for e in entries]).splitlines()
+    lines = documents_text.documents_table([e.model_dump(mode="json") for e in entries]).splitlines()
     assert lines[0].split() == ["document", "kind", "local", "area", "round", "status"]
     assert cells(lines[1]) == [REPORT, "findings_letter", "Wakefield", "round-1", "sent_to_lscb"]
     assert cells(lines[2]) == ["/rounds/round-1/overview", "overview", "—", "round-1", "—"]
-    assert documents.documents_table([]).startswith("no documents yet")
+    assert documents_text.documents_table([]).startswith("no documents yet")
 
 
 def test_the_lifecycle_says_a_change_since_sending_is_agreed_again_before_it_is_final() -> None:
-    text = documents.lifecycle_text(view_of(RESPONDED, now=NOW))
+    text = documents_text.lifecycle_text(view_of(RESPONDED, now=NOW))
     assert (
         "  CHANGED      since it was agreed and sent: every inspectorate agrees it as it now stands before "
         "it is made final (so far nobody yet)"
@@ -354,7 +356,7 @@ def test_the_lifecycle_says_a_change_since_sending_is_agreed_again_before_it_is_
 
 
 def test_the_lifecycle_shows_the_response_point_by_point_with_its_decisions() -> None:
-    text = documents.lifecycle_text(view_of(RESPONDED, now=FINAL))  # as point 1 corrected it
+    text = documents_text.lifecycle_text(view_of(RESPONDED, now=FINAL))  # as point 1 corrected it
     lines = text.splitlines()
     assert lines[:14] == [
         f"report of inspection {INSPECTION} (findings_letter): response_received; version 9",
@@ -390,7 +392,7 @@ def test_the_lifecycle_shows_the_response_point_by_point_with_its_decisions() ->
 
 
 def test_the_lifecycle_of_a_published_report_shows_who_published_it_and_the_action_plan() -> None:
-    text = documents.lifecycle_text(view_of(PUBLISHED, now=NOW))
+    text = documents_text.lifecycle_text(view_of(PUBLISHED, now=NOW))
     assert text.splitlines()[:2] == [
         f"report of inspection {INSPECTION} (findings_letter): final; version 16",
         "  next         awaits publication by hmic, hmi_probation; action plan received on 2031-05-28, "
@@ -407,14 +409,14 @@ def test_the_lifecycle_of_a_published_report_shows_who_published_it_and_the_acti
 
 
 def test_the_lifecycle_says_when_the_log_has_moved_on_since_the_draft() -> None:
-    text = documents.lifecycle_text(view_of(RESPONDED[:3], now=NOW))
+    text = documents_text.lifecycle_text(view_of(RESPONDED[:3], now=NOW))
     assert "  agreed by    ofsted; awaiting cqc, hmic, hmi_probation\n" in text
     assert "  CHANGED      the log has moved on since draft 1: draft it again before the next step\n" in text
     assert "  sent to      not yet\n" in text
 
 
 def test_the_lifecycle_of_a_report_not_drafted_says_who_drafts_it() -> None:
-    text = documents.lifecycle_text(view_of([]))
+    text = documents_text.lifecycle_text(view_of([]))
     assert text.splitlines()[:3] == [
         f"report of inspection {INSPECTION} (findings_letter): live; version 0",
         "  next         awaits the lead inspectorate's draft",
@@ -436,7 +438,10 @@ def test_the_lifecycle_of_a_report_not_drafted_says_who_drafts_it() -> None:
     ],
 )
 def test_a_change_prints_the_status_what_is_awaited_and_the_version(steps: int, left: str) -> None:
-    assert documents.changed_text(view_of(PUBLISHED[:steps])) == f"report of inspection {INSPECTION}: {left}"
+    assert (
+        documents_text.changed_text(view_of(PUBLISHED[:steps]))
+        == f"report of inspection {INSPECTION}: {left}"
+    )
 
 
 def test_a_published_report_awaits_only_its_action_plan() -> None:
@@ -448,10 +453,10 @@ def test_a_published_report_awaits_only_its_action_plan() -> None:
         ),
     ]
     view = view_of(by_all)
-    assert documents.awaited(view) == "published by every inspectorate"
+    assert documents_text.awaited(view) == "published by every inspectorate"
     assert view["status"] == "published"
     requested = [*by_all, PUBLISHED[13]]
-    assert documents.awaited(view_of(requested)) == (
+    assert documents_text.awaited(view_of(requested)) == (
         "awaits the action plan led by local_authority, due 2031-06-02"
     )
 
@@ -460,7 +465,8 @@ def test_a_published_report_awaits_only_its_action_plan() -> None:
 
 
 class Service:
-    """Stands in for `_request`: records each request and answers as the reporting service would."""
+    """Stands in for `Service.call` (jip/client.py): records each request and answers as the reporting
+    service would."""
 
     def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
         self.answers = answers
@@ -484,7 +490,7 @@ class Service:
 @pytest.fixture
 def service(monkeypatch: pytest.MonkeyPatch) -> Service:
     fake = Service({})
-    monkeypatch.setattr(documents, "_request", fake)
+    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
     return fake
 
 
@@ -907,7 +913,7 @@ def test_a_rebuild_that_cannot_reach_the_database_is_one_error_line(
 
 def test_the_summary_of_an_empty_log_divides_by_no_time() -> None:
     empty = Summary()
-    assert documents.summary_text(empty).splitlines()[2:] == [
+    assert documents_text.summary_text(empty).splitlines()[2:] == [
         "read       0.0 s (— events/s)",
         "render     0.0 s (— documents/s)",
         "checksums match for 0 documents",

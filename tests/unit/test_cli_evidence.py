@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from jip import evidence
+from embedded.errors import StackError
+from jip import client, render
 from jip.cli import main, parser
-from jip.commands import StackError
-from jip.tokens import signer
+from jip.commands import enquiries, evidence, evidence_text
+from jip.commands.tokens import signer
 from shared.contracts.vocabulary import Agency
 from shared.evidence_items import ItemView, findings, triangulate
 from shared.programmes import catalogue
@@ -184,7 +185,7 @@ CURRENT = {
     "case_reference": "CASE-0101",
     "summary": "Officers bring intelligence to joint decisions.",
 }
-DETAILS = {k: CURRENT[k] for k in evidence.DETAILS}
+DETAILS = {k: CURRENT[k] for k in evidence_text.DETAILS}
 
 
 def amend(*options: str) -> argparse.Namespace:
@@ -198,7 +199,7 @@ def test_amend_changes_only_the_options_given_and_sends_the_whole_item() -> None
     assert evidence.merge_details(
         CURRENT, amend("--criterion", "75b", "--criterion", "75c", "--text", "New.")
     ) == (DETAILS | {"criteria": ["75b", "75c"], "summary": "New."})
-    assert set(evidence.merge_details(CURRENT, amend("--area", "deep_dive"))) == set(evidence.DETAILS)
+    assert set(evidence.merge_details(CURRENT, amend("--area", "deep_dive"))) == set(evidence_text.DETAILS)
 
 
 def test_amend_clears_a_detail_when_asked_and_the_meeting_when_no_longer_observed() -> None:
@@ -225,8 +226,8 @@ def test_amend_and_withdraw_take_the_version_read_for_if_match() -> None:
     assert amend("--bearing", "weakness").if_match is None
     assert amend("--bearing", "weakness", "--if-match", "3").if_match == 3
     assert parse("evidence", "withdraw", INSPECTION, "item-1", "--reason", "wrong case").if_match is None
-    assert evidence._if_match(3) == {"If-Match": '"3"'}
-    assert evidence._if_match(None) == {}
+    assert client.if_match(3) == {"If-Match": '"3"'}
+    assert client.if_match(None) == {}
 
 
 # ---------------------------------------------------------------- rendering the service's answers
@@ -239,17 +240,17 @@ def test_the_list_is_a_table_with_ids_and_a_short_excerpt() -> None:
         item("item-2", "hmic", "police", area, "strength", activity="meeting_observation", meeting="marac",
              case=None, criteria=("75a", "75b"), withdrawn=True),
     ]  # fmt: skip
-    lines = evidence.items_table([i.model_dump(mode="json") for i in items]).splitlines()
+    lines = evidence_text.items_table([i.model_dump(mode="json") for i in items]).splitlines()
     assert lines[0].split() == [
         "item", "inspectorate", "agency", "area", "criteria", "bearing", "case", "activity", "text",
     ]  # fmt: skip
     assert lines[1].split()[:7] == ["item-1", "ofsted", "local_authority", area, "-", "strength", "CASE-0101"]
     assert lines[1].endswith("…")
-    assert len(lines[1].split("case_tracking")[1].strip()) == evidence.EXCERPT
+    assert len(lines[1].split("case_tracking")[1].strip()) == render.EXCERPT
     for shown in ("75a,75b", "meeting_observation (marac)", "WITHDRAWN"):
         assert shown in lines[2]
     assert lines[1].index("strength") == lines[2].index("strength")  # columns line up
-    assert evidence.items_table([]) == "no evidence items"
+    assert evidence_text.items_table([]) == "no evidence items"
 
 
 def revision(version: int, kind: str, reason: str | None, details: Any) -> dict[str, Any]:
@@ -274,7 +275,7 @@ def test_show_gives_the_item_and_what_each_correction_changed_and_why() -> None:
             revision(3, "Withdrawn", wrong, None),
         ],
     }
-    text = evidence.item_text(answer)
+    text = evidence_text.item_text(answer)
     assert (
         text.splitlines()[0]
         == f"evidence item item-1 of inspection {INSPECTION}, version 3  WITHDRAWN: {wrong}"
@@ -284,7 +285,7 @@ def test_show_gives_the_item_and_what_each_correction_changed_and_why() -> None:
     assert "  v2 2031-03-10 10:30 amended by ofsted (cli): it was a weakness\n" in text
     assert "       criteria: 75a -> none\n       bearing: strength -> weakness\n" in text
     assert text.endswith(f"  v3 2031-03-10 11:30 withdrawn by ofsted (cli): {wrong}")
-    assert evidence._when("2031-07-01T09:30:00.123000Z") == "2031-07-01 10:30"  # times are England's
+    assert render.when("2031-07-01T09:30:00.123000Z") == "2031-07-01 10:30"  # times are England's
 
 
 def test_triangulation_shows_corroboration_contest_and_coverage() -> None:
@@ -298,7 +299,7 @@ def test_triangulation_shows_corroboration_contest_and_coverage() -> None:
     ]
     agencies = [Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE]
     view = triangulate(INSPECTION, catalogue()["jtai-2015"], agencies, items)
-    text = evidence.triangulation_text(view.model_dump(mode="json"))
+    text = evidence_text.triangulation_text(view.model_dump(mode="json"))
     assert (
         text.splitlines()[0]
         == f"inspection {INSPECTION} (jtai-2015): 4 evidence item(s), 1 corroborated finding(s)"
@@ -339,7 +340,7 @@ def test_triangulation_shows_criteria_and_those_without_evidence() -> None:
         ),
     ]
     view = triangulate(INSPECTION, programme, [Agency.HEALTH], items).model_dump(mode="json")
-    text = evidence.triangulation_text(view)
+    text = evidence_text.triangulation_text(view)
     assert (
         f"  criteria:\n    {first.id} ({first.source}, {first.judgement_area})\n"
         "      strength: 2 items from cqc by case_audit, case_tracking; cases CASE-0101 - CORROBORATED\n"
@@ -361,7 +362,7 @@ def test_a_case_shows_its_samples_findings_and_items() -> None:
         "items": [i.model_dump(mode="json") for i in items],
         "findings": {"local_authority": [f.model_dump(mode="json") for f in findings(items[:1])]},
     }
-    text = evidence.case_text(view)
+    text = evidence_text.case_text(view)
     assert text.splitlines()[0] == (
         "case CASE-0101: in the shared sample, cqc's own sample; evidence from cqc, ofsted"
     )
@@ -382,7 +383,7 @@ def test_an_erased_case_says_so_and_the_erasure_says_what_it_covered() -> None:
         "items": [erased.model_dump(mode="json")],
         "findings": {},
     }
-    text = evidence.case_text(view)
+    text = evidence_text.case_text(view)
     assert text.splitlines()[0].endswith("evidence from ofsted; ERASED: its text reads [erased]")
     assert "[erased]" in text.splitlines()[-1]
     answer = {
@@ -395,7 +396,7 @@ def test_an_erased_case_says_so_and_the_erasure_says_what_it_covered() -> None:
         "samples": ["shared"],
         "version": 3,
     }
-    assert evidence.erasure_text(answer) == (
+    assert evidence_text.erasure_text(answer) == (
         "case CASE-0101 erased (subject_request): its key is destroyed, so its text reads [erased] in 2 "
         "evidence item(s), 1 line(s) of enquiry, 1 sample(s) and wherever the log was copied; nothing more "
         "is recorded about it"
@@ -414,12 +415,12 @@ def test_samples_and_lines_of_enquiry_read_plainly() -> None:
         "closed_by": "ofsted",
         "version": 3,
     }
-    assert evidence.samples_text(file).splitlines() == [
+    assert enquiries.samples_text(file).splitlines() == [
         f"inspection {INSPECTION}: evidence gathering closed by ofsted",
         "sample  case       added by  reason",
         "shared  CASE-0101  ofsted    Cohort",
     ]
-    assert "no case is in a sample yet" in evidence.samples_text(file | {"samples": [], "closed": False})
+    assert "no case is in a sample yet" in enquiries.samples_text(file | {"samples": [], "closed": False})
     answer = {
         "answered_by": "hmic",
         "answered_at": "2031-03-10T10:00:00Z",
@@ -441,7 +442,7 @@ def test_samples_and_lines_of_enquiry_read_plainly() -> None:
         "conclusion": "An area for priority action.",
         "version": 3,
     }
-    text = evidence.line_text(line)
+    text = enquiries.line_text(line)
     assert text.splitlines()[:3] == [
         f"line of enquiry line-1 of inspection {INSPECTION}: CLOSED by cqc",
         "  raised by cqc at 2031-03-10 09:30 about police, case CASE-0102",
@@ -449,9 +450,9 @@ def test_samples_and_lines_of_enquiry_read_plainly() -> None:
     ]
     assert "  answered by hmic at 2031-03-10 10:00, citing a, b:\n    Not after the third episode." in text
     assert text.endswith("  conclusion: An area for priority action.")
-    table = evidence.lines_table([line]).splitlines()
+    table = enquiries.lines_table([line]).splitlines()
     assert table[1].split()[:6] == ["line-1", "closed", "cqc", "police", "CASE-0102", "1"]
-    assert evidence.lines_table([]) == "no lines of enquiry"
+    assert enquiries.lines_table([]) == "no lines of enquiry"
 
 
 # ---------------------------------------------------------------- no service

@@ -14,12 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from jip import judgements
+from jip import client
 from jip.cli import main, parser
-from jip.tokens import signer
+from jip.commands import findings, judgements
+from jip.commands.tokens import signer
+from services.judgement.domain.judgements import Kind
+from services.judgement.domain.judgements import judgements as decider
 from services.judgement.handlers import JudgementHistory, JudgementView, _board
-from services.judgement.judgements import Kind
-from services.judgement.judgements import judgements as decider
 from shared.catalogue import Event
 from shared.contracts.judgement import (
     AppliedRule,
@@ -431,19 +432,20 @@ def test_findings_are_listed_in_order_with_who_they_are_for() -> None:
             start=1,
         )
     ]
-    lines = judgements.findings_table(found).splitlines()
+    lines = findings.findings_table(found).splitlines()
     assert lines[0].split() == ["finding", "kind", "for", "items", "text"]
     assert lines[1].split()[:4] == ["f-1", "key_strength", "partnership", "2"]
     assert lines[2].split()[:4] == ["f-2", "area_for_priority_action", "police", "1"]
     assert lines[2].endswith("…")
-    assert judgements.findings_table([]) == "no findings recorded"
+    assert findings.findings_table([]) == "no findings recorded"
 
 
 # ---------------------------------------------------------------- the requests each command sends
 
 
 class Service:
-    """Stands in for `_request`: records each request and answers as the judgement service would."""
+    """Stands in for `Service.call` (jip/client.py): records each request and answers as the judgement
+    service would."""
 
     def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
         self.answers = answers
@@ -467,7 +469,7 @@ class Service:
 @pytest.fixture
 def service(monkeypatch: pytest.MonkeyPatch) -> Service:
     fake = Service({("GET", JUDGEMENT): history(3, 9)})
-    monkeypatch.setattr(judgements, "_request", fake)
+    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
     return fake
 
 
@@ -571,7 +573,7 @@ def test_findings_are_recorded_and_listed(
         evidence_item_ids=["ev-1", "ev-2"],
     ).model_dump(mode="json")
     fake = Service({("POST", path): finding, ("GET", path): [finding]})
-    monkeypatch.setattr(judgements, "_request", fake)
+    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
     assert main([
         "findings", "record", INSPECTION, "--kind", "area_for_development", "--for", "health",
         "--text", finding["text"], "--evidence", "ev-1", "ev-2",

@@ -14,12 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from jip import lscb, scheduling
+from jip import client
 from jip.cli import main, parser
-from jip.tokens import signer
-from services.lscb.domain import lscb_criteria
+from jip.commands import lscb, lscb_text, scheduling
+from jip.commands.tokens import signer
+from services.lscb.domain.evaluation import lscb_criteria
 from services.lscb.handlers import CriterionView, EvaluationView, EvidenceRef, PartnerView, _board_view
-from services.scheduling.api import NotificationPlan, PlannedStep
+from services.scheduling.routes.notice import NotificationPlan, PlannedStep
 from shared.areas import Area, find
 from shared.boards import Board, fold
 from shared.catalogue import Event
@@ -428,7 +429,7 @@ def test_the_help_lists_the_choices_from_the_contracts_and_cites_the_rules(
 
 
 def test_the_board_shows_its_officers_absences_partners_and_who_is_notified_first_today() -> None:
-    text = lscb.board_text(board_view())
+    text = lscb_text.board_text(board_view())
     assert text.splitlines() == [
         "LSCB of Wakefield (E08000036), version 6",
         "  chair             Alex Chair (chair@wakefield.example)",
@@ -444,7 +445,7 @@ def test_the_board_shows_its_officers_absences_partners_and_who_is_notified_firs
 
 
 def test_a_board_with_no_register_or_nobody_available_says_so() -> None:
-    text = lscb.board_text(board_view([]))
+    text = lscb_text.board_text(board_view([]))
     assert text.splitlines() == [
         "LSCB of Wakefield (E08000036), version 0",
         "  no register yet: `jip lscb appoint AREA chair --name NAME` starts one",
@@ -453,7 +454,7 @@ def test_a_board_with_no_register_or_nobody_available_says_so() -> None:
         "  notified first today (001 Proposal two): nobody: the chair and the business manager are both "
         "vacant or away",
     ]
-    partners_only = lscb.board_text(board_view(EVENTS[-1:]))
+    partners_only = lscb_text.board_text(board_view(EVENTS[-1:]))
     assert "  chair             vacant\n  business manager  vacant\n" in partners_only
     assert "notified first today (001 Proposal two): nobody" in partners_only
 
@@ -464,7 +465,7 @@ def test_boards_are_tabled_with_who_is_notified_first_and_the_partners_missing()
         area_code=leeds.code, local_area=leeds.name, office=Office.CHAIR, name="Jo Leeds", contact=None
     )
     registered = [b.model_dump(mode="json") for b in (fold([chair]), fold(EVENTS)) if b is not None]
-    lines = lscb.boards_table(registered).splitlines()
+    lines = lscb_text.boards_table(registered).splitlines()
     assert cells(lines[0]) == [
         "area", "local area", "chair", "business manager", "first notified today", "partners", "missing",
         "version",
@@ -479,13 +480,13 @@ def test_boards_are_tabled_with_who_is_notified_first_and_the_partners_missing()
     ]  # fmt: skip
     assert lines[0].index("chair") == lines[1].index("Jo Leeds") == lines[2].index("Alex Chair")
     assert (
-        lscb.boards_table([])
+        lscb_text.boards_table([])
         == "no board registers yet: `jip lscb appoint AREA chair --name NAME` starts one"
     )
 
 
 def test_a_change_to_the_register_prints_who_is_notified_first_and_the_version() -> None:
-    assert lscb.board_changed_text(board_view()) == (
+    assert lscb_text.board_changed_text(board_view()) == (
         "LSCB of Wakefield (E08000036): notified first today the business manager, Sam Manager; statutory "
         "partners missing: health, probation, youth_offending_team; version 6"
     )
@@ -495,7 +496,7 @@ def test_a_change_to_the_register_prints_who_is_notified_first_and_the_version()
 
 
 def test_the_evaluation_shows_each_criterion_the_partners_the_proposal_and_the_disputes() -> None:
-    text = lscb.evaluation_text(evaluation_of())
+    text = lscb_text.evaluation_text(evaluation_of())
     lines = text.splitlines()
     assert lines[:4] == [
         f"LSCB evaluation of inspection {INSPECTION} (integrated-2014), version 12",
@@ -543,7 +544,7 @@ def test_the_evaluation_shows_each_criterion_the_partners_the_proposal_and_the_d
 
 
 def test_a_narrative_evaluation_with_nothing_yet_says_what_comes_next() -> None:
-    assert lscb.evaluation_text(narrative_of()).splitlines() == [
+    assert lscb_text.evaluation_text(narrative_of()).splitlines() == [
         f"LSCB evaluation of inspection {INSPECTION} (jtai-2015), version 0",
         "  in narrative, with no grade",
         "  evidence about the board: none",
@@ -556,28 +557,28 @@ def test_a_narrative_evaluation_with_nothing_yet_says_what_comes_next() -> None:
 
 
 def test_a_final_evaluation_shows_who_agreed_it() -> None:
-    text = lscb.evaluation_text(evaluation_of(final=FINAL, disputes=[], awaiting=[]))
+    text = lscb_text.evaluation_text(evaluation_of(final=FINAL, disputes=[], awaiting=[]))
     assert text.endswith("final: proposal 2, grade good, agreed by ofsted, cqc, hmic")
     assert "signed off by" not in text
     recorded = LscbEvaluationRecorded(
         inspection_id=INSPECTION, summary="The board is effective.", evidence_item_ids=["ev-1"]
     ).model_dump(mode="json")
-    text = lscb.evaluation_text(narrative_of(final=recorded))
+    text = lscb_text.evaluation_text(narrative_of(final=recorded))
     assert text.endswith(
         "final: a narrative recorded before sign-off was needed\n  text The board is effective."
     )
 
 
 def test_a_step_of_the_evaluation_prints_the_proposal_sign_offs_disputes_and_version() -> None:
-    assert lscb.evaluation_changed_text(evaluation_of()) == (
+    assert lscb_text.evaluation_changed_text(evaluation_of()) == (
         f"LSCB evaluation of inspection {INSPECTION}: 2 contribution(s); proposal 2 (grade good) signed off "
         "by 2 of 4; awaiting hmic, hmi_probation; 1 open dispute(s), by hmic; version 12"
     )
-    assert lscb.evaluation_changed_text(narrative_of(version=3)) == (
+    assert lscb_text.evaluation_changed_text(narrative_of(version=3)) == (
         f"LSCB evaluation of inspection {INSPECTION}: 0 contribution(s); no proposal yet; version 3"
     )
     done = evaluation_of(final=FINAL, disputes=[], awaiting=[], version=15)
-    assert lscb.evaluation_changed_text(done) == (
+    assert lscb_text.evaluation_changed_text(done) == (
         f"LSCB evaluation of inspection {INSPECTION}: 2 contribution(s); final: proposal 2, grade good; "
         "version 15"
     )
@@ -585,8 +586,9 @@ def test_a_step_of_the_evaluation_prints_the_proposal_sign_offs_disputes_and_ver
         proposal=PROPOSAL.model_copy(update={"grade": None, "proposal": 1}).model_dump(mode="json"),
         signed_off=["ofsted", "cqc", "hmic"],
     )
-    assert "proposal 1 (narrative, no grade) signed off by 3 of 3; version 0" in lscb.evaluation_changed_text(
-        narrative
+    assert (
+        "proposal 1 (narrative, no grade) signed off by 3 of 3; version 0"
+        in lscb_text.evaluation_changed_text(narrative)
     )
 
 
@@ -627,7 +629,7 @@ def test_the_plan_of_an_area_with_no_register_says_so() -> None:
 
 
 class Service:
-    """Stands in for `_request`: records each request and answers as the service would."""
+    """Stands in for `Service.call` (jip/client.py): records each request and answers as the service would."""
 
     def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
         self.answers = answers
@@ -651,7 +653,7 @@ class Service:
 @pytest.fixture
 def service(monkeypatch: pytest.MonkeyPatch) -> Service:
     fake = Service({})
-    monkeypatch.setattr(lscb, "_request", fake)
+    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
     return fake
 
 
@@ -759,7 +761,7 @@ def test_each_change_to_the_register_sends_its_request_and_prints_the_register_a
     service.answers[method, path] = board_view()
     assert main(["lscb", *argv]) == 0
     assert service.requests == [(method, path, body, headers, "lscb")]
-    assert capsys.readouterr().out == lscb.board_changed_text(board_view()) + "\n"
+    assert capsys.readouterr().out == lscb_text.board_changed_text(board_view()) + "\n"
 
 
 @pytest.mark.parametrize(
@@ -837,7 +839,7 @@ def test_each_step_of_the_evaluation_sends_its_request_and_prints_where_it_stand
     service.answers[method, path] = evaluation_of()
     assert main(["lscb", *argv, "--as", "hmic"]) == 0
     assert service.requests == [(method, path, body, headers, "lscb")]
-    assert capsys.readouterr().out == lscb.evaluation_changed_text(evaluation_of()) + "\n"
+    assert capsys.readouterr().out == lscb_text.evaluation_changed_text(evaluation_of()) + "\n"
 
 
 def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.CaptureFixture[str]) -> None:
@@ -860,9 +862,9 @@ def test_the_readings_get_the_boards_a_board_and_an_evaluation(
     assert main(["lscb", "boards"]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("E08000036  Wakefield")
     assert main(["lscb", "board", WAKEFIELD.code]) == 0
-    assert capsys.readouterr().out == lscb.board_text(board_view()) + "\n"
+    assert capsys.readouterr().out == lscb_text.board_text(board_view()) + "\n"
     assert main(["lscb", "evaluation", INSPECTION]) == 0
-    assert capsys.readouterr().out == lscb.evaluation_text(evaluation_of()) + "\n"
+    assert capsys.readouterr().out == lscb_text.evaluation_text(evaluation_of()) + "\n"
     assert main(["lscb", "board", WAKEFIELD.code, "--json"]) == 0
     assert '"missing_partners": [' in capsys.readouterr().out
     assert [(m, p, s) for m, p, _, _, s in service.requests] == [
@@ -892,7 +894,7 @@ def test_plan_gets_the_notification_plan_from_the_scheduling_service(
 ) -> None:
     path = f"/inspections/{INSPECTION}/notification-plan"
     fake = Service({("GET", path): plan_of()})
-    monkeypatch.setattr(scheduling, "_request", fake)
+    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
     assert main(["inspections", "plan", INSPECTION]) == 0
     assert capsys.readouterr().out == scheduling.plan_text(plan_of()) + "\n"
     assert main(["inspections", "plan", INSPECTION, "--json"]) == 0

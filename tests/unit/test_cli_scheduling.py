@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from jip.cli import main
-from jip.tokens import signer
+from jip.commands.tokens import signer
 from shared.areas import as_at
 from shared.programmes import FOLDER
 from shared.workdays import today_in_england

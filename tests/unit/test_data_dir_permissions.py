@@ -1,5 +1,6 @@
-"""The embedded stack's data directory is its owner's alone (jip/private.py, jip/stack.py): created 0700,
-everything the stack and its components write in it owner-only, and a warning when it is found wider.
+"""The embedded stack's data directory is its owner's alone (embedded/private.py, embedded/supervisor.py):
+created 0700, everything the stack and its components write in it owner-only, and a warning when it is
+found wider.
 tests/e2e/test_private_data_dir.py checks the same of a whole `jip stack up`."""
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from jip.private import private_data_dir, wider_than_owner
-from jip.stack import Component, Ports, Supervisor
+from embedded.components import Component
+from embedded.ports import Ports
+from embedded.private import private_data_dir, wider_than_owner
+from embedded.supervisor import Supervisor
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.reporting import lifecycle
-from services.reporting.documents import Format, render_report
-from services.reporting.issue import DRAFT, LIVE, ActionPlan, Issue, issue_of
+from services.reporting.domain import lifecycle
+from services.reporting.rendering.documents import Format, render_report
+from services.reporting.rendering.issue import DRAFT, LIVE, ActionPlan, Issue, issue_of
 from shared.catalogue import Event
 from shared.contracts.lscb import LscbJudgementFinalised, LscbJudgementProposed, LscbJudgementSignedOff
 from shared.contracts.reporting import (

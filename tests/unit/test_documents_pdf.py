@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.reporting import pdf as pdf_module
-from services.reporting.documents import Format, render_report
-from services.reporting.issue import LIVE
+from services.reporting.rendering import pdf as pdf_module
+from services.reporting.rendering.documents import Format, render_report
+from services.reporting.rendering.issue import LIVE
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.vocabulary import Agency
 from tests import poppler

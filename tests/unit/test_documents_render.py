@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting import model
-from services.reporting.documents import (
+from services.reporting.rendering import model
+from services.reporting.rendering.documents import (
     MEDIA_TYPES,
     Format,
     render_overview,
     render_report,
 )
-from services.reporting.issue import LIVE, ActionPlan, Issue
-from services.reporting.letter import render_findings_letter
+from services.reporting.rendering.issue import LIVE, ActionPlan, Issue
+from services.reporting.rendering.redaction import WITHHELD, case_references
 from shared.catalogue import Event
 from shared.contracts import CATALOGUE
 from shared.contracts.evidence import (
@@ -984,8 +984,8 @@ def inspections_of(envelopes: Sequence[Envelope]) -> list[list[Event]]:
 
 
 # Where each golden document stands in its report's lifecycle, as the reporting service reads it
-# (services/reporting/issue.py): the JTAI letter published with its action plan asked for, the CLA report
-# made final, the others drafts at a step of their lifecycle, marked as such on every page.
+# (services/reporting/rendering/issue.py): the JTAI letter published with its action plan asked for, the
+# CLA report made final, the others drafts at a step of their lifecycle, marked as such on every page.
 ISSUES: dict[str, Issue] = {
     "findings_letter": Issue(
         final=True,
@@ -1045,7 +1045,7 @@ def test_each_kind_renders_as_its_golden_file(name: str, fmt: Format) -> None:
 
 
 def test_the_jtai_golden_letter_is_the_findings_letter_with_what_its_lifecycle_adds() -> None:
-    content = render_findings_letter(events("findings_letter"))
+    content = render_report(events("findings_letter"), Format.MARKDOWN).decode()
     golden = (GOLDEN / "findings_letter.md").read_text()
     issued = "**Date of issue:** Friday 10 April 2026  \n"
     steps = golden[golden.index("## Next steps\n") : golden.index("Yours sincerely,")]
@@ -1067,7 +1067,7 @@ def test_every_format_has_a_media_type() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_no_case_reference_and_no_evidence_text_appears_in_any_format(name: str) -> None:
     decoded = events(name)
-    references = model.case_references(decoded)
+    references = case_references(decoded)
     summaries = [str(e.summary) for e in decoded if isinstance(e, EvidenceItemRecorded | EvidenceItemAmended)]
     assert references
     assert summaries
@@ -1093,8 +1093,8 @@ def test_a_case_reference_quoted_in_a_finding_is_withheld() -> None:
         rendered = render_report([*decoded, quoted], fmt)
         searched = pdf_text(rendered) if fmt is Format.PDF else rendered
         assert b"WKF-0102 " not in searched
-    letter = render_findings_letter([*decoded, quoted])
-    assert f"In {model.WITHHELD} the officer acted quickly; compare WKF-01020." in letter
+    letter = render_report([*decoded, quoted], Format.MARKDOWN).decode()
+    assert f"In {WITHHELD} the officer acted quickly; compare WKF-01020." in letter
 
 
 # Accessible HTML.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting.documents import Format, Rehearsal, render_overview, render_report
+from services.reporting.rendering.documents import Format, Rehearsal, render_overview, render_report
 from shared.catalogue import Event
 from shared.contracts import CATALOGUE
 from shared.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementQualityAssured

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.reporting.letter import render_findings_letter
+from services.reporting.rendering.documents import Format, render_report
 from shared.catalogue import Event
 from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
 from shared.contracts.judgement import FindingKind, FindingRecorded
@@ -32,6 +32,7 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 
 INSPECTION = "insp-letter"
+
 HEADINGS = ["## Key strengths", "## Areas for priority action", "## Areas for development"]
 GRADE_WORDS = ["outstanding", "good", "adequate", "requires improvement", "inadequate"]
 
@@ -41,6 +42,12 @@ PRIORITY_TEXT = "Return home interviews for missing children are not offered con
 DEVELOPMENT_TEXT = "Health partners should share chronologies with the front door."
 LSCB_EARLY = "Early view: the board challenges partners rarely."
 LSCB_LATE = "The board holds partners to account through its sexual exploitation subgroup."
+
+
+def render_findings_letter(events: Sequence[Event]) -> str:
+    """The findings letter: the Markdown of the report a JTAI's events give. A pure function: the same events
+    give the same letter, byte for byte, however and whenever they arrived."""
+    return render_report(events, Format.MARKDOWN).decode()
 
 
 def scheduled() -> InspectionScheduled:

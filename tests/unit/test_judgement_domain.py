@@ -8,17 +8,25 @@ from dataclasses import replace
 
 import pytest
 
-from services.judgement.domain import CitedItem, Findings, RecordFinding, evolve, finding_kinds, findings
+from services.judgement.domain.findings import Findings, RecordFinding, evolve, findings
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import LscbEvaluationRecorded
 from shared.contracts.vocabulary import Agency
 from shared.errors import RuleViolation
+from shared.findings import finding_kinds
 from shared.programmes import catalogue
 
 JTAI_AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
-STRENGTHS = (CitedItem("ev-s1", Bearing.STRENGTH), CitedItem("ev-s2", Bearing.STRENGTH))
-WEAKNESSES = (CitedItem("ev-w1", Bearing.WEAKNESS), CitedItem("ev-w2", Bearing.WEAKNESS))
+STRENGTHS = (
+    CitedItem("ev-s1", Agency.PARTNERSHIP, Bearing.STRENGTH),
+    CitedItem("ev-s2", Agency.PARTNERSHIP, Bearing.STRENGTH),
+)
+WEAKNESSES = (
+    CitedItem("ev-w1", Agency.PARTNERSHIP, Bearing.WEAKNESS),
+    CitedItem("ev-w2", Agency.PARTNERSHIP, Bearing.WEAKNESS),
+)
 
 
 def finding(
@@ -97,9 +105,9 @@ def test_001_proposal_four_a_finding_for_an_agency_not_inspected_is_rejected() -
 
 def test_a_valid_finding_keeps_every_field_and_the_evidence_ids_in_order() -> None:
     cited = (
-        CitedItem("ev-c", Bearing.STRENGTH),
-        CitedItem("ev-a", Bearing.STRENGTH),
-        CitedItem("ev-b", Bearing.STRENGTH),
+        CitedItem("ev-c", Agency.PARTNERSHIP, Bearing.STRENGTH),
+        CitedItem("ev-a", Agency.PARTNERSHIP, Bearing.STRENGTH),
+        CitedItem("ev-b", Agency.PARTNERSHIP, Bearing.STRENGTH),
     )
     events = findings.decide(findings.initial, finding(cited=cited, addressed_to=Agency.HEALTH))
     assert events == [

@@ -7,17 +7,17 @@ from collections.abc import Sequence
 
 import pytest
 
-from services.judgement.judgements import (
+from services.judgement.domain.judgements import (
     Advance,
-    CitedItem,
     FlagWithdrawn,
     Judgements,
     Propose,
     Step,
-    derive,
     judgements,
 )
+from services.judgement.domain.limiting import derive
 from shared.catalogue import Event
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import (
     JudgementFinalised,

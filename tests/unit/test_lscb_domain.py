@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from services.lscb.domain import (
-    CitedItem,
+from services.lscb.domain.evaluation import (
     Command,
     Contribute,
     Dispute,
@@ -22,6 +21,7 @@ from services.lscb.domain import (
     evaluation,
 )
 from shared.catalogue import Event
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import (

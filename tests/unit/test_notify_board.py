@@ -9,16 +9,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from services.lscb.register import Absent, Appoint, Command, Return, Vacate, register
-from services.scheduling import domain
-from services.scheduling.domain import (
-    Calendar,
-    Inspection,
-    PlannedNotification,
-    RecordNotification,
-    ScheduleInspection,
-    notification_plan,
-)
+from services.lscb.domain.board_register import Absent, Appoint, Command, Return, Vacate, register
+from services.scheduling.domain import notice
+from services.scheduling.domain.area_calendar import Calendar
+from services.scheduling.domain.inspection import Inspection, ScheduleInspection, evolve, schedule
+from services.scheduling.domain.notice import PlannedNotification, RecordNotification, notification_plan
+from shared import decider
 from shared.areas import Area, find
 from shared.boards import Board
 from shared.catalogue import Event
@@ -89,11 +85,11 @@ def scheduled(programme: Programme = JTAI) -> list[Event]:
         scheduled_by=I.OFSTED,
         today=date(2026, 2, 20),
     )
-    return domain.schedule(Calendar(), command).inspection
+    return schedule(Calendar(), command).inspection
 
 
 def fold(events: Sequence[Event]) -> Inspection:
-    return domain.fold(domain.evolve, Inspection(), events)
+    return decider.fold(evolve, Inspection(), events)
 
 
 def notify(
@@ -117,14 +113,14 @@ def notify(
 
 
 def recorded(events: Sequence[Event], command: RecordNotification) -> NotificationRecorded:
-    (event,) = domain.notify(fold(events), command)
+    (event,) = notice.notify(fold(events), command)
     assert isinstance(event, NotificationRecorded)
     return event
 
 
 def refused(events: Sequence[Event], command: RecordNotification) -> RuleViolation:
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(fold(events), command)
+        notice.notify(fold(events), command)
     return caught.value
 
 
@@ -230,7 +226,7 @@ def test_the_notification_day_is_the_day_in_england() -> None:
 
 def test_the_recorded_notification_carries_the_addressee_into_the_state() -> None:
     events = scheduled()
-    events += domain.notify(fold(events), notify(Recipient.LSCB_BUSINESS_MANAGER, board(chair_away())))
+    events += notice.notify(fold(events), notify(Recipient.LSCB_BUSINESS_MANAGER, board(chair_away())))
     state = fold(events)
     assert state.lscb_notified
     assert [n.addressee for n in state.notifications] == ["Bea Manager"]
@@ -238,7 +234,7 @@ def test_the_recorded_notification_carries_the_addressee_into_the_state() -> Non
 
 def test_an_agency_senior_leader_notification_has_no_addressee_from_the_register() -> None:
     events = scheduled()
-    events += domain.notify(fold(events), notify(Recipient.LSCB_CHAIR, board()))
+    events += notice.notify(fold(events), notify(Recipient.LSCB_CHAIR, board()))
     leader = notify(Recipient.AGENCY_SENIOR_LEADER, board(), agency=Agency.HEALTH, by=I.CQC)
     event = recorded(events, leader)
     assert (event.agency, event.addressee) == (Agency.HEALTH, None)

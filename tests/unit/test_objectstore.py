@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jip.objectstore import ObjectStore, S3App, _info
+from embedded.objectstore import ObjectStore, S3App, _info
 
 NS = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
 BUCKET = "tansu"

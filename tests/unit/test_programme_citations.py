@@ -18,13 +18,27 @@ from typing import Literal
 import pytest
 
 from services.evidence import domain as evidence
-from services.judgement import domain as findings
-from services.judgement import judgements
-from services.lscb import domain as lscb
-from services.scheduling import domain as scheduling
-from services.scheduling.selection import PlanRound, plan
+from services.judgement.domain import findings, judgements
+from services.lscb.domain import evaluation as lscb
+from services.scheduling.domain import inspection, team
+from services.scheduling.domain.area_calendar import Calendar
+from services.scheduling.domain.inspection import (
+    Cancel,
+    JoinInspection,
+    Reschedule,
+    ScheduleInspection,
+    cancel,
+    evolve,
+    reschedule,
+    schedule,
+)
+from services.scheduling.domain.inspector_diary import Diary
+from services.scheduling.domain.notice import RecordNotification, notify
+from services.scheduling.domain.round import PlanRound, plan
+from services.scheduling.domain.team import Assign
 from shared.areas import Area, find, register
 from shared.catalogue import Event
+from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import (
     Activity,
     Bearing,
@@ -35,8 +49,10 @@ from shared.contracts.evidence import (
 from shared.contracts.judgement import FindingKind
 from shared.contracts.scheduling import Concern, InspectorRegistered, Period, Recipient
 from shared.contracts.vocabulary import Agency, Grade
+from shared.decider import fold
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
+from shared.findings import finding_kinds
 from shared.inspections import Inspection
 from shared.programmes import FOLDER, Programme, ProgrammeFileError, catalogue, load_folder
 from shared.programmes.citations import cites_only
@@ -63,8 +79,8 @@ Refusals = Iterator[tuple[str, Callable[[], object]]]
 # --- scheduling ----------------------------------------------------------------------------------------
 
 
-def schedule_command(p: Programme, **changes: object) -> scheduling.ScheduleInspection:
-    command = scheduling.ScheduleInspection(
+def schedule_command(p: Programme, **changes: object) -> ScheduleInspection:
+    command = ScheduleInspection(
         inspection_id="insp-1",
         programme=p,
         area=area_for(p),
@@ -76,14 +92,14 @@ def schedule_command(p: Programme, **changes: object) -> scheduling.ScheduleInsp
     return replace(command, **changes)  # type: ignore[arg-type]
 
 
-def scheduled(p: Programme) -> scheduling.Inspection:
-    changes = scheduling.schedule(scheduling.Calendar(), schedule_command(p))
-    return scheduling.fold(scheduling.evolve, scheduling.Inspection(), changes.inspection)
+def scheduled(p: Programme) -> inspection.Inspection:
+    changes = schedule(Calendar(), schedule_command(p))
+    return fold(evolve, inspection.Inspection(), changes.inspection)
 
 
-def notification(p: Programme, recipient: Recipient, **changes: object) -> scheduling.RecordNotification:
+def notification(p: Programme, recipient: Recipient, **changes: object) -> RecordNotification:
     at = NOTICE_DAY if p.notice.announced else ON_ARRIVAL
-    command = scheduling.RecordNotification(
+    command = RecordNotification(
         programme=p,
         recipient=recipient,
         agency=None,
@@ -94,42 +110,36 @@ def notification(p: Programme, recipient: Recipient, **changes: object) -> sched
     return replace(command, **changes)  # type: ignore[arg-type]
 
 
-def diary(inspectorate: Inspectorate) -> scheduling.Diary:
+def diary(inspectorate: Inspectorate) -> Diary:
     registered = InspectorRegistered(inspector_id="i-1", name="Sam Field", inspectorate=inspectorate)
-    return scheduling.Diary(registered=registered)
+    return Diary(registered=registered)
 
 
 def scheduling_refusals(p: Programme) -> Refusals:
     lead = p.participation.lead_inspectorate
     other = next((i for i in p.participation.possible() if i is not lead), I.HMIC)
     state = scheduled(p)
-    calendar = scheduling.Calendar({"insp-0": Period(starts=MONDAY, ends=MONDAY)})
+    calendar = Calendar({"insp-0": Period(starts=MONDAY, ends=MONDAY)})
     yield (
         "schedule by another inspectorate",
-        lambda: scheduling.schedule(scheduling.Calendar(), schedule_command(p, scheduled_by=other)),
+        lambda: schedule(Calendar(), schedule_command(p, scheduled_by=other)),
     )
     yield (
         "schedule on a Tuesday",
-        lambda: scheduling.schedule(
-            scheduling.Calendar(), schedule_command(p, fieldwork_starts=date(2026, 3, 3))
-        ),
+        lambda: schedule(Calendar(), schedule_command(p, fieldwork_starts=date(2026, 3, 3))),
     )
     yield (
         "schedule a week with Good Friday",
-        lambda: scheduling.schedule(
-            scheduling.Calendar(), schedule_command(p, fieldwork_starts=date(2026, 3, 30))
-        ),
+        lambda: schedule(Calendar(), schedule_command(p, fieldwork_starts=date(2026, 3, 30))),
     )
     yield (
         "schedule in the past",
-        lambda: scheduling.schedule(scheduling.Calendar(), schedule_command(p, today=date(2026, 3, 20))),
+        lambda: schedule(Calendar(), schedule_command(p, today=date(2026, 3, 20))),
     )
-    yield "schedule over another inspection", lambda: scheduling.schedule(calendar, schedule_command(p))
+    yield "schedule over another inspection", lambda: schedule(calendar, schedule_command(p))
     yield (
         "schedule with a theme it has not",
-        lambda: scheduling.schedule(
-            scheduling.Calendar(), schedule_command(p, deep_dive_theme="knife_crime")
-        ),
+        lambda: schedule(Calendar(), schedule_command(p, deep_dive_theme="knife_crime")),
     )
     concern = Concern(area_code="E08000033", inspectorate=I.HMIC, concern="Missing children")  # Calderdale
     if p.selection.kind == "universal_cycle":
@@ -141,7 +151,7 @@ def scheduling_refusals(p: Programme) -> Refusals:
         )
         yield (
             "schedule in another programme's round",
-            lambda: scheduling.schedule(scheduling.Calendar(), schedule_command(p, round=foreign)),
+            lambda: schedule(Calendar(), schedule_command(p, round=foreign)),
         )
         yield (
             "plan a cycle with concerns",
@@ -155,7 +165,7 @@ def scheduling_refusals(p: Programme) -> Refusals:
         if area_for(p).code not in picked:
             yield (
                 "schedule an area the round did not pick",
-                lambda: scheduling.schedule(scheduling.Calendar(), schedule_command(p, round=round_)),
+                lambda: schedule(Calendar(), schedule_command(p, round=round_)),
             )
         if p.selection.shared_theme:
             yield (
@@ -165,47 +175,41 @@ def scheduling_refusals(p: Programme) -> Refusals:
     assert round_.picks
     yield (
         "notify the LSCB twice",
-        lambda: scheduling.notify(
-            scheduling.fold(
-                scheduling.evolve, state, scheduling.notify(state, notification(p, Recipient.LSCB_CHAIR))
-            ),
+        lambda: notify(
+            fold(evolve, state, notify(state, notification(p, Recipient.LSCB_CHAIR))),
             notification(p, Recipient.LSCB_CHAIR),
         ),
     )
     yield (
         "notify an agency not inspected",
-        lambda: scheduling.notify(state, notification(p, Recipient.AGENCY_SENIOR_LEADER, agency=A.CPS)),
+        lambda: notify(state, notification(p, Recipient.AGENCY_SENIOR_LEADER, agency=A.CPS)),
     )
     yield (
         "notify by an inspectorate not taking part",
-        lambda: scheduling.notify(state, notification(p, Recipient.LSCB_CHAIR, notified_by=I.HMCPSI)),
+        lambda: notify(state, notification(p, Recipient.LSCB_CHAIR, notified_by=I.HMCPSI)),
     )
     early = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
     yield (
         "notify early",
-        lambda: scheduling.notify(state, notification(p, Recipient.LSCB_CHAIR, notified_at=early, now=early)),
+        lambda: notify(state, notification(p, Recipient.LSCB_CHAIR, notified_at=early, now=early)),
     )
     if p.notice.announced:
         late = datetime(2026, 2, 27, 9, 0, tzinfo=UTC)
         yield (
             "notify late",
-            lambda: scheduling.notify(
-                state, notification(p, Recipient.LSCB_CHAIR, notified_at=late, now=late)
-            ),
+            lambda: notify(state, notification(p, Recipient.LSCB_CHAIR, notified_at=late, now=late)),
         )
         yield (
             "notify an agency before the LSCB",
-            lambda: scheduling.notify(
-                state, notification(p, Recipient.AGENCY_SENIOR_LEADER, agency=A.LOCAL_AUTHORITY)
-            ),
+            lambda: notify(state, notification(p, Recipient.AGENCY_SENIOR_LEADER, agency=A.LOCAL_AUTHORITY)),
         )
     yield (
         "an inspectorate joins that does not join on a condition",
-        lambda: scheduling.join(state, scheduling.JoinInspection(p, I.CQC, "requested", "asked", lead)),
+        lambda: inspection.join(state, JoinInspection(p, I.CQC, "requested", "asked", lead)),
     )
 
     def join(inspectorate: Inspectorate, condition: Literal["requested", "triggered"]) -> object:
-        return scheduling.join(state, scheduling.JoinInspection(p, inspectorate, condition, "asked", lead))
+        return inspection.join(state, JoinInspection(p, inspectorate, condition, "asked", lead))
 
     for conditional in p.participation.conditional:
         wrong: Literal["requested", "triggered"] = (
@@ -214,27 +218,23 @@ def scheduling_refusals(p: Programme) -> Refusals:
         yield f"{conditional.inspectorate} joins when {wrong}", partial(join, conditional.inspectorate, wrong)
     yield (
         "assign an inspector not registered",
-        lambda: scheduling.assign(state, scheduling.Diary(), scheduling.Assign(p, "i-1", (1,), lead)),
+        lambda: team.assign(state, Diary(), Assign(p, "i-1", (1,), lead)),
     )
     yield (
         "assign another inspectorate's inspector",
-        lambda: scheduling.assign(state, diary(lead), scheduling.Assign(p, "i-1", (1,), other)),
+        lambda: team.assign(state, diary(lead), Assign(p, "i-1", (1,), other)),
     )
     yield (
         "assign an inspectorate not taking part",
-        lambda: scheduling.assign(state, diary(I.HMCPSI), scheduling.Assign(p, "i-1", (1,), I.HMCPSI)),
+        lambda: team.assign(state, diary(I.HMCPSI), Assign(p, "i-1", (1,), I.HMCPSI)),
     )
     yield (
         "assign beyond the weeks of fieldwork",
-        lambda: scheduling.assign(
-            state, diary(lead), scheduling.Assign(p, "i-1", (p.fieldwork.weeks + 1,), lead)
-        ),
+        lambda: team.assign(state, diary(lead), Assign(p, "i-1", (p.fieldwork.weeks + 1,), lead)),
     )
 
     def assign(inspectorate: Inspectorate, week: int) -> object:
-        return scheduling.assign(
-            state, diary(inspectorate), scheduling.Assign(p, "i-1", (week,), inspectorate)
-        )
+        return team.assign(state, diary(inspectorate), Assign(p, "i-1", (week,), inspectorate))
 
     for inspectorate in p.participation.possible():
         absent = [w for w in range(1, p.fieldwork.weeks + 1) if w not in p.fieldwork.weeks_of(inspectorate)]
@@ -242,19 +242,15 @@ def scheduling_refusals(p: Programme) -> Refusals:
             yield f"assign {inspectorate} in week {absent[0]}", partial(assign, inspectorate, absent[0])
     yield (
         "reschedule by another inspectorate",
-        lambda: scheduling.reschedule(
-            state, scheduling.Calendar(), scheduling.Reschedule(p, area_for(p), MONDAY, "asked", other, TODAY)
-        ),
+        lambda: reschedule(state, Calendar(), Reschedule(p, area_for(p), MONDAY, "asked", other, TODAY)),
     )
     yield (
         "move fieldwork that has started",
-        lambda: scheduling.reschedule(
-            state, scheduling.Calendar(), scheduling.Reschedule(p, area_for(p), MONDAY, "asked", lead, MONDAY)
-        ),
+        lambda: reschedule(state, Calendar(), Reschedule(p, area_for(p), MONDAY, "asked", lead, MONDAY)),
     )
     yield (
         "cancel a finished inspection",
-        lambda: scheduling.cancel(state, scheduling.Cancel(p, "late", lead, date(2026, 6, 1))),
+        lambda: cancel(state, Cancel(p, "late", lead, date(2026, 6, 1))),
     )
 
 
@@ -405,7 +401,7 @@ def judgement_refusals(p: Programme) -> Refusals:
     agency, area = subjects[0]
     by = judgements.owner(p, agency) or lead
     grade = p.judgements.scale[1] if (agency, area) in graded else None
-    strength = (judgements.CitedItem(ITEM, agency, Bearing.STRENGTH),)
+    strength = (CitedItem(ITEM, agency, Bearing.STRENGTH),)
 
     def propose(state: judgements.Judgements | None = None, **changes: object) -> list[Event]:
         command = judgements.Propose(inspection, agency, area, grade, "Text.", strength, (), by)
@@ -447,17 +443,13 @@ def judgement_refusals(p: Programme) -> Refusals:
         yield (
             "on evidence about another agency",
             lambda: propose(
-                cited=(
-                    judgements.CitedItem(
-                        ITEM, A.HEALTH if agency is not A.HEALTH else A.POLICE, Bearing.STRENGTH
-                    ),
-                )
+                cited=(CitedItem(ITEM, A.HEALTH if agency is not A.HEALTH else A.POLICE, Bearing.STRENGTH),)
             ),
         )
     for rule in p.limiting_rules:
         limited = judgements.Propose(
             inspection, rule.agencies[0], rule.judgement_area, G.GOOD, "Text.",
-            (judgements.CitedItem(ITEM, rule.agencies[0], Bearing.WEAKNESS),), (),
+            (CitedItem(ITEM, rule.agencies[0], Bearing.WEAKNESS),), (),
             judgements.owner(p, rule.agencies[0]) or lead,
         )  # fmt: skip
         contributing = judgements.Judgements()
@@ -479,8 +471,8 @@ def judgement_refusals(p: Programme) -> Refusals:
 def finding_refusals(p: Programme) -> Refusals:
     agencies = judged(p).agencies  # as scheduled: HMCPSI's CPS only once triggered
     outside = next(a for a in (A.CPS, A.CUSTODY, A.YOUTH_OFFENDING_TEAM, A.POLICE) if a not in agencies)
-    weakness = (findings.CitedItem(ITEM, Bearing.WEAKNESS),)
-    kinds = findings.finding_kinds(p)
+    weakness = (CitedItem(ITEM, A.PARTNERSHIP, Bearing.WEAKNESS),)
+    kinds = finding_kinds(p)
     missing = next(k for k in FindingKind if k not in kinds)
 
     def record(kind: FindingKind = FindingKind.KEY_STRENGTH, **changes: object) -> Sequence[Event]:
@@ -501,7 +493,7 @@ def finding_refusals(p: Programme) -> Refusals:
 def lscb_refusals(p: Programme) -> Refusals:
     inspection = judged(p)
     lead = p.participation.lead_inspectorate
-    item = lscb.CitedItem(ITEM, A.LSCB, Bearing.STRENGTH, ())
+    item = CitedItem(ITEM, A.LSCB, Bearing.STRENGTH, ())
     contribute = lscb.Contribute(
         inspection, "c-1", lead, None, Bearing.STRENGTH, A.LSCB, "Text.", (item,), ()
     )
@@ -595,7 +587,7 @@ def test_issue_19_point_1_cla_2012_accepts_health_evidence_for_the_local_authori
     included: a judgement of the local authority as corporate parent stands on what CQC found about health
     services too. Integrated 2014 attributes each strength and weakness to its own agency (004 §48)."""
     cla, integrated = judged(catalogue()["cla-2012"]), judged(catalogue()["integrated-2014"])
-    health = (judgements.CitedItem(ITEM, A.HEALTH, Bearing.STRENGTH),)
+    health = (CitedItem(ITEM, A.HEALTH, Bearing.STRENGTH),)
     command = judgements.Propose(cla, A.LOCAL_AUTHORITY, "outcomes", G.GOOD, "Text.", health, (), I.OFSTED)
     [proposed] = judgements.judgements.decide(judgements.Judgements(), command)
     assert proposed.evidence_item_ids == [ITEM]  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.scheduling.domain import window
+from services.scheduling.domain.dates import window
 from shared.areas import FacilityKind
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate

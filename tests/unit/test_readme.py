@@ -14,14 +14,12 @@ from typing import Any
 
 import pytest
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
-from jip import cli
-from jip import documents as jip_documents
-from jip import scheduling as jip_scheduling
+from jip import cli, client
 from jip.commands import COMMANDS
-from jip.tokens import parse_actor
+from jip.commands.tokens import parse_actor
 from services.evidence.api import ACCESS as EVIDENCE_ACCESS
 from services.evidence.api import router as evidence
 from services.judgement.api import ACCESS as JUDGEMENT_ACCESS
@@ -56,7 +54,8 @@ def walkthrough() -> list[str]:
 
 
 def route_for(router: APIRouter, method: str, path: str) -> APIRoute:
-    for route in router.routes:
+    for context in iter_route_contexts(router.routes):  # its own routes and those of the routers it includes
+        route = context.original_route
         if (
             isinstance(route, APIRoute)
             and method in (route.methods or set())
@@ -140,14 +139,15 @@ def jip_examples() -> list[str]:
 
 # Commands that read the log or the stack themselves, or the clock every service serves alike.
 NOT_A_SERVICE_CALL = {
-    "jip.stack_commands",
-    "jip.testing",
-    "jip.contracts",
-    "jip.audit",
-    "jip.traces",
-    "jip.deadletters",
-    "jip.clock",
-    "jip.tokens",
+    "jip.commands.stack",
+    "jip.commands.programmes",
+    "jip.commands.testing",
+    "jip.commands.contracts",
+    "jip.commands.audit",
+    "jip.commands.traces",
+    "jip.commands.deadletters",
+    "jip.commands.clock",
+    "jip.commands.tokens",
 }
 
 
@@ -165,8 +165,7 @@ def test_each_jip_example_of_the_readme_parses_and_asks_as_a_role_the_service_al
         sent.append((args.actor, options.get("service", "scheduling"), method, path))
         raise Answered
 
-    monkeypatch.setattr(jip_scheduling, "_send", send)
-    monkeypatch.setattr(jip_documents, "_send", send)
+    monkeypatch.setattr(client.Service, "send", lambda svc, *a, **k: send(*a, service=svc.name, **k))
     monkeypatch.setenv("JIP_DATA_DIR", str(tmp_path))
     with contextlib.suppress(Answered), contextlib.redirect_stdout(io.StringIO()):
         cli.main(argv)

@@ -20,13 +20,16 @@ from pathlib import Path
 import pytest
 
 from services.evidence.domain import evidence_file
-from services.judgement import judgements
-from services.judgement.judgements import Judgements
-from services.lscb import domain as evaluation
-from services.reporting import lifecycle
-from services.reporting.documents import Format, render_report
+from services.judgement.domain import judgements
+from services.judgement.domain.judgements import Judgements
+from services.lscb.domain import evaluation
+from services.reporting.domain import lifecycle
 from services.reporting.projections import KEPT_TYPES
-from services.scheduling import domain
+from services.reporting.rendering.documents import Format, render_report
+from services.scheduling.domain.area_calendar import Calendar, area_stream, evolve_calendar
+from services.scheduling.domain.inspection import Inspection, evolve, inspection_stream
+from services.scheduling.domain.inspector_diary import Diary, evolve_diary
+from services.scheduling.domain.round import Round, evolve_round
 from shared import boards, contract, evidence_items
 from shared.catalogue import Event, parse_envelope
 from shared.contracts import CATALOGUE
@@ -41,6 +44,7 @@ from shared.contracts.scheduling import (
     Recipient,
 )
 from shared.contracts.vocabulary import Agency, Grade
+from shared.decider import fold
 from shared.envelope import Envelope, Inspectorate, digest_of
 from shared.subjects import ERASED, UNAVAILABLE, Opener, Sealed
 
@@ -184,9 +188,7 @@ def test_a_version_1_notification_without_an_addressee_is_upcast_to_version_2() 
     )
     assert NotificationRecorded.schema_version == 2
     # Version 2 always names the addressee, from the register, or says there is none.
-    told = [
-        e for e in stream(domain.inspection_stream(of("Wakefield"))) if isinstance(e, NotificationRecorded)
-    ]
+    told = [e for e in stream(inspection_stream(of("Wakefield"))) if isinstance(e, NotificationRecorded)]
     assert [n.addressee for n in told] == ["Dr Alex Morgan", None, None, None, None]
 
 
@@ -361,16 +363,14 @@ def test_the_report_lifecycle_fold() -> None:
 
 
 def test_the_scheduling_folds() -> None:
-    leeds = domain.fold(domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Leeds"))))
+    leeds = fold(evolve, Inspection(), stream(inspection_stream(of("Leeds"))))
     assert leeds.window == Period(starts=date(2026, 10, 5), ends=date(2026, 10, 30))  # moved a week
     assert len(leeds.rescheduled) == 1
     assert leeds.meetings == ()  # integrated-2014 has no joint meetings
     assert [(m.inspectorate, m.weeks) for m in leeds.team] == [(CQC, [1, 2])]  # released, assigned again
     assert PRISONS in leeds.inspectorates
 
-    wakefield = domain.fold(
-        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Wakefield")))
-    )
+    wakefield = fold(evolve, Inspection(), stream(inspection_stream(of("Wakefield"))))
     assert wakefield.lscb_notified
     assert wakefield.agencies_notified() == {LA, HEALTH, POLICE, Agency.PROBATION}
     assert wakefield.notice_date == date(2026, 9, 2)
@@ -381,31 +381,25 @@ def test_the_scheduling_folds() -> None:
     assert wakefield.scheduled is not None
     assert wakefield.scheduled.round_id is not None
 
-    bradford = domain.fold(
-        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Bradford")))
-    )
+    bradford = fold(evolve, Inspection(), stream(inspection_stream(of("Bradford"))))
     assert bradford.lscb_notified  # by the upcast version 1 event
     assert HMCPSI in bradford.inspectorates
     assert bradford.agencies[Agency.CPS] is HMCPSI
 
-    calderdale = domain.fold(
-        domain.evolve, domain.Inspection(), stream(domain.inspection_stream(of("Calderdale")))
-    )
+    calderdale = fold(evolve, Inspection(), stream(inspection_stream(of("Calderdale"))))
     assert calderdale.cancelled is not None
     assert calderdale.team == ()
-    calendar = domain.fold(
-        domain.evolve_calendar, domain.Calendar(), stream(domain.area_stream(area_code("Calderdale")))
-    )
+    calendar = fold(evolve_calendar, Calendar(), stream(area_stream(area_code("Calderdale"))))
     assert calendar.bookings == {}
 
     [round_planned] = [e for e, _ in decoded() if e.event_type == "scheduling.RoundPlanned"]
-    planned = domain.fold(domain.evolve_round, domain.Round(), [round_planned]).planned
+    planned = fold(evolve_round, Round(), [round_planned]).planned
     assert planned is not None
     assert wakefield.scheduled.round_id == planned.round_id
     assert (area_code("Wakefield"), PickReason.CONCERN) in [(p.area_code, p.reason) for p in planned.picks]
 
     diaries = {
-        env.stream_id: domain.fold(domain.evolve_diary, domain.Diary(), stream(env.stream_id))
+        env.stream_id: fold(evolve_diary, Diary(), stream(env.stream_id))
         for e, env in decoded()
         if e.event_type == "scheduling.InspectorRegistered"
     }

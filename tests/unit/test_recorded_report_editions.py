@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from services.reporting import lifecycle
+from services.reporting.domain import lifecycle
 from shared.catalogue import Event, parse_envelope
 from shared.contracts import CATALOGUE
 from shared.contracts.reporting import Decision

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from services.reporting import lifecycle
-from services.reporting.lifecycle import Context, Report, Status
-from services.reporting.readiness import Readiness
+from services.reporting.domain import lifecycle
+from services.reporting.domain.lifecycle import Context, Report, Status
+from services.reporting.domain.readiness import Readiness
 from shared.boards import Absence, Board, Officer
 from shared.catalogue import Event
 from shared.contracts.reporting import (

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.reporting import lifecycle, readiness
-from services.reporting.lifecycle import Context, Report, Status
-from services.reporting.readiness import Readiness
+from services.reporting.domain import lifecycle, readiness
+from services.reporting.domain.lifecycle import Context, Report, Status
+from services.reporting.domain.readiness import Readiness
 from shared.auth import Principal, Role
 from shared.boards import Board, Officer
 from shared.catalogue import Event

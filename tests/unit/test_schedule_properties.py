@@ -20,22 +20,31 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings, target
 from hypothesis import strategies as st
 
-from services.scheduling import domain
-from services.scheduling.domain import (
-    Assign,
-    Calendar,
+from services.scheduling.domain import inspection, team
+from services.scheduling.domain.area_calendar import Calendar, area_stream, evolve_calendar
+from services.scheduling.domain.dates import week_period
+from services.scheduling.domain.inspection import (
     Cancel,
     Changes,
-    Diary,
     Inspection,
     JoinInspection,
-    Release,
     Reschedule,
     ScheduleInspection,
+    evolve,
+    inspection_stream,
 )
+from services.scheduling.domain.inspector_diary import (
+    Diary,
+    declare_unavailable,
+    evolve_diary,
+    inspector_stream,
+    register_inspector,
+)
+from services.scheduling.domain.team import Assign, Release
 from shared.areas import Area, register
 from shared.catalogue import Event
 from shared.contracts.scheduling import InspectorRegistered, InspectorReleased, InspectorUnavailable, Period
+from shared.decider import fold
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
 from shared.programmes import Programme, catalogue
@@ -192,11 +201,11 @@ scenarios: st.SearchStrategy[list[Command]] = st.tuples(
 class Deciders:
     """The domain's deciders; the last tests swap one for a broken one."""
 
-    schedule: Callable[[Calendar, ScheduleInspection], Changes] = domain.schedule
-    assign: Callable[[Inspection, Diary, Assign], Changes] = domain.assign
-    release: Callable[[Inspection, Release], Changes] = domain.release
-    reschedule: Callable[[Inspection, Calendar, Reschedule], Changes] = domain.reschedule
-    cancel: Callable[[Inspection, Cancel], Changes] = domain.cancel
+    schedule: Callable[[Calendar, ScheduleInspection], Changes] = inspection.schedule
+    assign: Callable[[Inspection, Diary, Assign], Changes] = team.assign
+    release: Callable[[Inspection, Release], Changes] = team.release
+    reschedule: Callable[[Inspection, Calendar, Reschedule], Changes] = inspection.reschedule
+    cancel: Callable[[Inspection, Cancel], Changes] = inspection.cancel
 
 
 class Streams:
@@ -209,13 +218,13 @@ class Streams:
         self.accepted: list[Command] = []
 
     def inspection(self, inspection_id: str) -> Inspection:
-        return domain.fold(domain.evolve, Inspection(), self.streams[domain.inspection_stream(inspection_id)])
+        return fold(evolve, Inspection(), self.streams[inspection_stream(inspection_id)])
 
     def calendar(self, code: str) -> Calendar:
-        return domain.fold(domain.evolve_calendar, Calendar(), self.streams[domain.area_stream(code)])
+        return fold(evolve_calendar, Calendar(), self.streams[area_stream(code)])
 
     def diary(self, inspector_id: str) -> Diary:
-        return domain.fold(domain.evolve_diary, Diary(), self.streams[domain.inspector_stream(inspector_id)])
+        return fold(evolve_diary, Diary(), self.streams[inspector_stream(inspector_id)])
 
     def apply(self, command: Command) -> None:
         try:
@@ -232,7 +241,7 @@ class Streams:
         d = self.deciders
         match c:
             case Schedule():
-                if self.streams[domain.inspection_stream(c.inspection_id)]:
+                if self.streams[inspection_stream(c.inspection_id)]:
                     return {}  # the handler appends at version 0: a conflict
                 programme = catalogue()[c.programme_id]
                 theme = programme.deep_dive_themes[0].id if programme.deep_dive_themes else None
@@ -241,30 +250,28 @@ class Streams:
                 changes = d.schedule(self.calendar(c.area_code), command)
                 events, booked = changes.inspection, changes.area
                 return {
-                    domain.inspection_stream(c.inspection_id): events,
-                    domain.area_stream(c.area_code): booked,
+                    inspection_stream(c.inspection_id): events,
+                    area_stream(c.area_code): booked,
                 }
             case Register():
                 registered = InspectorRegistered(
                     inspector_id=c.inspector_id, inspectorate=INSPECTORS[c.inspector_id], name=c.inspector_id
                 )
-                events = domain.register_inspector(
-                    self.diary(c.inspector_id), registered, registered.inspectorate
-                )
-                return {domain.inspector_stream(c.inspector_id): events}
+                events = register_inspector(self.diary(c.inspector_id), registered, registered.inspectorate)
+                return {inspector_stream(c.inspector_id): events}
             case Unavailable():
                 diary = self.diary(c.inspector_id)
                 if diary.registered is None:
                     return {}  # 404
                 absence = InspectorUnavailable(inspector_id=c.inspector_id, period=c.period, reason="leave")
-                events = domain.declare_unavailable(diary, absence, INSPECTORS[c.inspector_id])
-                return {domain.inspector_stream(c.inspector_id): events}
+                events = declare_unavailable(diary, absence, INSPECTORS[c.inspector_id])
+                return {inspector_stream(c.inspector_id): events}
             case Join():
                 state = self.inspection(c.inspection_id)
                 if state.scheduled is None:
                     return {}
                 join = JoinInspection(self.programme(state), c.inspectorate, c.condition, "triggered", OFSTED)
-                return {domain.inspection_stream(c.inspection_id): domain.join(state, join)}
+                return {inspection_stream(c.inspection_id): inspection.join(state, join)}
             case AssignTo():
                 own = INSPECTORS[c.inspector_id]
                 by = own if c.by_own_inspectorate else next(i for i in Inspectorate if i is not own)
@@ -317,9 +324,9 @@ class Streams:
         decided = decide(state, self.calendar(area_code), diaries)
         assert set(decided.diaries) <= read, "a decider wrote to a diary the handler did not read"
         return {
-            domain.inspection_stream(inspection_id): decided.inspection,
-            domain.area_stream(area_code): decided.area,
-            **{domain.inspector_stream(k): events for k, events in decided.diaries.items()},
+            inspection_stream(inspection_id): decided.inspection,
+            area_stream(area_code): decided.area,
+            **{inspector_stream(k): events for k, events in decided.diaries.items()},
         }
 
     @staticmethod
@@ -396,7 +403,7 @@ def violations(s: Streams) -> list[str]:
         for m in team:
             if diaries[m.inspector_id].bookings.get(i) != tuple(m.on_site):
                 problems.append(f"{i}: {m.inspector_id} on the team, not booked so in their diary")
-            if m.on_site != [domain.week_period(state.window, w) for w in m.weeks]:
+            if m.on_site != [week_period(state.window, w) for w in m.weeks]:
                 problems.append(
                     f"{i}: {m.inspector_id} on site {m.on_site}, not in weeks {m.weeks} of {state.window}"
                 )
@@ -481,28 +488,28 @@ def _assign_with(
     programme: Callable[[Programme], Programme] = lambda p: p, diary: Callable[[Diary], Diary] = lambda d: d
 ) -> Callable[[Inspection, Diary, Assign], Changes]:
     def assign(state: Inspection, d: Diary, c: Assign) -> Changes:
-        return domain.assign(state, diary(d), replace(c, programme=programme(c.programme)))
+        return team.assign(state, diary(d), replace(c, programme=programme(c.programme)))
 
     return assign
 
 
 def _reschedule_keeping_the_team(state: Inspection, calendar: Calendar, c: Reschedule) -> Changes:
-    decided = domain.reschedule(state, calendar, c)
+    decided = inspection.reschedule(state, calendar, c)
     kept = [e for e in decided.inspection if not isinstance(e, InspectorReleased)]
     return Changes(inspection=kept, area=decided.area)
 
 
 def _release_keeping_the_diary(state: Inspection, c: Release) -> Changes:
-    return Changes(inspection=domain.release(state, c).inspection)
+    return Changes(inspection=team.release(state, c).inspection)
 
 
 def _cancel_keeping_the_area(state: Inspection, c: Cancel) -> Changes:
-    decided = domain.cancel(state, c)
+    decided = inspection.cancel(state, c)
     return Changes(inspection=decided.inspection, diaries=decided.diaries)
 
 
 BROKEN = {
-    "area calendar ignored": Deciders(schedule=lambda _, c: domain.schedule(Calendar(), c)),
+    "area calendar ignored": Deciders(schedule=lambda _, c: inspection.schedule(Calendar(), c)),
     "diary ignored": Deciders(assign=_assign_with(diary=lambda d: replace(d, bookings={}))),
     "unavailability ignored": Deciders(assign=_assign_with(diary=lambda d: replace(d, unavailable=()))),
     "on-site limits ignored": Deciders(assign=_assign_with(programme=_without_limits)),

@@ -7,8 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.scheduling import domain
-from services.scheduling.domain import Calendar, Inspection, RecordNotification, ScheduleInspection
+from services.scheduling.domain import inspection, notice
+from services.scheduling.domain.area_calendar import Calendar
+from services.scheduling.domain.inspection import (
+    Cancel,
+    Inspection,
+    Reschedule,
+    ScheduleInspection,
+    cancel,
+    evolve,
+    reschedule,
+)
+from services.scheduling.domain.notice import RecordNotification, notification_plan
+from shared import decider
 from shared.areas import register
 from shared.catalogue import Event
 from shared.contracts.scheduling import InspectionScheduled, MeetingScheduled, NotificationRecorded, Recipient
@@ -68,13 +79,13 @@ def notify(
 
 
 def decide(command: ScheduleInspection) -> list[Event]:
-    changes = domain.schedule(Calendar(), command)
+    changes = inspection.schedule(Calendar(), command)
     events, _ = changes.inspection, changes.area
     return events
 
 
 def fold(events: Sequence[Event]) -> Inspection:
-    return domain.fold(domain.evolve, Inspection(), events)
+    return decider.fold(evolve, Inspection(), events)
 
 
 def scheduled_state(programme: Programme, *, starts: date = FIELDWORK) -> tuple[list[Event], Inspection]:
@@ -86,7 +97,7 @@ def run(programme: Programme, commands: Sequence[RecordNotification]) -> list[Ev
     """Schedule, then apply each command to the state folded from every event so far."""
     events, _ = scheduled_state(programme)
     for command in commands:
-        events += domain.notify(fold(events), command)
+        events += notice.notify(fold(events), command)
     return events
 
 
@@ -201,7 +212,7 @@ def test_fold_keeps_the_schedule_and_notifications_in_order(jtai: Programme) -> 
 def test_001_proposal_two_agency_leader_before_the_lscb_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, leader(jtai, Agency.LOCAL_AUTHORITY))
+        notice.notify(state, leader(jtai, Agency.LOCAL_AUTHORITY))
     assert caught.value.rule == "001 Proposal two"
     assert "lscb_chair" in caught.value.message
     assert "before" in caught.value.message
@@ -238,7 +249,7 @@ def test_001_proposal_two_business_manager_stands_in_for_an_absent_chair(jtai: P
 def test_001_proposal_two_the_lscb_is_notified_by_the_lead_inspectorate(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, by=Inspectorate.CQC))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, by=Inspectorate.CQC))
     assert "ofsted" in caught.value.message
 
 
@@ -256,7 +267,7 @@ def test_001_proposal_two_agency_notified_by_the_wrong_inspectorate_is_rejected(
 ) -> None:
     state = fold(run(jtai, [lscb_chair(jtai)]))
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, leader(jtai, agency, by=wrong))
+        notice.notify(state, leader(jtai, agency, by=wrong))
     assert caught.value.rule == "001 Proposal two"
     assert str(AGENCY_INSPECTORATES[agency]) in caught.value.message
 
@@ -264,7 +275,7 @@ def test_001_proposal_two_agency_notified_by_the_wrong_inspectorate_is_rejected(
 def test_the_same_agency_notified_twice_is_rejected(jtai: Programme) -> None:
     state = fold(run(jtai, [lscb_chair(jtai), leader(jtai, Agency.POLICE)]))
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, leader(jtai, Agency.POLICE))
+        notice.notify(state, leader(jtai, Agency.POLICE))
     assert "already been notified" in caught.value.message
 
 
@@ -272,21 +283,21 @@ def test_the_same_agency_notified_twice_is_rejected(jtai: Programme) -> None:
 def test_the_lscb_notified_twice_is_rejected(jtai: Programme, second: Recipient) -> None:
     state = fold(run(jtai, [lscb_chair(jtai)]))
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, notify(jtai, second))
+        notice.notify(state, notify(jtai, second))
     assert "already been notified" in caught.value.message
 
 
 def test_an_lscb_notification_naming_an_agency_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation):
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, agency=Agency.POLICE))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, agency=Agency.POLICE))
 
 
 def test_001_proposal_two_notification_after_the_notice_date_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     late = datetime(2026, 2, 26, 9, 0, tzinfo=UTC)
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
     assert caught.value.rule == "001 Proposal two"
     assert "less than 8 working days' notice" in caught.value.message
     assert str(NOTICE) in caught.value.message
@@ -313,11 +324,11 @@ def test_001_proposal_two_notice_is_given_eight_working_days_before_fieldwork_no
     _, state = scheduled_state(programme)
     for recipient in (Recipient.LSCB_CHAIR, Recipient.LSCB_BUSINESS_MANAGER):
         with pytest.raises(RuleViolation) as caught:
-            domain.notify(state, notify(programme, recipient, at=early, now=early))
+            notice.notify(state, notify(programme, recipient, at=early, now=early))
         assert caught.value.rule == programme.notice.source
         assert "not earlier" in caught.value.message
         assert f"the notice date is {NOTICE}" in caught.value.message
-    [done] = domain.notify(state, notify(programme, Recipient.LSCB_CHAIR))  # on the notice date
+    [done] = notice.notify(state, notify(programme, Recipient.LSCB_CHAIR))  # on the notice date
     assert isinstance(done, NotificationRecorded)
 
 
@@ -329,22 +340,22 @@ def test_001_proposal_two_notice_date_is_judged_by_the_date_in_england(jtai: Pro
     in_time = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # 23:30 BST on 1 July
     late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 00:30 BST on 2 July
     early = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 BST on 1 July: the notice date in England
-    assert domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=in_time, now=in_time))
-    assert domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=early, now=early))
+    assert notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=in_time, now=in_time))
+    assert notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=early, now=early))
     too_early = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 23:30 BST on 30 June
     with pytest.raises(RuleViolation, match="not earlier"):
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=too_early, now=too_early))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=too_early, now=too_early))
     with pytest.raises(RuleViolation, match="less than 8 working days' notice"):
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=late, now=late))
 
 
 def test_a_notification_more_than_five_minutes_in_the_future_is_rejected(jtai: Programme) -> None:
     _, state = scheduled_state(jtai)
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=6)))
+        notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=6)))
     assert "future" in caught.value.message
     # Clock skew of up to five minutes is tolerated.
-    events = domain.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=5)))
+    events = notice.notify(state, notify(jtai, Recipient.LSCB_CHAIR, at=NOW + timedelta(minutes=5)))
     assert len(events) == 1
 
 
@@ -353,7 +364,7 @@ def test_an_agency_not_inspected_in_jtai_is_rejected(jtai: Programme, agency: Ag
     state = fold(run(jtai, [lscb_chair(jtai)]))
     command = notify(jtai, Recipient.AGENCY_SENIOR_LEADER, agency, by=Inspectorate.OFSTED)
     with pytest.raises(RuleViolation) as caught:
-        domain.notify(state, command)
+        notice.notify(state, command)
     assert "inspected agencies" in caught.value.message
     assert "local_authority" in caught.value.message
 
@@ -372,28 +383,24 @@ def test_fieldwork_once_started_is_cancelled_not_moved_and_a_finished_one_is_not
 ) -> None:
     _, state = scheduled_state(jtai)  # fieldwork 9 to 13 March 2026
     wakefield = register()["E08000036"]
-    move = domain.Reschedule(
-        jtai, wakefield, date(2026, 3, 23), "asked by the area", Inspectorate.OFSTED, FIELDWORK
-    )
+    move = Reschedule(jtai, wakefield, date(2026, 3, 23), "asked by the area", Inspectorate.OFSTED, FIELDWORK)
     with pytest.raises(RuleViolation, match="can be cancelled, not moved") as caught:
-        domain.reschedule(state, Calendar(), move)
+        reschedule(state, Calendar(), move)
     assert caught.value.rule == "001 Proposal two"
-    assert domain.cancel(
-        state, domain.Cancel(jtai, "a serious incident", Inspectorate.OFSTED, FIELDWORK)
-    ).inspection
-    late = domain.Cancel(jtai, "too late", Inspectorate.OFSTED, date(2026, 3, 16))
+    assert cancel(state, Cancel(jtai, "a serious incident", Inspectorate.OFSTED, FIELDWORK)).inspection
+    late = Cancel(jtai, "too late", Inspectorate.OFSTED, date(2026, 3, 16))
     with pytest.raises(RuleViolation, match="fieldwork ended on 2026-03-13"):
-        domain.cancel(state, late)
+        cancel(state, late)
 
 
 def test_003_a_cla_inspection_notifies_the_agencies_not_an_lscb_it_has_no_lscb_in_scope() -> None:
     cla = catalogue()["cla-2012"]
     events = decide(schedule(cla, theme=None))
     state = fold(events)
-    plan = domain.notification_plan(state, cla, None, FIELDWORK)
+    plan = notification_plan(state, cla, None, FIELDWORK)
     assert [step.recipient for step in plan] == [Recipient.AGENCY_SENIOR_LEADER] * len(state.agencies)
     on_arrival = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
     with pytest.raises(RuleViolation) as refused:
-        domain.notify(state, notify(cla, Recipient.LSCB_CHAIR, at=on_arrival, now=on_arrival))
+        notice.notify(state, notify(cla, Recipient.LSCB_CHAIR, at=on_arrival, now=on_arrival))
     assert "cla-2012 has no LSCB in its scope" in refused.value.message
     assert refused.value.rule.startswith("003")

@@ -11,24 +11,34 @@ from typing import Literal
 
 import pytest
 
-from services.scheduling import domain
-from services.scheduling.domain import (
-    AVAILABILITY,
-    CANCELLED,
+from services.scheduling.domain import inspection, team
+from services.scheduling.domain.area_calendar import (
     ONE_INSPECTION_PER_AREA,
-    ONE_INSPECTION_PER_INSPECTOR,
-    Assign,
     Calendar,
+    area_stream,
+    evolve_calendar,
+)
+from services.scheduling.domain.inspection import (
     Cancel,
     Changes,
-    Diary,
     Inspection,
     JoinInspection,
-    RecordNotification,
-    Release,
     Reschedule,
     ScheduleInspection,
+    evolve,
+    inspection_stream,
 )
+from services.scheduling.domain.inspector_diary import (
+    AVAILABILITY,
+    ONE_INSPECTION_PER_INSPECTOR,
+    Diary,
+    declare_unavailable,
+    evolve_diary,
+    inspector_stream,
+    register_inspector,
+)
+from services.scheduling.domain.notice import RecordNotification, notify
+from services.scheduling.domain.team import Assign, Release
 from shared.areas import register
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
@@ -49,9 +59,11 @@ from shared.contracts.scheduling import (
     Recipient,
 )
 from shared.contracts.vocabulary import Agency
+from shared.decider import fold
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
 from shared.programmes import Programme, catalogue
+from shared.programmes.citations import CANCELLED_RULE
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 PROBATION, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI
@@ -75,13 +87,13 @@ class Board:
         self.streams: dict[str, list[Event]] = defaultdict(list)
 
     def inspection(self, inspection_id: str) -> Inspection:
-        return domain.fold(domain.evolve, Inspection(), self.streams[domain.inspection_stream(inspection_id)])
+        return fold(evolve, Inspection(), self.streams[inspection_stream(inspection_id)])
 
     def calendar(self, code: str) -> Calendar:
-        return domain.fold(domain.evolve_calendar, Calendar(), self.streams[domain.area_stream(code)])
+        return fold(evolve_calendar, Calendar(), self.streams[area_stream(code)])
 
     def diary(self, inspector_id: str) -> Diary:
-        return domain.fold(domain.evolve_diary, Diary(), self.streams[domain.inspector_stream(inspector_id)])
+        return fold(evolve_diary, Diary(), self.streams[inspector_stream(inspector_id)])
 
     def programme(self, inspection_id: str) -> Programme:
         scheduled = self.inspection(inspection_id).scheduled
@@ -109,18 +121,18 @@ class Board:
             scheduled_by=OFSTED,
             today=TODAY,
         )
-        changes = domain.schedule(self.calendar(area_code), command)
+        changes = inspection.schedule(self.calendar(area_code), command)
         events, booked = changes.inspection, changes.area
-        self.streams[domain.inspection_stream(inspection_id)] += events
-        self.streams[domain.area_stream(area_code)] += booked
+        self.streams[inspection_stream(inspection_id)] += events
+        self.streams[area_stream(area_code)] += booked
         return events
 
     def register(self, inspector_id: str, inspectorate: Inspectorate, by: Inspectorate | None = None) -> None:
         registered = InspectorRegistered(
             inspector_id=inspector_id, inspectorate=inspectorate, name=f"Inspector {inspector_id}"
         )
-        events = domain.register_inspector(self.diary(inspector_id), registered, by or inspectorate)
-        self.streams[domain.inspector_stream(inspector_id)] += events
+        events = register_inspector(self.diary(inspector_id), registered, by or inspectorate)
+        self.streams[inspector_stream(inspector_id)] += events
 
     def unavailable(
         self, inspector_id: str, period: Period, reason: str = "annual leave", by: Inspectorate | None = None
@@ -128,9 +140,7 @@ class Board:
         diary = self.diary(inspector_id)
         absence = InspectorUnavailable(inspector_id=inspector_id, period=period, reason=reason)
         inspectorate = by or (diary.registered.inspectorate if diary.registered else OFSTED)
-        self.streams[domain.inspector_stream(inspector_id)] += domain.declare_unavailable(
-            diary, absence, inspectorate
-        )
+        self.streams[inspector_stream(inspector_id)] += declare_unavailable(diary, absence, inspectorate)
 
     def assign(
         self, inspection_id: str, inspector_id: str, weeks: tuple[int, ...], by: Inspectorate | None = None
@@ -138,11 +148,11 @@ class Board:
         diary = self.diary(inspector_id)
         inspectorate = by or (diary.registered.inspectorate if diary.registered else OFSTED)
         command = Assign(self.programme(inspection_id), inspector_id, weeks, inspectorate)
-        return self._apply(inspection_id, domain.assign(self.inspection(inspection_id), diary, command))
+        return self._apply(inspection_id, team.assign(self.inspection(inspection_id), diary, command))
 
     def release(self, inspection_id: str, inspector_id: str, by: Inspectorate) -> Changes:
         command = Release(inspector_id, "needed on another inspection", by, self.programme(inspection_id))
-        return self._apply(inspection_id, domain.release(self.inspection(inspection_id), command))
+        return self._apply(inspection_id, team.release(self.inspection(inspection_id), command))
 
     def reschedule(self, inspection_id: str, starts: date, by: Inspectorate = OFSTED) -> Changes:
         state = self.inspection(inspection_id)
@@ -151,11 +161,11 @@ class Board:
         command = Reschedule(
             self.programme(inspection_id), register()[code], starts, "the area asked", by, TODAY
         )
-        return self._apply(inspection_id, domain.reschedule(state, self.calendar(code), command))
+        return self._apply(inspection_id, inspection.reschedule(state, self.calendar(code), command))
 
     def cancel(self, inspection_id: str, by: Inspectorate = OFSTED) -> Changes:
         command = Cancel(self.programme(inspection_id), "the area was reorganised", by, TODAY)
-        return self._apply(inspection_id, domain.cancel(self.inspection(inspection_id), command))
+        return self._apply(inspection_id, inspection.cancel(self.inspection(inspection_id), command))
 
     def join(
         self,
@@ -166,17 +176,17 @@ class Board:
     ) -> list[Event]:
         reason = "cases raise concerns about prosecution decisions"
         command = JoinInspection(self.programme(inspection_id), inspectorate, condition, reason, by)
-        events = domain.join(self.inspection(inspection_id), command)
-        self.streams[domain.inspection_stream(inspection_id)] += events
+        events = inspection.join(self.inspection(inspection_id), command)
+        self.streams[inspection_stream(inspection_id)] += events
         return events
 
     def _apply(self, inspection_id: str, decided: Changes) -> Changes:
         state = self.inspection(inspection_id)
         assert state.scheduled is not None
-        self.streams[domain.inspection_stream(inspection_id)] += decided.inspection
-        self.streams[domain.area_stream(state.scheduled.area_code)] += decided.area
+        self.streams[inspection_stream(inspection_id)] += decided.inspection
+        self.streams[area_stream(state.scheduled.area_code)] += decided.area
         for inspector_id, events in decided.diaries.items():
-            self.streams[domain.inspector_stream(inspector_id)] += events
+            self.streams[inspector_stream(inspector_id)] += events
         return decided
 
     def snapshot(self) -> dict[str, list[Event]]:
@@ -659,15 +669,13 @@ def test_a_cancelled_inspection_refuses_further_commands(board: Board) -> None:
         "reschedule": lambda: board.reschedule("jtai-1", date(2026, 3, 30)),
         "cancel": lambda: board.cancel("jtai-1"),
         "join": lambda: board.join("jtai-1", HMCPSI),
-        "notify": lambda: domain.notify(
-            state, RecordNotification(jtai, Recipient.LSCB_CHAIR, None, OFSTED, at, at)
-        ),
+        "notify": lambda: notify(state, RecordNotification(jtai, Recipient.LSCB_CHAIR, None, OFSTED, at, at)),
     }
     before = board.snapshot()
     for name, attempt in attempts.items():
         with pytest.raises(RuleViolation) as caught:
             attempt()
-        assert caught.value.rule == CANCELLED, name
+        assert caught.value.rule == CANCELLED_RULE, name
         assert "cancelled: the area was reorganised" in caught.value.message, name
     assert board.snapshot() == before
 
@@ -686,10 +694,10 @@ def test_002_para_34_an_unannounced_inspection_notifies_nobody_before_fieldwork(
 
     for at in [datetime(2026, 2, 27, 9, 0, tzinfo=UTC), datetime(2026, 3, 1, 23, 59, tzinfo=UTC)]:
         with pytest.raises(RuleViolation) as caught:
-            domain.notify(state, notification(at))
+            notify(state, notification(at))
         assert caught.value.rule == "002 §34"
         assert "unannounced" in caught.value.message
         assert "2026-03-02" in caught.value.message
 
-    events = domain.notify(state, notification(datetime(2026, 3, 2, 8, 30, tzinfo=UTC)))
+    events = notify(state, notification(datetime(2026, 3, 2, 8, 30, tzinfo=UTC)))
     assert [type(e) for e in events] == [NotificationRecorded]

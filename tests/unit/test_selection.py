@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from services.scheduling.selection import PlanRound, plan
+from services.scheduling.domain.round import PlanRound, plan
 from shared.areas import Area, as_at
 from shared.contracts.scheduling import Concern, PickReason, RoundPlanned
 from shared.envelope import Inspectorate

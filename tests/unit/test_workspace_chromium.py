@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jip import testing
+from jip.commands import testing
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+"""An area's calendar: the inspections booked for one local authority area, one at a time (stream
+`area-{code}`). Pure functions: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.areas import Area
+from shared.catalogue import Event
+from shared.contracts.scheduling import AreaBooked, AreaReleased, Period
+from shared.errors import RuleViolation
+
+# Rules of the platform that no seed states in a paragraph: cited to the domain brief.
+ONE_INSPECTION_PER_AREA = "domain.md Scheduling: an area has one inspection at a time"
+REGISTER = "domain.md Scheduling: the register of local authority areas"
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """An area's inspections: inspection id -> fieldwork period."""
+
+    bookings: dict[str, Period] = field(default_factory=dict)
+
+
+def evolve_calendar(state: Calendar, event: Event) -> Calendar:
+    match event:
+        case AreaBooked():
+            return Calendar({**state.bookings, event.inspection_id: event.period})
+        case AreaReleased():
+            return Calendar({k: v for k, v in state.bookings.items() if k != event.inspection_id})
+    return state
+
+
+def area_stream(area_code: str) -> str:
+    return f"area-{area_code}"
+
+
+def check_area_free(calendar: Calendar, area: Area, inspection_id: str, fieldwork: Period) -> None:
+    """No other inspection of the area overlaps this fieldwork."""
+    for other, period in calendar.bookings.items():
+        if other != inspection_id and period.overlaps(fieldwork):
+            raise RuleViolation(
+                f"{area.name} already has inspection {other} from {period.starts} to {period.ends}, "
+                f"which overlaps {fieldwork.starts} to {fieldwork.ends}",
+                ONE_INSPECTION_PER_AREA,
+            )

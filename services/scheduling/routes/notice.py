@@ -1,0 +1,110 @@
+"""Notice: whom to notify, in order (the notification plan), and the record that each was notified
+(001 Proposal two)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Response
+from pydantic import AwareDatetime, BaseModel
+
+from shared.catalogue import Event
+from shared.contracts.scheduling import (
+    Recipient,
+)
+from shared.contracts.vocabulary import Agency
+from shared.envelope import Inspectorate, utc_now
+from shared.runtime import ServiceDep
+from shared.workdays import today_in_england
+
+from .. import handlers
+from ..domain import inspection, notice
+from .inspections import InspectionView, answer
+from .parameters import Body, Context, ExpectedVersion
+
+router = APIRouter()
+
+
+class NotifyRequest(Body):
+    recipient: Recipient
+    agency: Agency | None = None
+    notified_at: AwareDatetime | None = None  # defaults to now
+
+
+class PlannedStep(BaseModel):
+    recipient: Recipient
+    agency: Agency | None
+    addressee: str | None  # by name, from the area's LSCB register
+    notified_by: Inspectorate | None  # who tells them, where the programme says
+    notified_at: datetime | None  # None until done
+
+
+class NotificationPlan(BaseModel):
+    inspection_id: str
+    due: date  # the notice date, or the first day of fieldwork when unannounced
+    ordered: bool  # the programme sets the order (001 Proposal two)
+    board_registered: bool  # the area has an LSCB register: the first step names who, and by name
+    steps: list[PlannedStep]
+
+
+@router.get(
+    "/inspections/{inspection_id}/notification-plan",
+    tags=["inspections"],
+    summary="Whom to notify, in order: the LSCB's chair, or its business manager when the chair is absent on "
+    "the day (from the lscb service's board register), then each agency's senior leader",
+)
+async def notification_plan(inspection_id: str, service: ServiceDep) -> NotificationPlan:
+    state, _ = await handlers.inspection(service.store, inspection_id)
+    board = await handlers.board_of(service.db, state)
+    programme = handlers.programme_of(state)
+    assert state.notice_date is not None
+    steps = notice.notification_plan(state, programme, board, today_in_england())
+    return NotificationPlan(
+        inspection_id=inspection_id,
+        due=state.notice_date,
+        ordered=bool(programme.notice.first_notified),
+        board_registered=board is not None,
+        steps=[
+            PlannedStep(
+                recipient=s.recipient,
+                agency=s.agency,
+                addressee=s.addressee,
+                notified_by=s.notified_by,
+                notified_at=s.done.notified_at if s.done else None,
+            )
+            for s in steps
+        ],
+    )
+
+
+@router.post(
+    "/inspections/{inspection_id}/notifications",
+    status_code=201,
+    tags=["inspections"],
+    summary="Record that the LSCB or an agency's senior leader was notified (001 Proposal two)",
+)
+async def notify(
+    inspection_id: str,
+    body: NotifyRequest,
+    service: ServiceDep,
+    context: Context,
+    response: Response,
+    if_match: ExpectedVersion,
+) -> InspectionView:
+    now = utc_now()  # the platform's clock (shared/clock.py): a rehearsal's moved time
+    board = await handlers.board_of(service.db, (await handlers.inspection(service.store, inspection_id))[0])
+
+    def decide(state: inspection.Inspection) -> list[Event]:
+        command = notice.RecordNotification(
+            programme=handlers.programme_of(state),
+            recipient=body.recipient,
+            agency=body.agency,
+            notified_by=context.inspectorate,
+            notified_at=body.notified_at or now,
+            now=now,
+            board=board,
+        )
+        return notice.notify(state, command)
+
+    outcome = await handlers.on_inspection(service.store, inspection_id, decide, context, if_match)
+    return answer(response, outcome)
