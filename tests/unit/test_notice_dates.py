@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.scheduling.dates import next_full_weeks, window
+from services.scheduling.domain.dates import earliest_fieldwork, next_full_weeks, window
 from shared.errors import RuleViolation
 from shared.programmes import Programme, catalogue
 
@@ -235,3 +235,24 @@ def test_004_para_36_integrated_window_is_four_weeks(starts: date, fourth_friday
     assert w.fieldwork.ends == fourth_friday
     assert fourth_friday.weekday() == 4
     assert w.notice_date == starts  # unannounced, as the single inspection it continues (004 §29)
+
+
+def test_the_earliest_fieldwork_skips_weeks_whose_notice_has_passed_and_weeks_with_a_bank_holiday() -> None:
+    """Issue 22 point 10: from Thursday 3 December 2026 a JTAI's fieldwork cannot start on 7 or 14 December
+    (their notice dates have passed) nor on 21 or 28 December (Christmas Day, Boxing Day's substitute): the
+    earliest is Monday 4 January 2027, with notice on 18 December, 8 working days before."""
+    jtai = catalogue()["jtai-2015"]
+    earliest = earliest_fieldwork(jtai, date(2026, 12, 3))
+    assert (earliest.fieldwork.starts, earliest.fieldwork.ends) == (date(2027, 1, 4), date(2027, 1, 8))
+    assert earliest.notice_date == date(2026, 12, 18)
+    # On its notice date it is still the earliest; a day later it is not.
+    assert earliest_fieldwork(jtai, date(2026, 12, 18)) == earliest
+    assert earliest_fieldwork(jtai, date(2026, 12, 19)).fieldwork.starts == date(2027, 1, 11)
+
+
+def test_the_earliest_unannounced_fieldwork_is_the_next_monday_of_full_weeks() -> None:
+    macp = catalogue()["macp-2012"]
+    assert not macp.notice.announced
+    earliest = earliest_fieldwork(macp, date(2027, 3, 24))  # a Wednesday; Easter Monday is 29 March 2027
+    assert earliest.fieldwork.starts == next_full_weeks(macp, date(2027, 3, 24))
+    assert earliest.notice_date == earliest.fieldwork.starts

@@ -45,12 +45,13 @@ STAND_INS = {"'$FIELDWORK'": "2031-03-10", "'$ITEM'": "an-evidence-item-id"}
 
 
 def walkthrough() -> list[str]:
-    """The curl commands of the walkthrough block, with continued lines joined."""
+    """The curl commands of the walkthrough block, with continued lines joined: those in `$(...)` too, without
+    the `| keep FIELD` that keeps a field of the answer. (tests/e2e/test_readme_walkthrough.py runs it.)"""
     block = next(
-        b for b in re.findall(r"```bash\n(.*?)```", README.read_text(), re.S) if b.startswith("S=http")
+        b for b in re.findall(r"```bash\n(.*?)```", README.read_text(), re.S) if "B=${JIP_PORT_BASE" in b
     )
     joined = block.replace("\\\n", " ").replace(",\n  ", ", ")  # shell continuations; JSON bodies over lines
-    return [line for line in joined.splitlines() if line.startswith("curl")]
+    return [c for line in joined.splitlines() for c in re.findall(r"curl -s .*?(?= \| keep |$)", line)]
 
 
 def route_for(router: APIRouter, method: str, path: str) -> APIRoute:
@@ -76,12 +77,15 @@ def body_model(route: APIRoute) -> type[BaseModel]:
 def test_the_walkthrough_has_the_inspection_s_steps() -> None:
     paths = [re.search(r"\$[SEJLR](/\S*)", c).group(1) for c in walkthrough()]  # type: ignore[union-attr]
     assert paths == [
+        "/programmes/jtai-2015/earliest-fieldwork",
         "/inspections",
+        "/inspections/$ID",
         "/inspections/$ID/notifications",
         "/inspections/$ID/notifications",
         "/inspections/$ID/samples/shared/cases",
         "/inspections/$ID/evidence",
         "/inspections/$ID/triangulation",
+        "/inspections/$ID/evidence/$ITEM",
         "/inspections/$ID/evidence-profile",
         "/inspections/$ID/findings",
         "/inspections/$ID/report",

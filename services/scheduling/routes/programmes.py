@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from shared.areas import Area, as_at, register
 from shared.http import Paged
 from shared.programmes import Programme, catalogue
+from shared.workdays import today_in_england
 
 from .. import handlers
+from ..domain.dates import earliest_fieldwork
 
 router = APIRouter()
 
@@ -25,6 +28,29 @@ async def programmes(paged: Paged) -> list[Programme]:
 )
 async def get_programme(programme_id: str) -> Programme:
     return handlers.programme(programme_id)
+
+
+class EarliestFieldwork(BaseModel):
+    programme: str
+    fieldwork_starts: date
+    fieldwork_ends: date
+    notice_date: date  # the day notice is given: not earlier, not later (the first day, when unannounced)
+
+
+@router.get(
+    "/programmes/{programme_id}/earliest-fieldwork",
+    tags=["programmes"],
+    summary="The earliest fieldwork an inspection of this programme can be scheduled for today (or on "
+    "`on`): whole weeks, Monday to Friday with no bank holiday, whose notice date has not passed",
+)
+async def get_earliest_fieldwork(programme_id: str, on: date | None = None) -> EarliestFieldwork:
+    found = earliest_fieldwork(handlers.programme(programme_id), on or today_in_england())
+    return EarliestFieldwork(
+        programme=programme_id,
+        fieldwork_starts=found.fieldwork.starts,
+        fieldwork_ends=found.fieldwork.ends,
+        notice_date=found.notice_date,
+    )
 
 
 @router.get(
