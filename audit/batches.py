@@ -11,7 +11,10 @@ and reads the record batches it returns:
 - offsets that no batch holds, below the partition's high-water mark, are `Damage` "missing records": a
   batch deleted in the middle, or the partition's tail deleted while its high-water mark stayed;
 - every partition is read to the high-water mark it had when the reading began (not a moving end: the log
-  as it stood when the auditor asked), and where it ended is kept (`ends`) for signed checkpoints.
+  as it stood when the auditor asked), and where it ended is kept (`ends`) for signed checkpoints;
+- a partition whose leader moved while it was read (a broker restarted or a leader elected: the broker
+  answers NotLeaderForPartition and the like) is asked again of its new leader, after the cluster's
+  metadata is read afresh, up to LEADER_RETRIES times before it is called unreadable.
 
 No consumer group, nothing committed: the services' own consumers are not disturbed."""
 
@@ -36,6 +39,11 @@ PARTITION_BYTES = 8 * 1024 * 1024
 # tansu on object storage answers a fetch with what it read within the wait: an empty answer below the
 # high-water mark is asked again, waiting longer, before the offsets are called missing.
 WAITS_MS = (100, 500, 2000)
+# The answers that say "ask the partition's leader, which has moved": asked again after fresh metadata.
+# UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, REPLICA_NOT_AVAILABLE,
+# FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH (Kafka's protocol error codes).
+LEADERSHIP_MOVED = {3, 5, 6, 9, 74, 75}
+LEADER_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class Partition:
     position: int = 0  # the next offset to read
     end: int | None = None  # the high-water mark when the reading began
     starved: int = 0  # fetches in a row that gave it nothing
+    moved: int = 0  # answers in a row that said its leader had moved
 
 
 @dataclass
@@ -104,10 +113,13 @@ async def read(
             pending = [p for p in partitions if p.end is None or p.position < p.end]
             if not pending:
                 return None
+            found: list[Record] = []
+            if any(p.moved for p in pending):  # a leader moved: where each partition is now
+                await asyncio.sleep(0.1 * max(p.moved for p in pending))
+                await client.force_metadata_update()
             by_node: dict[int, list[Partition]] = defaultdict(list)
             for p in pending:
                 by_node[client.cluster.leader_for_partition(TopicPartition(p.topic, p.partition))].append(p)
-            found: list[Record] = []
             for node, asked in by_node.items():
                 answers, exhausted = await _fetch(client, node, asked)
                 for p, error, high_water, raw in answers:
@@ -183,6 +195,10 @@ def _answer(
     def damaged(first: int, last: int, kind: str, detail: str) -> None:
         reading.damage.append(Damage(p.topic, p.partition, first, last, kind, detail))
 
+    if error in LEADERSHIP_MOVED and p.moved < LEADER_RETRIES:
+        p.moved += 1  # asked again of the partition's new leader, nothing skipped
+        return []
+    p.moved = 0
     if p.end is None:
         p.end = high_water
     if error:

@@ -1,7 +1,7 @@
 """The published contract's folder, `contract/` (docs/contract.md), as the services serve it: where it is
-and how its files are named. Every service answers /contract/asyncapi.json, /contract/envelope.json and
-/contract/schemas/<event_type>/v<N>.json from it (shared/runtime.py); tooling/contract/ generates it from
-the catalogue and checks it."""
+and how its files are named. Every service answers /contract/asyncapi.json, /contract/envelope.json,
+/contract/checkpoint.json and /contract/schemas/<event_type>/v<N>.json from it (shared/runtime.py);
+tooling/contract/ generates it from the catalogue and checks it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"  # beside shared/, in a checkout or a wheel
 ASYNCAPI = "asyncapi.json"
 ENVELOPE = "envelope.json"
+CHECKPOINT = "checkpoint.json"  # a signed checkpoint of the log, on its own topic (audit/checkpoints.py)
 SCHEMAS = "schemas"
 
 

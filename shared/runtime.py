@@ -135,6 +135,14 @@ class Service:
             summary="The JSON Schema of the envelope every event travels in",
         )
         self.app.add_api_route(
+            "/contract/checkpoint.json",
+            checkpoint_schema,
+            methods=["GET"],
+            dependencies=[Depends(authenticated)],
+            tags=["contract"],
+            summary="The JSON Schema of a signed checkpoint of the log (its own topic)",
+        )
+        self.app.add_api_route(
             "/contract/schemas/{event_type}/v{version}.json",
             event_schema,
             methods=["GET"],
@@ -238,6 +246,10 @@ async def asyncapi_document() -> Response:
 
 async def envelope_schema() -> Response:
     return _contract_file(contract.CONTRACT_DIR / contract.ENVELOPE, contract.ENVELOPE)
+
+
+async def checkpoint_schema() -> Response:
+    return _contract_file(contract.CONTRACT_DIR / contract.CHECKPOINT, contract.CHECKPOINT)
 
 
 async def event_schema(event_type: str, version: str) -> Response:

@@ -129,8 +129,8 @@ async def read_from_start(
         fetch_max_wait_ms=50,
         max_partition_fetch_bytes=8 * 1024 * 1024,
     )
-    await consumer.start()
     try:
+        await consumer.start()  # inside: a broker that refuses the start still has its client closed
         assigned = [
             TopicPartition(t, p) for t in topics for p in await partitions_of(bootstrap_servers, t, security)
         ]

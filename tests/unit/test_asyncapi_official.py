@@ -62,7 +62,8 @@ def test_with_a_docs_base_every_link_is_an_absolute_url_the_official_schema_acce
     links = [
         m["externalDocs"]["url"] for m in document["components"]["messages"].values() if "externalDocs" in m
     ]
-    assert set(links) == {f"{DOCS_BASE}docs/{context}-events.md" for context in CONTEXTS}  # a page each
+    pages = {f"{DOCS_BASE}docs/{context}-events.md" for context in CONTEXTS}  # a page each
+    assert set(links) == pages | {f"{DOCS_BASE}docs/consumer-guide.md"}  # and the checkpoints' guide
     assert document["info"]["externalDocs"]["url"] == f"{DOCS_BASE}docs/contract.md"
     assert problems(document) == []
 
@@ -149,3 +150,16 @@ def test_the_official_asyncapi_parser_finds_no_error(tmp_path: Path) -> None:
     assert parsed.stderr.count("0 error(s), parsed") == len(documents), parsed.stderr
     # Nothing else to say either: not even "the latest version of AsyncAPI is not used".
     assert diagnostics == []
+
+
+def test_the_signed_checkpoints_have_their_channel_schema_and_sender() -> None:
+    """Issue 21: the checkpoints topic is part of the published contract, its payload the checkpoint's own
+    schema (contract/checkpoint.json), not an envelope."""
+    document = json.loads((CONTRACT_DIR / ASYNCAPI).read_text())
+    channel = document["channels"]["checkpoints"]
+    assert channel["address"] == "{namespace}.audit.checkpoints"
+    assert document["components"]["messages"]["checkpoint"]["payload"] == {"$ref": "checkpoint.json"}
+    assert document["operations"]["checkpointer.send"]["channel"] == {"$ref": "#/channels/checkpoints"}
+    schema = json.loads((CONTRACT_DIR / "checkpoint.json").read_text())
+    assert set(schema["required"]) >= {"namespace", "taken_at", "key_id", "partitions", "streams"}
+    assert "signature" in schema["properties"]

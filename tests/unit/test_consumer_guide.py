@@ -24,7 +24,7 @@ from services.reporting.api import ACCESS as REPORTING_ACCESS
 from services.scheduling.api import ACCESS as SCHEDULING_ACCESS
 from shared.auth import Principal, Role
 from shared.catalogue import InspectionEvent
-from shared.contract import CONTRACT_DIR, ENVELOPE, schema_path
+from shared.contract import CHECKPOINT, CONTRACT_DIR, ENVELOPE, schema_path
 from shared.contracts import CATALOGUE
 from shared.contracts.evidence import EvidenceItemWithdrawn
 from shared.envelope import Actor, Envelope, Inspectorate
@@ -209,4 +209,7 @@ async def test_the_contract_routes_need_a_token_of_any_role(public_key: Path) ->
             answered = await api.get("/contract/envelope.json", headers=headers)
             assert answered.status_code == 200
             assert answered.content == (CONTRACT_DIR / ENVELOPE).read_bytes()
+        assert (await api.get("/contract/checkpoint.json")).status_code == 401
+        checkpoint = await api.get("/contract/checkpoint.json", headers=auditor())
+        assert checkpoint.content == (CONTRACT_DIR / CHECKPOINT).read_bytes()  # issue 21: auditors' schema
     assert "These\nroutes need a bearer token" in GUIDE.read_text()

@@ -17,7 +17,7 @@ from services.evidence.app import build
 from shared.contract import ASYNCAPI, CONTRACT_DIR, ENVELOPE, schema_path
 from shared.contracts import CATALOGUE
 from shared.settings import Settings
-from shared.topics import CONTEXTS, SERVICES, events_topic
+from shared.topics import CONTEXTS, SERVICES, checkpoints_topic, events_topic
 from tests.helpers import auditor
 from tooling.contract import publish
 from tooling.contract.compatibility import BUMP, breaking_changes, normalised
@@ -104,10 +104,10 @@ def test_generate_writes_what_is_missing_then_nothing(tmp_path: Path) -> None:
         shutil.copy(CONTRACT_DIR / path, tmp_path / path)
     first = publish.generate(CATALOGUE, tmp_path)
     assert first.ok
-    assert len(first.written) == len(CATALOGUE.types()) + 2
+    assert len(first.written) == len(CATALOGUE.types()) + 3  # and the envelope, the checkpoint, AsyncAPI
     again = publish.generate(CATALOGUE, tmp_path)
     assert (again.written, again.problems) == ([], [])
-    assert len(again.unchanged) == len(CATALOGUE.types()) + 2
+    assert len(again.unchanged) == len(CATALOGUE.types()) + 3
 
 
 def test_generate_refuses_to_change_a_published_version(
@@ -182,10 +182,11 @@ def refs(node: Any) -> list[str]:
 def test_the_asyncapi_document_has_a_channel_per_context_topic() -> None:
     document = asyncapi()
     assert document["asyncapi"] == "3.1.0"
-    assert list(document["channels"]) == list(CONTEXTS)
+    assert list(document["channels"]) == [*CONTEXTS, "checkpoints"]
     for context, channel in document["channels"].items():
         namespace = channel["parameters"]["namespace"]["default"]
-        assert channel["address"].replace("{namespace}", namespace) == events_topic("jip", context)
+        topic = checkpoints_topic("jip") if context == "checkpoints" else events_topic("jip", context)
+        assert channel["address"].replace("{namespace}", namespace) == topic
 
 
 def test_every_reference_in_the_asyncapi_document_resolves() -> None:
@@ -219,7 +220,7 @@ def test_every_event_type_and_version_has_a_message_on_its_context_channel() -> 
 def test_each_service_sends_its_context_and_receives_what_its_projections_read() -> None:
     operations = asyncapi()["operations"]
     sent = {op["channel"]["$ref"] for op in operations.values() if op["action"] == "send"}
-    assert sent == {f"#/channels/{context}" for context in CONTEXTS}
+    assert sent == {f"#/channels/{context}" for context in (*CONTEXTS, "checkpoints")}
     for op in operations.values():
         if op["action"] == "send":  # only the current versions are written
             assert not any(".v" in m["$ref"].rsplit("/", 1)[1] for m in op["messages"])

@@ -1,6 +1,7 @@
 """The contract's AsyncAPI 3.1 document, `contract/asyncapi.json`: a channel per context's topic, a message
 per event type and schema version, the owning service's `send` operation and each consuming projection's
-`receive`, read from the services' projections."""
+`receive`, read from the services' projections; and the channel of the log's signed checkpoints, which the
+checkpointer sends and auditors read."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from services.reporting import projections as reporting_projections
 from services.scheduling import projections as scheduling_projections
 from shared.catalogue import Event, EventCatalogue, InspectionEvent
 from shared.consumer import Projection
-from shared.contract import ENVELOPE, SCHEMAS, schema_path
+from shared.contract import CHECKPOINT, ENVELOPE, SCHEMAS, schema_path
 from shared.topics import CONTEXTS, SERVICES
 from tooling.contract.schemas import Schema, docstring_of
 
@@ -161,6 +162,44 @@ def _message(event: type[Event], version: int, docs_base: str | None) -> Schema:
     return message
 
 
+def _checkpoints(docs_base: str | None) -> tuple[Schema, Schema]:
+    """The checkpoints' channel and its one message: a signed document, not an envelope."""
+    channel: Schema = {
+        "address": "{namespace}.audit.checkpoints",
+        "title": "signed checkpoints of the log",
+        "description": "One partition, oldest first: each record a checkpoint of every stream's head and "
+        "every events partition's end, signed with the checkpointer's Ed25519 key, which auditors keep the "
+        "public half of. `jip audit verify --against` proves the log still holds what one covers; "
+        "docs/consumer-guide.md says how to check one with other tools.",
+        "parameters": {
+            "namespace": {
+                "default": DEFAULT_NAMESPACE,
+                "description": "The deployment's namespace (JIP_NAMESPACE), prefixing every topic.",
+            }
+        },
+        "messages": {"checkpoint": {"$ref": "#/components/messages/checkpoint"}},
+    }
+    message: Schema = {
+        "name": "audit.Checkpoint",
+        "title": "Checkpoint v1",
+        "summary": "A signed checkpoint of the log.",
+        "contentType": "application/json",
+        "payload": {"$ref": CHECKPOINT},
+        "bindings": {
+            "kafka": {
+                "key": {"type": "string", "description": "the namespace"},
+                "bindingVersion": KAFKA_BINDING,
+            }
+        },
+    }
+    if docs_base is not None:
+        message["externalDocs"] = {
+            "description": "Checking the chain and the checkpoints with your own tools",
+            "url": docs_url(docs_base, "consumer-guide.md"),
+        }
+    return channel, message
+
+
 def _version() -> str:
     try:
         return metadata.version("joint-inspections-platform")
@@ -251,6 +290,15 @@ def asyncapi(
                     }
                 },
             }
+    channels["checkpoints"], messages["checkpoint"] = _checkpoints(docs_base)
+    operations["checkpointer.send"] = {
+        "action": "send",
+        "channel": {"$ref": "#/channels/checkpoints"},
+        "title": "The checkpointer publishes a signed checkpoint of the log",
+        "summary": "When it starts, whenever a report is made final or published, and hourly: only over a "
+        "log that verifies (services/checkpointer, audit/watch.py).",
+        "messages": [{"$ref": "#/channels/checkpoints/messages/checkpoint"}],
+    }
     info: Schema = {
         "title": "Joint Inspections Platform events",
         "version": _version(),

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.catalogue import EventCatalogue
-from shared.contract import ASYNCAPI, CONTRACT_DIR, ENVELOPE, SCHEMAS, schema_path
+from shared.contract import ASYNCAPI, CHECKPOINT, CONTRACT_DIR, ENVELOPE, SCHEMAS, schema_path
 from tooling.contract.asyncapi import Consumer, asyncapi, service_consumers
 from tooling.contract.compatibility import breaking_changes, current_of, incompatibilities, normalised
-from tooling.contract.schemas import committed, envelope_schema, event_schema, render
+from tooling.contract.schemas import checkpoint_schema, committed, envelope_schema, event_schema, render
 
 DOCS_BASE_VARIABLE = "JIP_CONTRACT_DOCS_BASE"  # where docs/ is published, for `jip contracts generate`
 
@@ -35,10 +35,11 @@ class Outcome:
 def planned_files(
     catalogue: EventCatalogue, consumers: Sequence[Consumer] | None = None, docs_base: str | None = None
 ) -> dict[str, str]:
-    """Every file the catalogue generates now: its current versions' schemas, the envelope and AsyncAPI
-    (linking to the docs published at `docs_base`, if given)."""
+    """Every file the catalogue generates now: its current versions' schemas, the envelope, the checkpoint
+    and AsyncAPI (linking to the docs published at `docs_base`, if given)."""
     files = {schema_path(e.event_type, e.schema_version): render(event_schema(e)) for e in catalogue.types()}
     files[ENVELOPE] = render(envelope_schema())
+    files[CHECKPOINT] = render(checkpoint_schema())
     found = service_consumers() if consumers is None else consumers
     files[ASYNCAPI] = render(asyncapi(catalogue, found, docs_base))
     return files

@@ -1,6 +1,7 @@
-"""The contract's JSON Schemas: each event's payload at its current schema version, and the envelope every
-event travels in, as `contract/schemas/<event_type>/v<N>.json` and `contract/envelope.json`; and the
-schemas already committed there, every version ever published."""
+"""The contract's JSON Schemas: each event's payload at its current schema version, the envelope every
+event travels in and the log's signed checkpoint, as `contract/schemas/<event_type>/v<N>.json`,
+`contract/envelope.json` and `contract/checkpoint.json`; and the schemas already committed there, every
+version ever published."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from audit.checkpoints import Checkpoint
 from shared.catalogue import Event
 from shared.contract import CONTRACT_DIR, SCHEMAS
 from shared.envelope import Envelope
@@ -63,6 +65,23 @@ def envelope_schema() -> Schema:
         "type and schema version, its stream and position in it, when and by whom, the correlation and "
         "causation ids, the digest of the stream's previous event, and the payload, whose schema is "
         f"{SCHEMAS}/<event_type>/v<schema_version>.json.",
+        **generated,
+    }
+
+
+def checkpoint_schema() -> Schema:
+    generated = Checkpoint.model_json_schema()
+    generated.pop("title", None)
+    generated.pop("description", None)
+    return {
+        "$schema": DIALECT,
+        "$id": f"{ID_PREFIX}checkpoint",
+        "title": "Checkpoint",
+        "description": "A signed checkpoint of the log (audit/checkpoints.py): every stream's head (its last "
+        "version, that event's sha256 digest and where it is) and every events partition's end, when it "
+        "was taken, signed with Ed25519 over its canonical JSON (keys sorted, no spaces, UTF-8) without "
+        "`signature`. Not an envelope: it is about the log, not an inspection. docs/consumer-guide.md says "
+        "how to check one.",
         **generated,
     }
 
