@@ -30,7 +30,6 @@ class Component:
     argv: list[str]
     probe: Callable[[], Awaitable[object]]  # raises until the component answers
     env: dict[str, str] = field(default_factory=dict)
-    ready_seconds: float = 30.0
     after_start: Callable[[], Awaitable[object]] | None = None
     # A service: it keeps its subject keyring in the stack's data directory, unless told of another.
     subject_keys: bool = False
@@ -120,7 +119,6 @@ def infrastructure(
             BUCKET,
         ],
         objectstore_ready,
-        ready_seconds=20,
     )
     kafka = Component(
         "kafka",
@@ -138,7 +136,6 @@ def infrastructure(
         ],
         kafka_ready,
         env=tansu_env,
-        ready_seconds=20,
         after_start=lambda: ensure_topics(ports.kafka_bootstrap, namespace, topic_partitions),
     )
     mongodb = Component(
@@ -155,7 +152,6 @@ def infrastructure(
             str(database),
         ],
         mongodb_ready,
-        ready_seconds=60,
     )
     return [[objectstore, mongodb], [kafka]]
 

@@ -15,11 +15,12 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import httpx
 
@@ -27,7 +28,9 @@ from embedded.components import Component
 from embedded.errors import StackError
 from embedded.ports import DEFAULT_PORT_BASE, KEYRING, Ports
 from embedded.private import PRIVATE, Progress, private_file
-from shared.settings import Settings
+
+if TYPE_CHECKING:  # imported when asked for: FastAPI, pymongo and PyJWT, which `jip stack` needs not
+    from shared.settings import Settings
 
 
 @dataclass
@@ -84,29 +87,54 @@ class Supervisor:
 
     # --- up / down -------------------------------------------------------------------------
     async def up(
-        self, ports: Ports, stages: Sequence[Sequence[Component]], progress: Progress = print
+        self,
+        ports: Ports,
+        stages: Sequence[Sequence[Component]],
+        progress: Progress = print,
+        ready_within: float | None = None,
     ) -> None:
-        """Start each stage's components together, the stages one after another."""
+        """Start each stage's components together, the stages one after another, each given
+        `ready_within` seconds (ready_limit() if None) to answer. If one cannot start (its port taken, its
+        process exiting, no answer in time), the others of its stage stop waiting, and every component
+        this call started is stopped again: a stack is never left half up, unknown to `stack down`."""
+        limit = ready_limit() if ready_within is None else ready_within
         self.logs.mkdir(mode=0o700, parents=True, exist_ok=True)
         running = self.running()
-        for stage in stages:
-            waiting = []
-            for component in stage:
-                if component.name in running:
-                    progress(
-                        f"  {component.name:<12} already running (pid {running[component.name].pid}, "
-                        f"port {component.port})"
-                    )
-                    continue
-                _require_free(component)
-                running[component.name] = self._spawn(component)
-                waiting.append(component)
-            self._save(ports, running)
-            await asyncio.gather(*(self._start(c, running[c.name], progress) for c in waiting))
+        started: list[str] = []
+        try:
+            for stage in stages:
+                waiting = []
+                for component in stage:
+                    if component.name in running:
+                        progress(
+                            f"  {component.name:<12} already running (pid {running[component.name].pid}, "
+                            f"port {component.port})"
+                        )
+                        continue
+                    _require_free(component)
+                    running[component.name] = self._spawn(component)
+                    started.append(component.name)
+                    self._save(ports, running)  # at once: a later failure must find it to stop it
+                    waiting.append(component)
+                tasks = [
+                    asyncio.create_task(self._start(c, running[c.name], limit, progress)) for c in waiting
+                ]
+                try:
+                    await asyncio.gather(*tasks)
+                finally:  # the first to fail: the others of its stage stop waiting
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+        except BaseException as failure:  # a StackError, Ctrl-C or a cancelled caller
+            if started:
+                self.stop(started, progress=progress)
+            if not (started and isinstance(failure, StackError)):
+                raise
+            raise StackError(f"{failure}; stopped what it had started ({', '.join(started)})") from None
 
-    async def _start(self, component: Component, running: Running, progress: Progress) -> None:
+    async def _start(self, component: Component, running: Running, limit: float, progress: Progress) -> None:
         started = time.monotonic()
-        await self._wait_ready(component, running)
+        await self._wait_ready(component, running, limit)
         if component.after_start is not None:
             await component.after_start()
         where = f" on 127.0.0.1:{component.port}" if component.port else ""
@@ -126,8 +154,8 @@ class Supervisor:
             process = _popen(component.argv, env, log)
         return Running(process, component.port, component.argv, str(log_path))
 
-    async def _wait_ready(self, component: Component, running: Running) -> None:
-        deadline = time.monotonic() + component.ready_seconds
+    async def _wait_ready(self, component: Component, running: Running, limit: float) -> None:
+        deadline = time.monotonic() + limit
         while True:
             exited = _exit_status(running.pid)
             if exited is not None:
@@ -140,12 +168,14 @@ class Supervisor:
                 return
             except Exception as exc:
                 if time.monotonic() > deadline:
-                    self.stop([component.name], progress=lambda _: None)
                     raise StackError(
-                        f"the {component.what} did not come up within {component.ready_seconds:.0f} s "
-                        f"({type(exc).__name__}); see its log {running.log}"
+                        f"the {component.what} did not come up within {limit:g} s "
+                        f"({type(exc).__name__}); read its log {running.log} (`jip stack logs "
+                        f"{component.name}`), and on a slow or busy machine allow it longer with "
+                        f"`jip stack up --ready-within {max(2 * limit, 60):g}` or "
+                        f"{READY_WITHIN}={max(2 * limit, 60):g}"
                     ) from None
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.05)
 
     def stop(
         self, names: Sequence[str] | None = None, progress: Progress = print, timeout: float = 15.0
@@ -177,7 +207,37 @@ class Supervisor:
                 time.sleep(0.02)
 
 
+READY_WITHIN = "JIP_READY_WITHIN"  # seconds each component is given to answer (`--ready-within`)
+DEFAULT_READY_WITHIN = 60.0  # ample on a busy machine: on an idle one a service answers within 2 s
+
+
+def ready_limit() -> float:
+    """The readiness limit: $JIP_READY_WITHIN seconds, or DEFAULT_READY_WITHIN."""
+    given = os.environ.get(READY_WITHIN)
+    if given is None:
+        return DEFAULT_READY_WITHIN
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise StackError(f"{READY_WITHIN}={given!r} is not a number of seconds above 0, such as 120")
+    return seconds
+
+
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # started by this interpreter: poll() reaps them
+
+
+def process_environment(given: Mapping[str, str]) -> dict[str, str]:
+    """A component's environment: this process's, with `given` over it. Where PYTHONDONTWRITEBYTECODE
+    is set, a Python component would compile every module it imports from source at each start (seconds
+    of a service's start-up): it keeps its bytecode in <the virtual environment>/pycache instead
+    (PYTHONPYCACHEPREFIX, unless set), so the checkout gains no __pycache__ folders either way."""
+    env = {**os.environ, **given}
+    if env.get("PYTHONDONTWRITEBYTECODE"):
+        del env["PYTHONDONTWRITEBYTECODE"]
+        env.setdefault("PYTHONPYCACHEPREFIX", str(Path(sys.prefix) / "pycache"))
+    return env
 
 
 def _popen(argv: list[str], env: dict[str, str], log: BinaryIO) -> int:
@@ -186,7 +246,7 @@ def _popen(argv: list[str], env: dict[str, str], log: BinaryIO) -> int:
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, **env},
+        env=process_environment(env),
         start_new_session=True,
         umask=PRIVATE,  # what the component writes (database files, objects, spans, the keyring) is its own
     )
@@ -259,6 +319,8 @@ def settings_of_stack(data_dir: Path) -> Settings:
     """The broker and database of the stack in `data_dir`, for a command that reads the log or a read
     model itself, unless $JIP_KAFKA_BOOTSTRAP_SERVERS and $JIP_MONGODB_URI say where they are;
     $JIP_NAMESPACE and $JIP_KAFKA_PROFILE apply as in a service."""
+    from shared.settings import Settings
+
     supervisor = Supervisor(data_dir)
     ports = supervisor.saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)
     embedded = {

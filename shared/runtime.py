@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -163,13 +164,17 @@ class Service:
 
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        steps = StartUp()
         # A programme or area file that does not validate stops start-up, naming the file, field and reason.
         catalogue()
         register()
+        steps.done("data files")
         await self.clock.start()
+        steps.done("clock")
         await self.store.ensure_indexes()
         if self._indexes is not None:
             await self._indexes(self.db)
+        steps.done("indexes")
         if self.settings.create_topics:
             await ensure_topics(
                 self.settings.kafka_bootstrap_servers,
@@ -178,13 +183,16 @@ class Service:
                 self.settings.topic_replication_factor,
                 security=self.settings.kafka_security(),
             )
+            steps.done("topics")
         await self.projections.start()
-        for subscription in self.subscriptions:
-            await subscription.start()
+        # Each consumer's start waits until its group has given it partitions: together, not in turn.
+        await asyncio.gather(*(subscription.start() for subscription in self.subscriptions))
+        steps.done("consumers")
         if self.settings.outbox_relay:
             await self.relay.start()
             self.store.on_append = self.relay.notify
-        log.info("%s service ready", self.name)
+            steps.done("outbox relay")
+        log.info("%s service ready in %s", self.name, steps)
         try:
             yield
         finally:
@@ -232,6 +240,23 @@ class Service:
         if database == "ok":
             body["outbox_pending"] = await self.db["outbox"].count_documents({})
         return JSONResponse(body, status_code=200 if reachable and not stuck else 503)
+
+
+class StartUp:
+    """How long each step of a service's start-up took, for its log: what to look at when it is slow."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.steps: list[tuple[str, float]] = []
+
+    def done(self, step: str) -> None:
+        now = time.monotonic()
+        self.steps.append((step, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        each = ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.steps)
+        return f"{self.last - self.started:.2f} s ({each})"
 
 
 def _contract_file(path: Path | None, what: str) -> Response:

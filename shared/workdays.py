@@ -6,8 +6,6 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from shared.clock import CLOCK
 
 ENGLAND = ZoneInfo("Europe/London")
@@ -15,6 +13,8 @@ ENGLAND = ZoneInfo("Europe/London")
 
 @cache
 def _bank_holidays(year: int) -> frozenset[date]:
+    import holidays  # a second's import of every country's calendars: when a date is first counted
+
     # England and Wales share one list of bank holidays, substitute days included.
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 

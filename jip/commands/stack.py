@@ -7,8 +7,11 @@ import argparse
 import asyncio
 import json
 import os
+import tomllib
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -22,11 +25,11 @@ from embedded.components import (
 )
 from embedded.errors import StackError
 from embedded.ports import CHECKPOINTER, DEFAULT_PORT_BASE, WORKSPACE, Ports
-from embedded.supervisor import Supervisor, running_environment
+from embedded.supervisor import DEFAULT_READY_WITHIN, READY_WITHIN, Supervisor, running_environment
 from jip.commands import summary
 from jip.commands.tokens import signer, stack_env
-from shared.clock import ENGLAND
 
+ENGLAND = ZoneInfo("Europe/London")  # as shared/clock.py, whose imports (pymongo) `jip stack` needs not
 REHEARSAL_MARK = "rehearsal"  # in the data directory: its stack is a rehearsal platform
 
 
@@ -59,7 +62,7 @@ def stack_up(args: argparse.Namespace) -> int:
         stages.append([workspace(ports, signing_key=own_key), checkpointer(args.data_dir)])
     kind = "a REHEARSAL stack (its clock can be moved: `jip clock`)" if rehearsal else "the embedded stack"
     print(f"Starting {kind}; data in {args.data_dir}")
-    asyncio.run(supervisor.up(ports, stages))
+    asyncio.run(supervisor.up(ports, stages, ready_within=args.ready_within))
     print("\nReady.")
     if not args.infra_only:
         print(f"  Open {ports.workspace_url} to sign in to the inspection workspace.")
@@ -76,6 +79,16 @@ def stack_up(args: argparse.Namespace) -> int:
         )
         print(f"\n{demo} Logs: `jip stack logs NAME`. Traces: `jip traces list`. Stop: `jip stack down`.")
     return 0
+
+
+def _seconds(given: str) -> float:
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{given!r} is not a number of seconds above 0, such as 120")
+    return seconds
 
 
 def _rehearsal(args: argparse.Namespace, supervisor: Supervisor, ports: Ports) -> bool:
@@ -200,11 +213,15 @@ def demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(urls, People(signer(args.data_dir)), programmes))
 
 
-def _demo_programmes() -> list[str]:
-    """The programmes `jip demo` plays: every one with a scenario (embedded/demo/scenarios.toml)."""
-    from embedded.demo.scenario import scenarios
+SCENARIOS = Path(__file__).resolve().parents[2] / "embedded" / "demo" / "scenarios.toml"
 
-    return list(scenarios())
+
+def _demo_programmes() -> list[str]:
+    """The programmes `jip demo` plays: every one with a scenario (embedded/demo/scenarios.toml), read
+    from the file's tables alone: every `jip stack` command builds this parser, and checking the scenarios
+    against the programmes (embedded/demo/scenario.py) takes seconds of imports; `jip demo` does."""
+    with SCENARIOS.open("rb") as file:
+        return list(tomllib.load(file))
 
 
 def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
@@ -239,6 +256,14 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         help="a rehearsal platform (JIP_ENVIRONMENT=rehearsal): its clock can be moved forward with "
         "`jip clock advance`, to play a whole inspection in one sitting; never for real inspections. "
         "The data directory stays a rehearsal's: later `up`s start it so too",
+    )
+    up.add_argument(
+        "--ready-within",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"how long each part may take to answer before `up` gives up and stops what it started "
+        f"(default ${READY_WITHIN}, or {DEFAULT_READY_WITHIN:g}); raise it on a slow or busy machine",
     )
     up.set_defaults(run=stack_up)
     down = stack_commands.add_parser(

@@ -23,10 +23,8 @@ from enum import StrEnum
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from shared.catalogue import Event
@@ -36,6 +34,10 @@ from . import model
 from .issue import Issue, frame
 from .pdf import render_pdf
 from .words import moment
+
+if TYPE_CHECKING:  # jinja2 and markdown-it are imported when a document is first rendered: not at start-up
+    from jinja2 import Environment
+    from markdown_it import MarkdownIt
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 KINDS = ("findings_letter", "combined_report", "single_report", "report")
@@ -131,6 +133,8 @@ def _plural(count: int, noun: str, nouns: str | None = None) -> str:
 
 @cache
 def _environment(html: bool) -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
@@ -155,6 +159,8 @@ def _markdown(template: str, **context: Any) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # No raw HTML: what inspectors wrote is shown as text, never as markup.
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 

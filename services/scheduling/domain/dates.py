@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import holidays
-
 from shared.contracts.scheduling import Period
 from shared.errors import RuleViolation
 from shared.programmes import Programme
@@ -53,6 +51,8 @@ def window(programme: Programme, starts: date) -> Window:
 
 def bank_holidays_in(programme: Programme, monday: date) -> list[tuple[date, str]]:
     """The bank holidays on the weekdays of the programme's weeks of fieldwork from `monday`, with names."""
+    import holidays  # imported when first asked (shared/workdays.py)
+
     days = [monday + timedelta(weeks=w, days=d) for w in range(programme.fieldwork.weeks) for d in range(5)]
     named = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})
     return [(day, str(named.get(day, "bank holiday"))) for day in days if not is_working_day(day)]
