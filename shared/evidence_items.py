@@ -1,6 +1,11 @@
 """Evidence items as they stand, and their triangulation: one read model for every service that reads
 evidence (evidence, judgement, lscb), so corroboration means the same thing wherever it is shown.
 
+An item as it stands is one fold (`evolve`, and `erased` for its case's erasure) that every reader
+calls: the evidence service deciding on an item, the read models (`track`), the evidence service and the
+auditor reading the log (`fold`), and reporting (`standing_items`). An item's own events come in its
+stream's order; its case's erasure is on the evidence file's stream, and counts whenever it arrives.
+
 A finding is corroborated when at least two independent sources support it: different inspectorates, or
 different kinds of evidence (001 Proposal three: "evidence from tracking and sampling will be
 triangulated"; 004 §24, §35, §48). Each programme cites its own paragraph for it: its
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -25,13 +31,13 @@ from shared.contracts.evidence import (
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
     HeldDetails,
-    details_of,
+    amended,
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Envelope, Inspectorate
 from shared.mongo import Document
 from shared.programmes import Programme
-from shared.subjects import ERASED
+from shared.subjects import ERASED, subject_of
 
 COLLECTION = "evidence_items"
 CORROBORATED = "a finding is corroborated by two independent sources"  # after the programme's citation
@@ -51,48 +57,171 @@ class ItemView(HeldDetails):
     correction: str | None = None  # the reason of the latest amendment or of the withdrawal
 
 
+# --- the item as it stands: one fold ------------------------------------------------------------------
+
+ITEM_EVENTS = (EvidenceItemRecorded, EvidenceItemAmended, EvidenceItemWithdrawn)
+ItemEvent = EvidenceItemRecorded | EvidenceItemAmended | EvidenceItemWithdrawn
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An evidence item as its own events leave it: as recorded and amended, whether it is withdrawn, and
+    the reason it was last corrected. The evidence service decides on it; every read of an item is it."""
+
+    current: EvidenceItemRecorded | None = None  # as it stands after any amendments; None: not recorded
+    withdrawn: bool = False
+    correction: str | None = None  # the reason of the latest amendment or of the withdrawal
+
+
+def evolve(item: EvidenceItem, event: Event) -> EvidenceItem:
+    """The item after one of its events, which its stream (`evidence-item-{id}`) keeps in order. An
+    amendment of an item not recorded changes nothing."""
+    if isinstance(event, EvidenceItemRecorded):
+        return EvidenceItem(event)
+    if isinstance(event, EvidenceItemAmended) and item.current is not None:
+        return replace(item, current=amended(item.current, event), correction=event.reason)
+    if isinstance(event, EvidenceItemWithdrawn):
+        return replace(item, withdrawn=True, correction=event.reason)
+    return item
+
+
+def erased(item: EvidenceItem) -> EvidenceItem:
+    """The item once its case's key is destroyed: the key is gone already, and the sealed copy of its
+    summary goes too, so no read model keeps even that."""
+    if item.current is None:
+        return item
+    return replace(item, current=item.current.model_copy(update={"summary": ERASED}))
+
+
+def _case(item: EvidenceItem) -> str | None:
+    """The case the item's summary is sealed to, as a subject (shared/subjects.py); None for none."""
+    current = item.current
+    if current is None or current.case_reference is None:
+        return None
+    return subject_of(current.inspection_id, current.case_reference)
+
+
+def as_they_stand(events: Iterable[Event]) -> dict[str, EvidenceItem]:
+    """Every item recorded among `events`, as it stands. Each item's events come in its stream's order;
+    its case's erasure is on another stream (the evidence file) and counts wherever it comes among them."""
+    found: dict[str, EvidenceItem] = {}
+    erasures: set[str] = set()
+    for event in events:
+        if isinstance(event, CaseErased):
+            erasures.add(subject_of(event.inspection_id, event.case_reference))
+        elif isinstance(event, ITEM_EVENTS):
+            found[event.evidence_item_id] = evolve(found.get(event.evidence_item_id, EvidenceItem()), event)
+    return {
+        item_id: erased(item) if _case(item) in erasures else item
+        for item_id, item in found.items()
+        if item.current is not None
+    }
+
+
+def standing_items(events: Iterable[Event]) -> dict[str, EvidenceItemRecorded]:
+    """Each item as it stands, the withdrawn left out: for a consumer that rebuilds from the events alone,
+    without their envelopes (reporting)."""
+    return {
+        item_id: current
+        for item_id, item in as_they_stand(events).items()
+        if not item.withdrawn and (current := item.current) is not None
+    }
+
+
+def view_of(item: EvidenceItem, recorded_at: datetime, version: int) -> ItemView:
+    """The item as read models hold it: with when it was recorded and the version it stands at."""
+    assert item.current is not None, "a view is of a recorded item"
+    return ItemView(
+        **item.current.model_dump(),
+        recorded_at=recorded_at,
+        version=version,
+        withdrawn=item.withdrawn,
+        correction=item.correction,
+    )
+
+
+def item_of(view: ItemView) -> EvidenceItem:
+    """The item a view holds, to fold its next event on."""
+    current = EvidenceItemRecorded.model_validate(
+        view.model_dump(include=set(EvidenceItemRecorded.model_fields))
+    )
+    return EvidenceItem(current, view.withdrawn, view.correction)
+
+
+def fold(events: Iterable[tuple[Event, Envelope]]) -> dict[str, ItemView]:
+    """The views from events with their envelopes, for a consumer that rebuilds from the log."""
+    pairs = list(events)
+    recorded_at = {
+        e.evidence_item_id: env.occurred_at for e, env in pairs if isinstance(e, EvidenceItemRecorded)
+    }
+    versions: dict[str, int] = {}
+    for event, envelope in pairs:
+        if isinstance(event, ITEM_EVENTS):
+            item_id = event.evidence_item_id
+            versions[item_id] = max(versions.get(item_id, 0), envelope.stream_version)
+    return {
+        item_id: view_of(item, recorded_at[item_id], versions[item_id])
+        for item_id, item in as_they_stand(event for event, _ in pairs).items()
+    }
+
+
+# --- the read model -----------------------------------------------------------------------------------
+
+
+def erasures_of(collection: str) -> str:
+    """Where a read model keeps the cases erased (no text, only which), so an item's event arriving after
+    its case's erasure is folded as erased too."""
+    return f"{collection}_erased_cases"
+
+
 def track(projection: Projection, collection: str = COLLECTION) -> None:
-    """Keep `collection` of `ItemView` documents from the evidence events read by `projection`."""
+    """Keep `collection` of `ItemView` documents from the evidence events read by `projection`: each
+    event folded (`evolve`, `erased`) on the item as stored, in the event's transaction."""
 
-    @projection.on(EvidenceItemRecorded)
-    async def recorded(event: EvidenceItemRecorded, envelope: Envelope, tx: Tx) -> None:
-        view = ItemView(
-            **event.model_dump(exclude={"evidence_item_id"}),
-            evidence_item_id=event.evidence_item_id,
-            recorded_at=envelope.occurred_at,
-            version=envelope.stream_version,
+    async def changed(event: ItemEvent, envelope: Envelope, tx: Tx) -> None:
+        stored = tx.db[collection]
+        doc = await stored.find_one({"_id": event.evidence_item_id}, session=tx.session)
+        before = None if doc is None else _view(doc)
+        item = evolve(EvidenceItem() if before is None else item_of(before), event)
+        if item.current is None:
+            return
+        case = _case(item)
+        if case is not None and await tx.db[erasures_of(collection)].find_one(
+            {"_id": case}, session=tx.session
+        ):
+            item = erased(item)
+        recorded_at = (
+            envelope.occurred_at
+            if before is None or isinstance(event, EvidenceItemRecorded)
+            else before.recorded_at
         )
-        document = view.model_dump(mode="json", exclude={"evidence_item_id"})
-        await tx.db[collection].replace_one(
-            {"_id": event.evidence_item_id}, document, upsert=True, session=tx.session
-        )
+        view = view_of(item, recorded_at, envelope.stream_version)
+        await _write(tx, collection, view)
 
-    @projection.on(EvidenceItemAmended)
-    async def amended(event: EvidenceItemAmended, envelope: Envelope, tx: Tx) -> None:
-        change = {
-            **details_of(event).model_dump(mode="json"),
-            "version": envelope.stream_version,
-            "correction": event.reason,
-        }
-        await tx.db[collection].update_one(
-            {"_id": event.evidence_item_id}, {"$set": change}, session=tx.session
-        )
-
-    @projection.on(EvidenceItemWithdrawn)
-    async def withdrawn(event: EvidenceItemWithdrawn, envelope: Envelope, tx: Tx) -> None:
-        change = {"withdrawn": True, "version": envelope.stream_version, "correction": event.reason}
-        await tx.db[collection].update_one(
-            {"_id": event.evidence_item_id}, {"$set": change}, session=tx.session
-        )
+    projection.on(EvidenceItemRecorded)(changed)
+    projection.on(EvidenceItemAmended)(changed)
+    projection.on(EvidenceItemWithdrawn)(changed)
 
     @projection.on(CaseErased)
-    async def erased(event: CaseErased, _: Envelope, tx: Tx) -> None:
-        # The key is gone already; the sealed copies go too, so no read model keeps even those.
-        await tx.db[collection].update_many(
+    async def case_erased(event: CaseErased, envelope: Envelope, tx: Tx) -> None:
+        case = subject_of(event.inspection_id, event.case_reference)
+        await tx.db[erasures_of(collection)].replace_one(
+            {"_id": case},
             {"inspection_id": event.inspection_id, "case_reference": event.case_reference},
-            {"$set": {"summary": ERASED}},
+            upsert=True,
             session=tx.session,
         )
+        about = {"inspection_id": event.inspection_id, "case_reference": event.case_reference}
+        for doc in await tx.db[collection].find(about, session=tx.session).to_list():
+            view = _view(doc)
+            await _write(tx, collection, view_of(erased(item_of(view)), view.recorded_at, view.version))
+
+
+async def _write(tx: Tx, collection: str, view: ItemView) -> None:
+    document = view.model_dump(mode="json", exclude={"evidence_item_id"})
+    await tx.db[collection].replace_one(
+        {"_id": view.evidence_item_id}, document, upsert=True, session=tx.session
+    )
 
 
 async def indexes(db: AsyncDatabase[Document], collection: str = COLLECTION) -> None:
@@ -118,29 +247,6 @@ async def items_of(
 def _view(doc: Document) -> ItemView:
     item_id = doc.pop("_id")
     return ItemView.model_validate({**doc, "evidence_item_id": item_id})
-
-
-def fold(events: Iterable[tuple[Event, Envelope]]) -> dict[str, ItemView]:
-    """The same views from events in log order, for a consumer that rebuilds from the log (reporting)."""
-    views: dict[str, ItemView] = {}
-    for event, envelope in events:
-        if isinstance(event, EvidenceItemRecorded):
-            views[event.evidence_item_id] = ItemView(
-                **event.model_dump(),
-                recorded_at=envelope.occurred_at,
-                version=envelope.stream_version,
-            )
-        elif (
-            isinstance(event, EvidenceItemAmended | EvidenceItemWithdrawn) and event.evidence_item_id in views
-        ):
-            view = views[event.evidence_item_id]
-            change: dict[str, object] = {"version": envelope.stream_version, "correction": event.reason}
-            if isinstance(event, EvidenceItemAmended):
-                change |= dict(details_of(event))
-            else:
-                change["withdrawn"] = True
-            views[event.evidence_item_id] = view.model_copy(update=change)
-    return views
 
 
 # --- triangulation -----------------------------------------------------------------------------------

@@ -20,24 +20,10 @@ from shared.envelope import Actor, Inspectorate
 from shared.errors import ConcurrencyConflict
 from shared.eventstore import CommandContext, StreamStore, Write
 from shared.mongo import Document
+from tests.domain import recorded_item
 
 CONTEXT = CommandContext(Actor(inspectorate=Inspectorate.CQC, role="inspector", user="u-1"), "corr-1")
 S = TypeVar("S", bound=StreamStore)
-
-
-def item(number: int, inspection_id: str = "insp-1") -> EvidenceItemRecorded:
-    return EvidenceItemRecorded(
-        inspection_id=inspection_id,
-        evidence_item_id=f"item-{number}",
-        inspectorate=Inspectorate.CQC,
-        inspector="u-1",
-        agency="health",
-        activity="case_tracking",
-        judgement_area="deep_dive",
-        bearing="strength",
-        case_reference="CASE-0001",
-        summary=f"evidence {number}",
-    )
 
 
 def booked(area_code: str, inspection_id: str = "insp-a") -> AreaBooked:
@@ -63,11 +49,13 @@ class EventStoreSuite(Generic[S]):
         raise NotImplementedError
 
     async def test_appended_events_read_back_in_order_with_their_outbox_records(self, store: S) -> None:
-        envelopes = await store.append("stream-a", 0, [item(1), item(2)], CONTEXT)
+        envelopes = await store.append(
+            "stream-a", 0, [recorded_item("item-1"), recorded_item("item-2")], CONTEXT
+        )
 
         stream = await store.read("stream-a")
         assert stream.version == 2
-        assert stream.events == [item(1), item(2)]
+        assert stream.events == [recorded_item("item-1"), recorded_item("item-2")]
         assert [e.stream_version for e in stream.envelopes] == [1, 2]
         assert stream.envelopes == envelopes
         outbox = await self.outbox(store)
@@ -75,9 +63,9 @@ class EventStoreSuite(Generic[S]):
         assert [o["value"] for o in outbox] == [e.to_json() for e in envelopes]
 
     async def test_each_event_names_the_digest_of_its_stream_s_previous_event(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(1), item(2)], CONTEXT)
-        await store.append("stream-b", 0, [item(9)], CONTEXT)
-        await store.append("stream-a", 2, [item(3)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-1"), recorded_item("item-2")], CONTEXT)
+        await store.append("stream-b", 0, [recorded_item("item-9")], CONTEXT)
+        await store.append("stream-a", 2, [recorded_item("item-3")], CONTEXT)
 
         stream = await store.read("stream-a")
         assert stream.envelopes[0].previous_hash is None
@@ -86,28 +74,29 @@ class EventStoreSuite(Generic[S]):
         assert (await store.read("stream-b")).envelopes[0].previous_hash is None
 
     async def test_a_stale_write_is_rejected_and_writes_nothing(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(1)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-1")], CONTEXT)
 
         with pytest.raises(
             ConcurrencyConflict, match=r"expected at version 0 but has version 1.*nothing was written"
         ):
-            await store.append("stream-a", 0, [item(2), item(3)], CONTEXT)
+            await store.append("stream-a", 0, [recorded_item("item-2"), recorded_item("item-3")], CONTEXT)
         with pytest.raises(ConcurrencyConflict, match="expected at version 5 but has version 1"):
-            await store.append("stream-a", 5, [item(4)], CONTEXT)
+            await store.append("stream-a", 5, [recorded_item("item-4")], CONTEXT)
         with pytest.raises(
             ConcurrencyConflict, match="stream stream-new was expected at version 1 but has version 0"
         ):
-            await store.append("stream-new", 1, [item(5)], CONTEXT)
+            await store.append("stream-new", 1, [recorded_item("item-5")], CONTEXT)
 
         assert await self.event_count(store) == 1
         assert len(await self.outbox(store)) == 1
-        assert (await store.read("stream-a")).events == [item(1)]
+        assert (await store.read("stream-a")).events == [recorded_item("item-1")]
 
     async def test_of_racing_writers_exactly_one_wins(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(0)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-0")], CONTEXT)
 
         results = await asyncio.gather(
-            *(store.append("stream-a", 1, [item(n)], CONTEXT) for n in range(1, 6)), return_exceptions=True
+            *(store.append("stream-a", 1, [recorded_item(f"item-{n}")], CONTEXT) for n in range(1, 6)),
+            return_exceptions=True,
         )
 
         winners = [r for r in results if not isinstance(r, BaseException)]
@@ -117,12 +106,18 @@ class EventStoreSuite(Generic[S]):
         assert len(await self.outbox(store)) == 2
 
     async def test_an_append_to_several_streams_is_all_or_nothing(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(1)], CONTEXT)
-        both = [Write("stream-a", 1, [item(2)]), Write("stream-b", 0, [item(3, "insp-2")])]
+        await store.append("stream-a", 0, [recorded_item("item-1")], CONTEXT)
+        both = [
+            Write("stream-a", 1, [recorded_item("item-2")]),
+            Write("stream-b", 0, [recorded_item("item-3", inspection_id="insp-2")]),
+        ]
         written = await store.append_streams(both, CONTEXT)
         assert [(e.stream_id, e.stream_version) for e in written] == [("stream-a", 2), ("stream-b", 1)]
 
-        stale = [Write("stream-c", 0, [item(4)]), Write("stream-a", 1, [item(5)])]
+        stale = [
+            Write("stream-c", 0, [recorded_item("item-4")]),
+            Write("stream-a", 1, [recorded_item("item-5")]),
+        ]
         with pytest.raises(ConcurrencyConflict) as refused:
             await store.append_streams(stale, CONTEXT)
 
@@ -133,11 +128,15 @@ class EventStoreSuite(Generic[S]):
         assert await store.append_streams([Write("stream-d", 0, [])], CONTEXT) == []
 
     async def test_each_stream_is_published_in_version_order(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(1), item(2)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-1"), recorded_item("item-2")], CONTEXT)
         await store.append_streams(
-            [Write("stream-b", 0, [item(3, "insp-2")]), Write("stream-a", 2, [item(4)])], CONTEXT
+            [
+                Write("stream-b", 0, [recorded_item("item-3", inspection_id="insp-2")]),
+                Write("stream-a", 2, [recorded_item("item-4")]),
+            ],
+            CONTEXT,
         )
-        await store.append("stream-b", 1, [item(5, "insp-2")], CONTEXT)
+        await store.append("stream-b", 1, [recorded_item("item-5", inspection_id="insp-2")], CONTEXT)
 
         outbox = await self.outbox(store)
         published = [(o["stream_id"], o["stream_version"]) for o in outbox]
@@ -152,12 +151,12 @@ class EventStoreSuite(Generic[S]):
         assert positions == sorted(set(positions))
 
     async def test_streams_are_independent(self, store: S) -> None:
-        await store.append("stream-a", 0, [item(1)], CONTEXT)
-        await store.append("stream-b", 0, [item(2, "insp-2")], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-1")], CONTEXT)
+        await store.append("stream-b", 0, [recorded_item("item-2", inspection_id="insp-2")], CONTEXT)
 
-        assert (await store.read("stream-b")).events == [item(2, "insp-2")]
+        assert (await store.read("stream-b")).events == [recorded_item("item-2", inspection_id="insp-2")]
         [only] = await store.of_inspection("insp-1", [EvidenceItemRecorded.event_type])
-        assert (only.stream_id, only.events) == ("stream-a", [item(1)])
+        assert (only.stream_id, only.events) == ("stream-a", [recorded_item("item-1")])
         streams = await store.read_streams(["stream-b", "nowhere", "stream-a"])
         assert [(s.stream_id, s.version) for s in streams.values()] == [
             ("stream-b", 1),
@@ -168,31 +167,39 @@ class EventStoreSuite(Generic[S]):
     async def test_an_inspection_s_streams_come_oldest_first_with_the_asked_types_only(
         self, store: S
     ) -> None:
-        await store.append("stream-z", 0, [item(1)], CONTEXT)
+        await store.append("stream-z", 0, [recorded_item("item-1")], CONTEXT)
         await asyncio.sleep(0.002)  # a later millisecond: envelopes are stamped to the millisecond
-        await store.append("stream-a", 0, [item(2)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-2")], CONTEXT)
         await store.append("area-E08000036", 0, [booked("E08000036", "insp-1")], CONTEXT)
 
         found = await store.of_inspection("insp-1", [EvidenceItemRecorded.event_type])
-        assert [(s.stream_id, s.events) for s in found] == [("stream-z", [item(1)]), ("stream-a", [item(2)])]
+        assert [(s.stream_id, s.events) for s in found] == [
+            ("stream-z", [recorded_item("item-1")]),
+            ("stream-a", [recorded_item("item-2")]),
+        ]
         assert await store.of_inspection("insp-2", [EvidenceItemRecorded.event_type]) == []
 
     async def test_events_of_one_type_come_oldest_first_a_page_at_a_time(self, store: S) -> None:
         for number in range(1, 5):
-            await store.append(f"stream-{5 - number}", 0, [item(number)], CONTEXT)
+            await store.append(f"stream-{5 - number}", 0, [recorded_item(f"item-{number}")], CONTEXT)
             await asyncio.sleep(0.002)
         await store.append("area-E08000036", 0, [booked("E08000036")], CONTEXT)
 
-        assert await store.of_type(EvidenceItemRecorded.event_type) == [item(n) for n in range(1, 5)]
-        assert await store.of_type(EvidenceItemRecorded.event_type, offset=1, limit=2) == [item(2), item(3)]
+        assert await store.of_type(EvidenceItemRecorded.event_type) == [
+            recorded_item(f"item-{n}") for n in range(1, 5)
+        ]
+        assert await store.of_type(EvidenceItemRecorded.event_type, offset=1, limit=2) == [
+            recorded_item("item-2"),
+            recorded_item("item-3"),
+        ]
         assert await store.of_type(AreaBooked.event_type) == [booked("E08000036")]
 
     async def test_every_event_of_a_stream_keeps_the_stream_s_kafka_key(self, store: S) -> None:
         """A stream is keyed once, by its first event; an event that would be keyed otherwise is refused
         loudly (it would land on another partition, out of order), and nothing is written."""
-        await store.append("stream-x", 0, [item(1, "insp-a")], CONTEXT)
+        await store.append("stream-x", 0, [recorded_item("item-1", inspection_id="insp-a")], CONTEXT)
         with pytest.raises(ValueError, match="stream stream-x is keyed by insp-a"):
-            await store.append("stream-x", 1, [item(2, "insp-b")], CONTEXT)
+            await store.append("stream-x", 1, [recorded_item("item-2", inspection_id="insp-b")], CONTEXT)
         assert (await store.read("stream-x")).version == 1
         await store.append("area-E08000036", 0, [booked("E08000036")], CONTEXT)  # about no one inspection
         keys = {o["stream_id"]: o["key"] for o in await self.outbox(store)}

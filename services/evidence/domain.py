@@ -26,13 +26,15 @@ from shared.contracts.evidence import (
     Sample,
     SampleCaseAdded,
     SampleCaseRemoved,
-    amended,
     details_of,
 )
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
+from shared.evidence_items import EvidenceItem as EvidenceItem  # the state of an item, as it stands
+from shared.evidence_items import evolve
+from shared.inspections import Inspection
 from shared.programmes import Programme
 from shared.subjects import ERASURE, Sealed
 
@@ -49,16 +51,9 @@ IMMUTABLE = (
 )
 
 
-@dataclass(frozen=True)
-class KnownInspection:
-    """What this service learned of an inspection from scheduling's events."""
-
-    inspection_id: str
-    programme: Programme
-    inspectorates: tuple[Inspectorate, ...]
-    agencies: tuple[Agency, ...]
-    notified: bool = False  # the area has been told: notice has started
-    cancelled: bool = False
+# What this service learned of an inspection from scheduling's events (shared/inspections.py): who takes
+# part, about which agencies, whether the area has been notified (notice has started) and cancelled.
+KnownInspection = Inspection
 
 
 # --- the evidence file: case samples and the close ---------------------------------------------------
@@ -181,22 +176,6 @@ evidence_file = Decider[EvidenceFile, FileCommand](EvidenceFile(), evolve_file, 
 
 
 # --- evidence items ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    current: EvidenceItemRecorded | None = None  # as it stands after any amendments
-    withdrawn: bool = False
-
-
-def evolve_item(state: EvidenceItem, event: Event) -> EvidenceItem:
-    if isinstance(event, EvidenceItemRecorded):
-        return EvidenceItem(event)
-    if isinstance(event, EvidenceItemAmended) and state.current is not None:
-        return replace(state, current=amended(state.current, event))
-    if isinstance(event, EvidenceItemWithdrawn):
-        return replace(state, withdrawn=True)
-    return state
 
 
 @dataclass(frozen=True)
@@ -383,8 +362,9 @@ def _about(inspection: KnownInspection, agency: Agency) -> None:
         )
 
 
+# The item as it stands is the one fold every reader of an item calls (shared/evidence_items.py).
 evidence_item = Decider[EvidenceItem, RecordEvidenceItem | CorrectEvidenceItem](
-    EvidenceItem(), evolve_item, decide_item
+    EvidenceItem(), evolve, decide_item
 )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items
+from shared import evidence_items, inspections
 from shared.catalogue import Event
 from shared.contracts.evidence import (
     ErasureBasis,
@@ -25,10 +25,9 @@ from shared.contracts.evidence import (
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decided, execute, load
 from shared.envelope import Envelope, Inspectorate
-from shared.errors import ConcurrencyConflict, InspectionNotKnown, NotFound
+from shared.errors import ConcurrencyConflict, NotFound
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.mongo import Document
-from shared.programmes import catalogue
 from shared.runtime import Service
 from shared.subjects import Sealed, SubjectKeys, opened, subject_of
 from shared.taking_part import TakingPart
@@ -37,17 +36,7 @@ from . import domain
 
 
 async def known_inspection(db: AsyncDatabase[Document], inspection_id: str) -> domain.KnownInspection:
-    doc = await db["inspections"].find_one({"_id": inspection_id})
-    if doc is None:
-        raise InspectionNotKnown("evidence", inspection_id)
-    return domain.KnownInspection(
-        inspection_id,
-        catalogue()[doc["programme"]],
-        tuple(Inspectorate(i) for i in doc["inspectorates"]),
-        tuple(Agency(a) for a in doc["agencies"]),
-        notified=doc.get("notified_at") is not None,
-        cancelled=doc.get("cancelled", False),
-    )
+    return await inspections.known(db, "evidence", inspection_id)
 
 
 async def taking_part(service: Service, inspection_id: str) -> TakingPart:

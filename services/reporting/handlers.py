@@ -15,6 +15,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared import inspections
 from shared.auth import Principal
 from shared.catalogue import Event
 from shared.clock import CLOCK
@@ -26,10 +27,8 @@ from shared.contracts.reporting import (
     ReportSentToLscb,
 )
 from shared.contracts.scheduling import (
-    InspectionCancelled,
     InspectionScheduled,
     InspectorAssigned,
-    InspectorateJoined,
     InspectorRegistered,
 )
 from shared.decider import execute
@@ -38,7 +37,6 @@ from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.eventstore import CommandContext, EventStore, Stream
 from shared.inspections import Inspection
 from shared.mongo import Document
-from shared.programmes import catalogue
 from shared.runtime import Service
 from shared.taking_part import TakingPart, check, of_inspection
 from shared.telemetry import context_from
@@ -97,15 +95,11 @@ async def events_of(
     return events
 
 
-PARTICIPATION = (
-    InspectionScheduled.event_type,
-    InspectorateJoined.event_type,
-    InspectionCancelled.event_type,
-)
+PARTICIPATION = tuple(t.event_type for t in inspections.TRACKED)
 
 
 async def participation(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
-    """The inspection as its scheduling events say, without the rest of its events."""
+    """The inspection as its scheduling events say (those the one fold reads), without the rest."""
     query = {"inspection_id": inspection_id, "event_type": {"$in": PARTICIPATION}}
     return known(inspection_id, await decoded(db[SOURCES].find(query).sort(ORDER)))
 
@@ -116,20 +110,12 @@ async def taking_part(service: Service, inspection_id: str) -> TakingPart:
 
 
 def known(inspection_id: str, events: Sequence[Event]) -> Inspection:
-    """The inspection as the events say: programme, agencies, who takes part, cancelled."""
-    scheduled = next((e for e in events if isinstance(e, InspectionScheduled)), None)
-    if scheduled is None:
+    """The inspection as the events say (shared/inspections.py): programme, agencies, who takes part,
+    cancelled."""
+    inspection = inspections.fold(inspection_id, events)
+    if inspection is None:
         raise NotFound(f"no events of inspection {inspection_id} have reached the reporting service")
-    joined = [e for e in events if isinstance(e, InspectorateJoined)]
-    return Inspection(
-        inspection_id=inspection_id,
-        programme=catalogue()[scheduled.programme],
-        agencies=(*scheduled.agencies, *(a for j in joined for a in j.agencies)),
-        inspectorates=(*scheduled.inspectorates, *(j.inspectorate for j in joined)),
-        cancelled=any(isinstance(e, InspectionCancelled) for e in events),
-        area_code=scheduled.area_code,
-        local_area=scheduled.local_area,
-    )
+    return inspection
 
 
 @dataclass(frozen=True)

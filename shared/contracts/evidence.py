@@ -13,7 +13,7 @@ is a `Sealed` object where the text is about a case, and plain text where no chi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -255,20 +255,6 @@ class CaseErased(InspectionEvent):
     case_reference: CaseReference
     erased_by: Inspectorate
     basis: ErasureBasis
-
-
-def standing_items(events: Iterable[object]) -> dict[str, EvidenceItemRecorded]:
-    """Each evidence item among `events` (in log order) as it stands after its amendments; withdrawn items
-    are left out. For consumers that rebuild from the log, such as the reporting service."""
-    items: dict[str, EvidenceItemRecorded] = {}
-    for event in events:
-        if isinstance(event, EvidenceItemRecorded):
-            items[event.evidence_item_id] = event
-        elif isinstance(event, EvidenceItemAmended) and event.evidence_item_id in items:
-            items[event.evidence_item_id] = amended(items[event.evidence_item_id], event)
-        elif isinstance(event, EvidenceItemWithdrawn):
-            items.pop(event.evidence_item_id, None)
-    return items
 
 
 EVIDENCE_EVENTS: tuple[type[InspectionEvent], ...] = (

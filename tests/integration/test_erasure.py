@@ -6,24 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from audit.inspection import envelopes_of
 from jip.cli import main
-from services.evidence.app import build as evidence
 from services.judgement import projections as judgement_projections
-from services.judgement.app import build as judgement
-from services.lscb.app import build as lscb
-from services.reporting.app import build as reporting
 from services.reporting.rebuild import rebuild
-from services.scheduling.app import build as scheduling
 from shared.consumer import ProjectionRunner
 from shared.contracts import CATALOGUE
 from shared.eventstore import EventStore
@@ -39,9 +32,9 @@ from tests.helpers import (
     ok,
     read_topic,
     refused,
-    running,
     seed_integrated,
 )
+from tests.in_process import Platform
 from tests.integration.test_audit import use
 from tests.integration.test_subject_keyring import backup, keys_in, opens, oplog
 
@@ -60,32 +53,10 @@ ABOUT_KEPT = "The board heard this boy's case at its learning review."
 NO_CASE = "Return interviews offered within 72 hours: 61% this year."
 
 
-@dataclass
-class Platform:
-    settings: Settings
-    scheduling: httpx.AsyncClient
-    evidence: httpx.AsyncClient
-    judgement: httpx.AsyncClient
-    lscb: httpx.AsyncClient
-    reporting: httpx.AsyncClient
-
-
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path) -> Settings:
     """The tests' settings, with the subject keyring every deployment has (JIP_SUBJECT_KEYRING_FILE)."""
     return settings.model_copy(update={"subject_keyring_file": tmp_path / "keyring" / "subject-keys.json"})
-
-
-@pytest.fixture
-async def platform(settings: Settings) -> AsyncIterator[Platform]:
-    async with (
-        running(scheduling(settings)) as a,
-        running(evidence(settings)) as b,
-        running(judgement(settings)) as c,
-        running(lscb(settings)) as d,
-        running(reporting(settings)) as e,
-    ):
-        yield Platform(settings, a, b, c, d, e)
 
 
 def item(case: str | None, summary: str) -> dict[str, Any]:

@@ -8,16 +8,13 @@ exactly as scheduling writes it, and reaches the evidence service over the broke
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
-from services.scheduling.app import build as scheduling
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
@@ -32,8 +29,10 @@ from tests.helpers import (
     running,
     seed_integrated,
 )
+from tests.in_process import Platform
 
 LEAD = actor("ofsted", "lead_inspector")
+SERVICES = ("scheduling", "evidence")  # the platform fixture's (tests/integration/conftest.py)
 DATA_PROTECTION = "domain.md Data protection"
 
 
@@ -49,12 +48,6 @@ async def events_written(settings: Settings) -> int:
         return await client[settings.database_name("evidence")]["events"].count_documents({})
     finally:
         await client.close()
-
-
-@pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    async with running(scheduling(settings)) as scheduler, running(evidence(settings)) as evidence_api:
-        yield scheduler, evidence_api
 
 
 async def known_to_evidence(evidence_api: httpx.AsyncClient, inspection_id: str, notified: bool) -> None:
@@ -101,9 +94,9 @@ def item(**changes: Any) -> dict[str, Any]:
 
 
 async def test_evidence_is_accepted_from_the_start_of_notice_until_the_lead_closes_it(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+    platform: Platform, settings: Settings
 ) -> None:
-    scheduler, evidence_api = services
+    scheduler, evidence_api = platform.scheduling, platform.evidence
     inspection_id = await jtai(scheduler, evidence_api, notify=False)
     url = f"/inspections/{inspection_id}/evidence"
     body = item(judgement_area="deep_dive", criteria=[], activity="case_sampling")
@@ -148,9 +141,9 @@ async def test_evidence_is_accepted_from_the_start_of_notice_until_the_lead_clos
 
 
 async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+    platform: Platform, settings: Settings
 ) -> None:
-    _, evidence_api = services
+    evidence_api = platform.evidence
     inspection_id = await integrated(settings, evidence_api)
     url = f"/inspections/{inspection_id}/evidence"
     cases: list[tuple[Any, ...]] = [  # headers, body, and words the refusal must hold
@@ -187,9 +180,9 @@ async def test_bad_input_is_refused_naming_the_rule_and_nothing_is_written(
 
 
 async def test_shared_and_own_samples_decide_which_cases_are_tracked(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+    platform: Platform, settings: Settings
 ) -> None:
-    scheduler, evidence_api = services
+    scheduler, evidence_api = platform.scheduling, platform.evidence
     inspection_id = await jtai(scheduler, evidence_api)
     samples = f"/inspections/{inspection_id}/samples"
     tracking = item(agency="police", activity="case_tracking", judgement_area="deep_dive", criteria=[])
@@ -248,9 +241,9 @@ async def test_shared_and_own_samples_decide_which_cases_are_tracked(
 
 
 async def test_a_line_of_enquiry_is_seen_by_all_at_once_answered_with_evidence_and_closed(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    platform: Platform,
 ) -> None:
-    scheduler, evidence_api = services
+    scheduler, evidence_api = platform.scheduling, platform.evidence
     inspection_id = await jtai(scheduler, evidence_api)
     lines = f"/inspections/{inspection_id}/lines-of-enquiry"
     question = {"agency": "police", "case_reference": "WKF-0042", "question": "Were missing episodes shared?"}
@@ -303,9 +296,9 @@ async def test_a_line_of_enquiry_is_seen_by_all_at_once_answered_with_evidence_a
 
 
 async def test_corrections_keep_the_history_and_reach_the_judgement_service(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+    platform: Platform, settings: Settings
 ) -> None:
-    _, evidence_api = services
+    evidence_api = platform.evidence
     inspection_id = await integrated(settings, evidence_api)
     url = f"/inspections/{inspection_id}/evidence"
     async with running(judgement(settings)) as judgement_api:
@@ -373,9 +366,9 @@ async def test_corrections_keep_the_history_and_reach_the_judgement_service(
 
 
 async def test_triangulation_shows_corroboration_per_agency_and_criterion_and_what_has_no_evidence(
-    services: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+    platform: Platform, settings: Settings
 ) -> None:
-    _, evidence_api = services
+    evidence_api = platform.evidence
     inspection_id = await integrated(settings, evidence_api)
     url = f"/inspections/{inspection_id}/evidence"
     view_url = f"/inspections/{inspection_id}/triangulation"

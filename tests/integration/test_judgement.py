@@ -3,7 +3,6 @@ inspection's evidence, the limiting rules, moderation to final, and bad input wr
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +10,11 @@ import httpx
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from services.evidence.app import build as evidence
-from services.judgement.app import build as judgement
-from services.scheduling.app import build as scheduling
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import actor, denied, eventually, forbidden, ok, refused, running, seed_integrated
+from tests.helpers import actor, denied, eventually, forbidden, ok, refused, seed_integrated
+from tests.in_process import Platform
 
 OFSTED = actor("ofsted", "lead_inspector")
 OFSTED_QA = actor("ofsted", "quality_assurer")
@@ -74,14 +71,12 @@ class Services:
             await client.close()
 
 
+SERVICES = ("scheduling", "evidence", "judgement")  # the platform fixture's (tests/integration/conftest.py)
+
+
 @pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[Services]:
-    async with (
-        running(scheduling(settings)) as scheduler,
-        running(evidence(settings)) as evidence_api,
-        running(judgement(settings)) as judgement_api,
-    ):
-        yield Services(settings, scheduler, evidence_api, judgement_api)
+def services(platform: Platform) -> Services:
+    return Services(platform.settings, platform.scheduling, platform.evidence, platform.judgement)
 
 
 def path(inspection_id: str, agency: str, area: str, step: str = "") -> str:

@@ -3,7 +3,6 @@ evaluation of the board agreed by every inspectorate, with a disagreement that b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +10,6 @@ import httpx
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from services.evidence.app import build as evidence
-from services.lscb.app import build as lscb
-from services.scheduling.app import build as scheduling
 from shared.mongo import connect
 from shared.settings import Settings
 from shared.workdays import today_in_england
@@ -26,9 +22,9 @@ from tests.helpers import (
     on_the_notice_date,
     refused,
     rehearsal,
-    running,
     seed_integrated,
 )
+from tests.in_process import Platform
 
 OFSTED = actor("ofsted", "lead_inspector")
 CQC, HMIC = actor("cqc"), actor("hmic")
@@ -87,14 +83,12 @@ class Services:
             await client.close()
 
 
+SERVICES = ("scheduling", "evidence", "lscb")  # the platform fixture's (tests/integration/conftest.py)
+
+
 @pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[Services]:
-    async with (
-        running(scheduling(settings)) as scheduler,
-        running(evidence(settings)) as evidence_api,
-        running(lscb(settings)) as lscb_api,
-    ):
-        yield Services(settings, scheduler, evidence_api, lscb_api)
+def services(platform: Platform) -> Services:
+    return Services(platform.settings, platform.scheduling, platform.evidence, platform.lscb)
 
 
 async def test_the_shared_judgement_is_final_only_when_every_inspectorate_agrees(services: Services) -> None:

@@ -15,7 +15,8 @@ from shared.eventstore import EventStore
 from shared.mongo import Client, connect
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
-from tests.event_store_suite import CONTEXT, item
+from tests.domain import recorded_item
+from tests.event_store_suite import CONTEXT
 from tests.helpers import eventually, read_topic
 
 
@@ -39,8 +40,12 @@ async def test_the_relay_publishes_in_append_order_keyed_by_inspection_and_empti
     await store.ensure_indexes()
     with trace.get_tracer("test").start_as_current_span("command") as span:
         for n in range(1, 6):  # two inspections' streams, interleaved
-            await store.append("stream-a", n - 1, [item(n, "insp-a")], CONTEXT)
-            await store.append("stream-b", n - 1, [item(10 + n, "insp-b")], CONTEXT)
+            await store.append(
+                "stream-a", n - 1, [recorded_item(f"item-{n}", inspection_id="insp-a")], CONTEXT
+            )
+            await store.append(
+                "stream-b", n - 1, [recorded_item(f"item-{10 + n}", inspection_id="insp-b")], CONTEXT
+            )
     trace_id = f"{span.get_span_context().trace_id:032x}"
     publisher = relay(client, settings, "relay-a")
     await publisher.start()
@@ -97,7 +102,9 @@ async def test_two_replicas_appending_in_the_same_second_publish_each_stream_in_
         for version in range(1, 9):  # the stream's versions alternate between the replicas
             prefix, store = list(replicas.items())[version % 2]
             monkeypatch.setattr(ObjectId, "_ObjectId__random", prefix)
-            await store.append("stream-a", version - 1, [item(version, "insp-a")], CONTEXT)
+            await store.append(
+                "stream-a", version - 1, [recorded_item(f"item-{version}", inspection_id="insp-a")], CONTEXT
+            )
     finally:
         await second.close()
     publisher = relay(client, settings, "relay-a")

@@ -33,7 +33,7 @@ from shared.contracts.lscb import (
     Office,
 )
 from shared.contracts.vocabulary import Agency
-from shared.errors import RuleViolation
+from tests.domain import Decisions
 
 A = Agency
 CHAIR = Office.CHAIR
@@ -70,26 +70,14 @@ def join(agency: Agency, organisation: str) -> JoinPartner:
     return JoinPartner(WAKEFIELD, agency, organisation)
 
 
-def run(board: Board | None, *commands: Command) -> tuple[Board | None, list[Event]]:
-    events: list[Event] = []
-    for command in commands:
-        new = register.decide(board, command)
-        for event in new:
-            board = register.evolve(board, event)
-        events += new
-    return board, events
+REGISTER = Decisions(register)
+run, refused = REGISTER.run, REGISTER.refused
 
 
 def board_of(*commands: Command) -> Board:
     board, _ = run(register.initial, *commands)
     assert board is not None
     return board
-
-
-def refused(board: Board | None, command: Command) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        register.decide(board, command)
-    return caught.value
 
 
 STAFFED = (appoint(CHAIR, "Dr Ann Chair"), appoint(MANAGER, "Bea Manager", "01924 000002"))

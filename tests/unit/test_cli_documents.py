@@ -25,7 +25,6 @@ from pymongo.errors import ServerSelectionTimeoutError
 import services.reporting.rebuild
 from embedded.ports import Ports
 from embedded.supervisor import Running, Supervisor
-from jip import client
 from jip.cli import main, parser
 from jip.commands import documents, documents_text, report_steps
 from jip.commands.tokens import signer
@@ -56,6 +55,7 @@ from shared.envelope import Actor, Envelope, Inspectorate
 from shared.inspections import Inspection
 from shared.programmes import catalogue
 from shared.settings import KafkaProfile, Settings
+from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
@@ -464,34 +464,9 @@ def test_a_published_report_awaits_only_its_action_plan() -> None:
 # ---------------------------------------------------------------- the requests each command sends
 
 
-class Service:
-    """Stands in for `Service.call` (jip/client.py): records each request and answers as the reporting
-    service would."""
-
-    def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
-        self.answers = answers
-        self.requests: list[tuple[str, str, Any, dict[str, str] | None, str]] = []
-
-    def __call__(
-        self,
-        args: argparse.Namespace,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        service: str = "scheduling",
-        headers: dict[str, str] | None = None,
-        **params: Any,
-    ) -> Any:
-        self.requests.append((method, path, body, headers, service))
-        return self.answers[method, path]
-
-
 @pytest.fixture
-def service(monkeypatch: pytest.MonkeyPatch) -> Service:
-    fake = Service({})
-    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
-    return fake
+def service(monkeypatch: pytest.MonkeyPatch) -> FakeService:
+    return answering(monkeypatch, {})
 
 
 def route_for(method: str, path: str) -> APIRoute:
@@ -553,7 +528,7 @@ def test_each_change_posts_to_the_service_s_route_and_prints_one_line(
     path: str,
     body: Any,
     version: int | None,
-    service: Service,
+    service: FakeService,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     service.answers["POST", path] = view_of(RESPONDED)
@@ -572,13 +547,17 @@ def test_each_change_posts_to_the_service_s_route_and_prints_one_line(
         model.model_validate(body)
 
 
-def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.CaptureFixture[str]) -> None:
+def test_with_json_a_change_prints_the_answer(
+    service: FakeService, capsys: pytest.CaptureFixture[str]
+) -> None:
     service.answers["POST", f"{REPORT}/final"] = view_of(PUBLISHED[:11])
     assert main(["documents", "finalise", INSPECTION, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "final"
 
 
-def test_list_and_lifecycle_read_the_service(service: Service, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_and_lifecycle_read_the_service(
+    service: FakeService, capsys: pytest.CaptureFixture[str]
+) -> None:
     entry = DocumentEntry(
         document=REPORT,
         kind="findings_letter",
@@ -610,7 +589,7 @@ def test_list_and_lifecycle_read_the_service(service: Service, capsys: pytest.Ca
     route_for("GET", f"{REPORT}/lifecycle")
 
 
-def test_the_inspection_is_quoted_in_the_path(service: Service) -> None:
+def test_the_inspection_is_quoted_in_the_path(service: FakeService) -> None:
     path = "/inspections/a%2Fb%3Fc/report/draft"
     service.answers["POST", path] = view_of([])
     assert main(["documents", "draft", "a/b?c"]) == 0

@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 
-from jip import client
 from jip.cli import main, parser
 from jip.commands import findings, judgements
 from jip.commands.tokens import signer
@@ -36,6 +35,7 @@ from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
 from shared.inspections import Inspection
 from shared.programmes import catalogue
+from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
@@ -443,34 +443,9 @@ def test_findings_are_listed_in_order_with_who_they_are_for() -> None:
 # ---------------------------------------------------------------- the requests each command sends
 
 
-class Service:
-    """Stands in for `Service.call` (jip/client.py): records each request and answers as the judgement
-    service would."""
-
-    def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
-        self.answers = answers
-        self.requests: list[tuple[str, str, Any, dict[str, str] | None, str]] = []
-
-    def __call__(
-        self,
-        args: argparse.Namespace,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        service: str = "scheduling",
-        headers: dict[str, str] | None = None,
-        **params: Any,
-    ) -> Any:
-        self.requests.append((method, path, body, headers, service))
-        return self.answers[method, path]
-
-
 @pytest.fixture
-def service(monkeypatch: pytest.MonkeyPatch) -> Service:
-    fake = Service({("GET", JUDGEMENT): history(3, 9)})
-    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
-    return fake
+def service(monkeypatch: pytest.MonkeyPatch) -> FakeService:
+    return answering(monkeypatch, {("GET", JUDGEMENT): history(3, 9)})
 
 
 BODY = {"text": TEXT, "evidence_item_ids": ["ev-1"], "leaders_understand_failure": False}
@@ -522,7 +497,7 @@ def test_each_change_sends_its_request_and_prints_the_judgement_and_the_version_
     path: str,
     body: Any,
     headers: dict[str, str],
-    service: Service,
+    service: FakeService,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     service.answers[method, path] = view_of(status="moderated")
@@ -531,7 +506,9 @@ def test_each_change_sends_its_request_and_prints_the_judgement_and_the_version_
     assert capsys.readouterr().out == "judgement on health for leadership: moderated, grade good; version 9\n"
 
 
-def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.CaptureFixture[str]) -> None:
+def test_with_json_a_change_prints_the_answer(
+    service: FakeService, capsys: pytest.CaptureFixture[str]
+) -> None:
     service.answers["POST", f"{JUDGEMENT}/finalise"] = view_of(status="final")
     assert main(["judgements", "finalise", *SUBJECT, "--json"]) == 0
     assert len(service.requests) == 1
@@ -539,7 +516,7 @@ def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.C
 
 
 def test_board_and_show_read_the_inspection_and_the_judgement(
-    service: Service, capsys: pytest.CaptureFixture[str]
+    service: FakeService, capsys: pytest.CaptureFixture[str]
 ) -> None:
     board = _board(inspection(), decider.fold(EVENTS), len(EVENTS)).model_dump(mode="json")
     service.answers["GET", f"/inspections/{INSPECTION}/judgements"] = board
@@ -553,7 +530,7 @@ def test_board_and_show_read_the_inspection_and_the_judgement(
     ]
 
 
-def test_the_inspection_and_area_are_quoted_in_the_path(service: Service) -> None:
+def test_the_inspection_and_area_are_quoted_in_the_path(service: FakeService) -> None:
     path = "/inspections/a%2Fb%3Fc/judgements/health/lead%2F..%2Fx"
     service.answers["GET", path] = history()
     assert main(["judgements", "show", "a/b?c", "health", "lead/../x", "--json"]) == 0
@@ -572,8 +549,7 @@ def test_findings_are_recorded_and_listed(
         text="Health visitors do not always attend strategy meetings.",
         evidence_item_ids=["ev-1", "ev-2"],
     ).model_dump(mode="json")
-    fake = Service({("POST", path): finding, ("GET", path): [finding]})
-    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
+    fake = answering(monkeypatch, {("POST", path): finding, ("GET", path): [finding]})
     assert main([
         "findings", "record", INSPECTION, "--kind", "area_for_development", "--for", "health",
         "--text", finding["text"], "--evidence", "ev-1", "ev-2",

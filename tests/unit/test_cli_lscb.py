@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 
-from jip import client
 from jip.cli import main, parser
 from jip.commands import lscb, lscb_text, scheduling
 from jip.commands.tokens import signer
@@ -40,6 +39,7 @@ from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
 from shared.programmes import catalogue
+from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 
 INSPECTION = "insp-1"
@@ -628,33 +628,9 @@ def test_the_plan_of_an_area_with_no_register_says_so() -> None:
 # ---------------------------------------------------------------- the requests each command sends
 
 
-class Service:
-    """Stands in for `Service.call` (jip/client.py): records each request and answers as the service would."""
-
-    def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
-        self.answers = answers
-        self.requests: list[tuple[str, str, Any, dict[str, str] | None, str]] = []
-
-    def __call__(
-        self,
-        args: argparse.Namespace,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        service: str = "scheduling",
-        headers: dict[str, str] | None = None,
-        **params: Any,
-    ) -> Any:
-        self.requests.append((method, path, body, headers, service))
-        return self.answers[method, path]
-
-
 @pytest.fixture
-def service(monkeypatch: pytest.MonkeyPatch) -> Service:
-    fake = Service({})
-    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
-    return fake
+def service(monkeypatch: pytest.MonkeyPatch) -> FakeService:
+    return answering(monkeypatch, {})
 
 
 CHAIR = f"{BOARD}/officers/chair"
@@ -755,7 +731,7 @@ def test_each_change_to_the_register_sends_its_request_and_prints_the_register_a
     path: str,
     body: Any,
     headers: dict[str, str],
-    service: Service,
+    service: FakeService,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     service.answers[method, path] = board_view()
@@ -833,7 +809,7 @@ def test_each_step_of_the_evaluation_sends_its_request_and_prints_where_it_stand
     path: str,
     body: Any,
     headers: dict[str, str],
-    service: Service,
+    service: FakeService,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     service.answers[method, path] = evaluation_of()
@@ -842,7 +818,9 @@ def test_each_step_of_the_evaluation_sends_its_request_and_prints_where_it_stand
     assert capsys.readouterr().out == lscb_text.evaluation_changed_text(evaluation_of()) + "\n"
 
 
-def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.CaptureFixture[str]) -> None:
+def test_with_json_a_change_prints_the_answer(
+    service: FakeService, capsys: pytest.CaptureFixture[str]
+) -> None:
     service.answers["POST", f"{EVALUATION}/final"] = evaluation_of(final=FINAL)
     assert main(["lscb", "finalise", INSPECTION, "--json"]) == 0
     assert '"signed_off_by": [' in capsys.readouterr().out
@@ -852,7 +830,7 @@ def test_with_json_a_change_prints_the_answer(service: Service, capsys: pytest.C
 
 
 def test_the_readings_get_the_boards_a_board_and_an_evaluation(
-    service: Service, capsys: pytest.CaptureFixture[str]
+    service: FakeService, capsys: pytest.CaptureFixture[str]
 ) -> None:
     board = fold(EVENTS)
     assert isinstance(board, Board)
@@ -875,7 +853,7 @@ def test_the_readings_get_the_boards_a_board_and_an_evaluation(
     ]
 
 
-def test_the_area_office_and_inspection_are_quoted_in_the_path(service: Service) -> None:
+def test_the_area_office_and_inspection_are_quoted_in_the_path(service: FakeService) -> None:
     service.answers["PUT", "/boards/Kingston%20upon%20Hull%2C%20City%20of/officers/chair"] = board_view()
     assert main(["lscb", "appoint", "Kingston upon Hull, City of", "chair", "--name", "N", "--json"]) == 0
     service.answers["GET", "/boards/a%2F..%2Fb%3Fc"] = board_view()
@@ -893,8 +871,7 @@ def test_plan_gets_the_notification_plan_from_the_scheduling_service(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = f"/inspections/{INSPECTION}/notification-plan"
-    fake = Service({("GET", path): plan_of()})
-    monkeypatch.setattr(client.Service, "call", lambda svc, *a, **k: fake(*a, service=svc.name, **k))
+    fake = answering(monkeypatch, {("GET", path): plan_of()})
     assert main(["inspections", "plan", INSPECTION]) == 0
     assert capsys.readouterr().out == scheduling.plan_text(plan_of()) + "\n"
     assert main(["inspections", "plan", INSPECTION, "--json"]) == 0

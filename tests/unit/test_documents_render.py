@@ -70,6 +70,7 @@ from shared.contracts.scheduling import (
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Actor, Envelope, Inspectorate
 from tests import poppler
+from tests.domain import recorded_item
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -92,7 +93,6 @@ LA, HEALTH, POLICE, PROBATION, YOT, CUSTODY, PARTNERSHIP, LSCB = (
     Agency.PARTNERSHIP,
     Agency.LSCB,
 )
-SUMMARY = "Inspector's account of {} (evidence text)"
 # The marking that opens the combined report: a draft, quality-assured, to be agreed (ISSUES below).
 DRAFTED = (
     "> **DRAFT — not for publication: draft 1, quality-assured, to be agreed by every inspectorate taking "
@@ -154,23 +154,10 @@ class Log:
         case: str | None,
         criteria: Sequence[str] = (),
     ) -> None:
-        self(
-            f"evidence-item-{item_id}",
-            EvidenceItemRecorded(
-                inspection_id=self.inspection_id,
-                evidence_item_id=item_id,
-                inspectorate=by,
-                inspector=f"{by}-inspector",
-                agency=agency,
-                activity=Activity.CASE_TRACKING if case else Activity.PERFORMANCE_DATA,
-                judgement_area=area,
-                criteria=list(criteria),
-                bearing=bearing,
-                case_reference=case,
-                summary=SUMMARY.format(item_id),
-            ),
-            by,
+        recorded = recorded_item(
+            item_id, by, agency, area, bearing, case, inspection_id=self.inspection_id, criteria=criteria
         )
+        self(f"evidence-item-{item_id}", recorded, by)
 
     def finding(self, finding_id: str, kind: FindingKind, to: Agency, text: str, ids: list[str]) -> None:
         self(

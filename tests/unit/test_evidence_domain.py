@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -54,9 +54,10 @@ from shared.contracts.evidence import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
+from shared.errors import Forbidden
 from shared.programmes import Programme, catalogue
 from shared.subjects import ERASURE, seal_with
+from tests.domain import refusal as refused
 
 OFSTED, CQC, HMIC, HMI_PROBATION, HMI_PRISONS = (
     Inspectorate.OFSTED,
@@ -153,12 +154,6 @@ def correct(
         reason="the wrong case was cited",
         details=new,
     )
-
-
-def refused(decide: Callable[..., object], *args: object) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        decide(*args)
-    return caught.value
 
 
 def recorded(**changes: Any) -> list[Event]:

@@ -11,7 +11,7 @@ import pytest
 
 from services.reporting.rendering.documents import Format, render_report
 from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
 from shared.contracts.lscb import (
     BoardOfficerAppointed,
@@ -30,6 +30,7 @@ from shared.contracts.scheduling import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
+from tests.domain import recorded_item
 
 INSPECTION = "insp-letter"
 
@@ -84,23 +85,6 @@ def notification(
     )
 
 
-def item(
-    item_id: str, inspectorate: Inspectorate, agency: Agency, bearing: Bearing, case: str | None
-) -> EvidenceItemRecorded:
-    return EvidenceItemRecorded(
-        inspection_id=INSPECTION,
-        evidence_item_id=item_id,
-        inspectorate=inspectorate,
-        inspector=f"{inspectorate}-1",
-        agency=agency,
-        activity=Activity.CASE_TRACKING if case else Activity.PRACTICE_OBSERVATION,
-        judgement_area="deep_dive",
-        bearing=bearing,
-        case_reference=case,
-        summary=f"Summary of {item_id}",
-    )
-
-
 def finding(finding_id: str, kind: FindingKind, to: Agency, text: str, ids: list[str]) -> FindingRecorded:
     return FindingRecorded(
         inspection_id=INSPECTION,
@@ -119,11 +103,14 @@ SCHEDULING: list[Event] = [
     notification(Recipient.AGENCY_SENIOR_LEADER, Agency.LOCAL_AUTHORITY, Inspectorate.OFSTED, 6),
 ]
 EVIDENCE: list[Event] = [
-    item("ev-1", Inspectorate.OFSTED, Agency.LOCAL_AUTHORITY, Bearing.STRENGTH, "CASE-001"),
-    item("ev-2", Inspectorate.HMIC, Agency.POLICE, Bearing.STRENGTH, "CASE-001"),
-    item("ev-3", Inspectorate.OFSTED, Agency.LOCAL_AUTHORITY, Bearing.WEAKNESS, "CASE-002"),
-    item("ev-4", Inspectorate.CQC, Agency.HEALTH, Bearing.WEAKNESS, "CASE-003"),
-    item("ev-5", Inspectorate.OFSTED, Agency.LSCB, Bearing.STRENGTH, None),
+    recorded_item(item_id, by, agency, "deep_dive", bearing, case, inspection_id=INSPECTION)
+    for item_id, by, agency, bearing, case in [
+        ("ev-1", Inspectorate.OFSTED, Agency.LOCAL_AUTHORITY, Bearing.STRENGTH, "CASE-001"),
+        ("ev-2", Inspectorate.HMIC, Agency.POLICE, Bearing.STRENGTH, "CASE-001"),
+        ("ev-3", Inspectorate.OFSTED, Agency.LOCAL_AUTHORITY, Bearing.WEAKNESS, "CASE-002"),
+        ("ev-4", Inspectorate.CQC, Agency.HEALTH, Bearing.WEAKNESS, "CASE-003"),
+        ("ev-5", Inspectorate.OFSTED, Agency.LSCB, Bearing.STRENGTH, None),
+    ]
 ]
 FINDINGS: list[Event] = [
     finding("f-1", FindingKind.KEY_STRENGTH, Agency.PARTNERSHIP, STRENGTH_TEXT, ["ev-2", "ev-1"]),

@@ -16,7 +16,6 @@ from services.judgement.domain.judgements import (
     judgements,
 )
 from services.judgement.domain.limiting import derive
-from shared.catalogue import Event
 from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import (
@@ -29,9 +28,9 @@ from shared.contracts.judgement import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import catalogue
+from tests.domain import Decisions
 
 A = Agency
 G = Grade
@@ -95,14 +94,8 @@ def propose(
     )
 
 
-def run(state: Judgements, *commands: Propose | Advance | FlagWithdrawn) -> tuple[Judgements, list[Event]]:
-    events: list[Event] = []
-    for command in commands:
-        new = judgements.decide(state, command)
-        for event in new:
-            state = judgements.evolve(state, event)
-        events += new
-    return state, events
+JUDGEMENTS = Decisions(judgements)
+run, refused = JUDGEMENTS.run, JUDGEMENTS.refused
 
 
 def graded(state: Judgements, agency: Agency, grades: dict[str, Grade]) -> Judgements:
@@ -117,12 +110,6 @@ def paragraphs(rule: str) -> set[str]:
         return {rule}
     seed, _, first = rule.partition(" ")
     return {f"{seed} {p.strip()}" if p.strip().startswith("§") else p.strip() for p in first.split(",")}
-
-
-def refused(state: Judgements, command: Propose | Advance) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        judgements.decide(state, command)
-    return caught.value
 
 
 # The limiting rules, each against its paragraph: (agency, judged area, contributing grades, leaders

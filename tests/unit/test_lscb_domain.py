@@ -20,7 +20,6 @@ from services.lscb.domain.evaluation import (
     SignOff,
     evaluation,
 )
-from shared.catalogue import Event
 from shared.cited_evidence import CitedItem
 from shared.contracts.evidence import Bearing
 from shared.contracts.judgement import FindingKind, FindingRecorded
@@ -35,9 +34,9 @@ from shared.contracts.lscb import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import catalogue
+from tests.domain import Decisions
 
 A = Agency
 B = Bearing
@@ -142,20 +141,8 @@ def finalise(by: Inspectorate = I.OFSTED, inspection: Inspection = INTEGRATED) -
     return Finalise(inspection=inspection, by=by)
 
 
-def run(state: Evaluation, *commands: Command) -> tuple[Evaluation, list[Event]]:
-    events: list[Event] = []
-    for command in commands:
-        new = evaluation.decide(state, command)
-        for event in new:
-            state = evaluation.evolve(state, event)
-        events += new
-    return state, events
-
-
-def refused(state: Evaluation, command: Command) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        evaluation.decide(state, command)
-    return caught.value
+EVALUATION = Decisions(evaluation)
+run, refused = EVALUATION.run, EVALUATION.refused
 
 
 def proposed(inspection: Inspection = INTEGRATED, grade: Grade | None = G.GOOD) -> Evaluation:

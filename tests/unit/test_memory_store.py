@@ -9,7 +9,8 @@ from shared.contracts import CATALOGUE
 from shared.errors import ConcurrencyConflict
 from shared.memory_store import MemoryEventStore
 from shared.mongo import Document
-from tests.event_store_suite import CONTEXT, EventStoreSuite, item
+from tests.domain import recorded_item
+from tests.event_store_suite import CONTEXT, EventStoreSuite
 
 TOPIC = "jip.evidence.events"
 
@@ -33,8 +34,8 @@ async def test_an_append_wakes_the_relay_and_a_refused_one_does_not() -> None:
     woken: list[None] = []
     store.on_append = lambda: woken.append(None)
 
-    await store.append("stream-a", 0, [item(1)], CONTEXT)
+    await store.append("stream-a", 0, [recorded_item("item-1")], CONTEXT)
     with pytest.raises(ConcurrencyConflict):
-        await store.append("stream-a", 0, [item(2)], CONTEXT)
+        await store.append("stream-a", 0, [recorded_item("item-2")], CONTEXT)
 
     assert len(woken) == 1

@@ -24,6 +24,7 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import RuleViolation
 from shared.programmes import Programme, catalogue
+from tests.domain import refusal
 
 I = Inspectorate  # noqa: E741
 JTAI = catalogue()["jtai-2015"]
@@ -119,9 +120,7 @@ def recorded(events: Sequence[Event], command: RecordNotification) -> Notificati
 
 
 def refused(events: Sequence[Event], command: RecordNotification) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        notice.notify(fold(events), command)
-    return caught.value
+    return refusal(notice.notify, fold(events), command)
 
 
 # --- notify, by the register -----------------------------------------------------------------

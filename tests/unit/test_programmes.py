@@ -16,7 +16,8 @@ from services.scheduling.domain.dates import window
 from shared.areas import FacilityKind
 from shared.contracts.vocabulary import Agency, Grade
 from shared.envelope import Inspectorate
-from shared.programmes import FOLDER, Condition, Programme, ProgrammeFileError, load_folder
+from shared.programmes import FOLDER, Programme, ProgrammeFileError, load_folder
+from shared.programmes.rules import Condition
 
 SHIPPED = FOLDER / "jtai-2015.toml"
 PROGRAMMES = ["macp-2012", "cla-2012", "integrated-2014", "jtai-2015", "targeted-2015"]
@@ -213,7 +214,12 @@ def test_001_jtai_2015(shipped: dict[str, Programme]) -> None:
     assert jtai.notice.announced is True
     assert jtai.notice.working_days == 8  # 001 Proposal two
     assert jtai.notice.source == "001 Proposal two"
+    # The protocol is a named rule of the file, with its source: the LSCB chair first (the business
+    # manager in the chair's absence), then each agency's senior leader by its own inspectorate.
+    assert jtai.notice.order is not None
+    assert (jtai.notice.order.rule, jtai.notice.order.source) == ("lscb_chair_first", "001 Proposal two")
     assert [r.value for r in jtai.notice.first_notified] == ["lscb_chair", "lscb_business_manager"]
+    assert jtai.deep_dive_area() == "deep_dive"  # "a 'deep dive' investigation" (001 Proposal one)
     assert jtai.fieldwork.weeks == 1  # Monday to Friday of one week
     # 001 Proposal three: the joint set-up meeting on day 1, the joint feedback meeting on the last day.
     assert [(m.kind, m.day) for m in jtai.meetings] == [("joint_set_up", "first"), ("joint_feedback", "last")]
@@ -242,7 +248,23 @@ def test_001_part_2_targeted_2015(shipped: dict[str, Programme]) -> None:
     assert targeted.on_site.max_team == 3  # "team of three inspectors"
     assert targeted.on_site.source == "001 Part 2"
     assert targeted.notice.working_days == 8
+    assert targeted.notice.order is not None  # the JTAI's methodology, order of notification included
+    assert (targeted.notice.order.rule, targeted.notice.order.source) == (
+        "lscb_chair_first",
+        "001 Part 2, Proposal two",
+    )
+    assert targeted.deep_dive_area() == "deep_dive"
     assert targeted.graded is False
+
+
+@pytest.mark.parametrize("programme_id", ["macp-2012", "cla-2012", "integrated-2014"])
+def test_an_unannounced_programme_sets_no_order_of_notification_and_has_no_deep_dive(
+    shipped: dict[str, Programme], programme_id: str
+) -> None:
+    programme = shipped[programme_id]
+    assert programme.notice.order is None
+    assert programme.notice.first_notified == ()
+    assert programme.deep_dive_area() is None
 
 
 def _sources(node: object, path: str) -> Iterator[tuple[str, object]]:
@@ -387,25 +409,39 @@ def test_an_empty_folder_has_no_programmes(tmp_path: Path) -> None:
         ),
         pytest.param(
             "jtai-2015",
-            _replaced(
-                _shipped(),
-                'first_notified = ["lscb_chair", "lscb_business_manager"]',
-                'first_notified = ["mayor"]',
-            ),
-            "notice.first_notified.0",
-            "lscb_chair",
-            id="unknown-recipient",
+            _replaced(_shipped(), 'rule = "lscb_chair_first"', 'rule = "mayor_first"'),
+            "notice.order.rule",
+            "'lscb_chair_first'",
+            id="unknown-order-of-notification",
         ),
         pytest.param(
             "jtai-2015",
             _replaced(
                 _shipped(),
-                'first_notified = ["lscb_chair", "lscb_business_manager"]',
-                'first_notified = ["agency_senior_leader"]',
+                'rule = "lscb_chair_first"\nsource = "001 Proposal two"',
+                'rule = "lscb_chair_first"',
             ),
-            "notice",
-            "agency senior leaders are notified after the LSCB",
-            id="agency-leader-first",
+            "notice.order.source",
+            "Field required",
+            id="order-of-notification-uncited",
+        ),
+        pytest.param(
+            "cla-2012",  # no LSCB in its scope (003): nobody to tell first
+            _replaced(
+                _text("cla-2012"),
+                "working_days = 0\n",
+                'working_days = 0\norder = { rule = "lscb_chair_first", source = "003 Notes to Editors" }\n',
+            ),
+            "notice.order",
+            "lscb_chair_first needs an LSCB in the programme's scope",
+            id="order-of-notification-without-an-lscb",
+        ),
+        pytest.param(
+            "jtai-2015",
+            _replaced(_shipped(), "deep_dive = true", "deep_dive = false"),
+            "judgement_areas",
+            "mark one deep_dive area exactly when the programme has deep_dive_themes",
+            id="deep-dive-area-unmarked",
         ),
         pytest.param(
             "jtai-2015",

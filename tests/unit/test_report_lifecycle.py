@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from services.reporting.domain import lifecycle
 from services.reporting.domain.lifecycle import Context, Report, Status
 from services.reporting.domain.readiness import Readiness
 from shared.boards import Absence, Board, Officer
-from shared.catalogue import Event
 from shared.contracts.reporting import (
     ActionPlanRequested,
     Decision,
@@ -27,9 +24,10 @@ from shared.contracts.reporting import (
 from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
+from shared.errors import Forbidden
 from shared.inspections import Inspection
 from shared.programmes import catalogue
+from tests.domain import Decisions
 
 I = Inspectorate  # noqa: E741
 TAKING_PART = (I.OFSTED, I.CQC, I.HMIC, I.HMI_PROBATION)
@@ -62,22 +60,8 @@ def ctx(
 CHAIR = None  # Context.by of the chair of the LSCB, acting for the partnership
 
 
-def run(state: Report, *commands: lifecycle.Command) -> tuple[Report, list[Event]]:
-    events: list[Event] = []
-    for command in commands:
-        new = lifecycle.report.decide(state, command)
-        for event in new:
-            state = lifecycle.evolve(state, event)
-        events += new
-    return state, events
-
-
-def refusal_of(state: Report, command: lifecycle.Command, *words: str) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        lifecycle.report.decide(state, command)
-    for word in words:
-        assert word in f"{caught.value.message} {caught.value.rule}"
-    return caught.value
+REPORT = Decisions(lifecycle.report)
+run, refusal_of = REPORT.run, REPORT.refused
 
 
 def refused(state: Report, command: lifecycle.Command, *words: str) -> None:

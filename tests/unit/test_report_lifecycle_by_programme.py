@@ -36,6 +36,7 @@ from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import Programme, catalogue
 from shared.taking_part import of_inspection, refusal
+from tests.domain import Decisions
 
 I = Inspectorate  # noqa: E741
 OWN_SEED = {
@@ -79,20 +80,8 @@ def ctx(
     return Context(inspection, by, checksum, inspection.programme.report.kind, ready)
 
 
-def run(state: Report, *commands: lifecycle.Command) -> tuple[Report, list[Event]]:
-    events: list[Event] = []
-    for command in commands:
-        new = lifecycle.report.decide(state, command)
-        for event in new:
-            state = lifecycle.evolve(state, event)
-        events += new
-    return state, events
-
-
-def refusal_of(state: Report, command: lifecycle.Command) -> RuleViolation:
-    with pytest.raises(RuleViolation) as caught:
-        lifecycle.report.decide(state, command)
-    return caught.value
+REPORT = Decisions(lifecycle.report)
+run, refusal_of = REPORT.run, REPORT.refused
 
 
 def send(inspection: Inspection, checksum: str = CONTENT) -> lifecycle.Send:

@@ -4,7 +4,7 @@ independent sources, contested areas, per-criterion views and coverage (001 Prop
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -33,12 +33,13 @@ from shared.evidence_items import (
     triangulate,
 )
 from shared.programmes import Programme, catalogue
+from tests.domain import RECORDED_AT, item_view
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 INTEGRATED = catalogue()["integrated-2014"]
 JTAI = catalogue()["jtai-2015"]
 AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE)
-T0 = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
+T0 = RECORDED_AT
 # integrated-2014's areas that evidence about a single agency is gathered for: not the cumulative
 # overall effectiveness, and not the board's own graded area.
 AGENCY_AREAS = [
@@ -49,36 +50,6 @@ AGENCY_AREAS = [
     "care_leavers",
     "leadership",
 ]
-
-
-def item(
-    item_id: str,
-    *,
-    by: Inspectorate = CQC,
-    agency: Agency = Agency.HEALTH,
-    area: str = "help_and_protection",
-    bearing: Bearing = Bearing.STRENGTH,
-    activity: Activity = Activity.CASE_SAMPLING,
-    criteria: Sequence[str] = (),
-    case: str | None = "WKF-0001",
-    withdrawn: bool = False,
-) -> ItemView:
-    return ItemView(
-        evidence_item_id=item_id,
-        inspection_id="insp-1",
-        inspectorate=by,
-        inspector="inspector-7",
-        recorded_at=T0,
-        version=1,
-        withdrawn=withdrawn,
-        agency=agency,
-        activity=activity,
-        judgement_area=area,
-        criteria=list(criteria),
-        bearing=bearing,
-        case_reference=case,
-        summary=f"Evidence {item_id}.",
-    )
 
 
 def view(items: Sequence[ItemView], programme: Programme = INTEGRATED) -> Triangulation:
@@ -94,7 +65,7 @@ def about(triangulation: Triangulation, agency: Agency) -> AgencyEvidence:
 
 
 def test_corroboration_two_inspectorates_corroborate_a_finding() -> None:
-    [finding] = findings([item("ev-1", by=CQC), item("ev-2", by=OFSTED)])
+    [finding] = findings([item_view("ev-1", by=CQC), item_view("ev-2", by=OFSTED)])
     assert finding == Finding(
         bearing=Bearing.STRENGTH,
         evidence_item_ids=["ev-1", "ev-2"],
@@ -108,8 +79,8 @@ def test_corroboration_two_inspectorates_corroborate_a_finding() -> None:
 def test_corroboration_one_inspectorate_with_two_activities_corroborates_a_finding() -> None:
     [finding] = findings(
         [
-            item("ev-1", activity=Activity.CASE_TRACKING, case="WKF-0002"),
-            item("ev-2", activity=Activity.DISCUSSION_WITH_PRACTITIONER, case=None),
+            item_view("ev-1", activity=Activity.CASE_TRACKING, case="WKF-0002"),
+            item_view("ev-2", activity=Activity.DISCUSSION_WITH_PRACTITIONER, case=None),
         ]
     )
     assert finding.corroborated
@@ -119,24 +90,24 @@ def test_corroboration_one_inspectorate_with_two_activities_corroborates_a_findi
 
 
 def test_corroboration_one_inspectorate_with_one_activity_does_not_corroborate() -> None:
-    [finding] = findings([item("ev-1", case="WKF-0002"), item("ev-2", case="WKF-0001")])
+    [finding] = findings([item_view("ev-1", case="WKF-0002"), item_view("ev-2", case="WKF-0001")])
     assert not finding.corroborated
     assert finding.evidence_item_ids == ["ev-1", "ev-2"]
     assert finding.case_references == ["WKF-0001", "WKF-0002"]
 
 
 def test_corroboration_a_single_item_does_not_corroborate() -> None:
-    [finding] = findings([item("ev-1")])
+    [finding] = findings([item_view("ev-1")])
     assert not finding.corroborated
 
 
 def test_findings_one_per_bearing_in_the_order_strength_weakness_area_for_improvement() -> None:
     found = findings(
         [
-            item("ev-1", bearing=Bearing.AREA_FOR_IMPROVEMENT),
-            item("ev-2", bearing=Bearing.WEAKNESS),
-            item("ev-3", bearing=Bearing.STRENGTH, by=OFSTED),
-            item("ev-4", bearing=Bearing.WEAKNESS, by=HMIC),
+            item_view("ev-1", bearing=Bearing.AREA_FOR_IMPROVEMENT),
+            item_view("ev-2", bearing=Bearing.WEAKNESS),
+            item_view("ev-3", bearing=Bearing.STRENGTH, by=OFSTED),
+            item_view("ev-4", bearing=Bearing.WEAKNESS, by=HMIC),
         ]
     )
     assert [(f.bearing, f.evidence_item_ids, f.corroborated) for f in found] == [
@@ -166,7 +137,7 @@ def test_findings_of_no_items_are_none() -> None:
 def test_contested_a_strength_and_a_shortcoming_in_one_area(
     bearings: tuple[Bearing, ...], contested: bool
 ) -> None:
-    items = [item(f"ev-{n}", bearing=b) for n, b in enumerate(bearings)]
+    items = [item_view(f"ev-{n}", bearing=b) for n, b in enumerate(bearings)]
     [area] = about(view(items), Agency.HEALTH).areas
     assert area.judgement_area == "help_and_protection"
     assert area.contested is contested
@@ -174,8 +145,8 @@ def test_contested_a_strength_and_a_shortcoming_in_one_area(
 
 def test_contested_only_within_one_area() -> None:
     items = [
-        item("ev-1", bearing=Bearing.STRENGTH),
-        item("ev-2", area="looked_after", bearing=Bearing.WEAKNESS),
+        item_view("ev-1", bearing=Bearing.STRENGTH),
+        item_view("ev-2", area="looked_after", bearing=Bearing.WEAKNESS),
     ]
     areas = about(view(items), Agency.HEALTH).areas
     assert [(a.judgement_area, a.contested) for a in areas] == [
@@ -186,10 +157,10 @@ def test_contested_only_within_one_area() -> None:
 
 def test_triangulation_groups_by_agency_then_area_in_the_order_recorded() -> None:
     items = [
-        item("ev-1", area="leadership"),
-        item("ev-2", by=HMIC, agency=Agency.POLICE, bearing=Bearing.WEAKNESS),
-        item("ev-3", by=OFSTED, area="help_and_protection"),
-        item("ev-4", by=OFSTED, area="leadership"),
+        item_view("ev-1", area="leadership"),
+        item_view("ev-2", by=HMIC, agency=Agency.POLICE, bearing=Bearing.WEAKNESS),
+        item_view("ev-3", by=OFSTED, area="help_and_protection"),
+        item_view("ev-4", by=OFSTED, area="leadership"),
     ]
     result = view(items)
     health = about(result, Agency.HEALTH)
@@ -209,10 +180,10 @@ def test_triangulation_groups_by_agency_then_area_in_the_order_recorded() -> Non
 
 def test_withdrawn_items_are_left_out_everywhere() -> None:
     items = [
-        item("ev-1", by=CQC, criteria=["68q"]),
-        item("ev-2", by=OFSTED, criteria=["68q"], withdrawn=True),
-        item("ev-3", bearing=Bearing.WEAKNESS, withdrawn=True),
-        item("ev-4", by=HMIC, agency=Agency.POLICE, withdrawn=True),
+        item_view("ev-1", by=CQC, criteria=["68q"]),
+        item_view("ev-2", by=OFSTED, criteria=["68q"], withdrawn=True),
+        item_view("ev-3", bearing=Bearing.WEAKNESS, withdrawn=True),
+        item_view("ev-4", by=HMIC, agency=Agency.POLICE, withdrawn=True),
     ]
     result = view(items)
     health = about(result, Agency.HEALTH)
@@ -230,7 +201,7 @@ def test_withdrawn_items_are_left_out_everywhere() -> None:
 
 
 def test_only_withdrawn_items_is_the_same_as_none() -> None:
-    assert view([item("ev-1", withdrawn=True)]) == view([])
+    assert view([item_view("ev-1", withdrawn=True)]) == view([])
 
 
 # --- triangulation per criterion -----------------------------------------------------------------------
@@ -238,8 +209,10 @@ def test_only_withdrawn_items_is_the_same_as_none() -> None:
 
 def test_criteria_each_cited_criterion_of_the_agency_with_its_source_and_findings() -> None:
     items = [
-        item("ev-1", criteria=["68q", "68a"]),
-        item("ev-2", by=OFSTED, activity=Activity.CASE_AUDIT, criteria=["68q"], bearing=Bearing.WEAKNESS),
+        item_view("ev-1", criteria=["68q", "68a"]),
+        item_view(
+            "ev-2", by=OFSTED, activity=Activity.CASE_AUDIT, criteria=["68q"], bearing=Bearing.WEAKNESS
+        ),
     ]
     health = about(view(items), Agency.HEALTH)
     # In the programme's order of criteria, not the order cited.
@@ -256,7 +229,7 @@ def test_criteria_each_cited_criterion_of_the_agency_with_its_source_and_finding
 
 
 def test_criteria_a_board_criterion_cited_by_a_police_item_appears_under_the_board() -> None:
-    police_item = item("ev-1", by=HMIC, agency=Agency.POLICE, area="lscb", criteria=["115a"])
+    police_item = item_view("ev-1", by=HMIC, agency=Agency.POLICE, area="lscb", criteria=["115a"])
     result = view([police_item])
     board = about(result, Agency.LSCB)
     [criterion] = board.criteria
@@ -294,7 +267,7 @@ def test_coverage_with_no_evidence_lists_every_criterion_and_area_of_each_agency
 
 
 def test_coverage_lists_what_has_no_evidence_yet() -> None:
-    items = [item("ev-1", criteria=["68q"]), item("ev-2", area="leadership", criteria=["70a"])]
+    items = [item_view("ev-1", criteria=["68q"]), item_view("ev-2", area="leadership", criteria=["70a"])]
     coverage = about(view(items), Agency.HEALTH).coverage
     assert coverage.criteria_without_evidence == [
         c for c in criteria_of(INTEGRATED, Agency.HEALTH) if c not in ("68q", "70a")
@@ -308,7 +281,7 @@ def test_coverage_lists_what_has_no_evidence_yet() -> None:
 
 
 def test_coverage_evidence_about_the_board_covers_its_area() -> None:
-    board_item = item("ev-1", by=OFSTED, agency=Agency.LSCB, area="lscb", criteria=["115b"])
+    board_item = item_view("ev-1", by=OFSTED, agency=Agency.LSCB, area="lscb", criteria=["115b"])
     board = about(view([board_item]), Agency.LSCB)
     assert board.items == 1
     assert board.coverage.areas_without_evidence == []
@@ -336,7 +309,7 @@ def test_coverage_areas_a_narrative_board_area_is_every_agency_s() -> None:
 
 
 def test_coverage_a_programme_without_criteria_lists_none() -> None:
-    result = triangulate("insp-1", JTAI, AGENCIES, [item("ev-1", area="deep_dive")])
+    result = triangulate("insp-1", JTAI, AGENCIES, [item_view("ev-1", area="deep_dive")])
     health = about(result, Agency.HEALTH)
     assert health.criteria == []
     assert health.coverage == Coverage(
@@ -350,7 +323,7 @@ def test_coverage_a_programme_without_criteria_lists_none() -> None:
 
 
 def test_subjects_an_agency_with_evidence_outside_the_inspections_agencies_still_appears() -> None:
-    partnership_item = item(
+    partnership_item = item_view(
         "ev-1",
         by=OFSTED,
         agency=Agency.PARTNERSHIP,
@@ -377,10 +350,10 @@ def test_subjects_the_agencies_given_are_listed_once_each_in_their_order() -> No
 
 def mixed_items() -> list[ItemView]:
     return [
-        item("ev-1", criteria=["68q"]),
-        item("ev-2", by=OFSTED, bearing=Bearing.WEAKNESS, criteria=["68q"]),
-        item("ev-3", by=HMIC, agency=Agency.POLICE, area="lscb", criteria=["115c"]),
-        item(
+        item_view("ev-1", criteria=["68q"]),
+        item_view("ev-2", by=OFSTED, bearing=Bearing.WEAKNESS, criteria=["68q"]),
+        item_view("ev-3", by=HMIC, agency=Agency.POLICE, area="lscb", criteria=["115c"]),
+        item_view(
             "ev-4",
             by=OFSTED,
             agency=Agency.PARTNERSHIP,
@@ -388,7 +361,7 @@ def mixed_items() -> list[ItemView]:
             activity=Activity.PERFORMANCE_DATA,
             case=None,
         ),
-        item("ev-5", area="looked_after", withdrawn=True),
+        item_view("ev-5", area="looked_after", withdrawn=True),
     ]
 
 
@@ -472,7 +445,7 @@ def test_fold_applies_amendments_and_withdrawals_in_log_order() -> None:
         (stray, envelope(stray, 2, 5)),
     ]
     assert fold(log) == {
-        "ev-1": item(
+        "ev-1": item_view(
             "ev-1",
             activity=Activity.PERFORMANCE_DATA,
             area="leadership",
@@ -486,7 +459,7 @@ def test_fold_applies_amendments_and_withdrawals_in_log_order() -> None:
                 "summary": "Waiting times for health assessments are not monitored.",
             }
         ),
-        "ev-2": item("ev-2", bearing=Bearing.STRENGTH, criteria=["68q"]).model_copy(
+        "ev-2": item_view("ev-2", bearing=Bearing.STRENGTH, criteria=["68q"]).model_copy(
             update={
                 "recorded_at": T0 + timedelta(minutes=2),
                 "version": 2,
@@ -501,7 +474,7 @@ def test_fold_a_recorded_item_keeps_when_and_at_which_version_it_was_recorded() 
     ev1 = recorded("ev-1", criteria=[], case_reference=None, activity=Activity.PRACTICE_OBSERVATION)
     views = fold([(ev1, envelope(ev1, 1, 7))])
     assert views == {
-        "ev-1": item(
+        "ev-1": item_view(
             "ev-1", bearing=Bearing.WEAKNESS, activity=Activity.PRACTICE_OBSERVATION, case=None
         ).model_copy(update={"recorded_at": T0 + timedelta(minutes=7)})
     }

@@ -33,8 +33,9 @@ from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
-from shared.programmes import JudgementArea, Programme
+from shared.programmes import Programme
 from shared.programmes.citations import CANCELLED_RULE
+from shared.programmes.rules import JudgementArea
 
 from .limiting import departure, derive, derived_grade, review_flags, sources
 

@@ -30,8 +30,9 @@ from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
-from shared.programmes import Lscb, Programme
+from shared.programmes import Programme
 from shared.programmes.citations import CANCELLED_RULE
+from shared.programmes.rules import Lscb
 
 
 def lscb_criteria(programme: Programme) -> dict[str, str]:

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared import inspections
 from shared.catalogue import Event
-from shared.contracts.evidence import EvidenceItemRecorded, standing_items
+from shared.contracts.evidence import EvidenceItemRecorded
 from shared.contracts.judgement import (
     FindingKind,
     FindingRecorded,
@@ -21,16 +22,15 @@ from shared.contracts.judgement import (
     JudgementProposed,
     JudgementRevised,
 )
-from shared.contracts.scheduling import InspectionRescheduled, InspectionScheduled, InspectorateJoined
+from shared.contracts.scheduling import InspectionRescheduled, InspectionScheduled
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
+from shared.evidence_items import standing_items
 from shared.findings import RECOMMENDATIONS
 from shared.programmes import Programme, catalogue
 
 from .redaction import Redactor, case_references
 from .words import AGENCIES, heading_of, name_of, support
-
-DEEP_DIVE_AREA = "deep_dive"  # the judgement area of the deep dive in the JTAI programmes (001 Proposal one)
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,10 @@ class Inspection:
         self.items: dict[str, EvidenceItemRecorded] = standing_items(events)
         self.clean = Redactor(case_references(events))
         self.records = fold_judgements(events)
-        joined = [e for e in events if isinstance(e, InspectorateJoined)]
-        self.inspectorates: list[Inspectorate] = [
-            *self.scheduled.inspectorates,
-            *(j.inspectorate for j in joined),
-        ]
-        self.agencies: list[Agency] = [*self.scheduled.agencies, *(a for j in joined for a in j.agencies)]
+        known = inspections.fold(self.scheduled.inspection_id, events)
+        assert known is not None, "folded from its InspectionScheduled"
+        self.inspectorates: list[Inspectorate] = list(known.inspectorates)
+        self.agencies: list[Agency] = list(known.agencies)
         self.inspected_by: dict[Agency, Inspectorate] = {
             **self.programme.agency_inspectorates(),
             **self.scheduled.agencies,
@@ -160,6 +158,7 @@ class Inspection:
 
     def _folded_findings(self) -> list[Finding]:
         result = []
+        deep_dive = self.programme.deep_dive_area()  # the programme's, where it has one (001 Proposal one)
         for event in self.events:
             if not isinstance(event, FindingRecorded):
                 continue
@@ -172,7 +171,7 @@ class Inspection:
                     addressed_to=event.addressed_to,
                     addressee=AGENCIES[event.addressed_to],
                     support=support(event.evidence_item_ids, self.items),
-                    deep_dive=any(i.judgement_area == DEEP_DIVE_AREA for i in cited),
+                    deep_dive=deep_dive is not None and any(i.judgement_area == deep_dive for i in cited),
                 )
             )
         return result

@@ -1,8 +1,9 @@
 """Notice of an inspection: who is notified, by whom and when, recorded on the inspection's stream.
 Announced inspections give notice on the notice date, neither earlier nor later; unannounced ones notify
-nobody before fieldwork. Where the programme sets the order (the 001 protocol), the LSCB is told first, its
-chair or, in the chair's absence, its business manager (001 Proposal two), then each agency's senior leader
-by the inspectorate that inspects it. Pure functions: no I/O."""
+nobody before fieldwork. Where the programme names an order (`[notice.order]`, the rule "lscb_chair_first"
+of 001 Proposal two), the lead inspectorate tells the LSCB first, its chair or, in the chair's absence, its
+business manager, then each agency's senior leader is told by the inspectorate that inspects it; a refusal
+under the order cites the order's own source. Pure functions: no I/O."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
+from shared.programmes.rules import NotificationOrder
 from shared.workdays import date_in_england
 
 from .inspection import Inspection, active
@@ -33,23 +35,22 @@ class RecordNotification:
     board: Board | None = None  # the area's LSCB register, as scheduling learnt it from the lscb service
 
 
-def lscb_addressee(c: RecordNotification, day: date, ordered: bool) -> str | None:
+def lscb_addressee(c: RecordNotification, day: date, order: NotificationOrder | None) -> str | None:
     """Who in the register receives an LSCB notification on `day`; where the programme sets the order,
     the chair, or the business manager only when the chair is absent (001 Proposal two)."""
     if c.board is None:
         return None
     office = Office.CHAIR if c.recipient is Recipient.LSCB_CHAIR else Office.BUSINESS_MANAGER
-    if not ordered:
+    if order is None:
         officer = c.board.available(office, day)
         return officer.name if officer else None
     first = c.board.first_to_notify(day)
     where = f"the {c.board.local_area} LSCB"
-    rule = c.programme.notice.source  # the chair first; the business manager in the chair's absence
     if first is None:
         raise RuleViolation(
             f"neither the chair nor the business manager of {where} is available on {day} by its register: "
             "record who is (the lscb service's board register) before notifying",
-            rule,
+            order.source,
         )
     if first.office is not office:
         if office is Office.CHAIR:
@@ -62,82 +63,37 @@ def lscb_addressee(c: RecordNotification, day: date, ordered: bool) -> str | Non
             raise RuleViolation(
                 f"the chair of {where} cannot be notified on {day}: {why}; notify the business manager, "
                 f"{first.name}",
-                rule,
+                order.source,
             )
         raise RuleViolation(
             f"the business manager of {where} is notified only when the chair is absent; the chair, "
             f"{first.name}, is available on {day}",
-            rule,
+            order.source,
         )
     return first.name
 
 
 def notify(state: Inspection, c: RecordNotification) -> list[Event]:
+    """Record one notification: on the day the programme gives notice, by an inspectorate taking part, to
+    someone not yet told, and in the programme's order where it sets one (`notice.order`)."""
     scheduled = active(state)
-    assert state.notice_date is not None
-    assert state.window is not None
-    p = c.programme
-    rule = p.notice.source
-    day = date_in_england(c.notified_at)
+    p, day = c.programme, date_in_england(c.notified_at)
     if c.notified_at > c.now + timedelta(minutes=5):
-        raise RuleViolation(f"notified_at {c.notified_at.isoformat()} is in the future", rule)
+        raise RuleViolation(f"notified_at {c.notified_at.isoformat()} is in the future", p.notice.source)
     if c.notified_by not in state.inspectorates:
         raise Forbidden(f"{c.notified_by} does not take part in this inspection", p.participation.source)
-    if not p.notice.announced and day < state.window.starts:
-        raise RuleViolation(
-            f"{p.id} inspections are unannounced: nobody is notified before fieldwork starts on "
-            f"{state.window.starts}",
-            rule,
-        )
-    if p.notice.announced and day < state.notice_date:
-        raise RuleViolation(
-            f"notice is given {p.notice.working_days} working days before fieldwork, not earlier: the "
-            f"notice date is {state.notice_date} (fieldwork starts on {state.window.starts}); notifying on "
-            f"{day} would give more",
-            rule,
-        )
-    if p.notice.announced and day > state.notice_date:
-        raise RuleViolation(
-            f"notifying on {day} gives less than {p.notice.working_days} working days' notice: the notice "
-            f"date was {state.notice_date}",
-            rule,
-        )
-    ordered = bool(
-        p.notice.first_notified
-    )  # the 001 protocol: the LSCB first, then each agency by its inspectorate
+    on_the_day(state, p, day)
+    order = p.notice.order
     if c.recipient is Recipient.AGENCY_SENIOR_LEADER:
-        if c.agency is None or c.agency not in state.agencies:
-            known = ", ".join(a.value for a in state.agencies)
-            raise RuleViolation(
-                f"an agency senior leader notification must name one of the inspected agencies: {known}", rule
-            )
-        if c.agency in state.agencies_notified():
-            raise RuleViolation(f"the {c.agency} senior leader has already been notified", rule)
-        if ordered and not state.lscb_notified:
-            first = " or ".join(r.value for r in p.notice.first_notified)
-            raise RuleViolation(f"the {first} must be notified before any agency's senior leader", rule)
-        if ordered and state.agencies[c.agency] is not c.notified_by:
-            raise Forbidden(
-                f"the {c.agency} senior leader is notified by the inspectorate that inspects it, "
-                f"{state.agencies[c.agency]}",
-                rule,
-            )
+        agency = not_yet_told(state, c)
+        if order is not None:
+            after_the_lscb(state, c, agency, order)
+        addressee = None
     else:
-        if p.lscb is None:
-            raise RuleViolation(
-                f"{p.id} has no LSCB in its scope: notify the senior leaders of the agencies inspected", rule
-            )
-        if c.agency is not None:
-            raise RuleViolation("an LSCB notification names no agency", rule)
-        if state.lscb_notified:
-            raise RuleViolation("the LSCB has already been notified", rule)
-        if ordered and c.recipient not in p.notice.first_notified:
-            raise RuleViolation(f"{c.recipient} is not notified under {p.id}", rule)
-        if ordered and c.notified_by is not p.participation.lead_inspectorate:
-            raise Forbidden(
-                f"the LSCB is notified by the lead inspectorate, {p.participation.lead_inspectorate}", rule
-            )
-    addressee = lscb_addressee(c, day, ordered) if c.recipient is not Recipient.AGENCY_SENIOR_LEADER else None
+        lscb_not_yet_told(state, c)
+        if order is not None:
+            lscb_first(c, order)
+        addressee = lscb_addressee(c, day, order)
     return [
         NotificationRecorded(
             inspection_id=scheduled.inspection_id,
@@ -148,6 +104,85 @@ def notify(state: Inspection, c: RecordNotification) -> list[Event]:
             addressee=addressee,
         )
     ]
+
+
+def on_the_day(state: Inspection, p: Programme, day: date) -> None:
+    """Announced: notice is given on the notice date, neither earlier nor later. Unannounced: nobody is told
+    before fieldwork starts."""
+    assert state.notice_date is not None
+    assert state.window is not None
+    notice = p.notice
+    if not notice.announced and day < state.window.starts:
+        raise RuleViolation(
+            f"{p.id} inspections are unannounced: nobody is notified before fieldwork starts on "
+            f"{state.window.starts}",
+            notice.source,
+        )
+    if notice.announced and day < state.notice_date:
+        raise RuleViolation(
+            f"notice is given {notice.working_days} working days before fieldwork, not earlier: the "
+            f"notice date is {state.notice_date} (fieldwork starts on {state.window.starts}); notifying on "
+            f"{day} would give more",
+            notice.source,
+        )
+    if notice.announced and day > state.notice_date:
+        raise RuleViolation(
+            f"notifying on {day} gives less than {notice.working_days} working days' notice: the notice "
+            f"date was {state.notice_date}",
+            notice.source,
+        )
+
+
+def not_yet_told(state: Inspection, c: RecordNotification) -> Agency:
+    """The inspected agency whose senior leader this notification tells, not told before."""
+    rule = c.programme.notice.source
+    if c.agency is None or c.agency not in state.agencies:
+        known = ", ".join(a.value for a in state.agencies)
+        raise RuleViolation(
+            f"an agency senior leader notification must name one of the inspected agencies: {known}", rule
+        )
+    if c.agency in state.agencies_notified():
+        raise RuleViolation(f"the {c.agency} senior leader has already been notified", rule)
+    return c.agency
+
+
+def lscb_not_yet_told(state: Inspection, c: RecordNotification) -> None:
+    """An LSCB notification: for a programme with the LSCB in its scope, naming no agency, told once."""
+    p = c.programme
+    rule = p.notice.source
+    if p.lscb is None:
+        raise RuleViolation(
+            f"{p.id} has no LSCB in its scope: notify the senior leaders of the agencies inspected", rule
+        )
+    if c.agency is not None:
+        raise RuleViolation("an LSCB notification names no agency", rule)
+    if state.lscb_notified:
+        raise RuleViolation("the LSCB has already been notified", rule)
+
+
+def lscb_first(c: RecordNotification, order: NotificationOrder) -> None:
+    """`lscb_chair_first`: the lead inspectorate tells the LSCB's chair (or business manager) first."""
+    if c.recipient not in order.first:
+        raise RuleViolation(f"{c.recipient} is not notified under {c.programme.id}", order.source)
+    lead = c.programme.participation.lead_inspectorate
+    if c.notified_by is not lead:
+        raise Forbidden(f"the LSCB is notified by the lead inspectorate, {lead}", order.source)
+
+
+def after_the_lscb(
+    state: Inspection, c: RecordNotification, agency: Agency, order: NotificationOrder
+) -> None:
+    """`lscb_chair_first`: each agency's senior leader is told after the LSCB, by the inspectorate that
+    inspects the agency."""
+    if not state.lscb_notified:
+        first = " or ".join(r.value for r in order.first)
+        raise RuleViolation(f"the {first} must be notified before any agency's senior leader", order.source)
+    if state.agencies[agency] is not c.notified_by:
+        raise Forbidden(
+            f"the {agency} senior leader is notified by the inspectorate that inspects it, "
+            f"{state.agencies[agency]}",
+            order.source,
+        )
 
 
 @dataclass(frozen=True)
@@ -171,7 +206,7 @@ def notification_plan(
     today once fieldwork has started."""
     assert state.notice_date is not None
     day = state.notice_date if p.notice.announced else max(state.notice_date, today)
-    ordered = bool(p.notice.first_notified)
+    ordered = p.notice.order is not None
     lead = p.participation.lead_inspectorate if ordered else None
     lscb = next((n for n in state.notifications if n.recipient is not Recipient.AGENCY_SENIOR_LEADER), None)
     first = board.first_to_notify(day) if board is not None else None

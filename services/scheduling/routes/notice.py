@@ -62,7 +62,7 @@ async def notification_plan(inspection_id: str, service: ServiceDep) -> Notifica
     return NotificationPlan(
         inspection_id=inspection_id,
         due=state.notice_date,
-        ordered=bool(programme.notice.first_notified),
+        ordered=programme.notice.order is not None,
         board_registered=board is not None,
         steps=[
             PlannedStep(

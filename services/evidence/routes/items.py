@@ -1,0 +1,188 @@
+"""An inspection as the evidence service knows it, and its evidence items: recorded, read, amended
+and withdrawn."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from shared import evidence_items
+from shared.contracts.evidence import (
+    Activity,
+    Bearing,
+    EvidenceDetails,
+)
+from shared.contracts.vocabulary import AboutCases, Agency, Reason
+from shared.envelope import Inspectorate, new_id
+from shared.http import Paged, set_version
+from shared.runtime import ServiceDep
+from shared.subjects import opened
+
+from .. import handlers
+from .parameters import Context, IfMatch
+
+router = APIRouter()
+
+
+class KnownInspectionView(BaseModel):
+    inspection_id: str
+    programme: str
+    inspectorates: list[str]
+    agencies: list[str]
+    judgement_areas: list[str]
+    criteria: int  # how many numbered criteria the programme has
+    notice_started: bool  # evidence is accepted once the area has been notified ...
+    evidence_closed: bool  # ... until the lead inspectorate closes evidence gathering
+    cancelled: bool
+
+
+@router.get("/inspections/{inspection_id}", summary="The inspection as this service knows it")
+async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspectionView:
+    known = await handlers.known_inspection(service.db, inspection_id)
+    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    return KnownInspectionView(
+        inspection_id=inspection_id,
+        programme=known.programme.id,
+        inspectorates=list(known.inspectorates),
+        agencies=list(known.agencies),
+        judgement_areas=known.programme.area_ids(),
+        criteria=len(known.programme.criteria),
+        notice_started=known.notified,
+        evidence_closed=file.closed is not None,
+        cancelled=known.cancelled,
+    )
+
+
+# --- evidence items ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence",
+    status_code=201,
+    summary="Record an evidence item for the inspector's own inspectorate",
+)
+async def record(
+    inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context, response: Response
+) -> evidence_items.ItemView:
+    item_id = new_id()
+    outcome = await handlers.record(
+        service.store, service.db, service.keys, inspection_id, item_id, body, context
+    )
+    set_version(response, outcome.version)
+    [envelope], event = outcome.envelopes, outcome.state.current
+    assert event is not None
+    return await opened(service.keys, evidence_items.fold([(event, envelope)])[item_id])
+
+
+@router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")
+async def evidence(
+    inspection_id: str,
+    service: ServiceDep,
+    paged: Paged,
+    agency: Agency | None = None,
+    inspectorate: Inspectorate | None = None,
+    criterion: str | None = Query(None, description='a criterion id, e.g. "68q"'),
+    case_reference: str | None = None,
+    bearing: Bearing | None = None,
+    activity: Activity | None = None,
+    withdrawn: bool = Query(False, description="include withdrawn items"),
+) -> list[evidence_items.ItemView]:
+    await handlers.known_inspection(service.db, inspection_id)
+    items = [
+        i
+        for i in await handlers.items_of(service.store, inspection_id)
+        if (withdrawn or not i.withdrawn)
+        and agency in (None, i.agency)
+        and inspectorate in (None, i.inspectorate)
+        and (criterion is None or criterion in i.criteria)
+        and case_reference in (None, i.case_reference)
+        and bearing in (None, i.bearing)
+        and activity in (None, i.activity)
+    ]
+    return await opened(service.keys, paged.of(items))
+
+
+@router.get(
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}",
+    summary="One evidence item as it stands, with every correction made to it",
+)
+async def evidence_item(
+    inspection_id: str, evidence_item_id: str, service: ServiceDep, response: Response
+) -> handlers.ItemHistory:
+    history = await handlers.item_history(service.store, inspection_id, evidence_item_id)
+    set_version(response, history.item.version)
+    return await opened(service.keys, history)
+
+
+class Amendment(AboutCases):
+    reason: Reason
+    details: EvidenceDetails  # the item as it should now stand
+
+
+class Withdrawal(AboutCases):
+    reason: Reason
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}/amendments",
+    summary="Correct an item your inspectorate recorded: the full corrected item and the reason",
+)
+async def amend(
+    inspection_id: str,
+    evidence_item_id: str,
+    body: Amendment,
+    service: ServiceDep,
+    context: Context,
+    if_match: IfMatch,
+    response: Response,
+) -> evidence_items.ItemView:
+    outcome = await handlers.correct(
+        service.store,
+        service.db,
+        service.keys,
+        inspection_id,
+        evidence_item_id,
+        body.reason,
+        body.details,
+        context,
+        if_match,
+    )
+    set_version(response, outcome.version)
+    return await _item(service, inspection_id, evidence_item_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence/{evidence_item_id}/withdrawal",
+    summary="Withdraw an item your inspectorate recorded: it no longer counts, its history stays",
+)
+async def withdraw(
+    inspection_id: str,
+    evidence_item_id: str,
+    body: Withdrawal,
+    service: ServiceDep,
+    context: Context,
+    if_match: IfMatch,
+    response: Response,
+) -> evidence_items.ItemView:
+    outcome = await handlers.correct(
+        service.store,
+        service.db,
+        service.keys,
+        inspection_id,
+        evidence_item_id,
+        body.reason,
+        None,
+        context,
+        if_match,
+    )
+    set_version(response, outcome.version)
+    return await _item(service, inspection_id, evidence_item_id)
+
+
+async def _item(service: ServiceDep, inspection_id: str, item_id: str) -> evidence_items.ItemView:
+    return await opened(
+        service.keys, (await handlers.item_history(service.store, inspection_id, item_id)).item
+    )
+
+
+# --- samples and the close ---------------------------------------------------------------------------
