@@ -128,6 +128,10 @@ async def test_what_was_running_before_is_left_running(tmp_path: Path) -> None:
     supervisor = Supervisor(tmp_path)
     try:
         await supervisor.up(ports, [[running]], progress=lambda _: None)
+        for _ in range(100):  # this stand-in answers at once, maybe before its process has exec'd
+            if "objectstore" in supervisor.running():
+                break
+            await asyncio.sleep(0.1)
         pid = supervisor.running()["objectstore"].pid
         with pytest.raises(StackError) as refused:
             await supervisor.up(ports, [[running], [exits]], progress=lambda _: None)
