@@ -101,10 +101,7 @@ def signing_key(directory: Path) -> Ed25519PrivateKey:
     half beside it in `checkpoint-public-key.pem` for auditors to keep."""
     private, public = directory / "checkpoint-key.pem", directory / "checkpoint-public-key.pem"
     if private.exists():
-        key = serialization.load_pem_private_key(private.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise BadCheckpoint(f"{private} is not an Ed25519 private key")
-        return key
+        return load_signing_key(private)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     for path, content in ((private, signing_key_pem(key)), (public, public_pem(key.public_key()))):
@@ -112,6 +109,14 @@ def signing_key(directory: Path) -> Ed25519PrivateKey:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as f:
             f.write(content)
+    return key
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    """The Ed25519 key in the PEM file at `path`: OSError if it cannot be read, ValueError if no key."""
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise BadCheckpoint(f"{path} is not an Ed25519 private key")
     return key
 
 

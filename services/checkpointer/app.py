@@ -26,7 +26,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -56,17 +55,16 @@ def signing_key(path: Path, make: bool = False) -> Ed25519PrivateKey:
     if make:
         if path.name != "checkpoint-key.pem":
             raise KeyMissing(f"JIP_CHECKPOINT_MAKE_KEY makes checkpoint-key.pem, not {path.name}")
-        checkpoints.signing_key(path.parent)
+        return checkpoints.signing_key(path.parent)
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        return checkpoints.load_signing_key(path)
+    except checkpoints.BadCheckpoint as exc:
+        raise KeyMissing(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise KeyMissing(
             f"no checkpoint signing key at {path} ({exc}): make one with `bin/jip audit checkpoint key "
             "--data-dir deploy` and mount deploy/audit/checkpoint-key.pem there (deploy/README.md)"
         ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyMissing(f"{path} is not an Ed25519 private key")
-    return key
 
 
 def build(settings: CheckpointerSettings | None = None) -> FastAPI:
@@ -119,7 +117,6 @@ def build(settings: CheckpointerSettings | None = None) -> FastAPI:
 
     app.add_api_route("/health", health, methods=["GET"])
     app.add_api_route("/health/live", live, methods=["GET"])
-    app.state.watch = state
     return app
 
 
