@@ -22,7 +22,16 @@ from shared.envelope import new_id
 from shared.settings import Settings
 from shared.workdays import today_in_england
 from tests.helpers import actor, agreed, chair, eventually, forbidden, ok, refused, running
-from tests.integration.test_reporting import OFSTED, QUALITY, finding, jtai, lead, letter_with, publish
+from tests.integration.test_reporting import (
+    EVERYTHING_JTAI_SAYS,
+    OFSTED,
+    QUALITY,
+    finding,
+    jtai,
+    lead,
+    letter_with,
+    publish,
+)
 
 WAKEFIELD = "E08000036"
 CHAIR = chair(WAKEFIELD)
@@ -85,7 +94,7 @@ async def test_001_proposal_four_the_chair_reads_nothing_before_the_draft_is_sen
     api: httpx.AsyncClient, settings: Settings
 ) -> None:
     inspection_id = await jtai(settings)
-    drafted = await letter_with(api, inspection_id, "Referrals are acted on at once.", "Dr Jo Reed")
+    drafted = await letter_with(api, inspection_id, *EVERYTHING_JTAI_SAYS)
     steps = Steps(api, inspection_id)
     nothing_yet = "nothing has been sent to the partnership yet"
     await forbidden(await api.get(steps.report, headers=CHAIR), nothing_yet, "001 Proposal four")
