@@ -1,11 +1,15 @@
-"""Commands against one stream: fold its events into state, decide new events, append them.
+"""Commands against streams: fold each stream's events into state, decide new events, append them.
 
 Domain modules supply pure functions (no I/O): `evolve(state, event) -> state` and
-`decide(state, command) -> events`; this module does the reading, appending and retrying."""
+`decide(state, command) -> events`; this module does the reading, appending and retrying. A command on
+one stream runs through `execute`; one whose rule spans streams (an inspector on one inspection at a
+time) reads each stream it needs through a `Streams` and appends what it decided to all of them at once,
+each at the version it read (`across`). The caller's expected version is checked in one place,
+`Streams.fold`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Generic, TypeVar
@@ -13,7 +17,7 @@ from typing import Generic, TypeVar
 from shared.catalogue import Event
 from shared.envelope import Envelope
 from shared.errors import ConcurrencyConflict
-from shared.eventstore import CommandContext, EventStore, Stream
+from shared.eventstore import CommandContext, StreamStore, Write
 
 S = TypeVar("S")
 C = TypeVar("C")
@@ -42,7 +46,7 @@ class Decided(Generic[S]):
     envelopes: list[Envelope]
 
 
-async def load(store: EventStore, decider: Decider[S, C], stream_id: str) -> tuple[S, int]:
+async def load(store: StreamStore, decider: Decider[S, C], stream_id: str) -> tuple[S, int]:
     stream = await store.read(stream_id)
     return decider.fold(stream.events), stream.version
 
@@ -62,8 +66,51 @@ async def until_written(
     raise AssertionError("unreachable")
 
 
+class Streams:
+    """The streams one attempt at a command read, each at the version it read: what it decides for them
+    is appended together, all or nothing, and only if none has moved since (the unit of work)."""
+
+    def __init__(self, store: StreamStore) -> None:
+        self.store = store
+        self.read_at: dict[str, int] = {}
+
+    async def fold(self, decider: Decider[S, C], stream_id: str, expected_version: int | None = None) -> S:
+        """The stream's state. A caller that names the version it decided on (`If-Match`) meets a
+        ConcurrencyConflict if the stream has moved since; a caller creating the stream (0) reads nothing,
+        as the append refuses a stream that exists."""
+        if expected_version == 0:
+            self.read_at[stream_id] = 0
+            return decider.initial
+        stream = await self.store.read(stream_id)
+        if expected_version is not None and stream.version != expected_version:
+            raise ConcurrencyConflict(stream_id, expected_version, stream.version)
+        self.read_at[stream_id] = stream.version
+        return decider.fold(stream.events)
+
+    async def append(self, decided: Mapping[str, Sequence[Event]], context: CommandContext) -> list[Envelope]:
+        """Append each stream's decided events at the version it was read (a stream not read is new)."""
+        return await self.store.append_streams(
+            [
+                Write(stream_id, self.read_at.get(stream_id, 0), events)
+                for stream_id, events in decided.items()
+            ],
+            context,
+        )
+
+
+async def across(
+    store: StreamStore,
+    attempt: Callable[[Streams], Awaitable[T]],
+    expected_version: int | None = None,
+    attempts: int = 3,
+) -> T:
+    """Run `attempt` (read what it needs through its Streams, decide, append), again on fresh state if a
+    concurrent write wins (see `until_written`)."""
+    return await until_written(lambda: attempt(Streams(store)), expected_version, attempts)
+
+
 async def execute(
-    store: EventStore,
+    store: StreamStore,
     decider: Decider[S, C],
     stream_id: str,
     command: C,
@@ -74,14 +121,11 @@ async def execute(
 ) -> Decided[S]:
     """Run `command` against the stream's current state (see `until_written` for conflicts)."""
 
-    async def attempt() -> Decided[S]:
-        # A caller creating a stream (expected version 0) needs nothing read: the append refuses if it exists.
-        stream = Stream(stream_id, 0, [], []) if expected_version == 0 else await store.read(stream_id)
-        if expected_version is not None and stream.version != expected_version:
-            raise ConcurrencyConflict(stream_id, expected_version, stream.version)
-        state = decider.fold(stream.events)
+    async def attempt(streams: Streams) -> Decided[S]:
+        state = await streams.fold(decider, stream_id, expected_version)
         events = decider.decide(state, command)
-        envelopes = await store.append(stream_id, stream.version, events, context)
-        return Decided(reduce(decider.evolve, events, state), stream.version + len(events), envelopes)
+        envelopes = await streams.append({stream_id: events}, context)
+        version = streams.read_at[stream_id] + len(events)
+        return Decided(reduce(decider.evolve, events, state), version, envelopes)
 
-    return await until_written(attempt, expected_version, attempts)
+    return await across(store, attempt, expected_version, attempts)

@@ -1,4 +1,4 @@
-"""Judgement's HTTP API: thin. Parse, build a command, hand it on."""
+"""Judgement's HTTP API: thin. Parse, build a command (commands.py), hand it to the service's pipeline."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared import evidence_items
 from shared.auth import INSPECTORS, LEAD, QUALITY, authorise
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency, ItemId, Reason, Text
+from shared.commands import HandlingDep
+from shared.contracts.judgement import Citations, FindingKind, FindingRecorded
+from shared.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, Text
 from shared.envelope import new_id
-from shared.eventstore import CommandContext
-from shared.http import Paged, command_context, expected_version, set_version
+from shared.http import Paged, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import reads
 
-from . import handlers
+from . import handlers, views
+from .commands import AdvanceJudgement, ProposeJudgement, RecordFinding
 from .domain.judgements import Step
 
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
@@ -37,9 +38,7 @@ ACCESS = {
 router = APIRouter(
     tags=["judgement"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))]
 )
-Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
-JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
 
 
 class FindingRequest(BaseModel):
@@ -51,13 +50,43 @@ class FindingRequest(BaseModel):
     evidence_item_ids: Annotated[list[ItemId], Field(min_length=1)]
 
 
+class Proposal(BaseModel):
+    """A judgement as proposed: a grade on the programme's scale, or none for a narrative judgement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grade: Grade | None = None
+    text: CaseText
+    evidence_item_ids: Citations
+    rationale: CaseText | None = Field(None, description="why the grade departs from the derived one")
+    leaders_understand_failure: bool = Field(
+        False, description="leaders have shown they understand the failure (lifts 004 §70, §81)"
+    )
+
+    def command(
+        self, inspection_id: str, agency: Agency, area: str, version: int | None, reason: str | None = None
+    ) -> ProposeJudgement:
+        return ProposeJudgement(
+            inspection_id,
+            agency,
+            area,
+            self.grade,
+            self.text,
+            tuple(self.evidence_item_ids),
+            self.rationale,
+            self.leaders_understand_failure,
+            reason,
+            version,
+        )
+
+
 @router.get(
     "/inspections/{inspection_id}/evidence-profile",
     summary="Strengths, weaknesses and areas for improvement per agency, area and criterion, from every "
     "inspectorate's evidence, with their corroboration",
 )
 async def evidence_profile(inspection_id: str, service: ServiceDep) -> evidence_items.Triangulation:
-    return await handlers.evidence_profile(service.db, inspection_id)
+    return await views.evidence_profile(service.db, inspection_id)
 
 
 @router.get(
@@ -67,7 +96,7 @@ async def evidence_profile(inspection_id: str, service: ServiceDep) -> evidence_
 async def evidence_item(
     inspection_id: str, evidence_item_id: str, service: ServiceDep
 ) -> evidence_items.ItemView:
-    return await handlers.evidence_item(service.db, service.keys, inspection_id, evidence_item_id)
+    return await views.evidence_item(service.db, service.keys, inspection_id, evidence_item_id)
 
 
 @router.post(
@@ -76,29 +105,22 @@ async def evidence_item(
     summary="Record a key strength, an area for priority action or an area for development",
 )
 async def record_finding(
-    inspection_id: str, body: FindingRequest, service: ServiceDep, context: Context, response: Response
+    inspection_id: str, body: FindingRequest, handling: HandlingDep, response: Response
 ) -> FindingRecorded:
-    outcome = await handlers.record_finding(
-        service.store,
-        service.db,
-        inspection_id,
-        new_id(),
-        body.kind,
-        body.addressed_to,
-        body.text,
-        body.evidence_item_ids,
-        context,
+    command = RecordFinding(
+        inspection_id, new_id(), body.kind, body.addressed_to, body.text, tuple(body.evidence_item_ids)
     )
+    outcome = await handlers.handle(command, handling)
     set_version(response, outcome.version)
     return outcome.state.recorded[-1]
 
 
 @router.get("/inspections/{inspection_id}/findings", summary="The findings recorded so far, in order")
 async def findings(inspection_id: str, service: ServiceDep, paged: Paged) -> list[FindingRecorded]:
-    return paged.of(await handlers.findings_of(service.store, inspection_id))
+    return paged.of(await views.findings_of(service.store, inspection_id))
 
 
-class Revision(handlers.Proposal):
+class Revision(Proposal):
     reason: Reason  # why a final judgement changes
 
 
@@ -115,8 +137,8 @@ class Return(BaseModel):
 )
 async def judgement_board(
     inspection_id: str, service: ServiceDep, response: Response
-) -> handlers.JudgementBoard:
-    board = await handlers.board(service.store, service.db, inspection_id)
+) -> views.JudgementBoard:
+    board = await views.board(service.store, service.db, inspection_id)
     set_version(response, board.version)
     return board
 
@@ -124,8 +146,8 @@ async def judgement_board(
 @router.get(JUDGEMENT, summary="One judgement, with every event in its history")
 async def judgement(
     inspection_id: str, agency: Agency, area: str, service: ServiceDep, response: Response
-) -> handlers.JudgementHistory:
-    view = await handlers.judgement_of(service.store, service.db, inspection_id, agency, area)
+) -> views.JudgementHistory:
+    view = await views.judgement_of(service.store, service.db, inspection_id, agency, area)
     set_version(response, view.version)
     return view
 
@@ -138,15 +160,12 @@ async def propose(
     inspection_id: str,
     agency: Agency,
     area: str,
-    body: handlers.Proposal,
-    service: ServiceDep,
-    context: Context,
+    body: Proposal,
+    handling: HandlingDep,
     response: Response,
     version: Version,
-) -> handlers.JudgementView:
-    view = await handlers.propose(
-        service.store, service.db, inspection_id, agency, area, body, context, expected_version=version
-    )
+) -> views.JudgementView:
+    view = await handlers.handle(body.command(inspection_id, agency, area, version), handling)
     set_version(response, view.version)
     return view
 
@@ -159,40 +178,26 @@ async def revise(
     agency: Agency,
     area: str,
     body: Revision,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     version: Version,
-) -> handlers.JudgementView:
-    proposal = handlers.Proposal(**body.model_dump(exclude={"reason"}))
-    view = await handlers.propose(
-        service.store,
-        service.db,
-        inspection_id,
-        agency,
-        area,
-        proposal,
-        context,
-        reason=body.reason,
-        expected_version=version,
-    )
+) -> views.JudgementView:
+    view = await handlers.handle(body.command(inspection_id, agency, area, version, body.reason), handling)
     set_version(response, view.version)
     return view
 
 
-def _step(step: Step) -> Callable[..., Awaitable[handlers.JudgementView]]:
+def _step(step: Step) -> Callable[..., Awaitable[views.JudgementView]]:
     async def advance(
         inspection_id: str,
         agency: Agency,
         area: str,
-        service: ServiceDep,
-        context: Context,
+        handling: HandlingDep,
         response: Response,
         version: Version,
-    ) -> handlers.JudgementView:
-        view = await handlers.advance(
-            service.store, service.db, inspection_id, agency, area, step, context, expected_version=version
-        )
+    ) -> views.JudgementView:
+        command = AdvanceJudgement(inspection_id, agency, area, step, expected_version=version)
+        view = await handlers.handle(command, handling)
         set_version(response, view.version)
         return view
 
@@ -221,21 +226,11 @@ async def send_back(
     agency: Agency,
     area: str,
     body: Return,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     version: Version,
-) -> handlers.JudgementView:
-    view = await handlers.advance(
-        service.store,
-        service.db,
-        inspection_id,
-        agency,
-        area,
-        Step.RETURN,
-        context,
-        reason=body.reason,
-        expected_version=version,
-    )
+) -> views.JudgementView:
+    command = AdvanceJudgement(inspection_id, agency, area, Step.RETURN, body.reason, version)
+    view = await handlers.handle(command, handling)
     set_version(response, view.version)
     return view

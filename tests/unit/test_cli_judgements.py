@@ -19,7 +19,7 @@ from jip.commands import findings, judgements
 from jip.commands.tokens import signer
 from services.judgement.domain.judgements import Kind
 from services.judgement.domain.judgements import judgements as decider
-from services.judgement.handlers import JudgementHistory, JudgementView, _board
+from services.judgement.views import JudgementHistory, JudgementView, board_of
 from shared.catalogue import Event
 from shared.contracts.judgement import (
     AppliedRule,
@@ -288,7 +288,7 @@ def test_the_help_lists_the_choices_from_the_contracts_and_cites_the_rules(
 
 
 def test_the_board_shows_each_judgement_its_status_grade_derivation_and_flags() -> None:
-    board = _board(inspection(), decider.fold(EVENTS), len(EVENTS)).model_dump(mode="json")
+    board = board_of(inspection(), decider.fold(EVENTS), len(EVENTS)).model_dump(mode="json")
     lines = judgements.board_text(board).splitlines()
     assert lines[:3] == [
         f"judgements of inspection {INSPECTION} (integrated-2014), version {len(EVENTS)}",
@@ -310,7 +310,7 @@ def test_the_board_shows_each_judgement_its_status_grade_derivation_and_flags() 
 
 
 def test_a_programme_with_no_graded_judgement_points_to_the_findings() -> None:
-    board = _board(inspection("jtai-2015"), decider.initial, 0).model_dump(mode="json")
+    board = board_of(inspection("jtai-2015"), decider.initial, 0).model_dump(mode="json")
     text = judgements.board_text(board)
     assert "scale, best first: none: no graded judgement" in text
     assert text.endswith("record key strengths and recommendations with `jip findings record`")
@@ -384,7 +384,7 @@ def test_show_gives_the_judgement_the_rules_deriving_its_grade_its_flags_and_its
 
 
 def test_show_of_a_judgement_not_yet_proposed_says_so() -> None:
-    board = _board(inspection(), decider.fold(EVENTS), len(EVENTS))
+    board = board_of(inspection(), decider.fold(EVENTS), len(EVENTS))
     [view] = [j for j in board.judgements if (j.agency, j.judgement_area) == ("health", "leadership")]
     answer = JudgementHistory(**view.model_dump(), history=[]).model_dump(mode="json")
     text = judgements.judgement_text(answer)
@@ -518,7 +518,7 @@ def test_with_json_a_change_prints_the_answer(
 def test_board_and_show_read_the_inspection_and_the_judgement(
     service: FakeService, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    board = _board(inspection(), decider.fold(EVENTS), len(EVENTS)).model_dump(mode="json")
+    board = board_of(inspection(), decider.fold(EVENTS), len(EVENTS)).model_dump(mode="json")
     service.answers["GET", f"/inspections/{INSPECTION}/judgements"] = board
     assert main(["judgements", "board", INSPECTION]) == 0
     assert capsys.readouterr().out.startswith(f"judgements of inspection {INSPECTION} (integrated-2014), ")
