@@ -37,6 +37,7 @@ class OutboxRelay:
         *,
         batch_size: int = 256,
         idle_poll_seconds: float = 0.25,
+        quiet_poll_seconds: float = 2.0,
         lease_seconds: float = 10.0,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -47,7 +48,8 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self.owner = owner
         self.batch_size = batch_size
-        self.idle_poll = idle_poll_seconds
+        self.idle_poll = idle_poll_seconds  # the first poll after a publish ...
+        self.quiet_poll = quiet_poll_seconds  # ... doubling, while nothing is appended, up to this
         self.lease = timedelta(seconds=lease_seconds)
         self._wake = asyncio.Event()
         self._renewed_at: datetime | None = None  # when this relay last took or renewed the lease
@@ -83,6 +85,7 @@ class OutboxRelay:
             await self._producer.stop()
 
     async def _run(self) -> None:
+        poll = self.idle_poll
         while not self._stopping:
             published = 0
             try:
@@ -95,10 +98,15 @@ class OutboxRelay:
                 else:
                     log.exception("outbox relay failed; retrying in 1 s")
                 await asyncio.sleep(1)
+            # This process's appends wake the relay at once (notify); the poll finds another replica's, and
+            # grows while there are none, so an idle service spares its database.
+            poll = self.idle_poll if published else min(poll * 2, self.quiet_poll)
             if published < self.batch_size and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+                    await asyncio.wait_for(self._wake.wait(), poll)
+                if self._wake.is_set():
+                    poll = self.idle_poll
 
     async def _hold_lease(self) -> bool:
         now = datetime.now(UTC)

@@ -263,10 +263,13 @@ class Settings(SecretsFirst):
     def consumer_options(self) -> dict[str, Any]:
         if self.kafka_profile is KafkaProfile.TANSU:
             # tansu: group joins take half the session timeout. On its s3 storage a fetch returns only
-            # what it read within fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers.
+            # what it read within fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers;
+            # and it answers at the end of the wait even when a record arrives sooner, so a long wait is
+            # latency: shared/subscription.py lengthens it only while the projection is idle. A heartbeat
+            # a third of the session timeout, as Kafka's defaults have it.
             return {
                 "session_timeout_ms": 3000,
-                "heartbeat_interval_ms": 300,
+                "heartbeat_interval_ms": 1000,
                 "rebalance_timeout_ms": 3000,
                 "fetch_max_wait_ms": 50,
             }

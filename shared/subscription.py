@@ -9,6 +9,11 @@ When the Kafka client itself cannot parse what the broker returned (a corrupt or
 batch), the subscription reads that partition one record at a time, dead-letters each position it cannot
 read, with its place, and moves past it; the other partitions go on.
 
+An idle projection fetches less often: after `IDLE_AFTER` seconds with no record, each fetch waits up to
+`IDLE_FETCH_WAIT_MS` at the broker instead of the configured wait, and the first record back restores it.
+An idle stack then costs the broker and each service little (bench/idle.py); the first event after a
+quiet spell waits up to that long for its projection, the ones after it do not.
+
 `Progress` is what `/health` and the metrics show: a projection whose batches keep failing, or whose lag
 does not fall, for longer than `JIP_PROJECTION_STUCK_SECONDS` is stuck."""
 
@@ -30,6 +35,8 @@ from shared.logs import describe
 
 log = logging.getLogger(__name__)
 BATCH = 200
+IDLE_AFTER = 10.0  # seconds without a record before a projection counts as idle
+IDLE_FETCH_WAIT_MS = 1000  # how long an idle projection's fetch waits at the broker
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
@@ -100,6 +107,8 @@ class Subscription:
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self._careful: dict[TopicPartition, int] = {}  # partitions read one record at a time, and how long
+        self._busy_wait_ms: int = self._options.get("fetch_max_wait_ms", 500)
+        self._last_record = time.monotonic()
         runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
 
     async def start(self) -> None:
@@ -150,7 +159,21 @@ class Subscription:
                 with contextlib.suppress(KafkaError):  # a rebalance: the next owner delivers it again
                     await consumer.commit({tp: held[-1].offset + 1 for tp, held in batch.items()})
             backoff = 0.5
+            self._pace(consumer, bool(records))
             await self._measure(consumer, applied=bool(records))
+
+    def _pace(self, consumer: AIOKafkaConsumer, read: bool) -> None:
+        """The broker's wait for the next fetches: the configured one while records come, a longer one
+        once the projection has been idle for IDLE_AFTER seconds. aiokafka reads the wait from its fetcher
+        for every request it makes, and has no public way to change it."""
+        now = time.monotonic()
+        if read:
+            self._last_record = now
+        idle = now - self._last_record > IDLE_AFTER
+        wait = max(self._busy_wait_ms, IDLE_FETCH_WAIT_MS) if idle else self._busy_wait_ms
+        fetcher = getattr(consumer, "_fetcher", None)
+        if fetcher is not None and getattr(fetcher, "_fetch_max_wait_ms", wait) != wait:
+            fetcher._fetch_max_wait_ms = wait
 
     def _failed(self, reason: str) -> None:
         log.warning("%s: %s; trying again", self.progress.group, reason)
