@@ -1,27 +1,41 @@
-"""The LSCB service's HTTP API: thin. Parse, build a command, hand it on."""
+"""The LSCB service's HTTP API: thin. Parse, build a command (commands.py), hand it to the service's
+pipeline (handlers.handle); the queries read views.py."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.auth import INSPECTORS, LEAD, authorise
 from shared.boards import Board
-from shared.contracts.lscb import Office
-from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
-from shared.envelope import Inspectorate
-from shared.eventstore import CommandContext
-from shared.http import Paged, command_context, expected_version, set_version
-from shared.inspections import Inspection
+from shared.commands import Command, Handling, HandlingDep
+from shared.contracts.evidence import Bearing
+from shared.contracts.lscb import Citations, CriterionId, Office
+from shared.contracts.vocabulary import Agency, CaseText, Grade, Reason, ShortText, Text
+from shared.envelope import new_id
+from shared.http import Paged, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import reads
 
-from . import handlers
-from .domain import board_register
-from .domain.evaluation import Command, Dispute, Finalise, Resolve, SignOff
+from . import handlers, views
+from .commands import (
+    AppointOfficer,
+    Contribute,
+    Dispute,
+    Finalise,
+    JoinPartner,
+    LeavePartner,
+    ProposeJudgement,
+    RecordAbsence,
+    RecordReturn,
+    ResolveDispute,
+    SignOff,
+    VacateOffice,
+)
+from .views import BoardView, EvaluationView
 
 BOARD = "/boards/{area}"
 OFFICER = BOARD + "/officers/{office}"
@@ -45,12 +59,8 @@ ACCESS = {
     ("POST", f"{EVALUATION}/final"): LEAD,
 }
 router = APIRouter(dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))])
-Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
-BOARD = "/boards/{area}"
-OFFICER = BOARD + "/officers/{office}"
-EVALUATION = "/inspections/{inspection_id}/evaluation"
-AREA = "the area's ONS code or name, e.g. E08000036 or Wakefield"
+View = TypeVar("View", BoardView, EvaluationView)
 
 
 class Appointment(BaseModel):
@@ -91,6 +101,28 @@ class PartnerLeaving(Partner):
     reason: Reason
 
 
+class Contribution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    criterion: CriterionId | None = Field(None, description="one of the board's criteria, e.g. 115c")
+    bearing: Bearing
+    attributed_to: Agency = Field(
+        description="where in the partnership it lies: a partner, the board, the partnership"
+    )
+    text: CaseText
+    evidence_item_ids: Citations
+
+
+class Proposal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grade: Grade | None = Field(
+        None, description="where the programme grades the board; none for a narrative"
+    )
+    text: CaseText
+    evidence_item_ids: Citations
+
+
 class Reasons(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,25 +135,16 @@ class Resolution(BaseModel):
     resolution: Reason
 
 
-def _answer(response: Response, view: handlers.BoardView | handlers.EvaluationView) -> None:
+async def _handle(command: Command[View], handling: Handling, response: Response) -> View:
+    """Hand the command to the pipeline; answer with the view after it, its version in the ETag."""
+    view = await handlers.handle(command, handling)
     set_version(response, view.version)
-
-
-async def _change(
-    response: Response,
-    service: ServiceDep,
-    command: board_register.Command,
-    context: CommandContext,
-    version: int | None,
-) -> handlers.BoardView:
-    view = await handlers.change_board(service.store, command, context, version)
-    _answer(response, view)
     return view
 
 
 @router.get("/boards", tags=["boards"], summary="Every board register, by area code")
 async def boards_registered(service: ServiceDep, paged: Paged) -> list[Board]:
-    return paged.of(await handlers.boards_registered(service.db))
+    return paged.of(await views.boards_registered(service.db))
 
 
 @router.get(
@@ -130,38 +153,25 @@ async def boards_registered(service: ServiceDep, paged: Paged) -> list[Board]:
     summary="One area's board: its chair and business manager, their absences, the statutory partners on "
     "it and those missing (004 §41), and who is notified first today (001 Proposal two)",
 )
-async def board(area: str, service: ServiceDep, response: Response) -> handlers.BoardView:
-    view = await handlers.board(service.store, area)
-    _answer(response, view)
+async def board(area: str, service: ServiceDep, response: Response) -> BoardView:
+    view = await views.board(service.store, area)
+    set_version(response, view.version)
     return view
 
 
 @router.put(OFFICER, tags=["boards"], summary="Appoint the chair or the business manager")
 async def appoint(
-    area: str,
-    office: Office,
-    body: Appointment,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.BoardView:
-    command = board_register.Appoint(handlers.area(area), office, body.name, body.contact)
-    return await _change(response, service, command, context, version)
+    area: str, office: Office, body: Appointment, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    command = AppointOfficer(area, office, body.name, body.contact, version)
+    return await _handle(command, handling, response)
 
 
 @router.post(f"{OFFICER}/vacancy", tags=["boards"], summary="The office is left vacant")
 async def vacate(
-    area: str,
-    office: Office,
-    body: Vacancy,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.BoardView:
-    command = board_register.Vacate(handlers.area(area), office, body.reason)
-    return await _change(response, service, command, context, version)
+    area: str, office: Office, body: Vacancy, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    return await _handle(VacateOffice(area, office, body.reason, version), handling, response)
 
 
 @router.post(
@@ -170,57 +180,36 @@ async def vacate(
     summary="The office holder is away: the other office is notified first meanwhile (001 Proposal two)",
 )
 async def absent(
-    area: str,
-    office: Office,
-    body: Absence,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.BoardView:
-    command = board_register.Absent(
-        handlers.area(area), office, body.absent_from, body.absent_until, body.reason
-    )
-    return await _change(response, service, command, context, version)
+    area: str, office: Office, body: Absence, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    command = RecordAbsence(area, office, body.absent_from, body.absent_until, body.reason, version)
+    return await _handle(command, handling, response)
 
 
 @router.post(f"{OFFICER}/return", tags=["boards"], summary="The office holder is back from an open absence")
 async def returned(
-    area: str,
-    office: Office,
-    body: Return,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.BoardView:
-    command = board_register.Return(handlers.area(area), office, body.returned_on)
-    return await _change(response, service, command, context, version)
+    area: str, office: Office, body: Return, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    return await _handle(RecordReturn(area, office, body.returned_on, version), handling, response)
 
 
 @router.post(
     f"{BOARD}/partners", tags=["boards"], summary="A statutory partner's organisation joins the board"
 )
 async def join(
-    area: str, body: Partner, service: ServiceDep, context: Context, response: Response, version: Version
-) -> handlers.BoardView:
-    command = board_register.JoinPartner(handlers.area(area), body.agency, body.organisation)
-    return await _change(response, service, command, context, version)
+    area: str, body: Partner, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    return await _handle(JoinPartner(area, body.agency, body.organisation, version), handling, response)
 
 
 @router.post(
     f"{BOARD}/partners/leaving", tags=["boards"], summary="A partner's organisation leaves the board"
 )
 async def leave(
-    area: str,
-    body: PartnerLeaving,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.BoardView:
-    command = board_register.LeavePartner(handlers.area(area), body.agency, body.organisation, body.reason)
-    return await _change(response, service, command, context, version)
+    area: str, body: PartnerLeaving, handling: HandlingDep, response: Response, version: Version
+) -> BoardView:
+    command = LeavePartner(area, body.agency, body.organisation, body.reason, version)
+    return await _handle(command, handling, response)
 
 
 @router.get(
@@ -229,9 +218,9 @@ async def leave(
     summary="The shared evaluation of the board: evidence and findings per criterion (004 §115 a-l), by "
     "partner, the proposed judgement, sign-offs, disputes and the final judgement",
 )
-async def evaluation(inspection_id: str, service: ServiceDep, response: Response) -> handlers.EvaluationView:
-    view = await handlers.evaluation_of(service.store, service.db, service.keys, inspection_id)
-    _answer(response, view)
+async def evaluation(inspection_id: str, service: ServiceDep, response: Response) -> EvaluationView:
+    view = await views.evaluation_of(service.store, service.db, service.keys, inspection_id)
+    set_version(response, view.version)
     return view
 
 
@@ -243,18 +232,19 @@ async def evaluation(inspection_id: str, service: ServiceDep, response: Response
     "partner (e.g. 004 §113), citing evidence",
 )
 async def contribute(
-    inspection_id: str,
-    body: handlers.Contribution,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.EvaluationView:
-    view = await handlers.contribute(
-        service.store, service.db, service.keys, inspection_id, body, context, version
+    inspection_id: str, body: Contribution, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    command = Contribute(
+        inspection_id,
+        new_id(),
+        body.criterion,
+        body.bearing,
+        body.attributed_to,
+        body.text,
+        tuple(body.evidence_item_ids),
+        version,
     )
-    _answer(response, view)
-    return view
+    return await _handle(command, handling, response)
 
 
 @router.put(
@@ -263,38 +253,17 @@ async def contribute(
     summary="The lead inspectorate proposes the shared judgement; every inspectorate signs it off afresh",
 )
 async def propose(
-    inspection_id: str,
-    body: handlers.Proposal,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.EvaluationView:
-    view = await handlers.propose(
-        service.store, service.db, service.keys, inspection_id, body, context, version
-    )
-    _answer(response, view)
-    return view
-
-
-async def _run(
-    inspection_id: str,
-    service: ServiceDep,
-    context: CommandContext,
-    response: Response,
-    version: int | None,
-    make: handlers.Make,
-) -> handlers.EvaluationView:
-    view = await handlers.run(service.store, service.db, service.keys, inspection_id, make, context, version)
-    _answer(response, view)
-    return view
+    inspection_id: str, body: Proposal, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    command = ProposeJudgement(inspection_id, body.grade, body.text, tuple(body.evidence_item_ids), version)
+    return await _handle(command, handling, response)
 
 
 @router.post(f"{EVALUATION}/sign-off", tags=["evaluation"], summary="Your inspectorate agrees the proposal")
 async def sign_off(
-    inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
-) -> handlers.EvaluationView:
-    return await _run(inspection_id, service, context, response, version, SignOff)
+    inspection_id: str, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    return await _handle(SignOff(inspection_id, version), handling, response)
 
 
 @router.post(
@@ -303,17 +272,9 @@ async def sign_off(
     summary="Your inspectorate does not agree the proposal: the reasons, which block finalisation",
 )
 async def dispute(
-    inspection_id: str,
-    body: Reasons,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.EvaluationView:
-    def make(known: Inspection, by: Inspectorate) -> Command:
-        return Dispute(known, by, body.reasons)
-
-    return await _run(inspection_id, service, context, response, version, make)
+    inspection_id: str, body: Reasons, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    return await _handle(Dispute(inspection_id, body.reasons, version), handling, response)
 
 
 @router.post(
@@ -322,17 +283,9 @@ async def dispute(
     summary="Your inspectorate withdraws its dispute, saying how it was resolved",
 )
 async def resolve(
-    inspection_id: str,
-    body: Resolution,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
-) -> handlers.EvaluationView:
-    def make(known: Inspection, by: Inspectorate) -> Command:
-        return Resolve(known, by, body.resolution)
-
-    return await _run(inspection_id, service, context, response, version, make)
+    inspection_id: str, body: Resolution, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    return await _handle(ResolveDispute(inspection_id, body.resolution, version), handling, response)
 
 
 @router.post(
@@ -342,6 +295,6 @@ async def resolve(
     "agreed it, and no dispute is open",
 )
 async def finalise(
-    inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
-) -> handlers.EvaluationView:
-    return await _run(inspection_id, service, context, response, version, Finalise)
+    inspection_id: str, handling: HandlingDep, response: Response, version: Version
+) -> EvaluationView:
+    return await _handle(Finalise(inspection_id, version), handling, response)

@@ -17,8 +17,9 @@ import pytest
 from jip.cli import main, parser
 from jip.commands import lscb, lscb_text, scheduling
 from jip.commands.tokens import signer
+from services.lscb import views
 from services.lscb.domain.evaluation import lscb_criteria
-from services.lscb.handlers import CriterionView, EvaluationView, EvidenceRef, PartnerView, _board_view
+from services.lscb.views import CriterionView, EvaluationView, EvidenceRef, PartnerView
 from services.scheduling.routes.notice import NotificationPlan, PlannedStep
 from shared.areas import Area, find
 from shared.boards import Board, fold
@@ -95,7 +96,7 @@ def cells(line: str) -> list[str]:
 
 def board_view(events: list[Event] = EVENTS) -> dict[str, Any]:
     board = fold(events)
-    return _board_view(WAKEFIELD, board, len(events)).model_dump(mode="json")
+    return views.board_view(WAKEFIELD, board, len(events)).model_dump(mode="json")
 
 
 def item(
@@ -596,7 +597,7 @@ def test_a_step_of_the_evaluation_prints_the_proposal_sign_offs_disputes_and_ver
 
 
 def test_the_plan_numbers_each_step_with_its_addressee_who_tells_them_and_when() -> None:
-    lines = scheduling.plan_text(plan_of()).splitlines()
+    lines = scheduling.plan_text(plan_of(), "001 Proposal two").splitlines()
     assert lines[0] == (
         f"notification plan of inspection {INSPECTION}: due 2031-03-10, in this order (001 Proposal two)"
     )
@@ -617,7 +618,7 @@ def test_the_plan_numbers_each_step_with_its_addressee_who_tells_them_and_when()
 
 
 def test_the_plan_of_an_area_with_no_register_says_so() -> None:
-    text = scheduling.plan_text(plan_of(registered=False) | {"ordered": False})
+    text = scheduling.plan_text(plan_of(registered=False) | {"ordered": False}, None)
     assert "in any order" in text.splitlines()[0]
     assert cells(text.splitlines()[2]) == ["1.", "lscb_chair", "-", "-", "ofsted", "to do"]
     assert text.endswith(
@@ -867,16 +868,23 @@ def test_the_area_office_and_inspection_are_quoted_in_the_path(service: FakeServ
     ]
 
 
-def test_plan_gets_the_notification_plan_from_the_scheduling_service(
+def test_plan_gets_the_notification_plan_and_cites_the_programmes_order(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = f"/inspections/{INSPECTION}/notification-plan"
-    fake = answering(monkeypatch, {("GET", path): plan_of()})
+    path, inspection = f"/inspections/{INSPECTION}/notification-plan", f"/inspections/{INSPECTION}"
+    fake = answering(
+        monkeypatch, {("GET", path): plan_of(), ("GET", inspection): {"programme": "targeted-2015"}}
+    )
     assert main(["inspections", "plan", INSPECTION]) == 0
-    assert capsys.readouterr().out == scheduling.plan_text(plan_of()) + "\n"
+    out = capsys.readouterr().out
+    assert out == scheduling.plan_text(plan_of(), "001 Part 2, Proposal two") + "\n"  # the programme's rule
+    assert out.startswith(
+        f"notification plan of inspection {INSPECTION}: due 2031-03-10, in this order (001 Part 2,"
+    )
     assert main(["inspections", "plan", INSPECTION, "--json"]) == 0
     assert '"board_registered": true' in capsys.readouterr().out
-    assert fake.requests == [("GET", path, None, None, "scheduling")] * 2
+    asked = [("GET", path, None, None, "scheduling"), ("GET", inspection, None, None, "scheduling")]
+    assert fake.requests == [*asked, asked[0]]  # the JSON is the service's answer alone
 
 
 @pytest.mark.parametrize(
