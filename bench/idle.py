@@ -21,26 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from processes import cpu_of, rss_mb
+
 from embedded.components import infrastructure, services, workspace
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.commands.tokens import stack_env
 
 TARGET = 3.0  # % of one core, the whole stack (issue 24 §2)
-
-
-def cpu_of(pid: int) -> float:
-    """The CPU time (user + system) a running process has used, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    """The process's resident memory, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict[str, float]]:

@@ -36,6 +36,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from processes import rss_mb
 from pymongo import AsyncMongoClient
 
 from embedded.components import REHEARSAL_ENV, infrastructure, services
@@ -46,6 +47,8 @@ from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.commands import tokens
 from shared.settings import KafkaProfile, Settings
+
+RSS_TARGET_MB = 150
 
 
 def progress(message: str) -> None:
@@ -284,6 +287,8 @@ async def measure(items: int, concurrency: int, sequential: int, kafka_records: 
                 measured = await pipeline(urls, people, arrivals, items, concurrency, sequential)
             finally:
                 await arrivals.stop()
+            running = supervisor.running()
+            memory = {name: round(rss_mb(running[name].pid)) for name in ports.services if name in running}
             if kafka_records:
                 raw = await kafka_round_trip(settings, sequential, kafka_records)
         finally:
@@ -291,6 +296,7 @@ async def measure(items: int, concurrency: int, sequential: int, kafka_records: 
     return {
         "pipeline": measured,
         "raw_kafka": raw,
+        "rss_mb_after": memory,
         "setup": {
             "broker": "tansu 0.6.0 on the embedded object store",
             "database": "SecantusDB 0.7.0b3",
@@ -324,6 +330,10 @@ def report(figures: dict[str, Any]) -> str:
             f"  {'bulk':<20} n={k['bulk_records']:<5} produce {k['produce_per_s']} records/s, "
             f"produce+consume {k['produce_to_consume_per_s']} records/s",
         ]
+    memory = ", ".join(f"{name} {mb} MB" for name, mb in figures["rss_mb_after"].items())
+    lines.append(
+        f"Each service's resident memory after the run (issue 24 §7: at most {RSS_TARGET_MB} MB): {memory}"
+    )
     return "\n".join([*lines, f"{figures['setup']['cores']} cores (os.cpu_count())"])
 
 

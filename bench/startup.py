@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from processes import cpu_of
+
 from embedded.components import Component, infrastructure, services, workspace
 from embedded.ports import WORKSPACE, Ports
 from embedded.supervisor import Supervisor, process_environment
@@ -45,12 +47,6 @@ def run_seconds(argv: list[str]) -> tuple[float, float]:
     subprocess.run(argv, cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, check=True)
     wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def cpu_of(pid: int) -> float:
-    """The CPU time (user + system) a running process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def ready_seconds(supervisor: Supervisor, ports: Ports, component: Component) -> tuple[float, float]:
