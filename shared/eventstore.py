@@ -14,6 +14,7 @@ Two things an append fixes for the relay, whatever process (replica) makes it:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from shared.catalogue import Event, EventCatalogue
@@ -106,6 +108,9 @@ class EventStore:
         self.events = db["events"]
         self.outbox = db["outbox"]
         self.on_append: Callable[[], None] = lambda: None  # the relay's wake-up call
+        self.transactions = 0  # committed by appends (several appends may share one: group commit)
+        self._waiting: list[_Pending] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def ensure_indexes(self) -> None:
         await self.events.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)], unique=True)
@@ -163,65 +168,161 @@ class EventStore:
 
     async def append_streams(self, writes: Sequence[Write], context: CommandContext) -> list[Envelope]:
         """Append to several streams at once, each at its expected version: all or nothing. A rule that
-        spans streams (an inspector on one inspection at a time) holds because both streams move together."""
+        spans streams (an inspector on one inspection at a time) holds because both streams move together.
+
+        Group commit: an append that arrives while another is being committed waits for it, and every
+        append that waited is then committed together, in one transaction. Each keeps its own version
+        check and its own answer: a conflicting one is refused, the others are written."""
         writes = [w for w in writes if w.events]
         if not writes:
             return []
-        occurred_at = utc_now()
-        trace_carrier = current_carrier()
-        first = writes[0]
+        pending = _Pending(writes, context, current_carrier(), asyncio.get_running_loop().create_future())
+        self._waiting.append(pending)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_waiting(), name="event-store group commit")
+        return await asyncio.shield(pending.answer)
+
+    async def _commit_waiting(self) -> None:
+        """Commit what is waiting, a group at a time, until nothing is."""
+        while self._waiting:
+            group, self._waiting = self._waiting[:GROUP_LIMIT], self._waiting[GROUP_LIMIT:]
+            try:
+                if len(group) == 1:
+                    await self._commit_alone(group[0])
+                else:
+                    await self._commit_group(group)
+            except asyncio.CancelledError:
+                for pending in group:
+                    pending.answer.cancel()
+                raise
+            except Exception as exc:  # the database is unreachable, or worse: every append learns it
+                for pending in group:
+                    if not pending.answer.done():
+                        pending.answer.set_exception(exc)
+            self.on_append()
+
+    async def _commit_alone(self, pending: _Pending) -> None:
         try:
-            async with transaction(self.client) as session:
-                # For a new stream the unique index alone decides: version 1 exists or it does not.
-                # Otherwise check the head too, so a stream cannot skip a version; its digest starts the
-                # chain the new events continue, its key is theirs, and they publish after it.
-                previous: dict[str, str | None] = {}
+            await self._transaction([pending])
+        except (DuplicateKeyError, BulkWriteError, OperationFailure) as exc:
+            pending.answer.set_exception(_refusal(exc, pending.writes))
+
+    async def _commit_group(self, group: list[_Pending]) -> None:
+        """One transaction for the group; if it fails because another process wrote a stream it writes
+        meanwhile (which of them, the error cannot tell), each append is committed alone instead."""
+        try:
+            await self._transaction(group)
+        except (DuplicateKeyError, BulkWriteError, OperationFailure) as exc:
+            if not isinstance(_refusal(exc, group[0].writes), ConcurrencyConflict):
+                raise
+            for pending in group:
+                await self._commit_alone(pending)
+
+    async def _transaction(self, group: Sequence[_Pending]) -> None:
+        """Append each pending write in one transaction and answer each once it commits: with its envelopes,
+        or with a ConcurrencyConflict (and nothing written) if its stream is not at its expected version, in
+        the database or after an earlier write of the group."""
+        occurred_at = utc_now()
+        accepted: list[tuple[_Pending, list[Envelope], dict[str, str], list[int]]] = []
+        refused: list[tuple[_Pending, ConcurrencyConflict]] = []
+        async with transaction(self.client) as session:
+            heads: dict[str, Document | None] = {}  # each stream's last event: in the database or the group
+            position = time.time_ns()
+            for pending in group:
                 keys: dict[str, str] = {}
-                position = time.time_ns()
-                for w in writes:
-                    head = None
-                    if w.expected_version > 0:
-                        head = await self.events.find_one(
-                            {"stream_id": w.stream_id},
-                            {"stream_version": 1, "envelope": 1, "key": 1, "position": 1},
-                            sort=[("stream_version", DESCENDING)],
-                            session=session,
-                        )
-                        actual = head["stream_version"] if head else 0
-                        if head is None or actual != w.expected_version:
-                            raise ConcurrencyConflict(w.stream_id, w.expected_version, actual)
+                previous: dict[str, str | None] = {}
+                conflict = None
+                for w in pending.writes:
+                    if w.stream_id not in heads:
+                        heads[w.stream_id] = await self._head(w, session, alone=len(group) == 1)
+                    head = heads[w.stream_id]
+                    actual = head["stream_version"] if head else 0
+                    if actual != w.expected_version:
+                        conflict = ConcurrencyConflict(w.stream_id, w.expected_version, actual)
+                        break
+                    if head is not None:
                         position = max(position, head.get("position", 0) + 1)
-                    previous[w.stream_id] = digest_of(head["envelope"]) if head else None
+                    previous[w.stream_id] = head["digest"] if head else None
                     keys[w.stream_id] = w.key(head)
-                envelopes = chained(writes, context, previous, occurred_at)
+                if conflict is not None:
+                    refused.append((pending, conflict))
+                    continue
+                envelopes = chained(pending.writes, pending.context, previous, occurred_at)
                 positions = [position + i for i in range(len(envelopes))]
+                position += len(envelopes)
+                for e, p in zip(envelopes, positions, strict=True):
+                    heads[e.stream_id] = {
+                        "stream_version": e.stream_version,
+                        "digest": e.digest(),
+                        "key": keys[e.stream_id],
+                        "position": p,
+                    }
+                accepted.append((pending, envelopes, keys, positions))
+            records = [
+                (pending, e, keys[e.stream_id], p)
+                for pending, envelopes, keys, positions in accepted
+                for e, p in zip(envelopes, positions, strict=True)
+            ]
+            if records:
                 await self.events.insert_many(
-                    [
-                        event_record(e, keys[e.stream_id], p)
-                        for e, p in zip(envelopes, positions, strict=True)
-                    ],
-                    session=session,
+                    [event_record(e, key, p) for _, e, key, p in records], session=session
                 )
                 await self.outbox.insert_many(
-                    [
-                        outbox_record(self.topic, e, keys[e.stream_id], p, trace_carrier)
-                        for e, p in zip(envelopes, positions, strict=True)
-                    ],
+                    [outbox_record(self.topic, e, key, p, pending.trace) for pending, e, key, p in records],
                     session=session,
                 )
-        except (DuplicateKeyError, BulkWriteError) as exc:
-            if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
-                raise
-            lost = _conflicting(exc, writes) or first
-            raise ConcurrencyConflict(
-                lost.stream_id, lost.expected_version, None if lost.expected_version else 1
-            ) from exc
-        except OperationFailure as exc:
-            if exc.has_error_label("TransientTransactionError"):  # lost a write conflict to a racing append
-                raise ConcurrencyConflict(first.stream_id, first.expected_version, None) from exc
-            raise
-        self.on_append()
-        return envelopes
+        self.transactions += 1
+        for pending, refusal in refused:
+            pending.answer.set_exception(refusal)
+        for pending, envelopes, _, _ in accepted:
+            pending.answer.set_result(envelopes)
+
+    async def _head(self, write: Write, session: AsyncClientSession, *, alone: bool) -> Document | None:
+        """The stream's last event (its version, digest, key and position), or None for a new stream. An
+        append alone creating a stream reads nothing: the unique (stream_id, stream_version) index refuses
+        a stream that exists. In a group it must be read, so that one such append is refused alone."""
+        if write.expected_version == 0 and alone:
+            return None
+        head = await self.events.find_one(
+            {"stream_id": write.stream_id},
+            {"stream_version": 1, "envelope": 1, "key": 1, "position": 1},
+            sort=[("stream_version", DESCENDING)],
+            session=session,
+        )
+        if head is None:
+            return None
+        return {**head, "digest": digest_of(head["envelope"])}
+
+
+GROUP_LIMIT = 64  # appends committed in one transaction at most
+
+
+@dataclass
+class _Pending:
+    """An append waiting to be committed, and the future its caller awaits."""
+
+    writes: Sequence[Write]
+    context: CommandContext
+    trace: dict[str, str]
+    answer: asyncio.Future[list[Envelope]]
+
+
+def _refusal(
+    exc: DuplicateKeyError | BulkWriteError | OperationFailure, writes: Sequence[Write]
+) -> Exception:
+    """The ConcurrencyConflict a failed append means, or the error itself when it means something else: a
+    duplicate (stream_id, stream_version) is a racing writer's, and so is a transaction's write conflict."""
+    first = writes[0]
+    if isinstance(exc, DuplicateKeyError | BulkWriteError):
+        if isinstance(exc, BulkWriteError) and not _duplicate_key(exc):
+            return exc
+        lost = _conflicting(exc, writes) or first
+        return ConcurrencyConflict(
+            lost.stream_id, lost.expected_version, None if lost.expected_version else 1
+        )
+    if exc.has_error_label("TransientTransactionError"):  # lost a write conflict to a racing append
+        return ConcurrencyConflict(first.stream_id, first.expected_version, None)
+    return exc
 
 
 def chained(

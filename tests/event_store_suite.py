@@ -105,6 +105,32 @@ class EventStoreSuite(Generic[S]):
         assert (await store.read("stream-a")).version == 2
         assert len(await self.outbox(store)) == 2
 
+    async def test_appends_arriving_together_are_each_checked_and_answered_alone(self, store: S) -> None:
+        """However the store commits appends that arrive together (EventStore: in one transaction), each
+        has its own version check and its own answer: the stale ones are refused, the others written."""
+        await store.append("stream-a", 0, [recorded_item("item-0")], CONTEXT)
+        appends = [
+            *(store.append(f"stream-{n}", 0, [recorded_item(f"item-{n}")], CONTEXT) for n in range(1, 9)),
+            store.append("stream-a", 0, [recorded_item("item-stale")], CONTEXT),  # stream-a exists
+            store.append("stream-a", 1, [recorded_item("item-a2")], CONTEXT),
+            store.append("stream-a", 1, [recorded_item("item-a2-again")], CONTEXT),  # after the one before
+            store.append("stream-3", 0, [recorded_item("item-3-again")], CONTEXT),  # made just before
+        ]
+
+        results = await asyncio.gather(*appends, return_exceptions=True)
+
+        refused = [r for r in results if isinstance(r, BaseException)]
+        assert len(refused) == 3, refused
+        assert all(isinstance(r, ConcurrencyConflict) for r in refused), refused
+        assert isinstance(results[8], ConcurrencyConflict)  # stream-a existed
+        assert isinstance(results[11], ConcurrencyConflict)  # stream-3 was made by an append before it
+        written = [r for r in results if not isinstance(r, BaseException)]
+        assert sorted((e.stream_id, e.stream_version) for [e] in written) == sorted(
+            [*((f"stream-{n}", 1) for n in range(1, 9)), ("stream-a", 2)]
+        )
+        assert await self.event_count(store) == 10
+        assert len(await self.outbox(store)) == 10
+
     async def test_an_append_to_several_streams_is_all_or_nothing(self, store: S) -> None:
         await store.append("stream-a", 0, [recorded_item("item-1")], CONTEXT)
         both = [

@@ -3,6 +3,7 @@ read from the outbox collection the relay publishes from."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +12,8 @@ from shared.contracts import CATALOGUE
 from shared.eventstore import EventStore
 from shared.mongo import Document, connect
 from shared.settings import Settings
-from tests.event_store_suite import EventStoreSuite
+from tests.domain import recorded_item
+from tests.event_store_suite import CONTEXT, EventStoreSuite
 
 
 class TestMongoEventStore(EventStoreSuite[EventStore]):
@@ -31,3 +33,24 @@ class TestMongoEventStore(EventStoreSuite[EventStore]):
 
     async def event_count(self, store: EventStore) -> int:
         return await store.events.count_documents({})
+
+
+async def test_appends_that_arrive_together_share_one_transaction(settings: Settings) -> None:
+    """Group commit (issue 24 §3): what arrives while a transaction commits is committed together in the
+    next, so 40 appends at once take far fewer than 40 transactions, and each is answered for itself."""
+    client = connect(settings.mongodb_uri, "test")
+    store = EventStore(
+        client, settings.database_name("evidence"), CATALOGUE, settings.events_topic("evidence")
+    )
+    await store.ensure_indexes()
+    try:
+        answers = await asyncio.gather(
+            *(store.append(f"together-{n}", 0, [recorded_item(f"item-{n}")], CONTEXT) for n in range(40))
+        )
+        assert [[(e.stream_id, e.stream_version) for e in a] for a in answers] == [
+            [(f"together-{n}", 1)] for n in range(40)
+        ]
+        assert store.transactions <= 5, store.transactions
+        assert await store.events.count_documents({"stream_id": {"$regex": "^together-"}}) == 40
+    finally:
+        await client.close()
