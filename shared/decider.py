@@ -74,11 +74,18 @@ class Streams:
         self.store = store
         self.read_at: dict[str, int] = {}
 
-    async def fold(self, decider: Decider[S, C], stream_id: str, expected_version: int | None = None) -> S:
+    async def fold(
+        self,
+        decider: Decider[S, C],
+        stream_id: str,
+        expected_version: int | None = None,
+        *,
+        creating: bool = False,
+    ) -> S:
         """The stream's state. A caller that names the version it decided on (`If-Match`) meets a
-        ConcurrencyConflict if the stream has moved since; a caller creating the stream (0) reads nothing,
-        as the append refuses a stream that exists."""
-        if expected_version == 0:
+        ConcurrencyConflict if the stream has moved since; a command creating the stream reads nothing, as
+        the append refuses a stream that exists."""
+        if creating:
             self.read_at[stream_id] = 0
             return decider.initial
         stream = await self.store.read(stream_id)
@@ -117,15 +124,17 @@ async def execute(
     context: CommandContext,
     *,
     expected_version: int | None = None,
+    creating: bool = False,
     attempts: int = 3,
 ) -> Decided[S]:
-    """Run `command` against the stream's current state (see `until_written` for conflicts)."""
+    """Run `command` against the stream's current state (see `until_written` for conflicts); one
+    `creating` the stream decides on its initial state and is refused if the stream exists."""
 
     async def attempt(streams: Streams) -> Decided[S]:
-        state = await streams.fold(decider, stream_id, expected_version)
+        state = await streams.fold(decider, stream_id, expected_version, creating=creating)
         events = decider.decide(state, command)
         envelopes = await streams.append({stream_id: events}, context)
         version = streams.read_at[stream_id] + len(events)
         return Decided(reduce(decider.evolve, events, state), version, envelopes)
 
-    return await across(store, attempt, expected_version, attempts)
+    return await across(store, attempt, 0 if creating else expected_version, attempts)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from shared.auth import INSPECTORS, LEAD, authorise
 from shared.taking_part import reads
 
-from . import handlers
+from . import views
 from .routes import inspections, notice, programmes, rounds, teams
 
 # Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
@@ -27,6 +27,6 @@ ACCESS = {
     ("POST", "/inspectors"): LEAD,
     ("POST", "/inspectors/{inspector_id}/unavailability"): INSPECTORS,
 }
-router = APIRouter(dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))])
+router = APIRouter(dependencies=[Depends(authorise(ACCESS)), Depends(reads(views.taking_part))])
 for resource in (programmes, rounds, inspections, notice, teams):
     router.include_router(resource.router)

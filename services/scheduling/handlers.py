@@ -1,160 +1,48 @@
-"""Scheduling's commands: read the streams a command touches, decide, append them together.
+"""Scheduling's commands (commands.py), each to its handler: load what the decision needs, decide, append.
 
-A write lost to a concurrent one (another assignment of the same inspector, another booking of the
-same area) is decided again on fresh state, so a rule that spans streams is never broken by a race."""
+A command on an inspection reads, through one `Streams` (shared/decider.py), its stream and the streams
+the decision reaches - the area's calendar, the diaries of the inspectors it books or releases - and
+appends what the domain decided to all of them at once, each at the version it read. A write lost to a
+concurrent one (another assignment of the same inspector, another booking of the same area) is decided
+again on fresh state (`across`), so a rule that spans streams is never broken by a race."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable
 
-from pymongo.asynchronous.database import AsyncDatabase
-
-from shared import boards
-from shared.areas import Area, absent, as_at, find, unknown
-from shared.boards import Board
+from shared.areas import Area, as_at
 from shared.catalogue import Event
+from shared.commands import Commands, Handling, Pipeline
 from shared.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
-    InspectorateJoined,
     InspectorRegistered,
     InspectorUnavailable,
+    Period,
     RoundPlanned,
 )
-from shared.decider import fold, until_written
-from shared.envelope import Inspectorate
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
-from shared.eventstore import CommandContext, EventStore, Write
-from shared.mongo import Document
-from shared.programmes import Programme, catalogue
-from shared.runtime import Service
-from shared.taking_part import TakingPart
+from shared.decider import Decided, Streams, across, execute, fold
+from shared.envelope import utc_now
+from shared.errors import ConcurrencyConflict, Forbidden, NotFound
+from shared.eventstore import CommandContext
 from shared.workdays import today_in_england
 
-from .domain import area_calendar, inspector_diary
-from .domain.inspection import Changes, Inspection, ScheduleInspection, evolve, inspection_stream
-from .domain.inspection import schedule as decide_schedule  # `schedule` below appends what it decides
-from .domain.round import PlanRound, Round, evolve_round, plan, round_stream
-
-
-def programme(programme_id: str) -> Programme:
-    programmes = catalogue()
-    if programme_id not in programmes:
-        raise NotFound(f"unknown programme {programme_id!r}; known: {', '.join(sorted(programmes))}")
-    return programmes[programme_id]
-
-
-def programme_of(state: Inspection) -> Programme:
-    """The programme version the inspection was scheduled under, for good."""
-    assert state.scheduled is not None
-    return programme(state.scheduled.programme)
-
-
-def area(code_or_name: str, on: date | None = None) -> Area:
-    """The area by ONS code or name, whenever it existed; given a day (fieldwork's), the area as it was
-    that day: one abolished by then, or not yet created, is refused, naming the areas there that day."""
-    found = find(code_or_name, on)
-    if found is None:
-        when = f" on {on}" if on else ""
-        raise RuleViolation(
-            f"{unknown(code_or_name, on)} An area is one of the {len(as_at(on or today_in_england()))} "
-            f"upper-tier local authority areas of England{when}, given by its ONS code (e.g. E08000035) "
-            "or exact name: `jip areas` lists them",
-            area_calendar.REGISTER,
-        )
-    gone = absent(found, on) if on else None
-    if gone:
-        raise RuleViolation(
-            f"{gone} An inspection is for an area as it is at fieldwork: `jip areas {found.code}` shows "
-            "its dates and successors",
-            area_calendar.REGISTER,
-        )
-    return found
-
-
-async def inspection(store: EventStore, inspection_id: str) -> tuple[Inspection, int]:
-    stream = await store.read(inspection_stream(inspection_id))
-    state = fold(evolve, Inspection(), stream.events)
-    if state.scheduled is None:
-        raise NotFound(f"unknown inspection {inspection_id}")
-    return state, stream.version
-
-
-async def taking_part(service: Service, inspection_id: str) -> TakingPart:
-    """Who takes part in the inspection, from its own stream: they read it."""
-    state, _ = await inspection(service.store, inspection_id)
-    return taking_part_of(state)
-
-
-def taking_part_of(state: Inspection) -> TakingPart:
-    """Who takes part in the inspection (those scheduled, and those who joined): they read it."""
-    assert state.scheduled is not None
-    scheduled, source = state.scheduled, programme_of(state).participation.source
-    return TakingPart(scheduled.inspection_id, tuple(state.inspectorates), scheduled.area_code, source)
-
-
-async def taken_part_in(store: EventStore, inspectorate: Inspectorate) -> dict[str, object]:
-    """A query for the scheduling of the inspections `inspectorate` was scheduled into or joined."""
-    joined = store.events.find(
-        {"event_type": InspectorateJoined.event_type, "envelope.payload.inspectorate": inspectorate.value},
-        {"inspection_id": 1},
-    )
-    ids = [doc["inspection_id"] async for doc in joined]
-    return {
-        "event_type": InspectionScheduled.event_type,
-        "$or": [{"envelope.payload.inspectorates": inspectorate.value}, {"inspection_id": {"$in": ids}}],
-    }
-
-
-async def board_of(db: AsyncDatabase[Document], state: Inspection) -> Board | None:
-    """The LSCB register of the inspection's area, as the lscb service's events have told scheduling."""
-    assert state.scheduled is not None
-    return await boards.board_of(db, state.scheduled.area_code)
-
-
-async def inspections(store: EventStore, inspection_ids: Sequence[str]) -> list[tuple[Inspection, int]]:
-    """Several inspections in one read, each with its stream version."""
-    streams = await store.read_streams([inspection_stream(i) for i in inspection_ids])
-    return [(fold(evolve, Inspection(), s.events), s.version) for s in streams.values()]
-
-
-async def diaries(store: EventStore, inspector_ids: Sequence[str]) -> list[inspector_diary.Diary]:
-    streams = await store.read_streams([inspector_diary.inspector_stream(i) for i in inspector_ids])
-    return [fold(inspector_diary.evolve_diary, inspector_diary.Diary(), s.events) for s in streams.values()]
-
-
-async def diary(store: EventStore, inspector_id: str) -> tuple[inspector_diary.Diary, int]:
-    stream = await store.read(inspector_diary.inspector_stream(inspector_id))
-    return fold(inspector_diary.evolve_diary, inspector_diary.Diary(), stream.events), stream.version
-
-
-async def round_(store: EventStore, round_id: str) -> RoundPlanned:
-    stream = await store.read(round_stream(round_id))
-    planned = fold(evolve_round, Round(), stream.events).planned
-    if planned is None:
-        raise NotFound(f"unknown round {round_id}")
-    return planned
-
-
-async def schedule(
-    store: EventStore, command: ScheduleInspection, context: CommandContext
-) -> tuple[Inspection, int]:
-    async def attempt() -> tuple[Inspection, int]:
-        calendar = await store.read(area_calendar.area_stream(command.area.code))
-        state = fold(area_calendar.evolve_calendar, area_calendar.Calendar(), calendar.events)
-        changes = decide_schedule(state, command)
-        at_fieldwork(command.area, changes.inspection)
-        await store.append_streams(
-            [
-                Write(inspection_stream(command.inspection_id), 0, changes.inspection),
-                Write(calendar.stream_id, calendar.version, changes.area),
-            ],
-            context,
-        )
-        return fold(evolve, Inspection(), changes.inspection), len(changes.inspection)
-
-    return await until_written(attempt)
+from .commands import (
+    AssignInspector,
+    CancelInspection,
+    DeclareUnavailable,
+    JoinInspection,
+    PlanRound,
+    RecordNotification,
+    RegisterInspector,
+    ReleaseInspector,
+    RescheduleInspection,
+    ScheduleInspection,
+)
+from .domain import area_calendar, inspection, inspector_diary, notice, team
+from .domain import round as rounds
+from .domain.inspection import Changes, Inspection, inspection_stream
+from .views import area, board_of, programme, programme_of, round_
 
 
 def at_fieldwork(scheduled_area: Area, events: Iterable[Event]) -> None:
@@ -165,103 +53,260 @@ def at_fieldwork(scheduled_area: Area, events: Iterable[Event]) -> None:
                 area(scheduled_area.code, on=day)
 
 
-async def on_inspection(
-    store: EventStore,
+async def _inspection(streams: Streams, inspection_id: str, expected_version: int | None) -> Inspection:
+    """The inspection as its stream stands, at the version the caller read where it names one."""
+    try:
+        state = await streams.fold(inspection.decider, inspection_stream(inspection_id), expected_version)
+    except ConcurrencyConflict as conflict:
+        if conflict.actual != 0:
+            raise
+        state = inspection.decider.initial  # a version of an inspection never scheduled: unknown
+    if state.scheduled is None:
+        raise NotFound(f"unknown inspection {inspection_id}")
+    return state
+
+
+async def _diaries(streams: Streams, inspector_ids: Iterable[str]) -> dict[str, inspector_diary.Diary]:
+    """The diaries of the inspectors a command books or releases, read to be written with it."""
+    return {
+        i: await streams.fold(inspector_diary.decider, inspector_diary.inspector_stream(i))
+        for i in sorted(set(inspector_ids))
+    }
+
+
+async def _written(
+    streams: Streams,
+    state: Inspection,
     inspection_id: str,
-    decide: Callable[[Inspection], list[Event]],
+    area_code: str,
+    changes: Changes,
     context: CommandContext,
-    expected_version: int | None,
-) -> tuple[Inspection, int]:
-    """A command on the inspection's stream alone (notify, join)."""
-
-    async def attempt() -> tuple[Inspection, int]:
-        state, version = await inspection(store, inspection_id)
-        _expect(inspection_id, expected_version, version)
-        events = decide(state)
-        await store.append(inspection_stream(inspection_id), version, events, context)
-        return fold(evolve, state, events), version + len(events)
-
-    return await until_written(attempt, expected_version)
+) -> Decided[Inspection]:
+    """Append the events decided for each stream together; the inspection as they leave it."""
+    envelopes = await streams.append(changes.by_stream(inspection_id, area_code), context)
+    version = streams.read_at.get(inspection_stream(inspection_id), 0) + len(changes.inspection)
+    return Decided(fold(inspection.evolve, state, changes.inspection), version, envelopes)
 
 
-def team(state: Inspection) -> list[str]:
-    return [m.inspector_id for m in state.team]
-
-
-async def across(
-    store: EventStore,
-    inspection_id: str,
-    decide: Callable[[Inspection, area_calendar.Calendar, dict[str, inspector_diary.Diary]], Changes],
-    context: CommandContext,
-    expected_version: int | None,
-    diaries_of: Callable[[Inspection], Iterable[str]] = lambda state: (),
-) -> tuple[Inspection, int]:
-    """A command on the inspection and the streams it reaches: the area's calendar and the diaries of
-    the inspectors `diaries_of` names (the one joining or leaving, or the whole team)."""
-
-    async def attempt() -> tuple[Inspection, int]:
-        state, version = await inspection(store, inspection_id)
-        _expect(inspection_id, expected_version, version)
-        assert state.scheduled is not None
-        calendar_stream = await store.read(area_calendar.area_stream(state.scheduled.area_code))
-        calendar = fold(area_calendar.evolve_calendar, area_calendar.Calendar(), calendar_stream.events)
-        diaries: dict[str, tuple[inspector_diary.Diary, int]] = {}
-        for inspector_id in set(diaries_of(state)):
-            diaries[inspector_id] = await diary(store, inspector_id)
-        decided = decide(state, calendar, {k: d for k, (d, _) in diaries.items()})
-        await store.append_streams(
-            [
-                Write(inspection_stream(inspection_id), version, decided.inspection),
-                Write(calendar_stream.stream_id, calendar_stream.version, decided.area),
-                *(
-                    Write(inspector_diary.inspector_stream(k), diaries[k][1], events)
-                    for k, events in sorted(decided.diaries.items())
-                ),
-            ],
-            context,
-        )
-        return fold(evolve, state, decided.inspection), version + len(decided.inspection)
-
-    return await until_written(attempt, expected_version)
-
-
-def _expect(inspection_id: str, expected: int | None, actual: int) -> None:
-    if expected is not None and expected != actual:
-        raise ConcurrencyConflict(inspection_stream(inspection_id), expected, actual)
-
-
-async def register_inspector(
-    store: EventStore, registered: InspectorRegistered, context: CommandContext
-) -> inspector_diary.Diary:
-    events = inspector_diary.register_inspector(inspector_diary.Diary(), registered, context.inspectorate)
-    await store.append(inspector_diary.inspector_stream(registered.inspector_id), 0, events, context)
-    return fold(inspector_diary.evolve_diary, inspector_diary.Diary(), events)
-
-
-async def declare_unavailable(
-    store: EventStore, absence: InspectorUnavailable, context: CommandContext
-) -> inspector_diary.Diary:
-    async def attempt() -> inspector_diary.Diary:
-        state, version = await diary(store, absence.inspector_id)
-        if state.registered is None:
-            raise NotFound(f"unknown inspector {absence.inspector_id}")
-        events = inspector_diary.declare_unavailable(state, absence, context.inspectorate)
-        await store.append(inspector_diary.inspector_stream(absence.inspector_id), version, events, context)
-        return fold(inspector_diary.evolve_diary, state, events)
-
-    return await until_written(attempt)
-
-
-async def plan_round(store: EventStore, command: PlanRound, context: CommandContext) -> RoundPlanned:
-    if context.inspectorate is not command.programme.participation.lead_inspectorate:
-        raise Forbidden(
-            f"rounds of {command.programme.id} are planned by the lead inspectorate, "
-            f"{command.programme.participation.lead_inspectorate}",
-            command.programme.participation.source,
-        )
+async def plan_round(command: PlanRound, handling: Handling) -> RoundPlanned:
     today = today_in_england()  # a round offers the areas existing when it is planned
-    for code in [*command.returning_after_inadequate, *(x.area_code for x in command.concerns)]:
+    decision = rounds.PlanRound(
+        round_id=command.round_id,
+        programme=programme(command.programme),
+        name=command.name,
+        size=command.size,
+        deep_dive_theme=command.deep_dive_theme,
+        seed=command.seed,
+        returning_after_inadequate=tuple(area(a, on=today).code for a in command.returning_after_inadequate),
+        concerns=command.concerns,
+    )
+    lead = decision.programme.participation.lead_inspectorate
+    if handling.context.inspectorate is not lead:
+        raise Forbidden(
+            f"rounds of {decision.programme.id} are planned by the lead inspectorate, {lead}",
+            decision.programme.participation.source,
+        )
+    for code in [*decision.returning_after_inadequate, *(x.area_code for x in decision.concerns)]:
         area(code, on=today)  # an abolished area is refused, naming its successors
-    planned = plan(as_at(today), command)
-    await store.append(round_stream(command.round_id), 0, [planned], context)
+    planned = rounds.plan(as_at(today), decision)
+    await handling.store.append(rounds.round_stream(command.round_id), 0, [planned], handling.context)
     return planned
+
+
+async def schedule(command: ScheduleInspection, handling: Handling) -> Decided[Inspection]:
+    decision = inspection.ScheduleInspection(
+        inspection_id=command.inspection_id,
+        programme=programme(command.programme),
+        area=area(command.area, on=command.fieldwork_starts),
+        deep_dive_theme=command.deep_dive_theme,
+        fieldwork_starts=command.fieldwork_starts,
+        scheduled_by=handling.context.inspectorate,
+        today=today_in_england(),
+        round=await round_(handling.store, command.round_id) if command.round_id else None,
+    )
+    code = decision.area.code
+
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        calendar = await streams.fold(area_calendar.decider, area_calendar.area_stream(code))
+        changes = inspection.schedule(calendar, decision)
+        at_fieldwork(decision.area, changes.inspection)
+        return await _written(streams, Inspection(), command.inspection_id, code, changes, handling.context)
+
+    return await across(handling.store, attempt)
+
+
+async def join(command: JoinInspection, handling: Handling) -> Decided[Inspection]:
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        decision = inspection.JoinInspection(
+            programme=programme_of(state),
+            inspectorate=command.inspectorate,
+            condition=command.condition,
+            reason=command.reason,
+            by=handling.context.inspectorate,
+        )
+        changes = Changes(list(inspection.decider.decide(state, decision)))
+        return await _written(
+            streams, state, command.inspection_id, state.scheduled.area_code, changes, handling.context
+        )
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def notify(command: RecordNotification, handling: Handling) -> Decided[Inspection]:
+    now = utc_now()  # the platform's clock (shared/clock.py): a rehearsal's moved time
+
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        decision = notice.RecordNotification(
+            programme=programme_of(state),
+            recipient=command.recipient,
+            agency=command.agency,
+            notified_by=handling.context.inspectorate,
+            notified_at=command.notified_at or now,
+            now=now,
+            board=await board_of(handling.db, state),
+        )
+        changes = Changes(notice.notify(state, decision))
+        return await _written(
+            streams, state, command.inspection_id, state.scheduled.area_code, changes, handling.context
+        )
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def reschedule(command: RescheduleInspection, handling: Handling) -> Decided[Inspection]:
+    """New fieldwork dates: the area is booked for them, and the team released from its diaries."""
+
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        code = state.scheduled.area_code
+        calendar = await streams.fold(area_calendar.decider, area_calendar.area_stream(code))
+        await _diaries(streams, (m.inspector_id for m in state.team))
+        decision = inspection.Reschedule(
+            programme=programme_of(state),
+            area=area(code, on=command.fieldwork_starts),
+            fieldwork_starts=command.fieldwork_starts,
+            reason=command.reason,
+            by=handling.context.inspectorate,
+            today=today_in_england(),
+        )
+        changes = inspection.reschedule(state, calendar, decision)
+        at_fieldwork(decision.area, changes.inspection)  # the area exists through the new dates
+        return await _written(streams, state, command.inspection_id, code, changes, handling.context)
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def cancel(command: CancelInspection, handling: Handling) -> Decided[Inspection]:
+    """The inspection is cancelled: the area's calendar and the team's diaries are released."""
+
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        code = state.scheduled.area_code
+        await streams.fold(area_calendar.decider, area_calendar.area_stream(code))
+        await _diaries(streams, (m.inspector_id for m in state.team))
+        decision = inspection.Cancel(
+            programme=programme_of(state),
+            reason=command.reason,
+            by=handling.context.inspectorate,
+            today=today_in_england(),
+        )
+        changes = inspection.cancel(state, decision)
+        return await _written(streams, state, command.inspection_id, code, changes, handling.context)
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def assign(command: AssignInspector, handling: Handling) -> Decided[Inspection]:
+    """The inspector joins the team and is booked in their diary, together or not at all."""
+
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        diaries = await _diaries(streams, [command.inspector_id])
+        decision = team.Assign(
+            programme=programme_of(state),
+            inspector_id=command.inspector_id,
+            weeks=command.weeks,
+            by=handling.context.inspectorate,
+        )
+        changes = team.assign(state, diaries[command.inspector_id], decision)
+        return await _written(
+            streams, state, command.inspection_id, state.scheduled.area_code, changes, handling.context
+        )
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def release(command: ReleaseInspector, handling: Handling) -> Decided[Inspection]:
+    async def attempt(streams: Streams) -> Decided[Inspection]:
+        state = await _inspection(streams, command.inspection_id, command.expected_version)
+        assert state.scheduled is not None
+        await _diaries(streams, [command.inspector_id])
+        decision = team.Release(
+            inspector_id=command.inspector_id,
+            reason=command.reason,
+            by=handling.context.inspectorate,
+            programme=programme_of(state),
+        )
+        changes = team.release(state, decision)
+        return await _written(
+            streams, state, command.inspection_id, state.scheduled.area_code, changes, handling.context
+        )
+
+    return await across(handling.store, attempt, command.expected_version)
+
+
+async def register_inspector(command: RegisterInspector, handling: Handling) -> inspector_diary.Diary:
+    """A new diary: refused (ConcurrencyConflict) if the inspector is already registered."""
+    by = handling.context.inspectorate
+    registered = InspectorRegistered(inspector_id=command.inspector_id, inspectorate=by, name=command.name)
+    decided = await execute(
+        handling.store,
+        inspector_diary.decider,
+        inspector_diary.inspector_stream(command.inspector_id),
+        inspector_diary.RegisterInspector(registered, by),
+        handling.context,
+        creating=True,
+    )
+    return decided.state
+
+
+async def declare_unavailable(command: DeclareUnavailable, handling: Handling) -> inspector_diary.Diary:
+    absence = InspectorUnavailable(
+        inspector_id=command.inspector_id,
+        period=Period(starts=command.starts, ends=command.ends),
+        reason=command.reason,
+    )
+    stream = inspector_diary.inspector_stream(command.inspector_id)
+
+    async def attempt(streams: Streams) -> inspector_diary.Diary:
+        state = await streams.fold(inspector_diary.decider, stream)
+        if state.registered is None:
+            raise NotFound(f"unknown inspector {command.inspector_id}")
+        decision = inspector_diary.DeclareUnavailable(absence, handling.context.inspectorate)
+        events = inspector_diary.decider.decide(state, decision)
+        await streams.append({stream: events}, handling.context)
+        return fold(inspector_diary.decider.evolve, state, events)
+
+    return await across(handling.store, attempt)
+
+
+COMMANDS: Commands = {
+    PlanRound: plan_round,
+    ScheduleInspection: schedule,
+    JoinInspection: join,
+    RecordNotification: notify,
+    RescheduleInspection: reschedule,
+    CancelInspection: cancel,
+    AssignInspector: assign,
+    ReleaseInspector: release,
+    RegisterInspector: register_inspector,
+    DeclareUnavailable: declare_unavailable,
+}
+handle = Pipeline(COMMANDS).handle

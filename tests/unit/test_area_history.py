@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
 from jip.cli import main
-from services.scheduling import handlers
+from services.scheduling import commands, handlers, views
 from services.scheduling.domain.area_calendar import REGISTER, Calendar
 from services.scheduling.domain.inspection import ScheduleInspection, schedule
 from services.scheduling.domain.round import PlanRound, plan
 from shared.areas import FOLDER, AreaFileError, absent, as_at, find, load_register, register, unknown
 from shared.catalogue import Event
+from shared.commands import Handling
+from shared.contracts import CATALOGUE
 from shared.contracts.scheduling import InspectionScheduled, PickReason, RoundPlanned
 from shared.envelope import Actor, Inspectorate
 from shared.errors import RuleViolation
 from shared.eventstore import CommandContext
+from shared.memory_store import MemoryEventStore
+from shared.mongo import Document
 from shared.programmes import Programme, catalogue
+from shared.subjects import SubjectKeys
 from shared.workdays import today_in_england
 
 VESTING_DAY = date(2023, 4, 1)  # the 2023 reorganisation: SI 2022/328, 329 and 331
@@ -118,7 +124,7 @@ def test_an_abolished_successor_is_followed_to_the_areas_of_the_day() -> None:
 
 def test_scheduling_refuses_cumbria_for_fieldwork_in_2027_naming_the_successors_and_the_register() -> None:
     with pytest.raises(RuleViolation) as caught:
-        handlers.area("Cumbria", on=IN_2027)
+        views.area("Cumbria", on=IN_2027)
     message = caught.value.message
     assert "Cumbria (E10000006) was abolished on 1 April 2023" in message
     assert "Cumberland (E06000063) and Westmorland and Furness (E06000064)" in message
@@ -126,25 +132,25 @@ def test_scheduling_refuses_cumbria_for_fieldwork_in_2027_naming_the_successors_
     assert "`jip areas E10000006`" in message
     assert caught.value.rule == REGISTER
     with pytest.raises(RuleViolation, match=r"exists from 1 April 2023.*its area is Cumbria \(E10000006\)"):
-        handlers.area("E06000063", on=IN_2014)
+        views.area("E06000063", on=IN_2014)
 
 
 def test_scheduling_takes_the_areas_of_2027_and_cumbria_for_fieldwork_in_2014() -> None:
-    assert handlers.area("Cumberland", on=IN_2027).code == "E06000063"
-    assert handlers.area("Westmorland and Furness", on=IN_2027).code == "E06000064"
-    assert handlers.area("North Yorkshire", on=IN_2027).code == "E06000065"
-    assert handlers.area("Somerset", on=IN_2027).code == "E06000066"
-    assert handlers.area("Cumbria", on=IN_2014).code == "E10000006"
-    assert handlers.area("E10000006").name == "Cumbria"  # an old inspection's area still reads
+    assert views.area("Cumberland", on=IN_2027).code == "E06000063"
+    assert views.area("Westmorland and Furness", on=IN_2027).code == "E06000064"
+    assert views.area("North Yorkshire", on=IN_2027).code == "E06000065"
+    assert views.area("Somerset", on=IN_2027).code == "E06000066"
+    assert views.area("Cumbria", on=IN_2014).code == "E10000006"
+    assert views.area("E10000006").name == "Cumbria"  # an old inspection's area still reads
     with pytest.raises(RuleViolation, match="did you mean Cumberland"):
-        handlers.area("Cumberlnd", on=IN_2027)
+        views.area("Cumberlnd", on=IN_2027)
 
 
 def _scheduled(programme: Programme, code: str, starts: date, today: date) -> list[Event]:
     command = ScheduleInspection(
         inspection_id="insp-1",
         programme=programme,
-        area=handlers.area(code, on=starts),
+        area=views.area(code, on=starts),
         deep_dive_theme=programme.deep_dive_themes[0].id if programme.deep_dive_themes else None,
         fieldwork_starts=starts,
         scheduled_by=Inspectorate.OFSTED,
@@ -175,16 +181,6 @@ def test_fieldwork_running_past_the_abolition_is_refused() -> None:
 # ---------------------------------------------------------------- rounds
 
 
-class _Store:
-    """Stands in for the event store: plan_round only appends the round's event."""
-
-    def __init__(self) -> None:
-        self.appended: list[Event] = []
-
-    async def append(self, stream: str, version: int, events: list[Event], context: CommandContext) -> None:
-        self.appended += events
-
-
 def _round(programme: Programme, returning: tuple[str, ...] = ()) -> PlanRound:
     return PlanRound(
         round_id="round-2027",
@@ -198,17 +194,23 @@ def _round(programme: Programme, returning: tuple[str, ...] = ()) -> PlanRound:
     )
 
 
+def _plan(programme: str, returning: tuple[str, ...] = ()) -> commands.PlanRound:
+    return commands.PlanRound("round-2027", programme, "2027", None, None, "round-2027", returning, ())
+
+
 async def test_a_round_planned_in_2027_offers_the_areas_of_2027(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handlers, "today_in_england", lambda: IN_2027)
-    store: Any = _Store()
-    planned = await handlers.plan_round(store, _round(catalogue()["macp-2012"]), LEAD)
-    assert store.appended == [planned]
+    store = MemoryEventStore(CATALOGUE, "jip.scheduling.events")
+    # planning a round reads no read model and no subject's key
+    handling = Handling(store, cast(AsyncDatabase[Document], None), cast(SubjectKeys, None), LEAD)
+    planned = await handlers.handle(_plan("macp-2012"), handling)
+    assert (await store.read("round-round-2027")).events == [planned]
     picked = {p.area_code: p.area_name for p in planned.picks}
     assert planned.eligible == len(picked) == 153
     assert {code: picked[code] for code in NEW_UNITARIES} == {c: n for c, (n, *_) in NEW_UNITARIES.items()}
     assert not {"E10000006", "E10000023", "E10000027"} & set(picked)
     with pytest.raises(RuleViolation, match="its area is Cumberland"):
-        await handlers.plan_round(store, _round(catalogue()["integrated-2014"], ("E10000006",)), LEAD)
+        await handlers.handle(_plan("integrated-2014", ("E10000006",)), handling)
 
 
 def test_a_round_of_2015_from_the_register_of_its_day_has_cumbria() -> None:

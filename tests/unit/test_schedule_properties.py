@@ -314,7 +314,7 @@ class Streams:
         decide: Callable[[Inspection, Calendar, dict[str, Diary]], Changes],
         also_diary: str | None = None,
     ) -> dict[str, list[Event]]:
-        """handlers.across: the inspection, its area's calendar and the diaries of its team."""
+        """As handlers.py reads for a command on an inspection: it, its calendar and its team's diaries."""
         state = self.inspection(inspection_id)
         if state.scheduled is None:
             return {}  # 404

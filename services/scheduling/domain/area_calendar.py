@@ -1,5 +1,6 @@
 """An area's calendar: the inspections booked for one local authority area, one at a time (stream
-`area-{code}`). Pure functions: no I/O."""
+`area-{code}`). Scheduling or rescheduling an inspection books it (`book`); cancelling releases it. Pure
+functions: no I/O."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from shared.areas import Area
 from shared.catalogue import Event
 from shared.contracts.scheduling import AreaBooked, AreaReleased, Period
+from shared.decider import Decider
 from shared.errors import RuleViolation
 
 # Rules of the platform that no seed states in a paragraph: cited to the domain brief.
@@ -44,3 +46,19 @@ def check_area_free(calendar: Calendar, area: Area, inspection_id: str, fieldwor
                 f"which overlaps {fieldwork.starts} to {fieldwork.ends}",
                 ONE_INSPECTION_PER_AREA,
             )
+
+
+@dataclass(frozen=True)
+class Book:
+    area: Area
+    inspection_id: str
+    fieldwork: Period
+
+
+def book(calendar: Calendar, c: Book) -> list[Event]:
+    """The area booked for the inspection's fieldwork, when no other inspection of it overlaps."""
+    check_area_free(calendar, c.area, c.inspection_id, c.fieldwork)
+    return [AreaBooked(inspection_id=c.inspection_id, area_code=c.area.code, period=c.fieldwork)]
+
+
+decider = Decider[Calendar, Book](Calendar(), evolve_calendar, book)

@@ -1,7 +1,8 @@
 """The inspection: scheduled for an area under a programme, joined by an inspectorate on a condition,
-rescheduled or cancelled by the lead inspectorate (stream `inspection-{id}`). A command that reaches the
-area's calendar or inspectors' diaries returns `Changes`, the events for each stream, which the handler
-appends together or not at all. Pure functions: no I/O."""
+rescheduled or cancelled by the lead inspectorate (stream `inspection-{id}`). A command on its stream
+alone returns its events (`decider`); one that reaches the area's calendar or inspectors' diaries returns
+`Changes`, the events for each stream (`Changes.by_stream`), which the handler appends together or not at
+all. Pure functions: no I/O."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Literal
 from shared.areas import Area
 from shared.catalogue import Event
 from shared.contracts.scheduling import (
-    AreaBooked,
     AreaReleased,
     InspectionCancelled,
     InspectionRescheduled,
@@ -28,13 +28,15 @@ from shared.contracts.scheduling import (
     RoundPlanned,
 )
 from shared.contracts.vocabulary import Agency
+from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 from shared.programmes import Programme
 from shared.programmes.citations import CANCELLED_RULE
 
-from .area_calendar import Calendar, check_area_free
+from .area_calendar import Book, Calendar, area_stream, book
 from .dates import Window, last_working_day, window
+from .inspector_diary import inspector_stream
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,14 @@ class Changes:
     area: list[Event] = field(default_factory=list)
     diaries: dict[str, list[Event]] = field(default_factory=dict)
 
+    def by_stream(self, inspection_id: str, area_code: str) -> dict[str, list[Event]]:
+        """The events for each stream by its id: the inspection's, its area's calendar, each diary's."""
+        return {
+            inspection_stream(inspection_id): self.inspection,
+            area_stream(area_code): self.area,
+            **{inspector_stream(k): events for k, events in sorted(self.diaries.items())},
+        }
+
 
 @dataclass(frozen=True)
 class ScheduleInspection:
@@ -164,7 +174,7 @@ def schedule(calendar: Calendar, c: ScheduleInspection) -> Changes:
         _check_round(c.round, c)
     w = window(p, c.fieldwork_starts)
     _check_not_passed(p, w, c.today)
-    check_area_free(calendar, c.area, c.inspection_id, w.fieldwork)
+    booked = book(calendar, Book(c.area, c.inspection_id, w.fieldwork))
     scheduled = InspectionScheduled(
         inspection_id=c.inspection_id,
         programme=p.id,
@@ -181,8 +191,7 @@ def schedule(calendar: Calendar, c: ScheduleInspection) -> Changes:
             a: i for a, i in p.agency_inspectorates().items() if i in p.participation.at_scheduling(c.area)
         },
     )
-    booked = AreaBooked(inspection_id=c.inspection_id, area_code=c.area.code, period=w.fieldwork)
-    return Changes(inspection=[scheduled, *_meetings(p, c.inspection_id, w.fieldwork)], area=[booked])
+    return Changes(inspection=[scheduled, *_meetings(p, c.inspection_id, w.fieldwork)], area=booked)
 
 
 def _check_theme(p: Programme, theme: str | None) -> None:
@@ -231,6 +240,8 @@ class JoinInspection:
 
 
 def join(state: Inspection, c: JoinInspection) -> list[Event]:
+    """A conditional inspectorate joins, on the condition the programme gives it (the inspection's
+    stream alone: `decider`)."""
     scheduled = active(state)
     part = c.programme.participation
     rule = part.joining(c.inspectorate)
@@ -263,6 +274,9 @@ def join(state: Inspection, c: JoinInspection) -> list[Event]:
     ]
 
 
+decider = Decider[Inspection, JoinInspection](Inspection(), evolve, join)
+
+
 @dataclass(frozen=True)
 class Reschedule:
     programme: Programme
@@ -285,7 +299,7 @@ def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Changes:
         )
     w = window(p, c.fieldwork_starts)
     _check_not_passed(p, w, c.today)
-    check_area_free(calendar, c.area, scheduled.inspection_id, w.fieldwork)
+    booked = book(calendar, Book(c.area, scheduled.inspection_id, w.fieldwork))
     iid = scheduled.inspection_id
     released = f"fieldwork rescheduled to start on {w.fieldwork.starts}: assign again for the new dates"
     return Changes(
@@ -303,7 +317,7 @@ def reschedule(state: Inspection, calendar: Calendar, c: Reschedule) -> Changes:
                 for m in state.team
             ),
         ],
-        area=[AreaBooked(inspection_id=iid, area_code=c.area.code, period=w.fieldwork)],
+        area=booked,
         diaries=_release_diaries(state, released),
     )
 

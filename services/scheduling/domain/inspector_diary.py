@@ -15,6 +15,7 @@ from shared.contracts.scheduling import (
     InspectorUnavailable,
     Period,
 )
+from shared.decider import Decider
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 
@@ -91,3 +92,25 @@ def declare_unavailable(diary: Diary, absence: InspectorUnavailable, by: Inspect
                 AVAILABILITY,
             )
     return [absence]
+
+
+@dataclass(frozen=True)
+class RegisterInspector:
+    registered: InspectorRegistered
+    by: Inspectorate
+
+
+@dataclass(frozen=True)
+class DeclareUnavailable:
+    absence: InspectorUnavailable
+    by: Inspectorate
+
+
+def decide(diary: Diary, c: RegisterInspector | DeclareUnavailable) -> list[Event]:
+    """The commands on the diary alone; the inspections' commands book and release it (team.py)."""
+    if isinstance(c, RegisterInspector):
+        return register_inspector(diary, c.registered, c.by)
+    return declare_unavailable(diary, c.absence, c.by)
+
+
+decider = Decider[Diary, RegisterInspector | DeclareUnavailable](Diary(), evolve_diary, decide)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 
 from shared.auth import Role
-from shared.catalogue import Event
+from shared.commands import HandlingDep
 from shared.contracts.scheduling import (
     InspectionCancelled,
     InspectionRescheduled,
@@ -20,15 +20,16 @@ from shared.contracts.scheduling import (
     NotificationRecorded,
 )
 from shared.contracts.vocabulary import Reason, ShortText
+from shared.decider import Decided
 from shared.envelope import Identifier, Inspectorate, new_id
 from shared.http import set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import Reader, may_read
-from shared.workdays import today_in_england
 
-from .. import handlers
-from ..domain import area_calendar, inspection
-from .parameters import Body, Context, ExpectedVersion, Limit, Offset
+from .. import handlers, views
+from ..commands import CancelInspection, JoinInspection, RescheduleInspection, ScheduleInspection
+from ..domain import inspection
+from .parameters import Body, ExpectedVersion, Limit, Offset
 
 router = APIRouter()
 
@@ -93,10 +94,9 @@ def view(state: inspection.Inspection, version: int) -> InspectionView:
     )
 
 
-def answer(response: Response, outcome: tuple[inspection.Inspection, int]) -> InspectionView:
-    state, version = outcome
-    set_version(response, version)
-    return view(state, version)
+def answer(response: Response, outcome: Decided[inspection.Inspection]) -> InspectionView:
+    set_version(response, outcome.version)
+    return view(outcome.state, outcome.version)
 
 
 @router.post(
@@ -105,20 +105,16 @@ def answer(response: Response, outcome: tuple[inspection.Inspection, int]) -> In
     tags=["inspections"],
     summary="Schedule an inspection: dates, notice, meetings",
 )
-async def schedule(
-    body: ScheduleRequest, service: ServiceDep, context: Context, response: Response
-) -> InspectionView:
-    command = inspection.ScheduleInspection(
+async def schedule(body: ScheduleRequest, handling: HandlingDep, response: Response) -> InspectionView:
+    command = ScheduleInspection(
         inspection_id=new_id(),
-        programme=handlers.programme(body.programme),
-        area=handlers.area(body.area, on=body.fieldwork_starts),
+        programme=body.programme,
+        area=body.area,
         deep_dive_theme=body.deep_dive_theme,
         fieldwork_starts=body.fieldwork_starts,
-        scheduled_by=context.inspectorate,
-        today=today_in_england(),
-        round=await handlers.round_(service.store, body.round_id) if body.round_id else None,
+        round_id=body.round_id,
     )
-    return answer(response, await handlers.schedule(service.store, command, context))
+    return answer(response, await handlers.handle(command, handling))
 
 
 @router.get(
@@ -135,32 +131,17 @@ async def inspections(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[InspectionView]:
-    query: dict[str, Any] = {"event_type": InspectionScheduled.event_type}
-    if reader.role is not Role.AUDITOR and reader.inspectorate is not None:
-        query = await handlers.taken_part_in(service.store, reader.inspectorate)
-    if area is not None:
-        query["envelope.payload.area_code"] = handlers.area(area).code
-    if round_id is not None:
-        query["envelope.payload.round_id"] = round_id
-    if programme is not None:
-        query["envelope.payload.programme"] = programme
-    cursor = (
-        service.store.events.find(query, {"inspection_id": 1})
-        .sort("envelope.occurred_at", -1)
-        .skip(offset)
-        .limit(limit)
-    )
-    ids = [doc["inspection_id"] async for doc in cursor]
-    return [
-        view(state, version)
-        for state, version in await handlers.inspections(service.store, ids)
-        if may_read(reader, handlers.taking_part_of(state))
-    ]
+    only = reader.inspectorate if reader.role is not Role.AUDITOR else None
+    area_code = views.area(area).code if area is not None else None
+    found = await views.scheduled(service.store, only, area_code, round_id, programme, limit, offset)
+    return [view(state, version) for state, version in found if may_read(reader, views.taking_part_of(state))]
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"], summary="An inspection as it stands")
 async def get_inspection(inspection_id: str, service: ServiceDep, response: Response) -> InspectionView:
-    return answer(response, await handlers.inspection(service.store, inspection_id))
+    state, version = await views.inspection(service.store, inspection_id)
+    set_version(response, version)
+    return view(state, version)
 
 
 @router.post(
@@ -172,24 +153,12 @@ async def get_inspection(inspection_id: str, service: ServiceDep, response: Resp
 async def join(
     inspection_id: str,
     body: JoinRequest,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-
-    def decide(state: inspection.Inspection) -> list[Event]:
-        command = inspection.JoinInspection(
-            programme=handlers.programme_of(state),
-            inspectorate=body.inspectorate,
-            condition=body.condition,
-            reason=body.reason,
-            by=context.inspectorate,
-        )
-        return inspection.join(state, command)
-
-    outcome = await handlers.on_inspection(service.store, inspection_id, decide, context, if_match)
-    return answer(response, outcome)
+    command = JoinInspection(inspection_id, body.inspectorate, body.condition, body.reason, if_match)
+    return answer(response, await handlers.handle(command, handling))
 
 
 @router.post(
@@ -200,37 +169,12 @@ async def join(
 async def reschedule(
     inspection_id: str,
     body: RescheduleRequest,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-
-    def decide(
-        state: inspection.Inspection, calendar: area_calendar.Calendar, _: object
-    ) -> inspection.Changes:
-        assert state.scheduled is not None
-        command = inspection.Reschedule(
-            programme=handlers.programme_of(state),
-            area=handlers.area(state.scheduled.area_code, on=body.fieldwork_starts),
-            fieldwork_starts=body.fieldwork_starts,
-            reason=body.reason,
-            by=context.inspectorate,
-            today=today_in_england(),
-        )
-        changes = inspection.reschedule(state, calendar, command)
-        handlers.at_fieldwork(command.area, changes.inspection)  # the area exists through the new dates
-        return changes
-
-    outcome = await handlers.across(
-        service.store,
-        inspection_id,
-        decide,
-        context,
-        if_match,
-        diaries_of=handlers.team,
-    )
-    return answer(response, outcome)
+    command = RescheduleInspection(inspection_id, body.fieldwork_starts, body.reason, if_match)
+    return answer(response, await handlers.handle(command, handling))
 
 
 @router.post(
@@ -241,26 +185,9 @@ async def reschedule(
 async def cancel(
     inspection_id: str,
     body: CancelRequest,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    def decide(state: inspection.Inspection, *_: object) -> inspection.Changes:
-        command = inspection.Cancel(
-            programme=handlers.programme_of(state),
-            reason=body.reason,
-            by=context.inspectorate,
-            today=today_in_england(),
-        )
-        return inspection.cancel(state, command)
-
-    outcome = await handlers.across(
-        service.store,
-        inspection_id,
-        decide,
-        context,
-        if_match,
-        diaries_of=handlers.team,
-    )
-    return answer(response, outcome)
+    command = CancelInspection(inspection_id, body.reason, if_match)
+    return answer(response, await handlers.handle(command, handling))

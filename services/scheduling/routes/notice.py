@@ -8,19 +8,18 @@ from datetime import date, datetime
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel
 
-from shared.catalogue import Event
-from shared.contracts.scheduling import (
-    Recipient,
-)
+from shared.commands import HandlingDep
+from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate, utc_now
+from shared.envelope import Inspectorate
 from shared.runtime import ServiceDep
 from shared.workdays import today_in_england
 
-from .. import handlers
-from ..domain import inspection, notice
+from .. import handlers, views
+from ..commands import RecordNotification
+from ..domain import notice
 from .inspections import InspectionView, answer
-from .parameters import Body, Context, ExpectedVersion
+from .parameters import Body, ExpectedVersion
 
 router = APIRouter()
 
@@ -54,9 +53,9 @@ class NotificationPlan(BaseModel):
     "the day (from the lscb service's board register), then each agency's senior leader",
 )
 async def notification_plan(inspection_id: str, service: ServiceDep) -> NotificationPlan:
-    state, _ = await handlers.inspection(service.store, inspection_id)
-    board = await handlers.board_of(service.db, state)
-    programme = handlers.programme_of(state)
+    state, _ = await views.inspection(service.store, inspection_id)
+    board = await views.board_of(service.db, state)
+    programme = views.programme_of(state)
     assert state.notice_date is not None
     steps = notice.notification_plan(state, programme, board, today_in_england())
     return NotificationPlan(
@@ -86,25 +85,9 @@ async def notification_plan(inspection_id: str, service: ServiceDep) -> Notifica
 async def notify(
     inspection_id: str,
     body: NotifyRequest,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     if_match: ExpectedVersion,
 ) -> InspectionView:
-    now = utc_now()  # the platform's clock (shared/clock.py): a rehearsal's moved time
-    board = await handlers.board_of(service.db, (await handlers.inspection(service.store, inspection_id))[0])
-
-    def decide(state: inspection.Inspection) -> list[Event]:
-        command = notice.RecordNotification(
-            programme=handlers.programme_of(state),
-            recipient=body.recipient,
-            agency=body.agency,
-            notified_by=context.inspectorate,
-            notified_at=body.notified_at or now,
-            now=now,
-            board=board,
-        )
-        return notice.notify(state, command)
-
-    outcome = await handlers.on_inspection(service.store, inspection_id, decide, context, if_match)
-    return answer(response, outcome)
+    command = RecordNotification(inspection_id, body.recipient, body.agency, body.notified_at, if_match)
+    return answer(response, await handlers.handle(command, handling))

@@ -12,7 +12,7 @@ from shared.http import Paged
 from shared.programmes import Programme, catalogue
 from shared.workdays import today_in_england
 
-from .. import handlers
+from .. import views
 from ..domain.dates import earliest_fieldwork
 
 router = APIRouter()
@@ -27,7 +27,7 @@ async def programmes(paged: Paged) -> list[Programme]:
     "/programmes/{programme_id}", tags=["programmes"], summary="One programme version, every rule cited"
 )
 async def get_programme(programme_id: str) -> Programme:
-    return handlers.programme(programme_id)
+    return views.programme(programme_id)
 
 
 class EarliestFieldwork(BaseModel):
@@ -44,7 +44,7 @@ class EarliestFieldwork(BaseModel):
     "`on`): whole weeks, Monday to Friday with no bank holiday, whose notice date has not passed",
 )
 async def get_earliest_fieldwork(programme_id: str, on: date | None = None) -> EarliestFieldwork:
-    found = earliest_fieldwork(handlers.programme(programme_id), on or today_in_england())
+    found = earliest_fieldwork(views.programme(programme_id), on or today_in_england())
     return EarliestFieldwork(
         programme=programme_id,
         fieldwork_starts=found.fieldwork.starts,
@@ -65,4 +65,4 @@ async def areas(paged: Paged, on: date | None = None) -> list[Area]:
 
 @router.get("/areas/{code}", tags=["areas"], summary="One area: police force and custody facilities")
 async def get_area(code: str) -> Area:
-    return handlers.area(code)
+    return views.area(code)

@@ -8,18 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.scheduling import (
-    Concern,
-    RoundPlanned,
-)
+from shared.commands import HandlingDep
+from shared.contracts.scheduling import Concern, RoundPlanned
 from shared.contracts.vocabulary import ShortText
 from shared.envelope import new_id
 from shared.runtime import ServiceDep
-from shared.workdays import today_in_england
 
-from .. import handlers
-from ..domain.round import PlanRound
-from .parameters import Context, Limit, Offset
+from .. import handlers, views
+from ..commands import PlanRound
+from .parameters import Limit, Offset
 
 router = APIRouter()
 
@@ -39,20 +36,18 @@ class RoundRequest(BaseModel):
 @router.post(
     "/rounds", status_code=201, tags=["rounds"], summary="Plan a round: pick its areas, each with a reason"
 )
-async def plan_round(body: RoundRequest, service: ServiceDep, context: Context) -> RoundPlanned:
+async def plan_round(body: RoundRequest, handling: HandlingDep) -> RoundPlanned:
     command = PlanRound(
         round_id=new_id(),
-        programme=handlers.programme(body.programme),
+        programme=body.programme,
         name=body.name,
         size=body.size,
         deep_dive_theme=body.deep_dive_theme,
         seed=body.seed or secrets.token_hex(8),
-        returning_after_inadequate=tuple(
-            handlers.area(a, on=today_in_england()).code for a in body.returning_after_inadequate
-        ),
+        returning_after_inadequate=tuple(body.returning_after_inadequate),
         concerns=tuple(body.concerns),
     )
-    return await handlers.plan_round(service.store, command, context)
+    return await handlers.handle(command, handling)
 
 
 @router.get("/rounds", tags=["rounds"], summary="Rounds planned, oldest first")
@@ -63,4 +58,4 @@ async def rounds(service: ServiceDep, limit: Limit = 100, offset: Offset = 0) ->
 
 @router.get("/rounds/{round_id}", tags=["rounds"], summary="A round's picks, with the seed to re-run them")
 async def get_round(round_id: str, service: ServiceDep) -> RoundPlanned:
-    return await handlers.round_(service.store, round_id)
+    return await views.round_(service.store, round_id)
