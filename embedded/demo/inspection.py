@@ -12,8 +12,7 @@ from embedded.demo.platform import Headers, People, Platform
 from embedded.demo.scenario import Scenario
 from embedded.demo.story import Story
 from embedded.demo.timetable import Timetable
-from services.reporting.domain.readiness import INSPECTORATES
-from services.reporting.rendering.words import AGENCIES
+from services.reporting.domain.names import AGENCIES, INSPECTORATES
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 from shared.programmes import Programme

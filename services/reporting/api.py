@@ -1,26 +1,36 @@
-"""Reporting's HTTP API: documents rendered from the log, and each report's lifecycle."""
+"""Reporting's HTTP API: documents rendered from the log (views.py, shelf.py), and each report's lifecycle:
+every step is parse → command (commands.py) → the service's pipeline (handlers.handle)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared import boards
-from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Principal, Role, authorise
-from shared.catalogue import Event
+from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Role, authorise
+from shared.commands import Command, HandlingDep
 from shared.contracts.reporting import Decision, Point, PointId
 from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
-from shared.eventstore import CommandContext
-from shared.http import Paged, command_context, expected_version, set_version
+from shared.http import Paged, expected_version, set_version
 from shared.runtime import ServiceDep
 from shared.taking_part import Reader, reads
 
-from . import handlers, shelf
-from .domain import lifecycle
+from . import handlers, reading, shelf, views
+from .commands import (
+    AgreeReport,
+    DecideFactualAccuracyPoint,
+    DraftReport,
+    FinaliseReport,
+    PublishReport,
+    QualityAssureReport,
+    ReceiveActionPlan,
+    RecordActionPlanProgress,
+    RecordFactualAccuracyResponse,
+    RequestActionPlan,
+    SendReport,
+)
 from .rendering.documents import Format
 from .views import LifecycleView
 
@@ -47,9 +57,8 @@ ACCESS = {
     ("POST", f"{REPORT}/action-plan/progress"): LEAD,
 }
 router = APIRouter(
-    tags=["reporting"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(handlers.taking_part))]
+    tags=["reporting"], dependencies=[Depends(authorise(ACCESS)), Depends(reads(reading.taking_part))]
 )
-Context = Annotated[CommandContext, Depends(command_context)]
 Version = Annotated[int | None, Depends(expected_version)]
 
 FormatQuery = Annotated[
@@ -62,7 +71,7 @@ AsAt = Annotated[
 EXTENSIONS = {Format.MARKDOWN: "md", Format.HTML: "html", Format.LARGE_PRINT: "html", Format.PDF: "pdf"}
 
 
-def _document(rendered: handlers.Rendered, name: str, fmt: Format) -> Response:
+def _document(rendered: views.Rendered, name: str, fmt: Format) -> Response:
     headers = {
         "X-Checksum": rendered.checksum,
         "X-Report-Status": rendered.status.value,
@@ -103,7 +112,7 @@ async def report(
         int | None, Query(ge=1, description="as this edition was made final: 1, then each correction")
     ] = None,
 ) -> Response:
-    rendered = await handlers.render(
+    rendered = await views.render(
         service.store,
         service.db,
         inspection_id,
@@ -139,32 +148,30 @@ async def report_lifecycle(
     inspection_id: str, service: ServiceDep, reader: Reader, response: Response
 ) -> LifecycleView:
     partnership = reader.role is Role.LSCB_CHAIR
-    view = await handlers.lifecycle_view(service.store, service.db, inspection_id, partnership)
+    view = await views.report_lifecycle(service.store, service.db, inspection_id, partnership)
     set_version(response, view.version)
     return view
 
 
-async def _step(
-    inspection_id: str,
-    service: ServiceDep,
-    context: CommandContext,
-    response: Response,
-    version: int | None,
-    make: handlers.Make,
-    chair: Principal | None = None,
+async def _handled(
+    command: Command[LifecycleView], handling: HandlingDep, response: Response
 ) -> LifecycleView:
-    view = await handlers.step(service.store, service.db, inspection_id, make, context, version, chair)
+    view = await handlers.handle(command, handling)
     set_version(response, view.version)
     return view
 
 
-def _route(segment: str, command: Callable[[lifecycle.Context], lifecycle.Command], summary: str) -> None:
-    """A step that needs nothing but the report as it stands and who acts."""
+def _route(
+    segment: str,
+    command: type[QualityAssureReport | AgreeReport | FinaliseReport | PublishReport],
+    summary: str,
+) -> None:
+    """A step the caller asks with nothing but the inspection (and the version it read)."""
 
     async def endpoint(
-        inspection_id: str, service: ServiceDep, context: Context, response: Response, version: Version
+        inspection_id: str, handling: HandlingDep, response: Response, version: Version
     ) -> LifecycleView:
-        return await _step(inspection_id, service, context, response, version, lambda ctx, _: command(ctx))
+        return await _handled(command(inspection_id, expected_version=version), handling, response)
 
     router.post(f"{REPORT}/{segment}", summary=summary, name=segment)(endpoint)
 
@@ -186,27 +193,24 @@ class Drafting(BaseModel):
 )
 async def draft(
     inspection_id: str,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     version: Version,
     body: Drafting | None = None,
 ) -> LifecycleView:
     correction = body.correction if body else None
-    return await _step(
-        inspection_id, service, context, response, version, lambda ctx, _: lifecycle.Draft(ctx, correction)
-    )
+    return await _handled(DraftReport(inspection_id, correction, version), handling, response)
 
 
-_route("quality-assurance", lifecycle.QualityAssure, "Ofsted quality-assures the draft (001 Proposal four)")
-_route("agreement", lifecycle.Agree, "Your inspectorate agrees the quality-assured draft")
+_route("quality-assurance", QualityAssureReport, "Ofsted quality-assures the draft (001 Proposal four)")
+_route("agreement", AgreeReport, "Your inspectorate agrees the quality-assured draft")
 _route(
     "final",
-    lifecycle.Finalise,
+    FinaliseReport,
     "The lead inspectorate makes the report final once every point of the factual-accuracy response is "
     "decided, on the content every inspectorate agreed (or a correction every inspectorate agreed)",
 )
-_route("publication", lifecycle.Publish, "Your inspectorate publishes the final report")
+_route("publication", PublishReport, "Your inspectorate publishes the final report")
 
 
 class Sending(BaseModel):
@@ -227,16 +231,13 @@ class Sending(BaseModel):
 )
 async def send(
     inspection_id: str,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     response: Response,
     version: Version,
     body: Sending | None = None,
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, events: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.Send(ctx, boards.fold(events), body.addressee if body else None)
-
-    return await _step(inspection_id, service, context, response, version, make)
+    addressee = body.addressee if body else None
+    return await _handled(SendReport(inspection_id, addressee, version), handling, response)
 
 
 class FactualAccuracyResponse(BaseModel):
@@ -253,16 +254,13 @@ class FactualAccuracyResponse(BaseModel):
 async def respond(
     inspection_id: str,
     body: FactualAccuracyResponse,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     chair: Reader,
     response: Response,
     version: Version,
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.ReceiveResponse(ctx, tuple(body.points))
-
-    return await _step(inspection_id, service, context, response, version, make, chair)
+    command = RecordFactualAccuracyResponse(inspection_id, tuple(body.points), chair, version)
+    return await _handled(command, handling, response)
 
 
 class PointDecision(BaseModel):
@@ -278,17 +276,10 @@ class PointDecision(BaseModel):
     summary="The lead inspectorate accepts or rejects one point of the response, with the reason",
 )
 async def decide_point(
-    inspection_id: str,
-    body: PointDecision,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
+    inspection_id: str, body: PointDecision, handling: HandlingDep, response: Response, version: Version
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.DecidePoint(ctx, body.point, body.decision, body.reason)
-
-    return await _step(inspection_id, service, context, response, version, make)
+    command = DecideFactualAccuracyPoint(inspection_id, body.point, body.decision, body.reason, version)
+    return await _handled(command, handling, response)
 
 
 class ActionPlan(BaseModel):
@@ -303,17 +294,10 @@ class ActionPlan(BaseModel):
     summary="Ofsted says who leads the post-inspection action plan, and when it is due",
 )
 async def request_plan(
-    inspection_id: str,
-    body: ActionPlan,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
+    inspection_id: str, body: ActionPlan, handling: HandlingDep, response: Response, version: Version
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.RequestActionPlan(ctx, body.led_by, body.due_on)
-
-    return await _step(inspection_id, service, context, response, version, make)
+    command = RequestActionPlan(inspection_id, body.led_by, body.due_on, version)
+    return await _handled(command, handling, response)
 
 
 class Receipt(BaseModel):
@@ -324,17 +308,10 @@ class Receipt(BaseModel):
 
 @router.post(f"{REPORT}/action-plan/receipt", summary="The action plan was received")
 async def receive_plan(
-    inspection_id: str,
-    body: Receipt,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
+    inspection_id: str, body: Receipt, handling: HandlingDep, response: Response, version: Version
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.ReceiveActionPlan(ctx, body.received_on)
-
-    return await _step(inspection_id, service, context, response, version, make)
+    command = ReceiveActionPlan(inspection_id, body.received_on, version)
+    return await _handled(command, handling, response)
 
 
 class Progress(BaseModel):
@@ -346,14 +323,7 @@ class Progress(BaseModel):
 
 @router.post(f"{REPORT}/action-plan/progress", summary="Track the action plan: progress seen on a day")
 async def plan_progress(
-    inspection_id: str,
-    body: Progress,
-    service: ServiceDep,
-    context: Context,
-    response: Response,
-    version: Version,
+    inspection_id: str, body: Progress, handling: HandlingDep, response: Response, version: Version
 ) -> LifecycleView:
-    def make(ctx: lifecycle.Context, _: Sequence[Event]) -> lifecycle.Command:
-        return lifecycle.RecordProgress(ctx, body.on, body.note)
-
-    return await _step(inspection_id, service, context, response, version, make)
+    command = RecordActionPlanProgress(inspection_id, body.on, body.note, version)
+    return await _handled(command, handling, response)

@@ -22,7 +22,7 @@ from shared.mongo import Document, connect
 from shared.settings import Settings
 from shared.topics import read_from_start
 
-from . import handlers, projections, shelf
+from . import projections, shelf, views
 from .rendering.documents import Format
 
 Progress = Callable[[str], None]
@@ -54,7 +54,7 @@ async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str,
     found: dict[str, str] = {}
     for entry in await shelf.listing(store, db):
         if entry.inspection_id is not None:
-            rendered = await handlers.render(store, db, entry.inspection_id, Format.MARKDOWN)
+            rendered = await views.render(store, db, entry.inspection_id, Format.MARKDOWN)
         else:
             assert entry.round_id is not None
             rendered = await shelf.overview(store, db, entry.round_id, Format.MARKDOWN)

@@ -30,20 +30,11 @@ from shared.programmes import catalogue
 from shared.taking_part import READ_RULE, may_read, of_inspection
 
 from .domain import lifecycle
-from .handlers import (
-    ORDER,
-    Rendered,
-    checksum,
-    decoded,
-    events_of,
-    known,
-    lifecycle_of,
-    marking,
-    participation,
-)
 from .projections import SOURCES
+from .reading import ORDER, checksum, decoded, events_of, known, lifecycle_of, marking, participation
 from .rendering import documents
 from .rendering.documents import Format
+from .views import Rendered
 
 
 class DocumentEntry(BaseModel):

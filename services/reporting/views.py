@@ -1,11 +1,18 @@
-"""Where a report stands, as the API answers it: every step, to whom the draft went, the response and its
-decisions, each edition as published, and the action plan."""
+"""Reporting's queries and their answers: documents rendered from the events reporting holds, as at any
+time, and where a report stands (every step, to whom the draft went, the response and its decisions, each
+edition as published, and the action plan). A document served is marked with where its lifecycle stands
+(`issue`: a draft on every page, or final with its date of issue and next steps); the lifecycle's steps
+apply to its content alone, by checksum."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from opentelemetry import trace
 from pydantic import BaseModel
+from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.contracts.reporting import (
     ActionPlanProgressRecorded,
@@ -13,14 +20,28 @@ from shared.contracts.reporting import (
     ActionPlanRequested,
     FactualAccuracyPointDecided,
     FactualAccuracyResponseReceived,
+    ReportFinalised,
     ReportPublished,
+    ReportSentForFactualAccuracy,
+    ReportSentToLscb,
 )
-from shared.contracts.scheduling import Recipient
+from shared.contracts.scheduling import InspectionScheduled, Recipient
 from shared.contracts.vocabulary import Agency
-from shared.envelope import Envelope, Inspectorate
+from shared.envelope import Envelope, Inspectorate, stamp
+from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.eventstore import StreamStore
 from shared.inspections import Inspection
+from shared.mongo import Document
+from shared.telemetry import context_from
 
 from .domain import lifecycle
+from .projections import SOURCES
+from .reading import checksum, content_of, events_of, known, lifecycle_of, marking, participation
+from .rendering import documents
+from .rendering.documents import Format
+from .rendering.issue import issue_of
+
+AS_AT_RULE = "reporting: a document exists from the moment its inspection was scheduled"
 
 
 class SentView(BaseModel):
@@ -130,3 +151,126 @@ def lifecycle_view(
         checksum=now,
         version=version,
     )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    media_type: str
+    status: lifecycle.Status
+    content_as_at: datetime | None  # the log it was rendered from: up to this time; None for all of it
+    checksum: str
+    edition: int = 1  # of the report: 2 and on are corrections
+
+
+async def render(
+    store: StreamStore,
+    db: AsyncDatabase[Document],
+    inspection_id: str,
+    fmt: Format,
+    *,
+    as_at: datetime | None = None,
+    at_step: int | None = None,
+    edition: int | None = None,
+    partnership: bool = False,
+) -> Rendered:
+    """The report as it stands, as it stood at `as_at`, at the lifecycle step numbered `at_step`, or as
+    its `edition` was made final. A final report is the log as at its finalisation, whatever came after.
+    The `partnership` (the LSCB chair) reads only what was sent to it, as it was sent, and then the last
+    edition made final: nothing before the draft is sent (001 Proposal four)."""
+    if partnership:
+        as_at = await _sent_to_partnership(store, db, inspection_id, (as_at, at_step, edition))
+    elif at_step is not None:
+        history = await lifecycle_of(store, inspection_id)
+        if not 1 <= at_step <= history.stream.version:
+            raise NotFound(f"the report of {inspection_id} has {history.stream.version} lifecycle steps")
+        as_at = history.occurred(at_step)
+    elif edition is not None:
+        finals = (await lifecycle_of(store, inspection_id)).last(ReportFinalised)
+        if not 1 <= edition <= len(finals):
+            raise NotFound(f"the report of {inspection_id} has {len(finals)} edition(s) made final")
+        as_at = finals[edition - 1]
+    report = await lifecycle_of(store, inspection_id, as_at)
+    content_as_at = report.final_at() or as_at
+    events = await events_of(db, inspection_id, content_as_at)
+    if as_at is not None and not any(isinstance(e, InspectionScheduled) for e in events):
+        if await db[SOURCES].find_one({"inspection_id": inspection_id}) is None:
+            raise NotFound(f"no events of inspection {inspection_id} have reached the reporting service")
+        raise RuleViolation(
+            f"inspection {inspection_id} did not exist yet at {as_at.isoformat()}", AS_AT_RULE
+        )
+    inspection = known(inspection_id, events)
+    issue = issue_of(
+        report.state,
+        inspection.inspectorates,
+        inspection.programme.participation.lead_inspectorate,
+        report.final_at(),
+    )
+    made_of = content_of(events, report.state)
+    content = documents.render_report(
+        made_of, fmt, as_at=content_as_at, rehearsal=marking(content_as_at), issue=issue
+    )
+    # The checksum the lifecycle's steps record: of the content the inspectorates agree, in Markdown,
+    # without what says where the document stands (a rehearsal's or a draft's marking, a final one's date
+    # of issue and next steps), in whatever format it is read.
+    agreed = checksum(documents.render_report(made_of, Format.MARKDOWN))
+    await _link_last_change(db, inspection_id, content_as_at)
+    return Rendered(
+        content=content,
+        media_type=documents.MEDIA_TYPES[fmt],
+        status=report.state.status(inspection.inspectorates),
+        content_as_at=content_as_at,
+        checksum=agreed,
+        edition=report.state.edition,
+    )
+
+
+async def _sent_to_partnership(
+    store: StreamStore, db: AsyncDatabase[Document], inspection_id: str, asked: Sequence[object]
+) -> datetime:
+    """The moment whose report the partnership reads: its last edition made final; before that, the draft
+    as it was sent to it; before that, nothing."""
+    rules = (await participation(db, inspection_id)).programme.report
+    if any(a is not None for a in asked):
+        raise Forbidden(
+            "the partnership reads the report as it was sent to it and as it was made final, not as it "
+            "stood at another time",
+            rules.draft_to.source,
+        )
+    history = await lifecycle_of(store, inspection_id)
+    moments = history.last(ReportFinalised) or history.last(ReportSentForFactualAccuracy, ReportSentToLscb)
+    if not moments:
+        raise Forbidden(
+            "nothing has been sent to the partnership yet: it reads the draft once every inspectorate taking "
+            "part has agreed it and it is sent for factual accuracy",
+            rules.agreement,
+        )
+    return moments[-1]
+
+
+async def _link_last_change(db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None) -> None:
+    """Link the request's span to the trace of the latest event in the document, so a trace UI leads
+    from a rendered document to the command that last changed it (and on through every service)."""
+    until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
+    last = await db[SOURCES].find_one(
+        {"inspection_id": inspection_id, **until}, {"trace": 1}, sort=[("envelope.occurred_at", -1)]
+    )
+    change = trace.get_current_span(context_from((last or {}).get("trace", {}))).get_span_context()
+    if change.is_valid:
+        trace.get_current_span().add_link(change, {"jip.link": "last change to the document"})
+
+
+async def report_lifecycle(
+    store: StreamStore, db: AsyncDatabase[Document], inspection_id: str, partnership: bool = False
+) -> LifecycleView:
+    """Where the report stands; for the `partnership`, once the draft has been sent to it."""
+    events = await events_of(db, inspection_id)
+    inspection = known(inspection_id, events)
+    report = await lifecycle_of(store, inspection_id)
+    if partnership and report.state.sent is None:
+        raise Forbidden(
+            "nothing has been sent to the partnership yet: it follows the report once the draft is sent",
+            inspection.programme.report.agreement,
+        )
+    now = checksum(documents.render_report(content_of(events, report.state), Format.MARKDOWN))
+    return lifecycle_view(inspection, report.state, report.stream.envelopes, report.stream.version, now)

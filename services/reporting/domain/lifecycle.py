@@ -19,7 +19,7 @@ from shared.decider import Decider
 from shared.errors import RuleViolation
 from shared.programmes.citations import CANCELLED_RULE
 
-from .commands import (
+from .decisions import (
     Agree,
     Command,
     Context,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from shared import inspections
 from shared.catalogue import Event
 from shared.contracts.judgement import (
     JudgementFinalised,
@@ -26,23 +27,12 @@ from shared.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
 from shared.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
-    InspectorateJoined,
     MeetingScheduled,
 )
 from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
 from shared.programmes import Programme
 
-from ..rendering.words import AGENCIES
-
-INSPECTORATES = {
-    Inspectorate.OFSTED: "Ofsted",
-    Inspectorate.CQC: "the CQC",
-    Inspectorate.HMIC: "HMIC",
-    Inspectorate.HMI_PROBATION: "HMI Probation",
-    Inspectorate.HMI_PRISONS: "HMI Prisons",
-    Inspectorate.HMCPSI: "HMCPSI",
-}
+from .names import AGENCIES
 
 
 @dataclass(frozen=True)
@@ -64,7 +54,9 @@ class Readiness:
 
 def fieldwork(events: Iterable[Event]) -> tuple[date, date | None]:
     """The last day of fieldwork (the latest dates scheduling gave), and the joint feedback meeting's day
-    where one was scheduled."""
+    where one was scheduled. Folded here: the platform's fold of the inspection (shared/inspections.py)
+    keeps who takes part and what is inspected, not the dates: of the services that fold it, only
+    reporting needs them."""
     ends: date | None = None
     feedback: date | None = None
     for event in events:
@@ -78,11 +70,10 @@ def fieldwork(events: Iterable[Event]) -> tuple[date, date | None]:
 
 
 def _inspected(events: Sequence[Event]) -> set[Agency]:
-    agencies: set[Agency] = set()
-    for event in events:
-        if isinstance(event, InspectionScheduled | InspectorateJoined):
-            agencies |= set(event.agencies)
-    return agencies
+    """The agencies inspected, as the platform's one fold of the inspection says (shared/inspections.py)."""
+    scheduled = next((e for e in events if isinstance(e, InspectionScheduled)), None)
+    known = inspections.fold(scheduled.inspection_id, events) if scheduled is not None else None
+    return set(known.agencies) if known is not None else set()
 
 
 def _judgements(events: Iterable[Event]) -> dict[tuple[Agency, str], bool]:

@@ -31,7 +31,7 @@ from shared.contracts.scheduling import Recipient
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 
-from ..rendering.words import AGENCIES
+from .names import AGENCIES
 
 OFFICES = {Recipient.LSCB_CHAIR: Office.CHAIR, Recipient.LSCB_BUSINESS_MANAGER: Office.BUSINESS_MANAGER}
 

@@ -27,9 +27,8 @@ from shared.contracts.scheduling import Recipient
 from shared.envelope import Inspectorate
 from shared.errors import Forbidden, RuleViolation
 
-from ..rendering.words import AGENCIES
-from .commands import Context, ReceiveActionPlan, RecordProgress, RequestActionPlan
-from .readiness import INSPECTORATES
+from .decisions import Context, ReceiveActionPlan, RecordProgress, RequestActionPlan
+from .names import AGENCIES, INSPECTORATES
 from .standing import OFFICES, Report, Status
 
 

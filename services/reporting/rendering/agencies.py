@@ -16,9 +16,9 @@ from shared.contracts.judgement import JudgementContent
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 
+from ..domain.names import AGENCIES
 from .context import FindingSection, Inspection
 from .words import (
-    AGENCIES,
     INSPECTORATES,
     bearings,
     capital,

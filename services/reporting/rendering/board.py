@@ -18,8 +18,9 @@ from shared.contracts.lscb import (
 )
 from shared.contracts.vocabulary import Agency, Grade
 
+from ..domain.names import AGENCIES
 from .context import Inspection
-from .words import AGENCIES, BEARINGS, INSPECTORATES, grade_words, judged, listing, lower_first, support
+from .words import BEARINGS, INSPECTORATES, grade_words, judged, listing, lower_first, support
 
 # The objective of an LSCB, section 14(1) of the Children Act 2004 as 004 §112 quotes it. The joint report
 # on the board evaluates its effectiveness against them (004 §113). Kept here, verbatim and cited, until the

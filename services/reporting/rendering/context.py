@@ -29,8 +29,9 @@ from shared.evidence_items import standing_items
 from shared.findings import RECOMMENDATIONS
 from shared.programmes import Programme, catalogue
 
+from ..domain.names import AGENCIES
 from .redaction import Redactor, case_references
-from .words import AGENCIES, heading_of, name_of, support
+from .words import heading_of, name_of, support
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from shared.contracts.scheduling import (
 )
 from shared.workdays import date_in_england
 
+from ..domain.names import AGENCIES
 from .context import Inspection
-from .words import AGENCIES, INSPECTORATES, NOT_LOCAL, SENIOR_LEADERS, capital, day, listing
+from .words import INSPECTORATES, NOT_LOCAL, SENIOR_LEADERS, capital, day, listing
 
 # The scope of a joint targeted area inspection, as a letter's title names it (001 Proposal one: "the
 # multi-agency response to all forms of child abuse and neglect").

@@ -20,6 +20,7 @@ from shared.contracts.reporting import ReportCorrectionOpened
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Inspectorate
 
+from ..domain.names import AGENCIES
 from .agencies import (
     AgencyReport,
     InspectorateSection,
@@ -34,7 +35,6 @@ from .context import FindingSection, Inspection, fold_judgements
 from .framing import Notice, addressees, arrival, framework, notice, signatories, single_agency, title
 from .overview import overview
 from .words import (
-    AGENCIES,
     INSPECTORATES,
     capital,
     day,

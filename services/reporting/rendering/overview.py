@@ -12,9 +12,10 @@ from shared.catalogue import Event
 from shared.contracts.judgement import FindingKind
 from shared.envelope import Inspectorate
 
+from ..domain.names import AGENCIES
 from .board import lscb
 from .context import ADDRESSEE_ORDER, Finding, Inspection
-from .words import AGENCIES, INSPECTORATES, day, heading_of, listing
+from .words import INSPECTORATES, day, heading_of, listing
 
 
 @dataclass(frozen=True)

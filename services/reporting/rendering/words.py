@@ -1,5 +1,5 @@
-"""The words documents are written in: how an inspectorate, an agency, a grade, a day or a count of
-evidence reads in a sentence. Pure functions.
+"""The words documents are written in: how an inspectorate, a grade, a day or a count of evidence reads in
+a sentence (an agency's name is the lifecycle's too: domain/names.py). Pure functions.
 
 Data protection (domain.md): no evidence text reaches a document. Evidence items are counted and attributed
 to the inspectorates that recorded them (`support`, `bearings`); the case references in quoted findings and
@@ -23,17 +23,6 @@ INSPECTORATES = {
     Inspectorate.HMI_PROBATION: "HM Inspectorate of Probation",
     Inspectorate.HMI_PRISONS: "HM Inspectorate of Prisons",
     Inspectorate.HMCPSI: "HM Crown Prosecution Service Inspectorate",
-}
-AGENCIES = {
-    Agency.LOCAL_AUTHORITY: "the local authority",
-    Agency.HEALTH: "health services",
-    Agency.POLICE: "the police",
-    Agency.PROBATION: "probation services",
-    Agency.YOUTH_OFFENDING_TEAM: "the youth offending team",
-    Agency.CUSTODY: "custodial establishments",
-    Agency.CPS: "the Crown Prosecution Service",
-    Agency.LSCB: "the Local Safeguarding Children Board",
-    Agency.PARTNERSHIP: "the local partnership",
 }
 # Whom a document is addressed to in each agency, by role (001 Proposal four: "senior agency leaders
 # responsible for the agencies inspected"): the statutory Director of Children's Services (Children Act 2004

@@ -1,4 +1,6 @@
-"""The commands of a report's lifecycle, and what each is decided on (`Context`)."""
+"""What each step of a report's lifecycle is decided on: the domain's decision inputs, each with the
+`Context` its handler loaded (the inspection, who acts, the report's content now, whether it is ready).
+Not the service's commands (services/reporting/commands.py), which hold only what the caller asked."""
 
 from __future__ import annotations
 
