@@ -10,101 +10,65 @@ hash chain still verifies and every replay still works. Where the text would be 
 "[erased]". The database keeps copies of the key too (its oplog, journal and backups), so erasure also
 re-wraps the other subjects' keys under a new KEK and destroys the old one, under which those copies lie.
 
-Sealing is AES-SIV (RFC 5297) with a 512-bit key and the subject as associated data. It is
-deterministic: the same text sealed for the same subject gives the same value, so a command retried or
-an amendment that changes nothing is recognised as such without opening anything. It reveals only
-that two texts about one case are identical. A sealed value moved to another subject does not open."""
+Here, the key store; the sealed values, their sealing (AES-SIV) and their opening are in shared/sealing.py,
+and are importable from here too."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TypeVar
 
 from bson.binary import Binary
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
-from pydantic import BaseModel, ConfigDict, Field
 from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.envelope import utc_now
-from shared.errors import RuleViolation
 from shared.keyring import Keyring, KeyringError, check, unwrap, wrap
 from shared.mongo import Client, Document, is_transient, transaction
+from shared.sealing import (
+    ERASED,
+    ERASURE,
+    UNAVAILABLE,
+    Held,
+    Opener,
+    Sealed,
+    SubjectErased,
+    SubjectId,
+    opened_with,
+    seal_with,
+    sealed_in,
+    subject_of,
+)
+
+__all__ = [
+    "ERASED",
+    "ERASURE",
+    "UNAVAILABLE",
+    "Held",
+    "Opener",
+    "Sealed",
+    "SubjectErased",
+    "SubjectId",
+    "SubjectKeys",
+    "opened",
+    "seal_with",
+    "subject_of",
+]
 
 log = logging.getLogger(__name__)
 
-ERASED = "[erased]"  # what erased text reads as, wherever it is shown
-UNAVAILABLE = "[sealed: key unavailable]"  # no key and no erasure recorded: the key store is not reachable
-ERASURE = "domain.md Data protection: a person's data is erasable on request without rewriting history"
 KEY_BITS = 512
-
-# A case of one inspection: the inspection's id and the area's pseudonymous reference for the case.
-SubjectId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,128}/[A-Z0-9][A-Z0-9-]{2,31}$")]
-
-
-def subject_of(inspection_id: str, case_reference: str) -> str:
-    return f"{inspection_id}/{case_reference}"
-
-
-class Sealed(BaseModel):
-    """Text sealed to its subject's key: `ciphertext` is base64 of AES-SIV's tag and ciphertext."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    subject: SubjectId
-    ciphertext: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]+={0,2}$", min_length=24, max_length=22000)]
-
-
 T = TypeVar("T")
-# A text field of an event: sealed where it is about a case, plain where no child is its subject (or
-# written before sealing existed). `Held[CaseText]` is what the log holds of a CaseText.
-Held = Annotated[Sealed | T, Field(union_mode="left_to_right")]
-
-
-def seal_with(key: bytes, subject: str, text: str) -> Sealed:
-    sealed = AESSIV(key).encrypt(text.encode(), [subject.encode()])
-    return Sealed(subject=subject, ciphertext=base64.b64encode(sealed).decode())
-
-
-class SubjectErased(RuleViolation):
-    def __init__(self, subject: str, erased_at: datetime) -> None:
-        super().__init__(
-            f"case {subject.split('/', 1)[1]} of this inspection was erased on {erased_at:%Y-%m-%d}: "
-            "nothing more is recorded about it",
-            ERASURE,
-        )
-
-
-class Opener:
-    """Opens sealed values with the keys fetched for them; plain values pass through unchanged."""
-
-    def __init__(self, keys: dict[str, bytes | None]) -> None:
-        self._keys = keys  # subject -> key, or None once erased; absent: not found in the key store
-
-    def __call__(self, value: Sealed | T) -> str | T:
-        if not isinstance(value, Sealed):
-            return value
-        if value.subject not in self._keys:
-            log.warning("no key for a sealed value: the subject-keys database holds none for its subject")
-            return UNAVAILABLE
-        key = self._keys[value.subject]
-        if key is None:
-            return ERASED
-        try:
-            return AESSIV(key).decrypt(base64.b64decode(value.ciphertext), [value.subject.encode()]).decode()
-        except InvalidTag:
-            log.warning("a sealed value does not open with its subject's key: it was altered or moved")
-            return UNAVAILABLE
 
 
 class SubjectKeys:
@@ -377,34 +341,6 @@ def _unwrapped_warning() -> None:
 
 async def opened(keys: SubjectKeys, value: T) -> T:
     """`value` (a model, or a list or dict of them) with every sealed text in it opened, for showing."""
-    opener = await keys.opener(_sealed_in(value))
-    shown: T = _opened(value, opener)
+    opener = await keys.opener(sealed_in(value))
+    shown: T = opened_with(value, opener)
     return shown
-
-
-def _sealed_in(value: object) -> Iterator[Sealed]:
-    if isinstance(value, Sealed):
-        yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _sealed_in(getattr(value, name))
-    elif isinstance(value, list | tuple):
-        for each in value:
-            yield from _sealed_in(each)
-    elif isinstance(value, dict):
-        for each in value.values():
-            yield from _sealed_in(each)
-
-
-def _opened(value: Any, opener: Opener) -> Any:
-    if isinstance(value, Sealed):
-        return opener(value)
-    if isinstance(value, BaseModel):
-        return value.model_copy(
-            update={name: _opened(getattr(value, name), opener) for name in type(value).model_fields}
-        )
-    if isinstance(value, list | tuple):
-        return type(value)(_opened(each, opener) for each in value)
-    if isinstance(value, dict):
-        return {k: _opened(each, opener) for k, each in value.items()}
-    return value

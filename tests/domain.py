@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 import pytest
 
 from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded, Meeting
 from shared.contracts.vocabulary import Agency
 from shared.decider import Decider
 from shared.envelope import Inspectorate
@@ -100,13 +100,16 @@ def item_view(
     area: str = "help_and_protection",
     bearing: Bearing = Bearing.STRENGTH,
     activity: Activity = Activity.CASE_SAMPLING,
+    meeting: Meeting | None = None,
     criteria: Sequence[str] = (),
     case: str | None = "WKF-0001",
+    summary: str | None = None,
     withdrawn: bool = False,
     inspection_id: str = "insp-1",
 ) -> ItemView:
-    """An evidence item as it stands, as the evidence service's read model holds it: recorded once, at
-    RECORDED_AT, by an inspector of `by`, and withdrawn or not."""
+    """An evidence item as it stands, as the evidence service's read model holds it and answers it (its
+    `model_dump(mode="json")`): recorded once, at RECORDED_AT, by an inspector of `by`, and withdrawn or
+    not; its text is `summary`, or "Evidence {item_id}." where none is given."""
     return ItemView(
         evidence_item_id=item_id,
         inspection_id=inspection_id,
@@ -117,9 +120,10 @@ def item_view(
         withdrawn=withdrawn,
         agency=agency,
         activity=activity,
+        meeting=meeting,
         judgement_area=area,
         criteria=list(criteria),
         bearing=bearing,
         case_reference=case,
-        summary=f"Evidence {item_id}.",
+        summary=f"Evidence {item_id}." if summary is None else summary,
     )

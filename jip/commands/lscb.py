@@ -1,5 +1,5 @@
-"""`jip lscb`: requests to the running LSCB service, for each area's board register and each inspection's
-shared evaluation of the Local Safeguarding Children Board.
+"""`jip lscb`: requests to the running LSCB service, for each area's board register (its commands are in
+lscb_board.py) and each inspection's shared evaluation of the Local Safeguarding Children Board.
 
 Each command is made as the actor given by --as (or $JIP_ACTOR), like the evidence and judgement commands;
 the service is at $JIP_LSCB_URL, or on the embedded stack's port. The rules stay in the service: a refused
@@ -11,10 +11,16 @@ import argparse
 import json
 from typing import Any
 
-from jip.client import Service, client_options, if_match, segment
+from jip.client import Service, client_options, if_match
 from jip.commands import summary
+from jip.commands.lscb_board import (
+    BOARD_CHANGES,
+    FIRST_NOTIFIED,
+    add_board_commands,
+    board_change,
+    board_path,
+)
 from jip.commands.lscb_text import (
-    NOTICE_RULE,
     board_changed_text,
     board_text,
     boards_table,
@@ -23,7 +29,6 @@ from jip.commands.lscb_text import (
 )
 from jip.options import (
     INSPECTION,
-    day,
     evidence_option,
     given_text,
     if_match_option,
@@ -31,19 +36,12 @@ from jip.options import (
     text_options,
 )
 from jip.render import dump
-from shared.boards import PARTNERS_RULE, STATUTORY_PARTNERS
+from shared.boards import PARTNERS_RULE
 from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import Office
 from shared.contracts.vocabulary import Agency, Grade
 
 SERVICE = Service("lscb")
-AREA = "the area's ONS code or name, e.g. E08000036 or Wakefield (`jip areas` lists them)"
 SHARED_RULE = "004 §26, §113"
-STATUTORY = ", ".join(STATUTORY_PARTNERS)
-FIRST_NOTIFIED = (
-    "The chair is notified first of an inspection, or the business manager when the chair is absent on the "
-    f"day or the post is vacant ({NOTICE_RULE})."
-)
 # The steps of the shared evaluation that take no body, by command: the path, what each does, the rule.
 STEPS = {
     "sign-off": (
@@ -60,14 +58,6 @@ STEPS = {
         f"until every inspectorate taking part has signed it off and no dispute is open ({SHARED_RULE}).",
     ),
 }
-
-
-def _board(args: argparse.Namespace) -> str:
-    return f"/boards/{segment(args.area)}"
-
-
-def _officer_path(args: argparse.Namespace) -> str:
-    return f"{_board(args)}/officers/{segment(args.office)}"
 
 
 def _evaluation(args: argparse.Namespace) -> str:
@@ -95,30 +85,6 @@ def proposal(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def _board_change(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
-    """The method, path and body of a change to the register."""
-    match args.action:
-        case "appoint":
-            body = {"name": args.name, "contact": args.contact}
-            return "PUT", _officer_path(args), {k: v for k, v in body.items() if v is not None}
-        case "vacate":
-            return "POST", f"{_officer_path(args)}/vacancy", {"reason": args.reason}
-        case "absent":
-            body = {"absent_from": args.absent_from, "absent_until": args.absent_until, "reason": args.reason}
-            return "POST", f"{_officer_path(args)}/absences", {k: v for k, v in body.items() if v is not None}
-        case "back":
-            return "POST", f"{_officer_path(args)}/return", {"returned_on": args.returned_on}
-        case "partner-joins":
-            return (
-                "POST",
-                f"{_board(args)}/partners",
-                {"agency": args.agency, "organisation": args.organisation},
-            )
-        case _:  # partner-leaves
-            body = {"agency": args.agency, "organisation": args.organisation, "reason": args.reason}
-            return "POST", f"{_board(args)}/partners/leaving", body
-
-
 def _evaluation_step(args: argparse.Namespace) -> tuple[str, str, dict[str, Any] | None]:
     """The method, path and body of a step of the shared evaluation."""
     path = _evaluation(args)
@@ -135,9 +101,6 @@ def _evaluation_step(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]
             return "POST", f"{path}/{STEPS[args.action][0]}", None
 
 
-BOARD_CHANGES = ("appoint", "vacate", "absent", "back", "partner-joins", "partner-leaves")
-
-
 def lscb(args: argparse.Namespace) -> int:
     match args.action:
         case "boards":
@@ -145,7 +108,7 @@ def lscb(args: argparse.Namespace) -> int:
             print(json.dumps(registered, indent=2) if args.json else boards_table(registered))
             return 0
         case "board":
-            view = SERVICE.call(args, "GET", _board(args))
+            view = SERVICE.call(args, "GET", board_path(args))
             print(json.dumps(view, indent=2) if args.json else board_text(view))
             return 0
         case "evaluation":
@@ -153,7 +116,7 @@ def lscb(args: argparse.Namespace) -> int:
             print(json.dumps(view, indent=2) if args.json else evaluation_text(view))
             return 0
         case action if action in BOARD_CHANGES:
-            method, path, body = _board_change(args)
+            method, path, body = board_change(args)
             view = SERVICE.call(args, method, path, body, headers=if_match(args.if_match))
             if args.json:
                 return dump(view)
@@ -169,134 +132,6 @@ def lscb(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- argument parsing
-
-
-def _area(parser: argparse.ArgumentParser, *, office: bool = False) -> None:
-    parser.add_argument("area", metavar="AREA", help=AREA)
-    if office:
-        parser.add_argument(
-            "office",
-            metavar="OFFICE",
-            choices=[o.value for o in Office],
-            help="the office: one of %(choices)s",
-        )
-
-
-def _partner(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--agency",
-        required=True,
-        choices=[a.value for a in Agency],
-        metavar="AGENCY",
-        help=f"the statutory partner it represents ({PARTNERS_RULE}: {STATUTORY}); one of %(choices)s",
-    )
-    parser.add_argument(
-        "--organisation", required=True, help="the organisation, e.g. Mid Yorkshire Hospitals NHS Trust"
-    )
-
-
-def _add_board_commands(acts: Any, client: argparse.ArgumentParser) -> None:
-    acts.add_parser(
-        "boards",
-        parents=[client],
-        help="every board register, by area: its officers, who is notified first today, missing partners",
-        description="One line per area with a board register: its chair and business manager (away today "
-        f"or vacant), who is notified first today ({NOTICE_RULE}), how many partners sit on the board and "
-        f"the statutory partners missing ({PARTNERS_RULE}).",
-    )
-
-    board = acts.add_parser(
-        "board",
-        parents=[client],
-        help="one area's board register: officers, absences, partners and who is notified first today",
-        description="The area's LSCB as its register stands: the chair and the business manager with their "
-        f"contacts and absences, the partners on the board and the statutory partners missing "
-        f"({PARTNERS_RULE}: {STATUTORY}; custody only where the area holds children in custody), and who "
-        f"is notified first today. {FIRST_NOTIFIED}",
-    )
-    _area(board)
-
-    appoint = acts.add_parser(
-        "appoint",
-        parents=[client],
-        help="appoint the chair or the business manager, replacing whoever held the office",
-        description=f"Record who holds the office from now on, replacing whoever held it. {FIRST_NOTIFIED} "
-        "Letters are addressed to the chair by name.",
-    )
-    _area(appoint, office=True)
-    appoint.add_argument("--name", required=True, help="the office holder's name, as letters address them")
-    appoint.add_argument("--contact", help="how to reach them: an e-mail address or telephone")
-
-    vacate = acts.add_parser(
-        "vacate",
-        parents=[client],
-        help="the office is left vacant",
-        description=f"Record that nobody holds the office. {FIRST_NOTIFIED}",
-    )
-    _area(vacate, office=True)
-    vacate.add_argument("--reason", required=True, help="why the office is vacant")
-
-    absent = acts.add_parser(
-        "absent",
-        parents=[client],
-        help="the office holder is away: the other office is notified first meanwhile",
-        description=f"Record an absence of the office holder, from a day to the last day away, or until "
-        f"they return (`jip lscb back`). {FIRST_NOTIFIED} Absences may not overlap.",
-    )
-    _area(absent, office=True)
-    absent.add_argument(
-        "--from",
-        dest="absent_from",
-        required=True,
-        type=day,
-        metavar="YYYY-MM-DD",
-        help="the first day away",
-    )
-    absent.add_argument(
-        "--until",
-        dest="absent_until",
-        type=day,
-        metavar="YYYY-MM-DD",
-        help="the last day away (default: until they return)",
-    )
-    absent.add_argument("--reason", required=True, help="why they are away, e.g. annual leave")
-
-    back = acts.add_parser(
-        "back",
-        parents=[client],
-        help="the office holder is back from an absence with no return date",
-        description="End the open absence of the office holder: they are back from this day. "
-        + FIRST_NOTIFIED,
-    )
-    _area(back, office=True)
-    back.add_argument(
-        "--on", dest="returned_on", required=True, type=day, metavar="YYYY-MM-DD", help="the first day back"
-    )
-
-    joins = acts.add_parser(
-        "partner-joins",
-        parents=[client],
-        help=f"a statutory partner's organisation joins the board ({PARTNERS_RULE})",
-        description=f"Record that an organisation represents a statutory partner on the board. The statutory "
-        f"partners are {STATUTORY} ({PARTNERS_RULE}; custody only where the area holds children in custody): "
-        "the service refuses any other agency.",
-    )
-    _area(joins)
-    _partner(joins)
-
-    leaves = acts.add_parser(
-        "partner-leaves",
-        parents=[client],
-        help="a partner's organisation leaves the board",
-        description="Record that an organisation no longer sits on the board, with the reason. A statutory "
-        f"partner with no organisation left on the board is missing ({PARTNERS_RULE}).",
-    )
-    _area(leaves)
-    _partner(leaves)
-    leaves.add_argument("--reason", required=True, help="why it leaves")
-
-    for change in (appoint, vacate, absent, back, joins, leaves):
-        if_match_option(change, "board register")
 
 
 def _add_evaluation_commands(acts: Any, client: argparse.ArgumentParser) -> None:
@@ -409,6 +244,6 @@ def add_commands(commands: Any, data_dir: argparse.ArgumentParser) -> None:
         "the version a command printed, so nothing made meanwhile is overwritten.",
     )
     acts = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    _add_board_commands(acts, client)
+    add_board_commands(acts, client)
     _add_evaluation_commands(acts, client)
     parser.set_defaults(run=lscb)

@@ -23,8 +23,8 @@ from shared.inspections import Inspection
 from shared.mongo import Document
 from shared.subjects import SubjectKeys, opened
 
-from .domain import findings, judgements, limiting
-from .domain.judgements import Kind
+from .domain import areas, findings, judgements, limiting
+from .domain.areas import Kind
 
 
 async def inspection(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
@@ -127,14 +127,14 @@ def view_of(
     programme = known.programme
     area = programme.area(area_id)
     assert area is not None
-    kind = judgements.kind_of(programme, agency, area_id)
+    kind = areas.kind_of(programme, agency, area_id)
     view = JudgementView(
         agency=agency,
         judgement_area=area_id,
         title=area.title,
         kind=kind,
         part_of=area.part_of,
-        derived_from=[a for a in area.derived_from if agency in judgements.area_of(programme, a).graded_for],
+        derived_from=[a for a in area.derived_from if agency in areas.area_of(programme, a).graded_for],
         status=None,
         version=version,
     )

@@ -12,22 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from services.evidence.app import build as evidence
-from services.judgement.app import build as judgement
-from services.lscb.app import build as lscb
-from services.reporting.app import build as reporting
-from services.scheduling.app import build as scheduling
 from shared.auth import Role
 from shared.envelope import Inspectorate
 from shared.mongo import connect
-from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import SIGNER, actor, bearer, chair, eventually, ok, on_the_notice_date, rehearsal, running
+from tests.helpers import SIGNER, actor, bearer, chair, eventually, ok, on_the_notice_date, rehearsal
+from tests.in_process import BUILD, Platform, started
 
 INSPECTORS = {"inspector", "lead_inspector"}
 LEAD = {"lead_inspector"}
@@ -110,13 +104,6 @@ EXPECTED: dict[str, dict[tuple[str, str], set[str]]] = {
 # Every service serves the platform's one clock: any valid token reads it, a lead inspector moves it.
 for _routes in EXPECTED.values():
     _routes |= {("GET", "/clock"): READERS | CHAIR, ("POST", "/clock/advance"): LEAD}
-BUILD = {
-    "scheduling": scheduling,
-    "evidence": evidence,
-    "judgement": judgement,
-    "lscb": lscb,
-    "reporting": reporting,
-}
 OPEN = {"/health", "/health/live", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 # Path parameters: well-formed values naming nothing that exists.
 VALUES = {
@@ -151,27 +138,12 @@ def path_of(template: str) -> str:
 
 
 @pytest.fixture
-async def rehearsing(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+async def rehearsing(settings: Settings) -> AsyncIterator[Platform]:
     """Scheduling and evidence on a rehearsal platform: notice is given on the notice date, not earlier
-    (001 Proposal two), so a test that notifies moves the clock on to that day."""
-    async with (
-        running(scheduling(rehearsal(settings))) as scheduler,
-        running(evidence(rehearsal(settings))) as evidence_api,
-    ):
-        yield scheduler, evidence_api
-
-
-@pytest.fixture
-async def clients(settings: Settings) -> AsyncIterator[dict[str, tuple[Service, httpx.AsyncClient]]]:
-    services = {name: build(settings) for name, build in BUILD.items()}
-    async with (
-        running(services["scheduling"]) as a,
-        running(services["evidence"]) as b,
-        running(services["judgement"]) as c,
-        running(services["lscb"]) as d,
-        running(services["reporting"]) as e,
-    ):
-        yield {name: (services[name], client) for name, client in zip(BUILD, (a, b, c, d, e), strict=True)}
+    (001 Proposal two), so a test that notifies moves the clock on to that day. Its own fixture, not
+    `platform`: the matrix runs every service on the module's settings, whose clock no test moves."""
+    async with started(rehearsal(settings), ("scheduling", "evidence")) as rehearsal_platform:
+        yield rehearsal_platform
 
 
 async def events_written(settings: Settings) -> int:
@@ -185,12 +157,12 @@ async def events_written(settings: Settings) -> int:
 
 
 async def test_every_endpoint_role_and_inspectorate_gets_exactly_its_cell_of_the_matrix(
-    settings: Settings, clients: dict[str, tuple[Service, httpx.AsyncClient]]
+    settings: Settings, platform: Platform
 ) -> None:
     wrong: list[str] = []
     cells = 0
-    for name, (service, client) in clients.items():
-        paths = service.app.openapi()["paths"]
+    for name, client in platform.clients.items():
+        paths = platform.services[name].app.openapi()["paths"]
         listed = {(method.upper(), path) for path, item in paths.items() for method in item}
         unknown = set(EXPECTED[name]) - listed
         assert not unknown, f"{name}: the matrix names endpoints that do not exist: {unknown}"
@@ -218,9 +190,9 @@ async def test_every_endpoint_role_and_inspectorate_gets_exactly_its_cell_of_the
 
 
 async def test_inspectors_record_evidence_only_for_their_own_inspectorate_where_it_takes_part(
-    settings: Settings, rehearsing: tuple[httpx.AsyncClient, httpx.AsyncClient]
+    rehearsing: Platform,
 ) -> None:
-    scheduler, evidence_api = rehearsing
+    scheduler, evidence_api = rehearsing.scheduling, rehearsing.evidence
     lead = actor("ofsted", "lead_inspector")
     body = {"area": "Wakefield", "deep_dive_theme": "neglect"}
     body["fieldwork_starts"] = str(first_fieldwork_week(today_in_england()))

@@ -12,19 +12,16 @@ Every refusal writes nothing and is counted in `jip.access.denied`."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
-import pytest
 
 from embedded.demo import first_fieldwork_week
 from shared.runtime import Service
 from shared.settings import Settings
 from shared.workdays import today_in_england
-from tests.helpers import Observed, actor, auditor, chair, eventually, forbidden, ok, running, seed_integrated
-from tests.integration.test_access import BUILD, events_written
+from tests.helpers import Observed, actor, auditor, chair, eventually, forbidden, ok, seed_integrated
+from tests.in_process import Platform
+from tests.integration.test_access import events_written
 
 WAKEFIELD = "E08000036"
 CASE = "WKF-0042"
@@ -36,31 +33,9 @@ OUTSIDERS = {role: actor("hmi_prisons", role) for role in ("inspector", "lead_in
 READ_RULE = "domain.md Data protection"
 
 
-@dataclass
-class Platform:
-    services: dict[str, Service]
-    clients: dict[str, httpx.AsyncClient]
-    observed: Observed
-
-    def __getattr__(self, name: str) -> httpx.AsyncClient:
-        return self.clients[name]
-
-    def denied(self, service: str, **wanted: object) -> float:
-        """How many of the service's requests were refused and counted in jip.access.denied."""
-        return self.observed.total(service, "jip.access.denied", {"http.response.status_code": 403} | wanted)
-
-
-@pytest.fixture
-async def platform(settings: Settings, observed: Observed) -> AsyncIterator[Platform]:
-    services = {name: build(settings, observed.telemetry(name)) for name, build in BUILD.items()}
-    async with (
-        running(services["scheduling"]) as a,
-        running(services["evidence"]) as b,
-        running(services["judgement"]) as c,
-        running(services["lscb"]) as d,
-        running(services["reporting"]) as e,
-    ):
-        yield Platform(services, dict(zip(BUILD, (a, b, c, d, e), strict=True)), observed)
+def denied(observed: Observed, service: str, **wanted: object) -> float:
+    """How many of the service's requests were refused and counted in jip.access.denied."""
+    return observed.total(service, "jip.access.denied", {"http.response.status_code": 403} | wanted)
 
 
 @dataclass(frozen=True)
@@ -130,7 +105,7 @@ def one_inspection_reads(service: Service, seed: Seeded) -> list[str]:
 
 
 async def test_an_inspection_is_read_only_by_the_inspectorates_taking_part_auditors_and_its_areas_chair(
-    settings: Settings, platform: Platform
+    settings: Settings, platform: Platform, observed: Observed
 ) -> None:
     seed = await seeded(settings, platform)
     written = await events_written(settings)
@@ -154,9 +129,9 @@ async def test_an_inspection_is_read_only_by_the_inspectorates_taking_part_audit
                 await forbidden(await client.get(path, headers=chair("E08000035")), "their own area")
         # One refusal per read and role, each counted by the service that made it.
         for role in OUTSIDERS:
-            assert platform.denied(name, **{"jip.role": role}) == len(reads), (name, role)
+            assert denied(observed, name, **{"jip.role": role}) == len(reads), (name, role)
     assert checked >= 18  # scheduling 2, evidence 8, judgement 5, lscb 1, reporting 2
-    assert platform.denied("reporting", **{"jip.role": "lscb_chair"}) == 4
+    assert denied(observed, "reporting", **{"jip.role": "lscb_chair"}) == 4
 
     # What today showed an outsider: the evidence with its sealed summary opened.
     listed = await ok(await platform.evidence.get(f"/inspections/{seed.inspection_id}/evidence"), 200)
@@ -240,7 +215,7 @@ async def test_a_rounds_overview_is_read_by_the_inspectorates_taking_part_in_the
 
 
 async def test_only_the_lead_inspectorates_lead_inspector_keeps_an_areas_board_register(
-    settings: Settings, platform: Platform
+    settings: Settings, platform: Platform, observed: Observed
 ) -> None:
     board = "/boards/Wakefield"
     commands: list[tuple[str, str, dict[str, Any]]] = [
@@ -267,20 +242,20 @@ async def test_only_the_lead_inspectorates_lead_inspector_keeps_an_areas_board_r
     assert await events_written(settings) == 0
     untouched = await ok(await platform.lscb.get(board), 200)
     assert (untouched["board"], untouched["version"]) == (None, 0)
-    assert platform.denied("lscb", **{"jip.role": "lead_inspector"}) == refused
+    assert denied(observed, "lscb", **{"jip.role": "lead_inspector"}) == refused
 
     kept = await ok(
         await platform.lscb.put(f"{board}/officers/chair", headers=LEAD, json=commands[0][2]), 200
     )
     assert kept["board"]["chair"]["name"] == "Dr Alex Morgan"
-    assert platform.denied("lscb", **{"jip.role": "lead_inspector"}) == refused
+    assert denied(observed, "lscb", **{"jip.role": "lead_inspector"}) == refused
 
 
 # -- point 7: acting outside one's own inspectorate is 403 --------------------------------------------
 
 
 async def test_acting_on_another_inspectorates_work_is_forbidden_counted_and_writes_nothing(
-    settings: Settings, platform: Platform
+    settings: Settings, platform: Platform, observed: Observed
 ) -> None:
     seed = await seeded(settings, platform)
     base = f"/inspections/{seed.inspection_id}"
@@ -347,11 +322,11 @@ async def test_acting_on_another_inspectorates_work_is_forbidden_counted_and_wri
         "/inspections/{inspection_id}/evidence/{evidence_item_id}/withdrawal",
         "/inspections/{inspection_id}/lines-of-enquiry/{line_id}/closure",
     ):
-        assert platform.denied("evidence", **{"http.route": route}) == 1, route
-    assert platform.denied("scheduling", **{"http.route": "/rounds"}) == 1
-    assert platform.denied("judgement", **{"http.route": "/inspections/{inspection_id}/findings"}) == 1
+        assert denied(observed, "evidence", **{"http.route": route}) == 1, route
+    assert denied(observed, "scheduling", **{"http.route": "/rounds"}) == 1
+    assert denied(observed, "judgement", **{"http.route": "/inspections/{inspection_id}/findings"}) == 1
     refused = {"jip.outcome": "rejected", "jip.rejection.reason": "forbidden", "jip.rule": "004 §19-22"}
-    assert platform.observed.total("scheduling", "jip.commands", refused) == 1  # the rule it broke
+    assert observed.total("scheduling", "jip.commands", refused) == 1  # the rule it broke
 
     # Their own inspectorates may.
     await ok(await platform.evidence.post(f"{item}/amendments", headers=actor("hmic"), json=amended), 200)

@@ -4,7 +4,6 @@ evidence service's answers. Nothing here starts a server: answers are built from
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,16 @@ from jip import client, render
 from jip.cli import main, parser
 from jip.commands import enquiries, evidence, evidence_text
 from jip.commands.tokens import signer
+from shared.contracts.evidence import Activity, Bearing, Meeting
 from shared.contracts.vocabulary import Agency
-from shared.evidence_items import ItemView, findings, triangulate
+from shared.envelope import Inspectorate
+from shared.evidence_items import findings, triangulate
 from shared.programmes import catalogue
+from tests.domain import item_view
 
-INSPECTION = "insp-1"
+INSPECTION = "insp-1"  # item_view's
+OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
+WEAKNESS = Bearing.WEAKNESS
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -31,36 +35,6 @@ def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         main([*argv, "--help"])
     assert exited.value.code == 0
     return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare words
-
-
-def item(
-    item_id: str,
-    inspectorate: str,
-    agency: str,
-    area: str,
-    bearing: str,
-    activity: str = "case_tracking",
-    case: str | None = "CASE-0101",
-    criteria: tuple[str, ...] = (),
-    summary: str = "Referrals are screened promptly and decisions are recorded with clear reasons.",
-    **extra: Any,
-) -> ItemView:
-    return ItemView(
-        evidence_item_id=item_id,
-        inspection_id=INSPECTION,
-        inspectorate=inspectorate,
-        inspector=f"user-{inspectorate}",
-        recorded_at=datetime(2031, 3, 10, 9, 30, tzinfo=UTC),
-        version=1,
-        agency=agency,
-        activity=activity,
-        judgement_area=area,
-        criteria=list(criteria),
-        bearing=bearing,
-        case_reference=case,
-        summary=summary,
-        **extra,
-    )
 
 
 # ---------------------------------------------------------------- parsing and help
@@ -236,17 +210,17 @@ def test_amend_and_withdraw_take_the_version_read_for_if_match() -> None:
 def test_the_list_is_a_table_with_ids_and_a_short_excerpt() -> None:
     area = "identification_and_referral"
     items = [
-        item("item-1", "ofsted", "local_authority", area, "strength", summary="x " * 80),
-        item("item-2", "hmic", "police", area, "strength", activity="meeting_observation", meeting="marac",
-             case=None, criteria=("75a", "75b"), withdrawn=True),
+        item_view("item-1", by=OFSTED, agency=Agency.LOCAL_AUTHORITY, area=area, summary="x " * 80),
+        item_view("item-2", by=HMIC, agency=Agency.POLICE, area=area, activity=Activity.MEETING_OBSERVATION,
+                  meeting=Meeting.MARAC, case=None, criteria=("75a", "75b"), withdrawn=True),
     ]  # fmt: skip
     lines = evidence_text.items_table([i.model_dump(mode="json") for i in items]).splitlines()
     assert lines[0].split() == [
         "item", "inspectorate", "agency", "area", "criteria", "bearing", "case", "activity", "text",
     ]  # fmt: skip
-    assert lines[1].split()[:7] == ["item-1", "ofsted", "local_authority", area, "-", "strength", "CASE-0101"]
+    assert lines[1].split()[:7] == ["item-1", "ofsted", "local_authority", area, "-", "strength", "WKF-0001"]
     assert lines[1].endswith("…")
-    assert len(lines[1].split("case_tracking")[1].strip()) == render.EXCERPT
+    assert len(lines[1].split("case_sampling")[1].strip()) == render.EXCERPT
     for shown in ("75a,75b", "meeting_observation (marac)", "WITHDRAWN"):
         assert shown in lines[2]
     assert lines[1].index("strength") == lines[2].index("strength")  # columns line up
@@ -290,14 +264,15 @@ def test_show_gives_the_item_and_what_each_correction_changed_and_why() -> None:
 
 def test_triangulation_shows_corroboration_contest_and_coverage() -> None:
     area = "identification_and_referral"
+    council, police = Agency.LOCAL_AUTHORITY, Agency.POLICE
     items = [
-        item("a", "ofsted", "local_authority", area, "strength"),
-        item("b", "cqc", "local_authority", area, "strength"),  # another inspectorate: corroborated
-        item("c", "hmic", "police", area, "strength", case=None, activity="performance_data"),
-        item("d", "hmic", "police", area, "weakness", case="CASE-0102"),  # both shown: contested
-        item("e", "ofsted", "health", area, "strength", withdrawn=True),  # does not count
+        item_view("a", by=OFSTED, agency=council, area=area),
+        item_view("b", by=CQC, agency=council, area=area),  # another inspectorate: corroborated
+        item_view("c", by=HMIC, agency=police, area=area, case=None, activity=Activity.PERFORMANCE_DATA),
+        item_view("d", by=HMIC, agency=police, area=area, bearing=WEAKNESS, case="CASE-0102"),  # contested
+        item_view("e", by=OFSTED, agency=Agency.HEALTH, area=area, withdrawn=True),  # does not count
     ]
-    agencies = [Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE]
+    agencies = [council, Agency.HEALTH, police]
     view = triangulate(INSPECTION, catalogue()["jtai-2015"], agencies, items)
     text = evidence_text.triangulation_text(view.model_dump(mode="json"))
     assert (
@@ -307,14 +282,14 @@ def test_triangulation_shows_corroboration_contest_and_coverage() -> None:
     assert (
         "local_authority: 2 item(s), 1 corroborated finding(s)\n"
         "  identification_and_referral\n"
-        "    strength: 2 items from cqc, ofsted by case_tracking; cases CASE-0101 - CORROBORATED\n"
+        "    strength: 2 items from cqc, ofsted by case_sampling; cases WKF-0001 - CORROBORATED\n"
         "  no evidence yet:\n"
         "    areas: assessment_and_decision_making, deep_dive, leadership_and_lscb\n"
     ) in text
     assert (
         "  identification_and_referral - CONTESTED: a strength and a weakness both shown\n"
         "    strength: 1 item from hmic by performance_data - single source\n"
-        "    weakness: 1 item from hmic by case_tracking; cases CASE-0102 - single source\n"
+        "    weakness: 1 item from hmic by case_sampling; cases CASE-0102 - single source\n"
     ) in text
     assert "health: 0 item(s)" in text  # the withdrawn item is left out
     assert (
@@ -328,22 +303,14 @@ def test_triangulation_shows_criteria_and_those_without_evidence() -> None:
     health = [c for c in programme.criteria if c.agency == "health"]
     first = health[0]
     items = [
-        item("a", "cqc", "health", first.judgement_area, "strength", criteria=(first.id,)),
-        item(
-            "b",
-            "cqc",
-            "health",
-            first.judgement_area,
-            "strength",
-            criteria=(first.id,),
-            activity="case_audit",
-        ),
+        item_view("a", area=first.judgement_area, criteria=(first.id,)),
+        item_view("b", area=first.judgement_area, criteria=(first.id,), activity=Activity.CASE_AUDIT),
     ]
     view = triangulate(INSPECTION, programme, [Agency.HEALTH], items).model_dump(mode="json")
     text = evidence_text.triangulation_text(view)
     assert (
         f"  criteria:\n    {first.id} ({first.source}, {first.judgement_area})\n"
-        "      strength: 2 items from cqc by case_audit, case_tracking; cases CASE-0101 - CORROBORATED\n"
+        "      strength: 2 items from cqc by case_audit, case_sampling; cases WKF-0001 - CORROBORATED\n"
     ) in text
     assert f"    criteria: {health[1].id}, {health[2].id}," in text
     assert f" {first.id}," not in text.split("no evidence yet:")[1].split("lscb:")[0]
@@ -352,11 +319,11 @@ def test_triangulation_shows_criteria_and_those_without_evidence() -> None:
 
 def test_a_case_shows_its_samples_findings_and_items() -> None:
     items = [
-        item("a", "ofsted", "local_authority", "deep_dive", "weakness"),
-        item("b", "cqc", "health", "deep_dive", "weakness"),
+        item_view("a", by=OFSTED, agency=Agency.LOCAL_AUTHORITY, area="deep_dive", bearing=WEAKNESS),
+        item_view("b", by=CQC, area="deep_dive", bearing=WEAKNESS),
     ]
     view = {
-        "case_reference": "CASE-0101",
+        "case_reference": "WKF-0001",
         "samples": ["shared", "cqc"],
         "inspectorates": ["cqc", "ofsted"],
         "items": [i.model_dump(mode="json") for i in items],
@@ -364,19 +331,19 @@ def test_a_case_shows_its_samples_findings_and_items() -> None:
     }
     text = evidence_text.case_text(view)
     assert text.splitlines()[0] == (
-        "case CASE-0101: in the shared sample, cqc's own sample; evidence from cqc, ofsted"
+        "case WKF-0001: in the shared sample, cqc's own sample; evidence from cqc, ofsted"
     )
     assert (
-        "  local_authority: weakness: 1 item from ofsted by case_tracking; cases CASE-0101 - single source"
+        "  local_authority: weakness: 1 item from ofsted by case_sampling; cases WKF-0001 - single source"
         in text
     )
-    assert text.count("CASE-0101") == 4  # the title, the finding and the two items
+    assert text.count("WKF-0001") == 4  # the title, the finding and the two items
 
 
 def test_an_erased_case_says_so_and_the_erasure_says_what_it_covered() -> None:
-    erased = item("a", "ofsted", "local_authority", "deep_dive", "weakness", summary="[erased]")
+    erased = item_view("a", by=OFSTED, agency=Agency.LOCAL_AUTHORITY, bearing=WEAKNESS, summary="[erased]")
     view = {
-        "case_reference": "CASE-0101",
+        "case_reference": "WKF-0001",
         "samples": [],
         "erased": True,
         "inspectorates": ["ofsted"],

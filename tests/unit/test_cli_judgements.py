@@ -17,7 +17,7 @@ import pytest
 from jip.cli import main, parser
 from jip.commands import findings, judgements
 from jip.commands.tokens import signer
-from services.judgement.domain.judgements import Kind
+from services.judgement.domain.areas import Kind
 from services.judgement.domain.judgements import judgements as decider
 from services.judgement.views import JudgementHistory, JudgementView, board_of
 from shared.catalogue import Event

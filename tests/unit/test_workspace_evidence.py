@@ -19,7 +19,9 @@ from services.workspace.evidence import details_of, matches, offer_of, values_of
 from services.workspace.evidence_models import EvidenceItem, KnownInspection, Line, Samples, Triangulation
 from services.workspace.lines import citable, raise_body
 from services.workspace.triangulation import board_of
+from shared.contracts.vocabulary import Agency
 from shared.programmes import catalogue
+from tests.domain import item_view
 from tests.workspace_pages import csrf, sign_in
 from tests.workspace_pages import workspace as stand_in
 
@@ -48,23 +50,11 @@ SAMPLES = {
 }
 
 
-def item(**change: Any) -> dict[str, Any]:
-    return {
-        "evidence_item_id": "item-1",
-        "inspection_id": ID,
-        "inspectorate": "cqc",
-        "inspector": "insp-cqc",
-        "recorded_at": "2026-12-03T10:00:00Z",
-        "version": 1,
-        "agency": "health",
-        "activity": "case_tracking",
-        "judgement_area": "identification_and_referral",
-        "criteria": [],
-        "bearing": "strength",
-        "case_reference": "WKF-C-0101",
-        "summary": "The health visitor shared the concern the same day.",
-        **change,
-    }
+def item(item_id: str = "item-1", **change: Any) -> dict[str, Any]:
+    """An evidence item as the evidence service answers it: tests/domain.py's, about a case of the shared
+    sample, on identification and referral."""
+    view = item_view(item_id, **{"area": "identification_and_referral", "case": "WKF-C-0101", **change})
+    return view.model_dump(mode="json")
 
 
 def finding(bearing: str, ids: list[str], inspectorates: list[str]) -> dict[str, Any]:
@@ -138,11 +128,11 @@ def test_the_items_details_are_the_services_body_and_what_is_missing_is_asked_fo
     assert not problems
     assert details == {
         "agency": "health",
-        "activity": "case_tracking",
+        "activity": "case_sampling",
         "judgement_area": "identification_and_referral",
         "criteria": ["1a", "2b"],
         "bearing": "strength",
-        "summary": "The health visitor shared the concern the same day.",
+        "summary": "Evidence item-1.",
         "case_reference": "WKF-C-0101",
     }  # no meeting but for a meeting observation
 
@@ -172,9 +162,9 @@ def test_a_line_of_enquirys_body_and_the_items_its_answer_may_cite() -> None:
         }
     )
     items = [
-        EvidenceItem.model_validate(item(evidence_item_id="police", agency="police")),
-        EvidenceItem.model_validate(item(evidence_item_id="gone", withdrawn=True)),
-        EvidenceItem.model_validate(item(evidence_item_id="health")),
+        EvidenceItem.model_validate(item("police", agency=Agency.POLICE)),
+        EvidenceItem.model_validate(item("gone", withdrawn=True)),
+        EvidenceItem.model_validate(item("health")),
     ]
     assert list(citable(items, line)) == ["health", "police"]  # the line's agency first; never withdrawn
 
@@ -284,7 +274,7 @@ async def test_the_board_and_the_evidence_it_drills_into(
     assert drilled.status_code == 200
     assert "No evidence is recorded here yet." in drilled.text
     every = await client.get(f"/inspections/{ID}/evidence")
-    assert "The health visitor shared the concern" in every.text
+    assert "Evidence item-1." in every.text
     assert "WKF-C-0101" in every.text
     assert "WKF-C-0202" in every.text  # CQC's own sample ...
     assert "WKF-C-0303" not in every.text  # ... but not HMIC's

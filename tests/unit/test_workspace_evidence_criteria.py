@@ -29,7 +29,7 @@ INTEGRATED = {
     "criteria": len(catalogue()["integrated-2014"].criteria),
 }
 NEW = f"/inspections/{ID}/evidence/new"
-AMENDED = item(evidence_item_id="item-9", judgement_area="looked_after", criteria=["69a"])
+AMENDED = item("item-9", area="looked_after", criteria=["69a"])
 TYPED = {
     "agency": "health",
     "judgement_area": "looked_after",

@@ -1,11 +1,11 @@
 """Graded and narrative judgements of one inspection, and their moderation. Pure functions: no I/O.
 
 Each programme's structure comes from its catalogue file: who is graded on which judgement area, on
-which scale, who is reported in narrative, and the limiting rules that derive one judgement from others
-(004 §67, §70, §79, §81; the `limiting` module beside this one). A judgement stands on cited evidence
-and moves proposed → moderated (by the lead inspector) → quality-assured → final; a final judgement
-changes only by a revision with a reason. Every refusal cites the programme's own rule: its `[rules]`
-table, or the section that holds the rule (shared/programmes)."""
+which scale, who is reported in narrative (the `areas` module beside this one), and the limiting rules
+that derive one judgement from others (004 §67, §70, §79, §81; the `limiting` module). A judgement
+stands on cited evidence and moves proposed → moderated (by the lead inspector) → quality-assured →
+final; a final judgement changes only by a revision with a reason. Every refusal cites the programme's
+own rule: its `[rules]` table, or the section that holds the rule (shared/programmes)."""
 
 from __future__ import annotations
 
@@ -35,16 +35,11 @@ from shared.errors import Forbidden, RuleViolation
 from shared.inspections import Inspection
 from shared.programmes import Programme
 from shared.programmes.citations import CANCELLED_RULE
-from shared.programmes.rules import JudgementArea
 
+from .areas import Kind, area_of, judgement_evidence, kind_of, own_agencies, owner
 from .limiting import departure, derive, derived_grade, review_flags, sources
 
 Key = tuple[Agency, str]  # the subject and the judgement area
-
-
-class Kind(StrEnum):
-    GRADED = "graded"
-    NARRATIVE = "narrative"  # against criteria, with no grade (004 §29; 002 §50)
 
 
 @dataclass(frozen=True)
@@ -118,45 +113,6 @@ _STEPS = {
     Step.QUALITY_ASSURE: (JudgementStatus.MODERATED, JudgementStatus.QUALITY_ASSURED),
     Step.FINALISE: (JudgementStatus.QUALITY_ASSURED, JudgementStatus.FINAL),
 }
-
-
-def kind_of(programme: Programme, agency: Agency, area_id: str) -> Kind:
-    """Whether this agency is graded on this area or reported in narrative; a RuleViolation naming the
-    rule if the programme makes no such judgement."""
-    judgements = programme.judgements
-    if not programme.graded and not judgements.narrative_for:
-        raise RuleViolation(
-            f"{programme.id} makes no graded judgement: record key strengths and recommendations as "
-            "findings instead",
-            judgements.source,
-        )
-    area = programme.area(area_id)
-    if area is None:
-        raise RuleViolation(
-            f"{programme.id} has no judgement area {area_id!r}; its areas are "
-            f"{', '.join(programme.area_ids())}",
-            judgements.source,
-        )
-    if agency is Agency.LSCB and programme.lscb is not None:
-        raise RuleViolation(
-            "the effectiveness of the LSCB is evaluated jointly by every inspectorate in the lscb service",
-            programme.lscb.source,
-        )
-    if agency in area.graded_for:
-        return Kind.GRADED
-    if agency in judgements.narrative_for:
-        return Kind.NARRATIVE
-    graded = ", ".join(area.graded_for) or "no one"
-    raise RuleViolation(
-        f"{programme.id} makes no judgement on {agency} for {area.title!r}: that judgement is made "
-        f"for {graded}",
-        area.source,
-    )
-
-
-def owner(programme: Programme, agency: Agency) -> Inspectorate | None:
-    """The inspectorate that judges this agency; None for the partnership, judged jointly (002 §50)."""
-    return programme.agency_inspectorates().get(agency)
 
 
 def evolve(state: Judgements, event: Event) -> Judgements:
@@ -278,16 +234,6 @@ def _propose(state: Judgements, c: Propose) -> JudgementProposed | JudgementRevi
     if c.reason is not None:
         return JudgementRevised(**proposed.model_dump(), reason=c.reason)
     return proposed
-
-
-def own_agencies(programme: Programme) -> str:
-    """Where the programme has each inspectorate judge the agencies it inspects."""
-    return programme.rules.own_agencies or programme.participation.source
-
-
-def judgement_evidence(programme: Programme) -> str:
-    """Where the programme has a judgement stand on recorded evidence."""
-    return programme.rules.judgement_evidence or programme.rules.finding_evidence
 
 
 def _check_evidence(c: Propose) -> None:
@@ -414,12 +360,6 @@ def _flagged(programme: Programme, name: str, flags: tuple[JudgementFlaggedForRe
         f"{name} is flagged for review: {flags[-1].reason}",
         sources(limiting) or judgement_evidence(programme),
     )
-
-
-def area_of(programme: Programme, area_id: str) -> JudgementArea:
-    area = programme.area(area_id)
-    assert area is not None, area_id
-    return area
 
 
 judgements = Decider[Judgements, Command](Judgements(), evolve, decide)
