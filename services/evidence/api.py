@@ -1,6 +1,6 @@
-"""Evidence's HTTP API: thin. Parse, build a command, hand it on. The routes live in
-services/evidence/routes/, one module per resource; this module gathers them behind who may call each
-command and who may read each inspection.
+"""Evidence's HTTP API: thin. Parse, build a command (commands.py), hand it to the service's pipeline
+(handlers.handle). The routes live in services/evidence/routes/, one module per resource; this module
+gathers them behind who may call each command and who may read each inspection.
 
 Commands answer with the stream's version in `ETag`; send it back in `If-Match` to correct an item
 only if nobody has changed it since you read it (409 otherwise)."""

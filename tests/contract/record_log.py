@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from services.evidence import domain as evidence
+from services.evidence.domain import evidence_file, evidence_item, lines_of_enquiry
 from services.judgement.domain import findings, judgements
 from services.lscb.domain import board_register as board
 from services.lscb.domain import evaluation
@@ -266,7 +266,7 @@ def item(
         case_reference=case,
         summary=summary,
     )
-    log(when, evidence.item_stream(item_id), recorded, INSPECTORS[by])
+    log(when, evidence_item.item_stream(item_id), recorded, INSPECTORS[by])
     return item_id
 
 
@@ -557,7 +557,7 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         log(at(notice, 9, 10 * minute + 1), stream, told, INSPECTORS[by] if by is not OFSTED else LEAD)
 
     # The deep-dive cases, chosen during notice (001 Proposal two), one of them dropped.
-    file = evidence.file_stream(iid)
+    file = evidence_file.file_stream(iid)
     for n, (case, reason) in enumerate(
         (
             ("WKF-0101", "Deep-dive cohort: missing from home three times this year"),
@@ -595,7 +595,7 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         summary="Sexual health services' chronology reached the strategy meeting only on the day, unread.",
         reason="The chronology was tabled, not shared beforehand",
     )
-    log(at(week + timedelta(days=3), 9), evidence.item_stream(health), amended, INSPECTORS[CQC])
+    log(at(week + timedelta(days=3), 9), evidence_item.item_stream(health), amended, INSPECTORS[CQC])
     withdrawn = EvidenceItemWithdrawn(
         inspection_id=iid,
         evidence_item_id=probation,
@@ -603,7 +603,7 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         inspector=INSPECTORS[HMIP].user,
         reason="Recorded against the wrong case: the licence was another offender's",
     )
-    log(at(week + timedelta(days=3), 12), evidence.item_stream(probation), withdrawn, INSPECTORS[HMIP])
+    log(at(week + timedelta(days=3), 12), evidence_item.item_stream(probation), withdrawn, INSPECTORS[HMIP])
     police_risk, la_risk, audit, board_item = (
         items["police-risk"], items["la-return-interviews"], items["joint-audit"], items["board"]
     )  # fmt: skip
@@ -618,7 +618,7 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         case_reference="WKF-0102",
         question="Did the police consider exploitation when the child was found with older adults?",
     )
-    log(at(week + timedelta(days=2), 16), evidence.line_stream(line), raised, INSPECTORS[CQC])
+    log(at(week + timedelta(days=2), 16), lines_of_enquiry.line_stream(line), raised, INSPECTORS[CQC])
     answered = LineOfEnquiryAnswered(
         inspection_id=iid,
         line_id=line,
@@ -626,14 +626,14 @@ def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
         evidence_item_ids=[police_risk],
         answer="No: the risk assessments recorded the child as a runaway only.",
     )
-    log(at(week + timedelta(days=3), 10), evidence.line_stream(line), answered, INSPECTORS[HMIC])
+    log(at(week + timedelta(days=3), 10), lines_of_enquiry.line_stream(line), answered, INSPECTORS[HMIC])
     closed = LineOfEnquiryClosed(
         inspection_id=iid,
         line_id=line,
         closed_by=CQC,
         conclusion="Confirmed, and put to the police at the feedback meeting.",
     )
-    log(at(week + timedelta(days=4), 9), evidence.line_stream(line), closed, INSPECTORS[CQC])
+    log(at(week + timedelta(days=4), 9), lines_of_enquiry.line_stream(line), closed, INSPECTORS[CQC])
     close = EvidenceGatheringClosed(inspection_id=iid, closed_by=OFSTED, reason="Fieldwork is over")
     log(at(week + timedelta(days=4), 16), file, close, LEAD)
 
@@ -916,7 +916,7 @@ def leeds(log: Log, inspectors: dict[str, str]) -> None:
         inspection_id=iid, evidence_item_id=second, inspectorate=HMIC, inspector=INSPECTORS[HMIC].user,
         reason=misread,
     )  # fmt: skip
-    cause = log(at(date(2026, 11, 9), 10), evidence.item_stream(second), withdrawn, INSPECTORS[HMIC])
+    cause = log(at(date(2026, 11, 9), 10), evidence_item.item_stream(second), withdrawn, INSPECTORS[HMIC])
     flagged = JudgementFlaggedForReview(
         inspection_id=iid, agency=POLICE, judgement_area="help_and_protection", evidence_item_id=second,
         reason=f"evidence item {second} was withdrawn by hmic: {misread}",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from services.evidence import domain as evidence
+from services.evidence.domain import evidence_file, evidence_item, lines_of_enquiry
 from shared.contracts.evidence import (
     Activity,
     Bearing,
@@ -49,7 +49,7 @@ def build() -> str:
         return seal_with(key, subject, text)
 
     day = date(2026, 11, 23)
-    file = evidence.file_stream(iid)
+    file = evidence_file.file_stream(iid)
     log(
         at(day, 9),
         file,
@@ -77,13 +77,13 @@ def build() -> str:
     recorded = EvidenceItemRecorded(
         **details, summary=sealed("No health assessment after the second missing episode.")
     )
-    log(at(day, 10), evidence.item_stream(item_id), recorded, INSPECTORS[CQC])
+    log(at(day, 10), evidence_item.item_stream(item_id), recorded, INSPECTORS[CQC])
     amendment = EvidenceItemAmended(
         **details,
         summary=sealed("No health assessment after the second or third missing episode."),
         reason="Recorded before the case notes were read in full",
     )
-    log(at(day, 15), evidence.item_stream(item_id), amendment, INSPECTORS[CQC])
+    log(at(day, 15), evidence_item.item_stream(item_id), amendment, INSPECTORS[CQC])
     data_id = ident("item:kirklees:data")
     data = EvidenceItemRecorded(
         **{
@@ -94,9 +94,9 @@ def build() -> str:
         },
         summary="Return interviews offered within 72 hours: 61% this year.",
     )
-    log(at(day, 11), evidence.item_stream(data_id), data, INSPECTORS[CQC])
+    log(at(day, 11), evidence_item.item_stream(data_id), data, INSPECTORS[CQC])
     line_id = ident("line:kirklees:krk-0007")
-    line = evidence.line_stream(line_id)
+    line = lines_of_enquiry.line_stream(line_id)
     raised = LineOfEnquiryRaised(
         inspection_id=iid,
         line_id=line_id,

@@ -1,5 +1,5 @@
 """Evidence items, case samples, lines of enquiry and the close of evidence gathering
-(services/evidence/domain.py: pure functions, no I/O)."""
+(services/evidence/domain/: pure functions, no I/O)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,28 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from services.evidence.domain import (
-    IMMUTABLE,
-    OWN_INSPECTORATE,
-    AnswerLineOfEnquiry,
+from services.evidence.domain.evidence_file import (
     ChangeSample,
     CloseEvidenceGathering,
-    CloseLineOfEnquiry,
-    CorrectEvidenceItem,
     EraseCase,
     EvidenceFile,
+    evidence_file,
+    file_stream,
+)
+from services.evidence.domain.evidence_item import (
+    OWN_INSPECTORATE,
+    CorrectEvidenceItem,
     EvidenceItem,
-    KnownInspection,
+    RecordEvidenceItem,
+    evidence_item,
+    item_stream,
+)
+from services.evidence.domain.inspection import IMMUTABLE, KnownInspection
+from services.evidence.domain.lines_of_enquiry import (
+    AnswerLineOfEnquiry,
+    CloseLineOfEnquiry,
     LineOfEnquiry,
     RaiseLineOfEnquiry,
-    RecordEvidenceItem,
-    evidence_file,
-    evidence_item,
-    file_stream,
-    item_stream,
     line_of_enquiry,
     line_stream,
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from services.evidence.domain import evidence_item
+from services.evidence.domain.evidence_item import evidence_item
 from shared import evidence_items, inspections
 from shared.catalogue import Event
 from shared.consumer import Projection, Tx
@@ -36,9 +36,9 @@ from shared.contracts.scheduling import (
 )
 from shared.contracts.vocabulary import Agency
 from shared.envelope import Actor, Envelope, Inspectorate
-from shared.mongo import Document
 from shared.programmes import catalogue
 from shared.subjects import ERASED
+from tests.memory_db import Database
 
 CQC, HMIC = Inspectorate.CQC, Inspectorate.HMIC
 T0 = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
@@ -167,39 +167,6 @@ def test_the_decider_the_views_and_reporting_fold_an_item_alike() -> None:
 
 
 # --- the read model: the same fold on the stored document ---------------------------------------------
-
-
-class Collection:
-    """Just what the read models ask of a MongoDB collection, in memory."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, Document] = {}
-
-    async def find_one(self, query: Document, session: Any = None) -> Document | None:
-        found = self.docs.get(query["_id"])
-        return None if found is None else {"_id": query["_id"], **found}
-
-    async def replace_one(self, query: Document, doc: Document, upsert: bool, session: Any = None) -> None:
-        assert upsert
-        self.docs[query["_id"]] = dict(doc)
-
-    def find(self, query: Document, session: Any = None) -> Collection.Found:
-        return Collection.Found(
-            [{"_id": k, **d} for k, d in self.docs.items() if all(d.get(f) == v for f, v in query.items())]
-        )
-
-    class Found:
-        def __init__(self, docs: list[Document]) -> None:
-            self.docs = docs
-
-        async def to_list(self) -> list[Document]:
-            return self.docs
-
-
-class Database(dict[str, Collection]):
-    def __missing__(self, name: str) -> Collection:
-        self[name] = Collection()
-        return self[name]
 
 
 def projected(projection: Projection, order: Sequence[tuple[Event, Envelope]]) -> Database:

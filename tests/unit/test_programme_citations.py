@@ -17,8 +17,9 @@ from typing import Literal
 
 import pytest
 
-from services.evidence import domain as evidence
-from services.judgement.domain import findings, judgements
+from services.evidence.domain import evidence_file, evidence_item, lines_of_enquiry
+from services.evidence.domain.inspection import KnownInspection
+from services.judgement.domain import areas, findings, judgements
 from services.lscb.domain import evaluation as lscb
 from services.scheduling.domain import inspection, team
 from services.scheduling.domain.area_calendar import Calendar
@@ -257,8 +258,8 @@ def scheduling_refusals(p: Programme) -> Refusals:
 # --- evidence ------------------------------------------------------------------------------------------
 
 
-def known(p: Programme, **changes: object) -> evidence.KnownInspection:
-    inspection = evidence.KnownInspection(
+def known(p: Programme, **changes: object) -> KnownInspection:
+    inspection = KnownInspection(
         inspection_id="insp-1",
         programme=p,
         inspectorates=tuple(p.participation.inspectorates),
@@ -283,35 +284,35 @@ def details(p: Programme, **changes: object) -> HeldDetails:
 def evidence_refusals(p: Programme) -> Refusals:
     lead = p.participation.lead_inspectorate
     k = known(p)
-    empty = evidence.EvidenceFile()
+    empty = evidence_file.EvidenceFile()
     added = SampleCaseAdded(
         inspection_id="insp-1", sample="shared", case_reference="CASE-0001", added_by=lead, reason="cohort"
     )
-    sampled = evidence.evolve_file(empty, added)
-    closed = evidence.evolve_file(
+    sampled = evidence_file.evolve_file(empty, added)
+    closed = evidence_file.evolve_file(
         empty, EvidenceGatheringClosed(inspection_id="insp-1", closed_by=lead, reason="done")
     )
 
-    def record(
-        inspection: evidence.KnownInspection, file: evidence.EvidenceFile, **changes: object
-    ) -> object:
-        command = evidence.RecordEvidenceItem(
+    def record(inspection: KnownInspection, file: evidence_file.EvidenceFile, **changes: object) -> object:
+        command = evidence_item.RecordEvidenceItem(
             inspection, file, ITEM, lead, "inspector", details(p, **changes)
         )
-        return evidence.evidence_item.decide(evidence.EvidenceItem(), command)
+        return evidence_item.evidence_item.decide(evidence_item.EvidenceItem(), command)
 
-    def sample(by: Inspectorate, name: str, file: evidence.EvidenceFile = empty, add: bool = True) -> object:
-        command = evidence.ChangeSample(k, name, "CASE-0001", by, "cohort", add)  # type: ignore[arg-type]
-        return evidence.evidence_file.decide(file, command)
+    def sample(
+        by: Inspectorate, name: str, file: evidence_file.EvidenceFile = empty, add: bool = True
+    ) -> object:
+        command = evidence_file.ChangeSample(k, name, "CASE-0001", by, "cohort", add)  # type: ignore[arg-type]
+        return evidence_file.evidence_file.decide(file, command)
 
     yield "record before notice", lambda: record(known(p, notified=False), empty)
     yield "record once closed", lambda: record(k, closed)
     yield "record for a cancelled inspection", lambda: record(known(p, cancelled=True), empty)
     yield (
         "record by an inspectorate not taking part",
-        lambda: evidence.evidence_item.decide(
-            evidence.EvidenceItem(),
-            evidence.RecordEvidenceItem(k, empty, ITEM, I.HMCPSI, "inspector", details(p)),
+        lambda: evidence_item.evidence_item.decide(
+            evidence_item.EvidenceItem(),
+            evidence_item.RecordEvidenceItem(k, empty, ITEM, I.HMCPSI, "inspector", details(p)),
         ),
     )
     yield "record about an agency not inspected", lambda: record(k, empty, agency=A.CPS)
@@ -336,40 +337,46 @@ def evidence_refusals(p: Programme) -> Refusals:
             )
     yield (
         "close by another inspectorate",
-        lambda: evidence.evidence_file.decide(empty, evidence.CloseEvidenceGathering(k, I.HMCPSI, "done")),
+        lambda: evidence_file.evidence_file.decide(
+            empty, evidence_file.CloseEvidenceGathering(k, I.HMCPSI, "done")
+        ),
     )
     yield (
         "close twice",
-        lambda: evidence.evidence_file.decide(closed, evidence.CloseEvidenceGathering(k, lead, "done")),
+        lambda: evidence_file.evidence_file.decide(
+            closed, evidence_file.CloseEvidenceGathering(k, lead, "done")
+        ),
     )
     yield "add a case to the shared sample twice", lambda: sample(lead, "shared", sampled)
     yield "remove a case not in the shared sample", lambda: sample(lead, "shared", empty, add=False)
     yield "change another inspectorate's sample", lambda: sample(lead, "cqc" if lead is not I.CQC else "hmic")
     if p.rules.own_samples is None:  # the inspectorates track and sample only together
         yield "change the lead's own sample", lambda: sample(lead, str(lead))
-    line = evidence.LineOfEnquiry()
+    line = lines_of_enquiry.LineOfEnquiry()
     yield (
         "answer a line never raised",
-        lambda: evidence.line_of_enquiry.decide(
-            line, evidence.AnswerLineOfEnquiry(k, empty, "l-1", lead, [], "answer", {})
+        lambda: lines_of_enquiry.line_of_enquiry.decide(
+            line, lines_of_enquiry.AnswerLineOfEnquiry(k, empty, "l-1", lead, [], "answer", {})
         ),
     )
-    raised = evidence.line_of_enquiry.decide(
+    raised = lines_of_enquiry.line_of_enquiry.decide(
         line,
-        evidence.RaiseLineOfEnquiry(k, empty, "l-1", lead, A.LOCAL_AUTHORITY, None, [], "Why?"),
+        lines_of_enquiry.RaiseLineOfEnquiry(k, empty, "l-1", lead, A.LOCAL_AUTHORITY, None, [], "Why?"),
     )
-    open_line = evidence.line_of_enquiry.fold(raised)
+    open_line = lines_of_enquiry.line_of_enquiry.fold(raised)
     yield (
         "answer citing withdrawn evidence",
-        lambda: evidence.line_of_enquiry.decide(
+        lambda: lines_of_enquiry.line_of_enquiry.decide(
             open_line,
-            evidence.AnswerLineOfEnquiry(k, empty, "l-1", lead, [ITEM], "answer", {ITEM: "withdrawn"}),
+            lines_of_enquiry.AnswerLineOfEnquiry(
+                k, empty, "l-1", lead, [ITEM], "answer", {ITEM: "withdrawn"}
+            ),
         ),
     )
     yield (
         "close another's line",
-        lambda: evidence.line_of_enquiry.decide(
-            open_line, evidence.CloseLineOfEnquiry(k, "l-1", I.HMCPSI, "done")
+        lambda: lines_of_enquiry.line_of_enquiry.decide(
+            open_line, lines_of_enquiry.CloseLineOfEnquiry(k, "l-1", I.HMCPSI, "done")
         ),
     )
 
@@ -399,7 +406,7 @@ def judgement_refusals(p: Programme) -> Refusals:
     narrative = [(agency, p.judgement_areas[1].id) for agency in p.judgements.narrative_for]
     subjects = graded or narrative or [(A.PARTNERSHIP, p.judgement_areas[0].id)]
     agency, area = subjects[0]
-    by = judgements.owner(p, agency) or lead
+    by = areas.owner(p, agency) or lead
     grade = p.judgements.scale[1] if (agency, area) in graded else None
     strength = (CitedItem(ITEM, agency, Bearing.STRENGTH),)
 
@@ -450,13 +457,13 @@ def judgement_refusals(p: Programme) -> Refusals:
         limited = judgements.Propose(
             inspection, rule.agencies[0], rule.judgement_area, G.GOOD, "Text.",
             (CitedItem(ITEM, rule.agencies[0], Bearing.WEAKNESS),), (),
-            judgements.owner(p, rule.agencies[0]) or lead,
+            areas.owner(p, rule.agencies[0]) or lead,
         )  # fmt: skip
         contributing = judgements.Judgements()
         limited_area = p.area(rule.judgement_area)
         assert limited_area is not None
         for part in limited_area.derived_from or rule.when_inadequate:
-            if rule.agencies[0] in judgements.area_of(p, part).graded_for:
+            if rule.agencies[0] in areas.area_of(p, part).graded_for:
                 inadequate = replace(limited, judgement_area=part, grade=G.INADEQUATE, rationale="As found.")
                 for event in judgements.judgements.decide(contributing, inadequate):
                     contributing = judgements.judgements.evolve(contributing, event)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from services.evidence.domain import evidence_file
+from services.evidence.domain.evidence_file import evidence_file
 from services.judgement.domain import judgements
 from services.judgement.domain.judgements import Judgements
 from services.lscb.domain import evaluation

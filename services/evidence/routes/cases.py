@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shared import evidence_items
+from shared.commands import HandlingDep
 from shared.contracts.evidence import (
     ErasureBasis,
 )
@@ -14,8 +15,9 @@ from shared.envelope import Inspectorate
 from shared.runtime import ServiceDep
 from shared.subjects import opened
 
-from .. import handlers
-from .parameters import CaseInPath, Context
+from .. import handlers, views
+from ..commands import EraseCase
+from .parameters import CaseInPath
 
 router = APIRouter()
 
@@ -27,8 +29,8 @@ router = APIRouter()
 async def triangulation(
     inspection_id: str, service: ServiceDep, agency: Agency | None = None
 ) -> evidence_items.Triangulation:
-    known = await handlers.known_inspection(service.db, inspection_id)
-    items = await handlers.items_of(service.store, inspection_id)
+    known = await views.known_inspection(service.db, inspection_id)
+    items = await views.items_of(service.store, inspection_id)
     view = evidence_items.triangulate(inspection_id, known.programme, known.agencies, items)
     if agency is not None:
         view.agencies = [a for a in view.agencies if a.agency is agency]
@@ -51,11 +53,11 @@ class CaseView(BaseModel):
     summary="A case across every inspectorate: its samples, evidence and corroboration",
 )
 async def case(inspection_id: str, case_reference: str, service: ServiceDep) -> CaseView:
-    await handlers.known_inspection(service.db, inspection_id)
-    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    await views.known_inspection(service.db, inspection_id)
+    file, _ = await views.evidence_file_of(service.store, inspection_id)
     items = [
         i
-        for i in await handlers.items_of(service.store, inspection_id)
+        for i in await views.items_of(service.store, inspection_id)
         if i.case_reference == case_reference and not i.withdrawn
     ]
     return CaseView(
@@ -93,17 +95,15 @@ class ErasureView(BaseModel):
     "about the case",
 )
 async def erase(
-    inspection_id: str, case_reference: CaseInPath, body: Erasure, service: ServiceDep, context: Context
+    inspection_id: str, case_reference: CaseInPath, body: Erasure, handling: HandlingDep
 ) -> ErasureView:
-    outcome = await handlers.erase(
-        service.store, service.db, service.keys, inspection_id, case_reference, body.basis, context
-    )
-    items = await handlers.items_of(service.store, inspection_id)
-    lines = await handlers.lines_of(service.store, service.keys, inspection_id)
+    outcome = await handlers.handle(EraseCase(inspection_id, case_reference, body.basis), handling)
+    items = await views.items_of(handling.store, inspection_id)
+    lines = await views.lines_of(handling.store, handling.keys, inspection_id)
     return ErasureView(
         inspection_id=inspection_id,
         case_reference=case_reference,
-        erased_by=context.inspectorate,
+        erased_by=handling.context.inspectorate,
         basis=body.basis,
         items=sum(1 for i in items if i.case_reference == case_reference),
         lines_of_enquiry=sum(1 for ln in lines if ln.case_reference == case_reference),

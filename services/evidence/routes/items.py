@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from shared import evidence_items
+from shared.commands import Handling, HandlingDep
 from shared.contracts.evidence import (
     Activity,
     Bearing,
@@ -18,8 +19,9 @@ from shared.http import Paged, set_version
 from shared.runtime import ServiceDep
 from shared.subjects import opened
 
-from .. import handlers
-from .parameters import Context, IfMatch
+from .. import handlers, views
+from ..commands import AmendEvidenceItem, RecordEvidenceItem, WithdrawEvidenceItem
+from .parameters import IfMatch
 
 router = APIRouter()
 
@@ -38,8 +40,8 @@ class KnownInspectionView(BaseModel):
 
 @router.get("/inspections/{inspection_id}", summary="The inspection as this service knows it")
 async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspectionView:
-    known = await handlers.known_inspection(service.db, inspection_id)
-    file, _ = await handlers.evidence_file(service.store, inspection_id)
+    known = await views.known_inspection(service.db, inspection_id)
+    file, _ = await views.evidence_file_of(service.store, inspection_id)
     return KnownInspectionView(
         inspection_id=inspection_id,
         programme=known.programme.id,
@@ -62,16 +64,14 @@ async def inspection(inspection_id: str, service: ServiceDep) -> KnownInspection
     summary="Record an evidence item for the inspector's own inspectorate",
 )
 async def record(
-    inspection_id: str, body: EvidenceDetails, service: ServiceDep, context: Context, response: Response
+    inspection_id: str, body: EvidenceDetails, handling: HandlingDep, response: Response
 ) -> evidence_items.ItemView:
     item_id = new_id()
-    outcome = await handlers.record(
-        service.store, service.db, service.keys, inspection_id, item_id, body, context
-    )
+    outcome = await handlers.handle(RecordEvidenceItem(inspection_id, item_id, body), handling)
     set_version(response, outcome.version)
     [envelope], event = outcome.envelopes, outcome.state.current
     assert event is not None
-    return await opened(service.keys, evidence_items.fold([(event, envelope)])[item_id])
+    return await opened(handling.keys, evidence_items.fold([(event, envelope)])[item_id])
 
 
 @router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")
@@ -87,10 +87,10 @@ async def evidence(
     activity: Activity | None = None,
     withdrawn: bool = Query(False, description="include withdrawn items"),
 ) -> list[evidence_items.ItemView]:
-    await handlers.known_inspection(service.db, inspection_id)
+    await views.known_inspection(service.db, inspection_id)
     items = [
         i
-        for i in await handlers.items_of(service.store, inspection_id)
+        for i in await views.items_of(service.store, inspection_id)
         if (withdrawn or not i.withdrawn)
         and agency in (None, i.agency)
         and inspectorate in (None, i.inspectorate)
@@ -108,8 +108,8 @@ async def evidence(
 )
 async def evidence_item(
     inspection_id: str, evidence_item_id: str, service: ServiceDep, response: Response
-) -> handlers.ItemHistory:
-    history = await handlers.item_history(service.store, inspection_id, evidence_item_id)
+) -> views.ItemHistory:
+    history = await views.item_history(service.store, inspection_id, evidence_item_id)
     set_version(response, history.item.version)
     return await opened(service.keys, history)
 
@@ -131,24 +131,14 @@ async def amend(
     inspection_id: str,
     evidence_item_id: str,
     body: Amendment,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     if_match: IfMatch,
     response: Response,
 ) -> evidence_items.ItemView:
-    outcome = await handlers.correct(
-        service.store,
-        service.db,
-        service.keys,
-        inspection_id,
-        evidence_item_id,
-        body.reason,
-        body.details,
-        context,
-        if_match,
-    )
+    command = AmendEvidenceItem(inspection_id, evidence_item_id, body.reason, body.details, if_match)
+    outcome = await handlers.handle(command, handling)
     set_version(response, outcome.version)
-    return await _item(service, inspection_id, evidence_item_id)
+    return await _item(handling, inspection_id, evidence_item_id)
 
 
 @router.post(
@@ -159,30 +149,17 @@ async def withdraw(
     inspection_id: str,
     evidence_item_id: str,
     body: Withdrawal,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
     if_match: IfMatch,
     response: Response,
 ) -> evidence_items.ItemView:
-    outcome = await handlers.correct(
-        service.store,
-        service.db,
-        service.keys,
-        inspection_id,
-        evidence_item_id,
-        body.reason,
-        None,
-        context,
-        if_match,
-    )
+    command = WithdrawEvidenceItem(inspection_id, evidence_item_id, body.reason, if_match)
+    outcome = await handlers.handle(command, handling)
     set_version(response, outcome.version)
-    return await _item(service, inspection_id, evidence_item_id)
+    return await _item(handling, inspection_id, evidence_item_id)
 
 
-async def _item(service: ServiceDep, inspection_id: str, item_id: str) -> evidence_items.ItemView:
-    return await opened(
-        service.keys, (await handlers.item_history(service.store, inspection_id, item_id)).item
-    )
-
-
-# --- samples and the close ---------------------------------------------------------------------------
+async def _item(handling: Handling, inspection_id: str, item_id: str) -> evidence_items.ItemView:
+    """The item as it stands after the command, its summary opened."""
+    history = await views.item_history(handling.store, inspection_id, item_id)
+    return await opened(handling.keys, history.item)

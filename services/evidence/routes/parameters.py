@@ -1,5 +1,5 @@
-"""What evidence's routes take besides their bodies: the command's context, the version the caller
-expects (`If-Match`), and a case reference in the path."""
+"""What evidence's routes take besides their bodies and the Handling (shared/commands.py): the version
+the caller expects (`If-Match`), and a case reference in the path."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from shared.eventstore import CommandContext
-from shared.http import command_context, expected_version
+from shared.http import expected_version
 
-Context = Annotated[CommandContext, Depends(command_context)]
 IfMatch = Annotated[int | None, Depends(expected_version)]
 CaseInPath = Annotated[
     str, Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="the area's case reference")

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from shared.commands import HandlingDep
 from shared.contracts.evidence import (
     Sample,
     SampleCaseAdded,
 )
 from shared.contracts.vocabulary import AboutCases, CaseReference, Reason
+from shared.decider import Decided
 from shared.envelope import Inspectorate
-from shared.eventstore import CommandContext
 from shared.runtime import ServiceDep
-from shared.subjects import opened
+from shared.subjects import SubjectKeys, opened
 
-from .. import domain, handlers
-from .parameters import CaseInPath, Context
+from .. import handlers, views
+from ..commands import AddSampleCase, CloseEvidenceGathering, RemoveSampleCase
+from ..domain.evidence_file import EvidenceFile
+from .parameters import CaseInPath
 
 router = APIRouter()
 
@@ -39,7 +40,7 @@ class EvidenceFileView(BaseModel):
 
 
 async def _file_view(
-    service: ServiceDep, inspection_id: str, file: domain.EvidenceFile, version: int
+    keys: SubjectKeys, inspection_id: str, file: EvidenceFile, version: int
 ) -> EvidenceFileView:
     def case(added: SampleCaseAdded) -> SampleCase:
         return SampleCase(
@@ -49,7 +50,7 @@ async def _file_view(
             reason=str(added.reason),
         )
 
-    added = await opened(service.keys, [added for cases in file.samples.values() for added in cases.values()])
+    added = await opened(keys, [added for cases in file.samples.values() for added in cases.values()])
     return EvidenceFileView(
         inspection_id=inspection_id,
         samples=[case(each) for each in added],
@@ -64,9 +65,9 @@ async def _file_view(
     summary="The case samples: the shared one all inspectorates track, and each inspectorate's own",
 )
 async def samples(inspection_id: str, service: ServiceDep) -> EvidenceFileView:
-    await handlers.known_inspection(service.db, inspection_id)
-    file, version = await handlers.evidence_file(service.store, inspection_id)
-    return await _file_view(service, inspection_id, file, version)
+    await views.known_inspection(service.db, inspection_id)
+    file, version = await views.evidence_file_of(service.store, inspection_id)
+    return await _file_view(service.keys, inspection_id, file, version)
 
 
 class CaseToSample(AboutCases):
@@ -84,17 +85,10 @@ class Removal(AboutCases):
     summary='Add a case to the shared sample ("shared") or to your own inspectorate\'s sample',
 )
 async def add_to_sample(
-    inspection_id: str, sample: Sample, body: CaseToSample, service: ServiceDep, context: Context
+    inspection_id: str, sample: Sample, body: CaseToSample, handling: HandlingDep
 ) -> EvidenceFileView:
-    reason = await service.keys.held(inspection_id, body.case_reference, body.reason)
-    return await _change_file(
-        service,
-        inspection_id,
-        context,
-        lambda known: domain.ChangeSample(
-            known, sample, body.case_reference, context.inspectorate, reason, add=True
-        ),
-    )
+    command = AddSampleCase(inspection_id, sample, body.case_reference, body.reason)
+    return await _file_after(handling.keys, inspection_id, await handlers.handle(command, handling))
 
 
 @router.post(
@@ -106,18 +100,10 @@ async def remove_from_sample(
     sample: Sample,
     case_reference: CaseInPath,
     body: Removal,
-    service: ServiceDep,
-    context: Context,
+    handling: HandlingDep,
 ) -> EvidenceFileView:
-    reason = await service.keys.held(inspection_id, case_reference, body.reason)
-    return await _change_file(
-        service,
-        inspection_id,
-        context,
-        lambda known: domain.ChangeSample(
-            known, sample, case_reference, context.inspectorate, reason, add=False
-        ),
-    )
+    command = RemoveSampleCase(inspection_id, sample, case_reference, body.reason)
+    return await _file_after(handling.keys, inspection_id, await handlers.handle(command, handling))
 
 
 class Closure(AboutCases):
@@ -128,24 +114,12 @@ class Closure(AboutCases):
     "/inspections/{inspection_id}/closure",
     summary="Close evidence gathering (the lead inspectorate): no evidence is recorded or corrected after it",
 )
-async def close(inspection_id: str, body: Closure, service: ServiceDep, context: Context) -> EvidenceFileView:
-    return await _change_file(
-        service,
-        inspection_id,
-        context,
-        lambda known: domain.CloseEvidenceGathering(known, context.inspectorate, body.reason),
-    )
+async def close(inspection_id: str, body: Closure, handling: HandlingDep) -> EvidenceFileView:
+    command = CloseEvidenceGathering(inspection_id, body.reason)
+    return await _file_after(handling.keys, inspection_id, await handlers.handle(command, handling))
 
 
-async def _change_file(
-    service: ServiceDep,
-    inspection_id: str,
-    context: CommandContext,
-    command: Callable[[domain.KnownInspection], domain.ChangeSample | domain.CloseEvidenceGathering],
+async def _file_after(
+    keys: SubjectKeys, inspection_id: str, outcome: Decided[EvidenceFile]
 ) -> EvidenceFileView:
-    known = await handlers.known_inspection(service.db, inspection_id)
-    outcome = await handlers.change_file(service.store, inspection_id, command(known), context)
-    return await _file_view(service, inspection_id, outcome.state, outcome.version)
-
-
-# --- lines of enquiry --------------------------------------------------------------------------------
+    return await _file_view(keys, inspection_id, outcome.state, outcome.version)
