@@ -18,10 +18,11 @@ from typing import Annotated, Any, Generic, TypeVar, cast
 from fastapi import Depends
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.auth import Principal, authenticated
 from shared.eventstore import CommandContext, StreamStore
 from shared.http import command_context
 from shared.mongo import Document
-from shared.runtime import Service, ServiceDep
+from shared.runtime import ServiceDep
 from shared.subjects import SubjectKeys
 
 R = TypeVar("R", covariant=True)
@@ -34,20 +35,29 @@ class Command(Generic[R]):
 
 @dataclass(frozen=True)
 class Handling:
-    """What a handler may use: the service's streams, its read models and subjects' keys, and who asked."""
+    """What a handler may use: the service's streams, its read models and subjects' keys, and who asked
+    (the command's context, and the verified caller where a rule needs more of them than the events
+    record: an LSCB chair's area)."""
 
     store: StreamStore
     db: AsyncDatabase[Document]
     keys: SubjectKeys
     context: CommandContext
+    caller: Principal | None = None
 
-    @classmethod
-    def of(cls, service: Service, context: CommandContext) -> Handling:
-        return cls(service.store, service.db, service.keys, context)
+    @property
+    def principal(self) -> Principal:
+        """The verified caller of an HTTP command."""
+        assert self.caller is not None, "this command was made by no HTTP caller"
+        return self.caller
 
 
-def handling(service: ServiceDep, context: Annotated[CommandContext, Depends(command_context)]) -> Handling:
-    return Handling.of(service, context)
+def handling(
+    service: ServiceDep,
+    context: Annotated[CommandContext, Depends(command_context)],
+    caller: Annotated[Principal, Depends(authenticated)],
+) -> Handling:
+    return Handling(service.store, service.db, service.keys, context, caller)
 
 
 HandlingDep = Annotated[Handling, Depends(handling)]

@@ -255,11 +255,10 @@ async def respond(
     inspection_id: str,
     body: FactualAccuracyResponse,
     handling: HandlingDep,
-    chair: Reader,
     response: Response,
     version: Version,
 ) -> LifecycleView:
-    command = RecordFactualAccuracyResponse(inspection_id, tuple(body.points), chair, version)
+    command = RecordFactualAccuracyResponse(inspection_id, tuple(body.points), version)
     return await _handled(command, handling, response)
 
 

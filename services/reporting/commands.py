@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.auth import Principal
 from shared.commands import Command
 from shared.contracts.reporting import Decision, Point
 from shared.contracts.vocabulary import Agency
@@ -55,12 +54,11 @@ class SendReport(Command[LifecycleView]):
 
 @dataclass(frozen=True)
 class RecordFactualAccuracyResponse(Command[LifecycleView]):
-    """The one coordinated factual-accuracy response, point by point. `responder` is who gives it, as their
-    token says: an LSCB chair responds only for their own area, which the command context does not carry."""
+    """The one coordinated factual-accuracy response, point by point: an LSCB chair gives it only for their
+    own area (the caller's, Handling.principal)."""
 
     inspection_id: str
     points: tuple[Point, ...]
-    responder: Principal
     expected_version: int | None = None
 
 

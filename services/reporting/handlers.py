@@ -132,7 +132,7 @@ async def send(command: SendReport, handling: Handling) -> LifecycleView:
 async def record_response(command: RecordFactualAccuracyResponse, handling: Handling) -> LifecycleView:
     """An LSCB chair responds only for the reports of their own area."""
     loaded = await _load(handling, command.inspection_id)
-    check(command.responder, of_inspection(loaded.inspection))
+    check(handling.principal, of_inspection(loaded.inspection))
     decision = lifecycle.ReceiveResponse(loaded.context, command.points)
     return await _decide(handling, loaded, decision, command.expected_version)
 
