@@ -32,7 +32,7 @@ from aiokafka.errors import for_code
 from aiokafka.protocol.fetch import FetchRequest
 from aiokafka.record.memory_records import MemoryRecords
 
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 
 READ_UNCOMMITTED = 0
 PARTITION_BYTES = 8 * 1024 * 1024

@@ -36,9 +36,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.envelope import stamp, utc_now
-from shared.settings import Settings
-from shared.topics import CHECKPOINT_BYTES, checkpoints_topic, ensure_topics
+from shared.mechanics.envelope import stamp, utc_now
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import CHECKPOINT_BYTES, checkpoints_topic, ensure_topics
 
 from .batches import Reading, read
 from .log import Problem, Progress, Verification, Verifier, verify
@@ -203,7 +203,7 @@ async def take(
 
 async def publish(settings: Settings, checkpoint: Checkpoint) -> None:
     topic = checkpoints_topic(settings.namespace)
-    if settings.create_topics:  # else an operator made them (shared/topics.py says how)
+    if settings.create_topics:  # else an operator made them (shared/mechanics/topics.py says how)
         await ensure_topics(
             settings.kafka_bootstrap_servers,
             settings.namespace,

@@ -27,11 +27,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from shared.catalogue import Event
-from shared.contracts import CATALOGUE
-from shared.envelope import Envelope
-from shared.settings import Settings
-from shared.workdays import ENGLAND
+from shared.language.contracts import CATALOGUE
+from shared.language.workdays import ENGLAND
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.settings import Settings
 
 from . import NotYet
 from .log import Progress, records
@@ -126,8 +126,8 @@ def as_of(
     from services.reporting.domain import lifecycle
     from services.reporting.rendering import documents
     from services.scheduling.domain.inspection import Inspection, evolve
-    from shared import evidence_items
-    from shared.decider import fold
+    from shared.mechanics.decider import fold
+    from shared.views import evidence_items
 
     then = [e for e in envelopes if e.occurred_at <= moment]
     if not any(e.event_type == "scheduling.InspectionScheduled" for e in then):

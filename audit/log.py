@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from pydantic import ValidationError
 
-from shared.contracts import CATALOGUE
-from shared.envelope import Envelope, digest_of
-from shared.errors import MalformedEvent
-from shared.settings import Settings
-from shared.topics import CONTEXTS
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.envelope import Envelope, digest_of
+from shared.mechanics.errors import MalformedEvent
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import CONTEXTS
 
 from . import LogUnreachable
 from .batches import Reading, Record, read

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 
 from .batches import Reading, read
 from .checkpoints import Checkpoint, take

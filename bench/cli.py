@@ -6,8 +6,8 @@
 Each command runs as a new process (`python -m jip …`), as a user runs it; the figure is the CPU time
 (user + system) the process used, its median over the runs, beside `python -c pass` measured the same way.
 `jip --help` imports no command's module (jip/commands/__init__.py), and `jip token` only PyJWT and
-cryptography (shared/signing.py): issue 22 point 9 and issue 24 ask each for 0.3 s at most. The token is
-issued from a signing key made in a temporary data directory.
+cryptography (shared/mechanics/signing.py): issue 22 point 9 and issue 24 ask each for 0.3 s at most. The
+token is issued from a signing key made in a temporary data directory.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ from embedded.demo.timetable import at
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.commands import tokens
-from shared.settings import KafkaProfile, Settings
+from shared.mechanics.settings import KafkaProfile, Settings
 
 RSS_TARGET_MB = 150
 

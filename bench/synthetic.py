@@ -18,15 +18,15 @@ from aiokafka import AIOKafkaProducer
 from embedded.components import infrastructure
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
-from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.settings import KafkaProfile, Settings
-from shared.topics import ensure_topics
+from shared.language.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
+from shared.language.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.topics import ensure_topics
 
 INSPECTORATES = [Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC, Inspectorate.HMI_PROBATION]
 AGENCIES = {
@@ -156,7 +156,7 @@ async def publish(settings: Settings, log: Log) -> float:
             topic = settings.events_topic(context)
             for chunk in range(0, len(envelopes), 5000):
                 acks = [
-                    # Every stream here is one inspection's, so keyed by it (shared/eventstore.py).
+                    # Every stream here is one inspection's, so keyed by it (shared/mechanics/eventstore.py).
                     await producer.send(topic, e.to_json(), key=(e.inspection_id or e.stream_id).encode())
                     for e in envelopes[chunk : chunk + 5000]
                 ]

@@ -19,7 +19,7 @@ import httpx
 from embedded.errors import StackError
 from embedded.ports import BUCKET, CHECKPOINTER, WORKSPACE, Ports
 from embedded.private import Progress, private_data_dir, warn_on_stderr
-from shared.topics import SERVICES, ensure_topics
+from shared.mechanics.topics import SERVICES, ensure_topics
 
 
 @dataclass(frozen=True)

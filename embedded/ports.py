@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.topics import SERVICES
+from shared.mechanics.topics import SERVICES
 
 BUCKET = "tansu"
 DEFAULT_PORT_BASE = 18100

@@ -30,7 +30,7 @@ from embedded.ports import DEFAULT_PORT_BASE, KEYRING, Ports
 from embedded.private import PRIVATE, Progress, private_file
 
 if TYPE_CHECKING:  # imported when asked for: FastAPI, pymongo and PyJWT, which `jip stack` needs not
-    from shared.settings import Settings
+    from shared.mechanics.settings import Settings
 
 
 @dataclass
@@ -319,7 +319,7 @@ def settings_of_stack(data_dir: Path) -> Settings:
     """The broker and database of the stack in `data_dir`, for a command that reads the log or a read
     model itself, unless $JIP_KAFKA_BOOTSTRAP_SERVERS and $JIP_MONGODB_URI say where they are;
     $JIP_NAMESPACE and $JIP_KAFKA_PROFILE apply as in a service."""
-    from shared.settings import Settings
+    from shared.mechanics.settings import Settings
 
     supervisor = Supervisor(data_dir)
     ports = supervisor.saved_ports() or Ports.from_base(DEFAULT_PORT_BASE)

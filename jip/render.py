@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.workdays import ENGLAND
+from shared.language.workdays import ENGLAND
 
 NONE = "—"  # an empty cell: not given, nobody, no grade
 EXCERPT = 48  # the width a text is shortened to in a table

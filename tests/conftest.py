@@ -18,9 +18,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from embedded.components import infrastructure
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
-from shared.clock import CLOCK
-from shared.settings import KafkaProfile, Settings
-from shared.topics import ensure_topics
+from shared.mechanics.clock import CLOCK
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.topics import ensure_topics
 from tests.helpers import SIGNER, Observed
 
 # A process-wide tracer provider for parts used on their own (a relay, a runner); services have their own.

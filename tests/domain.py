@@ -13,13 +13,13 @@ from typing import Generic, TypeVar
 
 import pytest
 
-from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded, Meeting
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.evidence_items import ItemView
+from shared.language.contracts.evidence import Activity, Bearing, EvidenceItemRecorded, Meeting
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
+from shared.views.evidence_items import ItemView
 
 S = TypeVar("S")
 C = TypeVar("C")

@@ -1,6 +1,6 @@
-"""What every event store does (shared/eventstore.py's StreamStore), as one suite: appended events read back
-in order with their outbox records, each chained to its stream's previous event; a stale write refused
-with ConcurrencyConflict and nothing written; of racing writers exactly one wins; an append to several
+"""What every event store does (shared/mechanics/eventstore.py's StreamStore), as one suite: appended events
+read back in order with their outbox records, each chained to its stream's previous event; a stale write
+refused with ConcurrencyConflict and nothing written; of racing writers exactly one wins; an append to several
 streams all or nothing; a stream's events all keyed alike; each stream published in version order.
 
 A store's test class subclasses EventStoreSuite, gives a fresh `store` fixture and says how to read its
@@ -14,12 +14,12 @@ from typing import Generic, TypeVar
 
 import pytest
 
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.contracts.scheduling import AreaBooked
-from shared.envelope import Actor, Inspectorate
-from shared.errors import ConcurrencyConflict
-from shared.eventstore import CommandContext, StreamStore, Write
-from shared.mongo import Document
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.language.contracts.scheduling import AreaBooked
+from shared.mechanics.envelope import Actor, Inspectorate
+from shared.mechanics.errors import ConcurrencyConflict
+from shared.mechanics.eventstore import CommandContext, StreamStore, Write
+from shared.mechanics.mongo import Document
 from tests.domain import recorded_item
 
 CONTEXT = CommandContext(Actor(inspectorate=Inspectorate.CQC, role="inspector", user="u-1"), "corr-1")

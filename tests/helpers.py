@@ -24,20 +24,20 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from jip.commands.tokens import signer as jip_signer
-from shared.auth import Role, Signer
-from shared.clock import CLOCK
-from shared.consumer import Projection, ProjectionRunner
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
-from shared.envelope import Actor, Inspectorate, new_id
-from shared.eventstore import CommandContext, EventStore
-from shared.mongo import connect
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.subscription import Subscription
-from shared.telemetry import Telemetry
-from shared.topics import partitions_of
-from shared.workdays import today_in_england
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.language.workdays import today_in_england
+from shared.mechanics.auth import Role, Signer
+from shared.mechanics.clock import CLOCK
+from shared.mechanics.consumer import Projection, ProjectionRunner
+from shared.mechanics.envelope import Actor, Inspectorate, new_id
+from shared.mechanics.eventstore import CommandContext, EventStore
+from shared.mechanics.mongo import connect
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
+from shared.mechanics.subscription import Subscription
+from shared.mechanics.telemetry import Telemetry
+from shared.mechanics.topics import partitions_of
 
 
 class Observed:
@@ -261,8 +261,8 @@ async def seed_integrated(settings: Settings) -> str:
 
 
 def rehearsal(settings: Settings) -> Settings:
-    """A rehearsal platform's settings: its one clock (shared/clock.py) moves forward when a test asks.
-    Every test sets the process's clock back to real time after it (tests/conftest.py)."""
+    """A rehearsal platform's settings: its one clock (shared/mechanics/clock.py) moves forward when a test
+    asks. Every test sets the process's clock back to real time after it (tests/conftest.py)."""
     return settings.model_copy(update={"environment": "rehearsal"})
 
 
@@ -285,9 +285,9 @@ async def on_the_notice_date(api: httpx.AsyncClient, notice_date: date | str) ->
 
 @contextmanager
 def clock_reading(moment: datetime) -> Iterator[None]:
-    """This process's clock (shared/clock.py) reads `moment`, and runs on from it, for the services run in
-    it on production settings (which never read a clock document); real time again afterwards. Set it once
-    the services have started: a production service sets the real time as it starts."""
+    """This process's clock (shared/mechanics/clock.py) reads `moment`, and runs on from it, for the services
+    run in it on production settings (which never read a clock document); real time again afterwards. Set it
+    once the services have started: a production service sets the real time as it starts."""
     CLOCK.follow(moment)
     try:
         yield

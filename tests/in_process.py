@@ -16,9 +16,9 @@ from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb
 from services.reporting.app import build as reporting
 from services.scheduling.app import build as scheduling
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.telemetry import Telemetry
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
+from shared.mechanics.telemetry import Telemetry
 from tests.helpers import running
 
 # Each service by its name, in the order they start.

@@ -1,12 +1,12 @@
 """A MongoDB database in memory, holding just what the read models ask of one (`find_one`, `replace_one`,
 `find(...).to_list()`): the read models of unit tests, beside the in-memory event store
-(shared/memory_store.py). A collection springs into being when first named, as MongoDB's do."""
+(shared/mechanics/memory_store.py). A collection springs into being when first named, as MongoDB's do."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared.mongo import Document
+from shared.mechanics.mongo import Document
 
 
 class Collection:

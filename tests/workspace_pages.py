@@ -13,7 +13,7 @@ import httpx
 
 from services.workspace.app import build
 from services.workspace.settings import WorkspaceSettings
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import SIGNER
 
 

@@ -4,7 +4,7 @@
 // secret, made by deploy/make_secrets.py), so the password is written in one place.
 //
 // The user may read and write the platform's databases and nothing else: no other database, no user or
-// cluster administration. Each is named {JIP_NAMESPACE}_{name} (shared/settings.py), with the compose
+// cluster administration. Each is named {JIP_NAMESPACE}_{name} (shared/mechanics/settings.py), with the compose
 // stack's namespace, jip; tests/deploy/test_deploy.py checks this list against the settings.
 const DATABASES = ["jip_scheduling", "jip_evidence", "jip_judgement", "jip_lscb", "jip_reporting", "jip_subject_keys", "jip_platform"];
 

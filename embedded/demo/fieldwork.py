@@ -25,9 +25,9 @@ from embedded.demo.timetable import first_fieldwork_week
 from embedded.errors import StackError
 from services.scheduling.domain.area_calendar import ONE_INSPECTION_PER_AREA
 from services.scheduling.domain.dates import next_full_weeks
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 WEEKS_OF_SEARCH = 52  # an earlier demo may have booked the area: the next free weeks within a year
 

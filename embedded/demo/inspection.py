@@ -13,9 +13,9 @@ from embedded.demo.scenario import Scenario
 from embedded.demo.story import Story
 from embedded.demo.timetable import Timetable
 from services.reporting.domain.names import AGENCIES, INSPECTORATES
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.programmes import Programme
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.mechanics.envelope import Inspectorate
 
 
 @dataclass

@@ -14,8 +14,8 @@ from collections import defaultdict
 from embedded.demo.inspection import Play, agency_name, area_words, cite, named
 from embedded.demo.platform import eventually
 from embedded.demo.scenario import Judgement
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 
 async def record_findings(play: Play) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 
 from embedded.errors import StackError
-from shared.auth import Role, Signer
-from shared.envelope import Inspectorate
+from shared.mechanics.auth import Role, Signer
+from shared.mechanics.envelope import Inspectorate
 
 Headers = dict[str, str]
 

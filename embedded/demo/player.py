@@ -18,7 +18,7 @@ from embedded.demo.inspection import Play, Run
 from embedded.demo.platform import People, Platform
 from embedded.demo.scenario import scenario
 from embedded.demo.story import Progress, RehearsalClock, Story
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 
 JTAI = "jtai-2015"
 Step = Callable[[Play], Awaitable[None]]

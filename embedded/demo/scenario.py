@@ -2,9 +2,9 @@
 per programme id, validated as it loads.
 
 The player (embedded/demo/player.py) takes every difference between programmes from the programme's own file
-(shared/programmes/): whether notice is given, who is on site in which week, what is judged and graded,
-whether the LSCB is evaluated, who receives the draft, whether there is an action plan. A scenario holds
-only what inspectors would write in one inspection: the area, its LSCB officers, the team, the cases
+(shared/language/programmes/): whether notice is given, who is on site in which week, what is judged and
+graded, whether the LSCB is evaluated, who receives the draft, whether there is an action plan. A scenario
+holds only what inspectors would write in one inspection: the area, its LSCB officers, the team, the cases
 sampled, the evidence, the lines of enquiry, the findings, the judgements, the evaluation of the board and
 the partnership's factual-accuracy response. `scenario()` checks that the two agree, so a scenario can
 never ask the player for a step its programme does not have, nor leave out one it does."""
@@ -17,14 +17,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
-from shared.areas import Area, register
-from shared.contracts.evidence import Activity, Bearing, Meeting
-from shared.contracts.judgement import FindingKind
-from shared.contracts.reporting import Decision
-from shared.contracts.vocabulary import Agency, Grade
-from shared.datafiles import load_toml
-from shared.envelope import Inspectorate
-from shared.programmes import Programme, catalogue
+from shared.language.areas import Area, register
+from shared.language.contracts.evidence import Activity, Bearing, Meeting
+from shared.language.contracts.judgement import FindingKind
+from shared.language.contracts.reporting import Decision
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.datafiles import load_toml
+from shared.mechanics.envelope import Inspectorate
 
 FILE = Path(__file__).with_name("scenarios.toml")
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]  # an evidence item's name in the scenario
@@ -198,7 +198,7 @@ def scenarios() -> dict[str, Scenario]:
     programmes = catalogue()
     for programme_id, s in loaded.items():
         if programme_id not in programmes:
-            raise ScenarioError(f"{FILE}: {programme_id}: no such programme in shared/programmes")
+            raise ScenarioError(f"{FILE}: {programme_id}: no such programme in shared/language/programmes")
         misfits = _fits(programmes[programme_id], s)
         if misfits:
             raise ScenarioError(

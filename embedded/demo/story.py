@@ -1,10 +1,10 @@
 """The demo's story, told in date order on a rehearsal platform's clock.
 
 An inspection takes weeks: notice, fieldwork, feedback, drafting, the factual-accuracy round, publication.
-The platform has one clock (shared/clock.py), which only a rehearsal platform (`jip stack up --rehearsal`)
-lets a lead inspector move forward (`POST /clock/advance`). Each step of the story moves it to the moment
-the step happens, then says so: a numbered line that starts with the day and time the clock reads, so the
-events the services record, stamped with that clock, happen in their order and on their dates."""
+The platform has one clock (shared/mechanics/clock.py), which only a rehearsal platform (`jip stack up
+--rehearsal`) lets a lead inspector move forward (`POST /clock/advance`). Each step of the story moves it to
+the moment the step happens, then says so: a numbered line that starts with the day and time the clock reads,
+so the events the services record, stamped with that clock, happen in their order and on their dates."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from datetime import date, datetime
 import httpx
 
 from embedded.errors import StackError
-from shared.clock import ENGLAND
+from shared.mechanics.clock import ENGLAND
 
 Progress = Callable[[str], None]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from services.scheduling.domain.dates import earliest_fieldwork
-from shared.clock import ENGLAND
-from shared.envelope import Inspectorate
-from shared.programmes import Programme, catalogue
-from shared.workdays import is_working_day
+from shared.language.programmes import Programme, catalogue
+from shared.language.workdays import is_working_day
+from shared.mechanics.clock import ENGLAND
+from shared.mechanics.envelope import Inspectorate
 
 # Working days between the steps after fieldwork: the demo's pace, not a rule of any programme.
 JUDGED_AFTER = 1  # the judgements and the board's evaluation made final

@@ -34,9 +34,9 @@ from audit.log import Verification, Verifier, topics, verify
 from embedded.errors import StackError
 from embedded.supervisor import settings_of_stack
 from jip.render import progress
-from shared.settings import Settings
-from shared.topics import checkpoints_topic
-from shared.workdays import ENGLAND
+from shared.language.workdays import ENGLAND
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import checkpoints_topic
 
 
 def _moment(value: str) -> datetime:

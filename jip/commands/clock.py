@@ -1,8 +1,8 @@
 """`jip clock show|advance`: the platform's one clock, and moving a rehearsal platform's clock forward.
 
-Every service reads the same clock (shared/clock.py). In production it is the real time and cannot be moved.
-On a rehearsal platform (JIP_ENVIRONMENT=rehearsal, as `jip stack up --rehearsal` starts one) it can be
-moved forward, never back, so that a whole inspection can be played in one sitting; every event is stamped
+Every service reads the same clock (shared/mechanics/clock.py). In production it is the real time and cannot
+be moved. On a rehearsal platform (JIP_ENVIRONMENT=rehearsal, as `jip stack up --rehearsal` starts one) it can
+be moved forward, never back, so that a whole inspection can be played in one sitting; every event is stamped
 with the clock as it stood, and every answer of a rehearsal platform says what its clock reads."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import httpx
 from embedded.errors import StackError
 from jip.client import Service, client_options
 from jip.commands import summary
-from shared.clock import CLOCK, ENGLAND, parse_moment
-from shared.topics import SERVICES
+from shared.mechanics.clock import CLOCK, ENGLAND, parse_moment
+from shared.mechanics.topics import SERVICES
 
 DESCRIPTION = (
     "The platform has one clock, which every service and `jip` read: what 'now' and 'today' are when a "

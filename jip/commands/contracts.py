@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from jip.commands import summary
-from shared import contract
-from shared.contracts import CATALOGUE
+from shared.language.contracts import CATALOGUE
+from shared.mechanics import contract
 from tooling.contract import publish
 
 

@@ -3,8 +3,8 @@ the cause is fixed.
 
 A consumer that cannot apply a record puts it on its service's dead-letter topic,
 `<namespace>.<service>.deadletter`, with the reason, its cause, the consumer group, and the topic,
-partition and offset it came from (shared/consumer.py). An event that arrives while an earlier one of its
-stream waits there is dead-lettered too, so a read model never sees a stream out of order.
+partition and offset it came from (shared/mechanics/consumer.py). An event that arrives while an earlier one
+of its stream waits there is dead-lettered too, so a read model never sees a stream out of order.
 
 - `list`: every dead letter, newest last, with its id (`service/partition@offset` on the dead-letter
   topic), where it came from, the event, the cause and the reason; and whether it was replayed.
@@ -31,9 +31,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from embedded.errors import StackError
 from embedded.supervisor import settings_of_stack
 from jip.commands import summary
-from shared.deadletter import OURS, REPLAY_FOR
-from shared.settings import Settings
-from shared.topics import SERVICES, dead_letter_topic, read_from_start, replay_topic
+from shared.mechanics.deadletter import OURS, REPLAY_FOR
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import SERVICES, dead_letter_topic, read_from_start, replay_topic
 
 REPLAY_OF = "jip-replay-of"  # on a replayed record: the id of the dead letter it replays
 

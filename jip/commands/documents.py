@@ -52,7 +52,7 @@ from jip.options import (
     inspection_argument,
 )
 from jip.render import NONE, dump, when
-from shared.workdays import ENGLAND
+from shared.language.workdays import ENGLAND
 
 SERVICE = Service("reporting")
 # The formats of services.reporting.documents.Format, by value (the CLI does not load the renderers).

@@ -17,8 +17,8 @@ from jip.options import (
     inspection_path,
 )
 from jip.render import excerpt, table, when, wrapped
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 SAMPLES = ["shared", *(i.value for i in Inspectorate)]
 

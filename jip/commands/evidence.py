@@ -29,9 +29,9 @@ from jip.options import (
     inspection_path,
 )
 from jip.render import dump
-from shared.contracts.evidence import Activity, Bearing, ErasureBasis, Meeting
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.evidence import Activity, Bearing, ErasureBasis, Meeting
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 SERVICE = Service("evidence")
 # The fields of an evidence item an inspector records, in the order the API lists them.

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jip.render import excerpt, table, when, wrapped
-from shared.contracts.evidence import EvidenceDetails
+from shared.language.contracts.evidence import EvidenceDetails
 
 DETAILS = tuple(EvidenceDetails.model_fields)  # an item's details, by the API's field names
 

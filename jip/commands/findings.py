@@ -19,8 +19,8 @@ from jip.options import (
     text_options,
 )
 from jip.render import dump, excerpt, table
-from shared.contracts.judgement import FindingKind
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.judgement import FindingKind
+from shared.language.contracts.vocabulary import Agency
 
 
 def findings_table(found: Sequence[Mapping[str, Any]]) -> str:

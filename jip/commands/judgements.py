@@ -21,7 +21,7 @@ from jip.options import (
     text_options,
 )
 from jip.render import NONE, dump, excerpt, table, when, wrapped
-from shared.contracts.vocabulary import Agency, Grade
+from shared.language.contracts.vocabulary import Agency, Grade
 
 SERVICE = Service("judgement")
 TITLE = 30  # the width an area's title is shortened to on the board

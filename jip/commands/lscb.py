@@ -36,9 +36,9 @@ from jip.options import (
     text_options,
 )
 from jip.render import dump
-from shared.boards import PARTNERS_RULE
-from shared.contracts.evidence import Bearing
-from shared.contracts.vocabulary import Agency, Grade
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.views.boards import PARTNERS_RULE
 
 SERVICE = Service("lscb")
 SHARED_RULE = "004 §26, §113"

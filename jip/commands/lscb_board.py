@@ -11,9 +11,9 @@ from typing import Any
 from jip.client import segment
 from jip.commands.lscb_text import NOTICE_RULE
 from jip.options import day, if_match_option
-from shared.boards import PARTNERS_RULE, STATUTORY_PARTNERS
-from shared.contracts.lscb import Office
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.lscb import Office
+from shared.language.contracts.vocabulary import Agency
+from shared.views.boards import PARTNERS_RULE, STATUTORY_PARTNERS
 
 AREA = "the area's ONS code or name, e.g. E08000036 or Wakefield (`jip areas` lists them)"
 STATUTORY = ", ".join(STATUTORY_PARTNERS)

@@ -10,11 +10,11 @@ from datetime import date
 from typing import Any
 
 from jip.render import NONE, excerpt, table, wrapped
-from shared.areas import find
-from shared.boards import PARTNERS_RULE, Board
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import Office
-from shared.workdays import today_in_england
+from shared.language.areas import find
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import Office
+from shared.language.workdays import today_in_england
+from shared.views.boards import PARTNERS_RULE, Board
 
 CRITERION = 64  # the width a criterion's text is shortened to
 

@@ -1,5 +1,5 @@
 """`jip programmes` and `jip areas`: the inspection programmes and the local authority areas, read from
-the data files here (shared/programmes, shared/areas); no service is asked."""
+the data files here (shared/language/programmes, shared/language/areas); no service is asked."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from jip.commands import summary
 from jip.options import (
     day,
 )
-from shared.areas import as_at, describe, find, register, unknown
-from shared.programmes import Programme, ProgrammeFileError, catalogue, load_folder
-from shared.workdays import today_in_england
+from shared.language.areas import as_at, describe, find, register, unknown
+from shared.language.programmes import Programme, ProgrammeFileError, catalogue, load_folder
+from shared.language.workdays import today_in_england
 
 
 def programmes(args: argparse.Namespace) -> int:
@@ -116,8 +116,8 @@ def add_commands(commands: Any, _: argparse.ArgumentParser) -> None:
     p = commands.add_parser(
         "programmes",
         help=summary("programmes"),
-        description="Each programme version is one TOML file in shared/programmes, every rule citing its "
-        "source paragraph. Add a version by adding a file; --check validates files before you do.",
+        description="Each programme version is one TOML file in shared/language/programmes, every rule "
+        "citing its source paragraph. Add a version by adding a file; --check validates files before you do.",
     )
     p.add_argument("id", nargs="?", help="a programme id, e.g. macp-2012, to show in full")
     p.add_argument(
@@ -132,7 +132,8 @@ def add_commands(commands: Any, _: argparse.ArgumentParser) -> None:
         description="The register: ONS upper-tier authorities of England, with the police force area and the "
         "custody facilities the project knows of (they bring HMI Prisons into an inspection). It is "
         "time-aware: each area with the dates it existed, the order that created or abolished it and its "
-        "successors (shared/areas/changes.toml); the list is of the areas existing today, or --on a day.",
+        "successors (shared/language/areas/changes.toml); the list is of the areas existing today, or --on a "
+        "day.",
     )
     a.add_argument("area", nargs="?", help="an ONS code (E06000063) or name (Cumberland), to show in full")
     a.add_argument(

@@ -16,8 +16,8 @@ from jip.options import (
     inspection_argument,
     inspection_path,
 )
-from shared.contracts.reporting import Decision
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.reporting import Decision
+from shared.language.contracts.vocabulary import Agency
 
 RULE = "001 Proposal four"
 

@@ -15,7 +15,7 @@ from jip.options import (
     day,
 )
 from jip.render import table, when
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 
 SERVICE = Service("scheduling")
 

@@ -29,7 +29,9 @@ from embedded.supervisor import DEFAULT_READY_WITHIN, READY_WITHIN, Supervisor, 
 from jip.commands import summary
 from jip.commands.tokens import signer, stack_env
 
-ENGLAND = ZoneInfo("Europe/London")  # as shared/clock.py, whose imports (pymongo) `jip stack` needs not
+ENGLAND = ZoneInfo(
+    "Europe/London"
+)  # as shared/mechanics/clock.py, whose imports (pymongo) `jip stack` needs not
 REHEARSAL_MARK = "rehearsal"  # in the data directory: its stack is a rehearsal platform
 
 

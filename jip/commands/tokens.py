@@ -19,7 +19,7 @@ from typing import Any
 
 from embedded.errors import StackError
 from jip.commands import summary
-from shared.signing import AUDIENCE, ISSUER, Inspectorate, Role, Signer
+from shared.mechanics.signing import AUDIENCE, ISSUER, Inspectorate, Role, Signer
 
 ACT_AS = (
     "who acts: INSPECTORATE[:ROLE[:USER]] (e.g. ofsted:lead_inspector), lscb_chair:AREA_CODE[:USER] "
@@ -29,7 +29,8 @@ ACT_AS = (
 
 def signer(data_dir: Path) -> Signer:
     """The embedded stack's signing key (made on first use), for the issuer and audience its services
-    check: JIP_AUTH_ISSUER and JIP_AUTH_AUDIENCE, as shared.settings reads them, without its import cost."""
+    check: JIP_AUTH_ISSUER and JIP_AUTH_AUDIENCE, as shared.mechanics.settings reads them, without its import
+    cost."""
     issuer = os.environ.get("JIP_AUTH_ISSUER") or ISSUER
     return Signer.load_or_create(data_dir / "auth", issuer, os.environ.get("JIP_AUTH_AUDIENCE") or AUDIENCE)
 
@@ -86,7 +87,7 @@ def _ttl(value: str) -> timedelta:
         raise argparse.ArgumentTypeError("a duration such as 30m, 8h or 1d")
     units = {"m": "minutes", "h": "hours", "d": "days"}
     ttl = timedelta(**{units[found[2]]: int(found[1])})
-    from shared.settings import Settings  # only for a --ttl given
+    from shared.mechanics.settings import Settings  # only for a --ttl given
 
     longest = timedelta(seconds=Settings().auth_max_token_lifetime_seconds)
     if ttl > longest:

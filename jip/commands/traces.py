@@ -20,7 +20,7 @@ from typing import Any
 
 from embedded.errors import StackError
 from jip.commands import summary
-from shared.telemetry import read_spans
+from shared.mechanics.telemetry import read_spans
 
 # Attributes worth a glance in the tree, in this order; the rest are in the file.
 SHOWN = (

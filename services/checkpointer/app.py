@@ -33,8 +33,8 @@ from pydantic import Field
 
 from audit import checkpoints
 from audit.watch import Watch, watch
-from shared import logs
-from shared.settings import Settings
+from shared.mechanics import logs
+from shared.mechanics.settings import Settings
 
 log = logging.getLogger("jip.checkpointer")
 
@@ -121,7 +121,7 @@ def build(settings: CheckpointerSettings | None = None) -> FastAPI:
 
 
 def serve() -> None:
-    from shared import server  # uvicorn, with the request head bounded, as every service is served
+    from shared.mechanics import server  # uvicorn, with the request head bounded, as every service is served
 
     settings = CheckpointerSettings()
     logs.configure("checkpointer", settings.log_level)

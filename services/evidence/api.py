@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from shared.auth import INSPECTORS, LEAD, authorise
-from shared.taking_part import reads
+from shared.mechanics.auth import INSPECTORS, LEAD, authorise
+from shared.views.taking_part import reads
 
 from . import handlers
 from .routes import cases, items, lines, samples
 
-# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in (shared/taking_part.py). Inspectors record for their own inspectorate, in inspections it
-# takes part in: the service's rules check that.
+# Who may call each command (shared/mechanics/auth.py); reads are for READERS, of the inspections their
+# inspectorate takes part in (shared/views/taking_part.py). Inspectors record for their own inspectorate, in
+# inspections it takes part in: the service's rules check that.
 ACCESS = {
     ("POST", "/inspections/{inspection_id}/evidence"): INSPECTORS,
     ("POST", "/inspections/{inspection_id}/evidence/{evidence_item_id}/amendments"): INSPECTORS,

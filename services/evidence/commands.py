@@ -1,5 +1,5 @@
-"""Evidence's commands: plain data, only what the caller asked (shared/commands.py). Texts are as the
-caller wrote them; the handler seals each to its case before it is decided or kept.
+"""Evidence's commands: plain data, only what the caller asked (shared/mechanics/commands.py). Texts are as
+the caller wrote them; the handler seals each to its case before it is decided or kept.
 
 The handler of each (handlers.COMMANDS) loads what the decision needs - the inspection as this service
 knows it, its evidence file, the cited items as they stand - and hands them to the domain."""
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.commands import Command
-from shared.contracts.evidence import ErasureBasis, EvidenceDetails, Sample
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decided
+from shared.language.contracts.evidence import ErasureBasis, EvidenceDetails, Sample
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.commands import Command
+from shared.mechanics.decider import Decided
 
 from .domain.evidence_file import EvidenceFile
 from .domain.evidence_item import EvidenceItem

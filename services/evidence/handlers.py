@@ -1,19 +1,19 @@
 """Evidence's commands (commands.py), each to its handler: load what the decision needs - the inspection
 as this service knows it, its evidence file, the cited items - seal the caller's texts to their case,
-decide and append (shared/decider.py)."""
+decide and append (shared/mechanics/decider.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.commands import Commands, Handling, Pipeline
-from shared.contracts.evidence import EvidenceDetails, HeldDetails, LineOfEnquiryRaised
-from shared.decider import Decided, execute
-from shared.errors import NotFound
-from shared.eventstore import StreamStore
-from shared.runtime import Service
-from shared.subjects import SubjectKeys, subject_of
-from shared.taking_part import TakingPart
+from shared.language.contracts.evidence import EvidenceDetails, HeldDetails, LineOfEnquiryRaised
+from shared.language.subjects import SubjectKeys, subject_of
+from shared.mechanics.commands import Commands, Handling, Pipeline
+from shared.mechanics.decider import Decided, execute
+from shared.mechanics.errors import NotFound
+from shared.mechanics.eventstore import StreamStore
+from shared.mechanics.runtime import Service
+from shared.views.taking_part import TakingPart
 
 from .commands import (
     AddSampleCase,

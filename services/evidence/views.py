@@ -10,9 +10,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items, inspections
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
@@ -22,13 +20,15 @@ from shared.contracts.evidence import (
     LineOfEnquiryRaised,
     details_of,
 )
-from shared.contracts.vocabulary import Agency
-from shared.decider import load
-from shared.envelope import Envelope, Inspectorate
-from shared.errors import NotFound
-from shared.eventstore import Stream, StreamStore
-from shared.mongo import Document
-from shared.subjects import Sealed, SubjectKeys, opened
+from shared.language.contracts.vocabulary import Agency
+from shared.language.subjects import Sealed, SubjectKeys, opened
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import load
+from shared.mechanics.envelope import Envelope, Inspectorate
+from shared.mechanics.errors import NotFound
+from shared.mechanics.eventstore import Stream, StreamStore
+from shared.mechanics.mongo import Document
+from shared.views import evidence_items, inspections
 
 from .domain.evidence_file import EvidenceFile, evidence_file, file_stream
 from .domain.evidence_item import item_stream

@@ -8,24 +8,24 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared import evidence_items
-from shared.auth import INSPECTORS, LEAD, QUALITY, authorise
-from shared.commands import HandlingDep
-from shared.contracts.judgement import Citations, FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, Text
-from shared.envelope import new_id
-from shared.http import Paged, expected_version, set_version
-from shared.runtime import ServiceDep
-from shared.taking_part import reads
+from shared.language.contracts.judgement import Citations, FindingKind, FindingRecorded
+from shared.language.contracts.vocabulary import Agency, CaseText, Grade, ItemId, Reason, Text
+from shared.mechanics.auth import INSPECTORS, LEAD, QUALITY, authorise
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.envelope import new_id
+from shared.mechanics.http import Paged, expected_version, set_version
+from shared.mechanics.runtime import ServiceDep
+from shared.views import evidence_items
+from shared.views.taking_part import reads
 
 from . import handlers, views
 from .commands import AdvanceJudgement, ProposeJudgement, RecordFinding
 from .domain.judgements import Step
 
 JUDGEMENT = "/inspections/{inspection_id}/judgements/{agency}/{area}"
-# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in (shared/taking_part.py). The judging inspectorate proposes; the lead inspector moderates;
-# a quality assurer assures; the judging inspectorate's lead signs off.
+# Who may call each command (shared/mechanics/auth.py); reads are for READERS, of the inspections their
+# inspectorate takes part in (shared/views/taking_part.py). The judging inspectorate proposes; the lead
+# inspector moderates; a quality assurer assures; the judging inspectorate's lead signs off.
 ACCESS = {
     ("POST", "/inspections/{inspection_id}/findings"): INSPECTORS,
     ("PUT", JUDGEMENT): INSPECTORS,

@@ -1,4 +1,4 @@
-"""Judgement's commands: plain data, only what the caller asked (shared/commands.py).
+"""Judgement's commands: plain data, only what the caller asked (shared/mechanics/commands.py).
 
 The handler of each (handlers.COMMANDS) loads what the decision needs - the inspection as this service
 knows it, the cited items as they stand - and hands both to the domain."""
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.commands import Command
-from shared.contracts.judgement import FindingKind
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import Decided
+from shared.language.contracts.judgement import FindingKind
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.mechanics.commands import Command
+from shared.mechanics.decider import Decided
 
 from .domain.findings import Findings
 from .domain.judgements import Step

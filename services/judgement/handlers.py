@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items
-from shared.cited_evidence import CitedItem
-from shared.commands import Commands, Handling, Pipeline
-from shared.contracts.evidence import Bearing
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decided, execute
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.runtime import Service
-from shared.taking_part import TakingPart, check_acting, of_inspection
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.commands import Commands, Handling, Pipeline
+from shared.mechanics.decider import Decided, execute
+from shared.mechanics.mongo import Document
+from shared.mechanics.runtime import Service
+from shared.views import evidence_items
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
+from shared.views.taking_part import TakingPart, check_acting, of_inspection
 
 from .commands import AdvanceJudgement, ProposeJudgement, RecordFinding
 from .domain import findings, judgements

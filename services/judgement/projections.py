@@ -4,12 +4,12 @@ A withdrawn evidence item also flags, for review, every judgement that cites it.
 
 from __future__ import annotations
 
-from shared import evidence_items, inspections
-from shared.consumer import Projection, Tx
-from shared.contracts.evidence import EvidenceItemWithdrawn
-from shared.decider import execute
-from shared.envelope import Actor, Envelope
-from shared.eventstore import CommandContext
+from shared.language.contracts.evidence import EvidenceItemWithdrawn
+from shared.mechanics.consumer import Projection, Tx
+from shared.mechanics.decider import execute
+from shared.mechanics.envelope import Actor, Envelope
+from shared.mechanics.eventstore import CommandContext
+from shared.views import evidence_items, inspections
 
 from .domain import judgements
 

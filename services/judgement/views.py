@@ -6,22 +6,22 @@ from __future__ import annotations
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items, inspections
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     AppliedRule,
     FindingRecorded,
     JudgementContent,
     JudgementFlaggedForReview,
     JudgementStatus,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import load
-from shared.envelope import Envelope
-from shared.errors import NotFound
-from shared.eventstore import StreamStore
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.subjects import SubjectKeys, opened
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.subjects import SubjectKeys, opened
+from shared.mechanics.decider import load
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.errors import NotFound
+from shared.mechanics.eventstore import StreamStore
+from shared.mechanics.mongo import Document
+from shared.views import evidence_items, inspections
+from shared.views.inspections import Inspection
 
 from .domain import areas, findings, judgements, limiting
 from .domain.areas import Kind

@@ -9,16 +9,16 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import INSPECTORS, LEAD, authorise
-from shared.boards import Board
-from shared.commands import Command, Handling, HandlingDep
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import Citations, CriterionId, Office
-from shared.contracts.vocabulary import Agency, CaseText, Grade, Reason, ShortText, Text
-from shared.envelope import new_id
-from shared.http import Paged, expected_version, set_version
-from shared.runtime import ServiceDep
-from shared.taking_part import reads
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import Citations, CriterionId, Office
+from shared.language.contracts.vocabulary import Agency, CaseText, Grade, Reason, ShortText, Text
+from shared.mechanics.auth import INSPECTORS, LEAD, authorise
+from shared.mechanics.commands import Command, Handling, HandlingDep
+from shared.mechanics.envelope import new_id
+from shared.mechanics.http import Paged, expected_version, set_version
+from shared.mechanics.runtime import ServiceDep
+from shared.views.boards import Board
+from shared.views.taking_part import reads
 
 from . import handlers, views
 from .commands import (
@@ -40,10 +40,10 @@ from .views import BoardView, EvaluationView
 BOARD = "/boards/{area}"
 OFFICER = BOARD + "/officers/{office}"
 EVALUATION = "/inspections/{inspection_id}/evaluation"
-# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in (shared/taking_part.py). The lead inspectorate's lead inspectors keep the board register
-# as the board tells them (handlers.keep_register); inspectors contribute; each inspectorate's lead signs
-# off.
+# Who may call each command (shared/mechanics/auth.py); reads are for READERS, of the inspections their
+# inspectorate takes part in (shared/views/taking_part.py). The lead inspectorate's lead inspectors keep the
+# board register as the board tells them (handlers.keep_register); inspectors contribute; each inspectorate's
+# lead signs off.
 ACCESS = {
     ("PUT", OFFICER): LEAD,
     ("POST", f"{OFFICER}/vacancy"): LEAD,

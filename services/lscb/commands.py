@@ -1,4 +1,4 @@
-"""The LSCB service's commands: plain data, only what the caller asked (shared/commands.py).
+"""The LSCB service's commands: plain data, only what the caller asked (shared/mechanics/commands.py).
 
 The board register's commands name the area as the caller gave it (its ONS code or its name); their handler
 finds the area and checks the caller keeps registers. The evaluation's name the inspection; their handler
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.commands import Command
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import Office
-from shared.contracts.vocabulary import Agency, Grade
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import Office
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.mechanics.commands import Command
 
 from .views import BoardView, EvaluationView
 

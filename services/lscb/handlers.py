@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import evidence_items
-from shared.cited_evidence import CitedItem
-from shared.commands import Commands, Handling, Pipeline
-from shared.decider import execute
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.programmes import catalogue
-from shared.runtime import Service
-from shared.taking_part import TakingPart, of_inspection
+from shared.language.programmes import catalogue
+from shared.mechanics.commands import Commands, Handling, Pipeline
+from shared.mechanics.decider import execute
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden
+from shared.mechanics.mongo import Document
+from shared.mechanics.runtime import Service
+from shared.views import evidence_items
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
+from shared.views.taking_part import TakingPart, of_inspection
 
 from .commands import (
     AppointOfficer,

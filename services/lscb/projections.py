@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import boards, evidence_items, inspections
-from shared.consumer import Projection
-from shared.mongo import Document
+from shared.mechanics.consumer import Projection
+from shared.mechanics.mongo import Document
+from shared.views import boards, evidence_items, inspections
 
 board_evidence = Projection("board-evidence", ["scheduling", "evidence"])
 evidence_items.track(board_evidence)

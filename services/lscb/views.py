@@ -10,26 +10,26 @@ from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import boards, evidence_items, inspections
-from shared.areas import Area, find
-from shared.boards import Board, Contact
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import (
+from shared.language.areas import Area, find
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import (
     LscbEvaluationRecorded,
     LscbFindingContributed,
     LscbJudgementDisputed,
     LscbJudgementFinalised,
     LscbJudgementProposed,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import load
-from shared.envelope import Inspectorate
-from shared.errors import NotFound
-from shared.eventstore import StreamStore
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.subjects import SubjectKeys, opened
-from shared.workdays import today_in_england
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.subjects import SubjectKeys, opened
+from shared.language.workdays import today_in_england
+from shared.mechanics.decider import load
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import NotFound
+from shared.mechanics.eventstore import StreamStore
+from shared.mechanics.mongo import Document
+from shared.views import boards, evidence_items, inspections
+from shared.views.boards import Board, Contact
+from shared.views.inspections import Inspection
 
 from .domain import board_register, evaluation
 

@@ -1,4 +1,4 @@
-from shared.runtime import serve
+from shared.mechanics.runtime import serve
 
 from .app import build
 

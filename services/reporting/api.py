@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Role, authorise
-from shared.commands import Command, HandlingDep
-from shared.contracts.reporting import Decision, Point, PointId
-from shared.contracts.vocabulary import Agency, Reason, ShortText, Text
-from shared.http import Paged, expected_version, set_version
-from shared.runtime import ServiceDep
-from shared.taking_part import Reader, reads
+from shared.language.contracts.reporting import Decision, Point, PointId
+from shared.language.contracts.vocabulary import Agency, Reason, ShortText, Text
+from shared.mechanics.auth import CHAIR, DOCUMENT_READERS, LEAD, QUALITY, Role, authorise
+from shared.mechanics.commands import Command, HandlingDep
+from shared.mechanics.http import Paged, expected_version, set_version
+from shared.mechanics.runtime import ServiceDep
+from shared.views.taking_part import Reader, reads
 
 from . import handlers, reading, shelf, views
 from .commands import (
@@ -35,9 +35,9 @@ from .rendering.documents import Format
 from .views import LifecycleView
 
 REPORT = "/inspections/{inspection_id}/report"
-# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in, and a report for its area's LSCB chair too (shared/taking_part.py), once it is sent to
-# them; the chair's list of documents holds only those reports (shelf.py). The chair submits the
+# Who may call each command (shared/mechanics/auth.py); reads are for READERS, of the inspections their
+# inspectorate takes part in, and a report for its area's LSCB chair too (shared/views/taking_part.py), once
+# it is sent to them; the chair's list of documents holds only those reports (shelf.py). The chair submits the
 # factual-accuracy response and nothing else; where the programme sends the draft to an agency's senior
 # leader instead (003), the lead inspectorate records the response they send.
 ACCESS = {

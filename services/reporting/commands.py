@@ -1,6 +1,6 @@
 """Reporting's commands: each step of a report's lifecycle as plain data, only what the caller asked
-(shared/commands.py): the inspection, the words and dates given, and the version of the lifecycle it read
-(`If-Match`, `expected_version`).
+(shared/mechanics/commands.py): the inspection, the words and dates given, and the version of the lifecycle it
+read (`If-Match`, `expected_version`).
 
 The handler of each (handlers.COMMANDS) loads what the step is decided on - the inspection's events as
 reporting holds them, the report as rendered from them now, the day and whether the report is ready - and
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.commands import Command
-from shared.contracts.reporting import Decision, Point
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.reporting import Decision, Point
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.commands import Command
 
 from .views import LifecycleView
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from shared import boards
-from shared.catalogue import Event
-from shared.commands import Commands, Handling, Pipeline
-from shared.contracts.reporting import ReportCorrectionOpened
-from shared.decider import execute
-from shared.inspections import Inspection
-from shared.taking_part import check, of_inspection
-from shared.workdays import today_in_england
+from shared.language.contracts.reporting import ReportCorrectionOpened
+from shared.language.workdays import today_in_england
+from shared.mechanics.catalogue import Event
+from shared.mechanics.commands import Commands, Handling, Pipeline
+from shared.mechanics.decider import execute
+from shared.views import boards
+from shared.views.inspections import Inspection
+from shared.views.taking_part import check, of_inspection
 
 from .commands import (
     AgreeReport,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.catalogue import Event
-from shared.consumer import Projection, Tx
-from shared.contracts.evidence import EvidenceItemAmended, EvidenceItemRecorded, EvidenceItemWithdrawn
-from shared.contracts.judgement import JUDGEMENT_EVENTS
-from shared.contracts.lscb import BOARD_EVENTS, EVALUATION_EVENTS
-from shared.contracts.scheduling import (
+from shared.language.contracts.evidence import (
+    EvidenceItemAmended,
+    EvidenceItemRecorded,
+    EvidenceItemWithdrawn,
+)
+from shared.language.contracts.judgement import JUDGEMENT_EVENTS
+from shared.language.contracts.lscb import BOARD_EVENTS, EVALUATION_EVENTS
+from shared.language.contracts.scheduling import (
     InspectionCancelled,
     InspectionRescheduled,
     InspectionScheduled,
@@ -23,9 +25,11 @@ from shared.contracts.scheduling import (
     NotificationRecorded,
     RoundPlanned,
 )
-from shared.envelope import Envelope
-from shared.mongo import Document
-from shared.telemetry import current_carrier
+from shared.mechanics.catalogue import Event
+from shared.mechanics.consumer import Projection, Tx
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.mongo import Document
+from shared.mechanics.telemetry import current_carrier
 
 SOURCES = "sources"
 letter_sources = Projection("letter-sources", ["scheduling", "evidence", "judgement", "lscb"])

@@ -1,6 +1,6 @@
 """What reporting reads, for its queries (views.py, shelf.py) and its commands (handlers.py) alike: the
 events it holds of an inspection (its `SOURCES`, projections.py), in stream order and as at any time; the
-inspection as they say (the platform's one fold, shared/inspections.py); and the report's own lifecycle
+inspection as they say (the platform's one fold, shared/views/inspections.py); and the report's own lifecycle
 stream, as it stands or as it stood."""
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import inspections
-from shared.catalogue import Event
-from shared.clock import CLOCK
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import InspectionScheduled, InspectorAssigned, InspectorRegistered
-from shared.envelope import Envelope, stamp
-from shared.errors import NotFound
-from shared.eventstore import Stream, StreamStore
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.runtime import Service
-from shared.taking_part import TakingPart, of_inspection
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.scheduling import InspectionScheduled, InspectorAssigned, InspectorRegistered
+from shared.mechanics.catalogue import Event
+from shared.mechanics.clock import CLOCK
+from shared.mechanics.envelope import Envelope, stamp
+from shared.mechanics.errors import NotFound
+from shared.mechanics.eventstore import Stream, StreamStore
+from shared.mechanics.mongo import Document
+from shared.mechanics.runtime import Service
+from shared.views import inspections
+from shared.views.inspections import Inspection
+from shared.views.taking_part import TakingPart, of_inspection
 
 from .domain import lifecycle
 from .projections import SOURCES
@@ -90,7 +90,7 @@ async def taking_part(service: Service, inspection_id: str) -> TakingPart:
 
 
 def known(inspection_id: str, events: Sequence[Event]) -> Inspection:
-    """The inspection as the events say (shared/inspections.py): programme, agencies, who takes part,
+    """The inspection as the events say (shared/views/inspections.py): programme, agencies, who takes part,
     cancelled."""
     inspection = inspections.fold(inspection_id, events)
     if inspection is None:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from shared.catalogue import parse_envelope
-from shared.contracts import CATALOGUE
-from shared.errors import MalformedEvent
-from shared.eventstore import EventStore
-from shared.mongo import Document, connect
-from shared.settings import Settings
-from shared.topics import read_from_start
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.catalogue import parse_envelope
+from shared.mechanics.errors import MalformedEvent
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Document, connect
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import read_from_start
 
 from . import projections, shelf, views
 from .rendering.documents import Format

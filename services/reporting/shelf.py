@@ -13,21 +13,21 @@ from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.auth import Principal, Role
-from shared.catalogue import Event
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
     InspectorateJoined,
     RoundPlanned,
 )
-from shared.envelope import Envelope
-from shared.errors import Forbidden, NotFound
-from shared.eventstore import EventStore
-from shared.mongo import Document
-from shared.programmes import catalogue
-from shared.taking_part import READ_RULE, may_read, of_inspection
+from shared.language.programmes import catalogue
+from shared.mechanics.auth import Principal, Role
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.errors import Forbidden, NotFound
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Document
+from shared.views.taking_part import READ_RULE, may_read, of_inspection
 
 from .domain import lifecycle
 from .projections import SOURCES

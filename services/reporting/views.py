@@ -14,7 +14,7 @@ from opentelemetry import trace
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     ActionPlanProgressRecorded,
     ActionPlanReceived,
     ActionPlanRequested,
@@ -25,14 +25,14 @@ from shared.contracts.reporting import (
     ReportSentForFactualAccuracy,
     ReportSentToLscb,
 )
-from shared.contracts.scheduling import InspectionScheduled, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Envelope, Inspectorate, stamp
-from shared.errors import Forbidden, NotFound, RuleViolation
-from shared.eventstore import StreamStore
-from shared.inspections import Inspection
-from shared.mongo import Document
-from shared.telemetry import context_from
+from shared.language.contracts.scheduling import InspectionScheduled, Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Envelope, Inspectorate, stamp
+from shared.mechanics.errors import Forbidden, NotFound, RuleViolation
+from shared.mechanics.eventstore import StreamStore
+from shared.mechanics.mongo import Document
+from shared.mechanics.telemetry import context_from
+from shared.views.inspections import Inspection
 
 from .domain import lifecycle
 from .projections import SOURCES

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from shared.auth import INSPECTORS, LEAD, authorise
-from shared.taking_part import reads
+from shared.mechanics.auth import INSPECTORS, LEAD, authorise
+from shared.views.taking_part import reads
 
 from . import views
 from .routes import inspections, notice, programmes, rounds, teams
 
-# Who may call each command (shared/auth.py); reads are for READERS, of the inspections their inspectorate
-# takes part in (shared/taking_part.py). The lead inspectorate's lead inspector schedules and notifies;
-# each inspectorate's lead registers and deploys its own inspectors.
+# Who may call each command (shared/mechanics/auth.py); reads are for READERS, of the inspections their
+# inspectorate takes part in (shared/views/taking_part.py). The lead inspectorate's lead inspector schedules
+# and notifies; each inspectorate's lead registers and deploys its own inspectors.
 ACCESS = {
     ("POST", "/rounds"): LEAD,
     ("POST", "/inspections"): LEAD,

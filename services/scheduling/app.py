@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.telemetry import Telemetry
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
+from shared.mechanics.telemetry import Telemetry
 
 from . import api, projections
 

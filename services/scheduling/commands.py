@@ -1,4 +1,4 @@
-"""Scheduling's commands: plain data, only what the caller asked (shared/commands.py).
+"""Scheduling's commands: plain data, only what the caller asked (shared/mechanics/commands.py).
 
 The handler of each (handlers.COMMANDS) loads what the decision needs - the programme and the area by
 their ids, the inspection, its area's calendar and the diaries it reaches as they stand - and hands them
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from shared.commands import Command
-from shared.contracts.scheduling import Concern, Recipient, RoundPlanned
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decided
-from shared.envelope import Inspectorate
+from shared.language.contracts.scheduling import Concern, Recipient, RoundPlanned
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.commands import Command
+from shared.mechanics.decider import Decided
+from shared.mechanics.envelope import Inspectorate
 
 from .domain.inspection import Inspection
 from .domain.inspector_diary import Diary

@@ -1,7 +1,7 @@
 """Scheduling's commands (commands.py), each to its handler: load what the decision needs, decide, append.
 
-A command on an inspection reads, through one `Streams` (shared/decider.py), its stream and the streams
-the decision reaches - the area's calendar, the diaries of the inspectors it books or releases - and
+A command on an inspection reads, through one `Streams` (shared/mechanics/decider.py), its stream and the
+streams the decision reaches - the area's calendar, the diaries of the inspectors it books or releases - and
 appends what the domain decided to all of them at once, each at the version it read. A write lost to a
 concurrent one (another assignment of the same inspector, another booking of the same area) is decided
 again on fresh state (`across`), so a rule that spans streams is never broken by a race."""
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.areas import Area, as_at
-from shared.catalogue import Event
-from shared.commands import Commands, Handling, Pipeline
-from shared.contracts.scheduling import (
+from shared.language.areas import Area, as_at
+from shared.language.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
     InspectorRegistered,
@@ -21,11 +19,13 @@ from shared.contracts.scheduling import (
     Period,
     RoundPlanned,
 )
-from shared.decider import Decided, Streams, across, execute, fold
-from shared.envelope import utc_now
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound
-from shared.eventstore import CommandContext
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.catalogue import Event
+from shared.mechanics.commands import Commands, Handling, Pipeline
+from shared.mechanics.decider import Decided, Streams, across, execute, fold
+from shared.mechanics.envelope import utc_now
+from shared.mechanics.errors import ConcurrencyConflict, Forbidden, NotFound
+from shared.mechanics.eventstore import CommandContext
 
 from .commands import (
     AssignInspector,
@@ -155,7 +155,7 @@ async def join(command: JoinInspection, handling: Handling) -> Decided[Inspectio
 
 
 async def notify(command: RecordNotification, handling: Handling) -> Decided[Inspection]:
-    now = utc_now()  # the platform's clock (shared/clock.py): a rehearsal's moved time
+    now = utc_now()  # the platform's clock (shared/mechanics/clock.py): a rehearsal's moved time
 
     async def attempt(streams: Streams) -> Decided[Inspection]:
         state = await _inspection(streams, command.inspection_id, command.expected_version)

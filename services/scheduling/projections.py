@@ -3,8 +3,8 @@ the lscb service's events, which says who is notified first (001 Proposal two)."
 
 from __future__ import annotations
 
-from shared import boards
-from shared.consumer import Projection
+from shared.mechanics.consumer import Projection
+from shared.views import boards
 
 board_registers = Projection("board-registers", ["lscb"])
 boards.track(board_registers)

@@ -11,24 +11,24 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared import boards
-from shared.areas import Area, absent, as_at, find, unknown
-from shared.boards import Board
-from shared.contracts.scheduling import (
+from shared.language.areas import Area, absent, as_at, find, unknown
+from shared.language.contracts.scheduling import (
     InspectionScheduled,
     InspectorateJoined,
     InspectorRegistered,
     RoundPlanned,
 )
-from shared.decider import fold, load
-from shared.envelope import Inspectorate
-from shared.errors import NotFound, RuleViolation
-from shared.eventstore import EventStore, StreamStore
-from shared.mongo import Document
-from shared.programmes import Programme, catalogue
-from shared.runtime import Service
-from shared.taking_part import TakingPart
-from shared.workdays import today_in_england
+from shared.language.programmes import Programme, catalogue
+from shared.language.workdays import today_in_england
+from shared.mechanics.decider import fold, load
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import NotFound, RuleViolation
+from shared.mechanics.eventstore import EventStore, StreamStore
+from shared.mechanics.mongo import Document
+from shared.mechanics.runtime import Service
+from shared.views import boards
+from shared.views.boards import Board
+from shared.views.taking_part import TakingPart
 
 from .domain import area_calendar, inspector_diary
 from .domain.inspection import Inspection, inspection_stream

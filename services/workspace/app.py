@@ -16,9 +16,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared import logs
-from shared.auth import Signer
-from shared.settings import Settings
+from shared.mechanics import logs
+from shared.mechanics.auth import Signer
+from shared.mechanics.settings import Settings
 
 from . import (
     audit,
@@ -159,10 +159,10 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def serve() -> None:
-    from shared import server
+    from shared.mechanics import server
 
     settings, platform = WorkspaceSettings(), Settings()
     logs.configure("workspace", settings.log_level)
-    # uvicorn, the request head bounded (shared/server.py); pages listening for live changes never finish
-    # their answer, so stopping waits for them no more than a few seconds.
+    # uvicorn, the request head bounded (shared/mechanics/server.py); pages listening for live changes never
+    # finish their answer, so stopping waits for them no more than a few seconds.
     server.run(build(settings, platform), platform, timeout_graceful_shutdown=3)

@@ -35,9 +35,9 @@ from fastapi.responses import Response
 from audit import LogUnreachable, NotYet
 from audit.inspection import Published, as_of, entries, envelopes_of, jsonl
 from audit.log import Verification, Verifier, verify
-from shared.clock import ENGLAND
-from shared.programmes import catalogue
-from shared.settings import Settings
+from shared.language.programmes import catalogue
+from shared.mechanics.clock import ENGLAND
+from shared.mechanics.settings import Settings
 
 from .client import Refusal, Unavailable
 from .document import reduced

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.programmes import Programme, catalogue
+from shared.language.programmes import Programme, catalogue
 
 from .evidence_models import KnownInspection, Samples
 from .web import Problem, listed, sentence

@@ -30,8 +30,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from shared.settings import Settings
-from shared.topics import partitions_of
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import partitions_of
 
 from .web import SignedIn
 from .words import inspectorate_name

@@ -9,12 +9,13 @@ ID token must be signed by a key of the provider's JWKS with an asymmetric algor
 configured issuer, for this client (audience), unexpired and carrying the `nonce` sent.
 
 The services are called with the provider's **access token**, which must be a JWT the services accept
-(shared/auth.py): signed by the same JWKS, issued by the same issuer, audience `joint-inspections-platform`
-(JIP_AUTH_AUDIENCE) and carrying `sub`, `jip_role` and `jip_inspectorate` or `jip_area`. The workspace
-checks it as they will, so someone the platform would refuse is told so at sign-in, not on the first page;
-who is signed in (the Session) is read from it. It must be the same user as the ID token's. No refresh
-token is asked for: when the access token expires the services refuse it, and the workspace sends the user
-to sign in again (app.py, a Refusal that signs out), which the provider's own session makes one click.
+(shared/mechanics/auth.py): signed by the same JWKS, issued by the same issuer, audience
+`joint-inspections-platform` (JIP_AUTH_AUDIENCE) and carrying `sub`, `jip_role` and `jip_inspectorate` or
+`jip_area`. The workspace checks it as they will, so someone the platform would refuse is told so at sign-in,
+not on the first page; who is signed in (the Session) is read from it. It must be the same user as the ID
+token's. No refresh token is asked for: when the access token expires the services refuse it, and the
+workspace sends the user to sign in again (app.py, a Refusal that signs out), which the provider's own session
+makes one click.
 
 The session cookie holds the access token: a browser keeps a cookie of at most 4,096 bytes (name and
 value), so a sign-in whose cookie would be larger is refused, saying how large the token is. Authlib makes
@@ -34,7 +35,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from shared.auth import AuthError, Principal, principal_of
+from shared.mechanics.auth import AuthError, Principal, principal_of
 
 from .settings import WorkspaceSettings
 

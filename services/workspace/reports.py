@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 
 from .client import Refusal
 from .document import reduced

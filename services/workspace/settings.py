@@ -18,9 +18,9 @@
 - JIP_WORKSPACE_SESSION_HOURS: how long a sign-in lasts (the token's lifetime too; 8 h, a working day).
 
 The two secrets, the session secret and the OIDC client secret, are read as the services read their
-credentials (shared/settings.py, SecretFilesFirst): a file in JIP_SECRETS_DIR (jip_workspace_session_secret,
-jip_workspace_oidc_client_secret) wins over the environment, and the same variable set there to another
-value stops the workspace."""
+credentials (shared/mechanics/settings.py, SecretFilesFirst): a file in JIP_SECRETS_DIR
+(jip_workspace_session_secret, jip_workspace_oidc_client_secret) wins over the environment, and the same
+variable set there to another value stops the workspace."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import SecretsFirst
-from shared.signing import AUDIENCE, ISSUER
+from shared.mechanics.settings import SecretsFirst
+from shared.mechanics.signing import AUDIENCE, ISSUER
 
 SERVICE_NAMES = ("scheduling", "evidence", "judgement", "lscb", "reporting")
 # The settings that are credentials: a file for one of them in JIP_SECRETS_DIR is the setting.

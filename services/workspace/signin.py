@@ -22,8 +22,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from shared.areas import as_at, find
-from shared.workdays import today_in_england
+from shared.language.areas import as_at, find
+from shared.language.workdays import today_in_england
 
 from .oidc import (
     CALLBACK,

@@ -18,8 +18,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from shared.auth import Signer
-from shared.clock import ENGLAND
+from shared.mechanics.auth import Signer
+from shared.mechanics.clock import ENGLAND
 
 from .client import Client, Refusal, Unavailable
 from .session import COOKIE, CSRF_FIELD, Session, SessionCodec, cookie_secure, csrf_valid

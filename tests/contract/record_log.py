@@ -52,10 +52,8 @@ from services.scheduling.domain.inspection import (
 from services.scheduling.domain.inspector_diary import Diary, evolve_diary, inspector_stream
 from services.scheduling.domain.round import PlanRound, Round, evolve_round, plan, round_stream
 from services.scheduling.domain.team import Assign
-from shared.areas import find, register
-from shared.catalogue import Event
-from shared.cited_evidence import CitedItem
-from shared.contracts.evidence import (
+from shared.language.areas import find, register
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceGatheringClosed,
@@ -69,7 +67,7 @@ from shared.contracts.evidence import (
     SampleCaseAdded,
     SampleCaseRemoved,
 )
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     FindingKind,
     FindingRecorded,
     JudgementFinalised,
@@ -81,7 +79,7 @@ from shared.contracts.judgement import (
     JudgementRevised,
     JudgementStatus,
 )
-from shared.contracts.lscb import (
+from shared.language.contracts.lscb import (
     BoardOfficerAbsent,
     BoardOfficerAppointed,
     BoardOfficerLeft,
@@ -97,7 +95,7 @@ from shared.contracts.lscb import (
     LscbJudgementSignedOff,
     Office,
 )
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     ActionPlanProgressRecorded,
     ActionPlanReceived,
     ActionPlanRequested,
@@ -112,7 +110,7 @@ from shared.contracts.reporting import (
     ReportQualityAssured,
     ReportSentToLscb,
 )
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     Concern,
     InspectionScheduled,
     InspectorateJoined,
@@ -122,11 +120,13 @@ from shared.contracts.scheduling import (
     Period,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import fold
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.inspections import Inspection
-from shared.programmes import catalogue
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
 
 OUT = Path(__file__).with_name("log-2026-11.jsonl")
 IDS = uuid.UUID("5d1c3c55-6f1e-4c3b-9a57-0b1d2c3e4f50")  # names every id below, so the log is the same

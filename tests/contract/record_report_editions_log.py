@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from services.reporting.domain import lifecycle
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     Decision,
     FactualAccuracyPointDecided,
     FactualAccuracyResponseReceived,
@@ -32,9 +32,9 @@ from shared.contracts.reporting import (
     ReportQualityAssured,
     ReportSentForFactualAccuracy,
 )
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Actor
 from tests.contract.record_log import CQC, LEAD, OFSTED, Log, at, ident
 
 OUT = Path(__file__).with_name("log-2026-12-report-editions.jsonl")

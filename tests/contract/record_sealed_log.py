@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from services.evidence.domain import evidence_file, evidence_item, lines_of_enquiry
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     CaseErased,
@@ -31,8 +31,8 @@ from shared.contracts.evidence import (
     SampleCaseAdded,
     SampleCaseRemoved,
 )
-from shared.contracts.vocabulary import Agency
-from shared.subjects import Sealed, seal_with, subject_of
+from shared.language.contracts.vocabulary import Agency
+from shared.language.subjects import Sealed, seal_with, subject_of
 from tests.contract.record_log import CQC, INSPECTORS, LEAD, OFSTED, Log, at, ident
 
 OUT = Path(__file__).with_name("log-2026-11-sealed.jsonl")

@@ -17,7 +17,7 @@ import yaml
 
 from services.checkpointer.app import CheckpointerSettings
 from services.workspace.settings import WorkspaceSettings
-from shared.settings import SECRET_SETTINGS, Settings
+from shared.mechanics.settings import SECRET_SETTINGS, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -35,7 +35,8 @@ SETTINGS_VARIABLES = frozenset(
     f"JIP_{field.upper()}"
     for field in (*Settings.model_fields, *WorkspaceSettings.model_fields, *CheckpointerSettings.model_fields)
 ) | {"JIP_SECRETS_DIR"}
-# The credentials, read from their secret files first (shared/settings.py). None is set in a ConfigMap.
+# The credentials, read from their secret files first (shared/mechanics/settings.py). None is set in a
+# ConfigMap.
 SECRET_VARIABLES = frozenset(f"JIP_{name.upper()}" for name in SECRET_SETTINGS)
 # Those that hold a password: never a value in the compose file either (which names the Kafka user).
 PASSWORD_VARIABLES = SECRET_VARIABLES - {"JIP_KAFKA_SASL_USERNAME"}
@@ -60,7 +61,9 @@ def load_yaml(path: Path) -> Doc:
 
 def assert_settings_variables(used: set[str]) -> None:
     unknown = sorted(used - SETTINGS_VARIABLES)
-    assert not unknown, f"not fields of shared.settings.Settings nor of the workspace's settings: {unknown}"
+    assert not unknown, (
+        f"not fields of shared.mechanics.settings.Settings nor of the workspace's settings: {unknown}"
+    )
 
 
 def settings_from(environment: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:

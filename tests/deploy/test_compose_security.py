@@ -21,8 +21,8 @@ import yaml
 
 from services.workspace.oidc import oidc_of
 from services.workspace.settings import WORKSPACE_SECRETS, WorkspaceSettings
-from shared.settings import SaslMechanism, Settings
-from shared.topics import SERVICES
+from shared.mechanics.settings import SaslMechanism, Settings
+from shared.mechanics.topics import SERVICES
 from tests.deploy.manifests import (
     COLLECTOR,
     COMPOSE,
@@ -434,7 +434,8 @@ def test_compose_settings_refuse_a_uri_in_the_environment_beside_its_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Were JIP_MONGODB_URI put back in the compose file, the services would not start on a URI other than
-    their secret's: the precedence of shared/settings.py, as the compose stack gives the settings."""
+    their secret's: the precedence of shared/mechanics/settings.py, as the compose stack gives the
+    settings."""
     make_secrets(tmp_path)
     environment = compose_environment(compose_service("evidence")) | {"JIP_SECRETS_DIR": str(tmp_path)}
     with pytest.raises(ValueError, match="JIP_MONGODB_URI"):

@@ -16,9 +16,9 @@ import kubernetes_validate
 import pytest
 
 from services.scheduling.app import build
-from shared.metrics import INSTRUMENTS
-from shared.settings import KafkaProfile, KafkaSecurityProtocol, SaslMechanism, Settings
-from shared.topics import SERVICES
+from shared.mechanics.metrics import INSTRUMENTS
+from shared.mechanics.settings import KafkaProfile, KafkaSecurityProtocol, SaslMechanism, Settings
+from shared.mechanics.topics import SERVICES
 from tests.deploy.manifests import (
     COLLECTOR,
     COMPOSE,
@@ -191,8 +191,8 @@ def test_grafana_provisions_the_datasources_and_the_dashboard() -> None:
 
 
 def test_the_dashboard_shows_every_metric_the_platform_records() -> None:
-    """Each instrument of shared/metrics.py, under the name the collector's Prometheus exporter gives it,
-    is queried by some panel; and no panel queries a jip metric that does not exist."""
+    """Each instrument of shared/mechanics/metrics.py, under the name the collector's Prometheus exporter
+    gives it, is queried by some panel; and no panel queries a jip metric that does not exist."""
     expressions = " ".join(t["expr"] for panel in dashboard()["panels"] for t in panel["targets"])
     names = {instrument.prometheus for instrument in INSTRUMENTS}
     for name in names:

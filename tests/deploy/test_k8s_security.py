@@ -16,8 +16,8 @@ import pytest
 
 from services.workspace.oidc import oidc_of
 from services.workspace.settings import WORKSPACE_SECRETS, WorkspaceSettings
-from shared.settings import SECRET_SETTINGS, KafkaSecurityProtocol
-from shared.topics import SERVICES
+from shared.mechanics.settings import SECRET_SETTINGS, KafkaSecurityProtocol
+from shared.mechanics.topics import SERVICES
 from tests.deploy.manifests import (
     SECRET_VARIABLES,
     Doc,

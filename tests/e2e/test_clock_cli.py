@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from jip.cli import main
-from shared.clock_api import HEADER
+from shared.mechanics.clock_api import HEADER
 from tests.e2e.conftest import Platform
 from tests.helpers import actor
 

@@ -25,10 +25,10 @@ from embedded.demo import People, play
 from embedded.demo.scenario import scenarios
 from embedded.demo.story import RehearsalClock
 from embedded.errors import StackError
-from shared.clock import ENGLAND
-from shared.programmes import catalogue
-from shared.settings import KafkaProfile, Settings
-from shared.topics import CONTEXTS
+from shared.language.programmes import catalogue
+from shared.mechanics.clock import ENGLAND
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.topics import CONTEXTS
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER, auditor, read_topic
 

@@ -14,8 +14,8 @@ import pytest
 from embedded.demo import eventually, first_fieldwork_week
 from jip.cli import main
 from services.evidence.domain.evidence_item import OWN_INSPECTORATE
-from shared.programmes import catalogue
-from shared.workdays import today_in_england
+from shared.language.programmes import catalogue
+from shared.language.workdays import today_in_england
 from tests.e2e.conftest import Platform
 from tests.helpers import auditor, on_the_notice_date
 

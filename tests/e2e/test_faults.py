@@ -6,8 +6,8 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from embedded.demo import first_fieldwork_week
-from shared.catalogue import parse_envelope
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.catalogue import parse_envelope
 from tests.e2e.conftest import Platform
 from tests.helpers import actor, auditor, eventually, read_topic
 

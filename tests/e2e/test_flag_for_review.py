@@ -10,8 +10,8 @@ import re
 import pytest
 
 from jip.cli import main
-from shared.mongo import connect
-from shared.settings import Settings
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.e2e.conftest import Platform
 from tests.helpers import eventually, seed_integrated
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from embedded.demo import first_fieldwork_week
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
 from tests.e2e.conftest import Platform
 from tests.helpers import actor, auditor, eventually, ok, on_the_notice_date, refused
 

@@ -18,7 +18,7 @@ from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.cli import main
 from jip.commands import tokens
-from shared.keyring import Keyring
+from shared.mechanics.keyring import Keyring
 
 
 def free_port_base() -> int:

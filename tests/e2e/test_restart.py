@@ -11,7 +11,7 @@ from embedded.demo import EVIDENCE, JTAI, People, play_jtai
 from embedded.demo.scenario import scenario
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
-from shared.catalogue import parse_envelope
+from shared.mechanics.catalogue import parse_envelope
 from tests.helpers import SIGNER, actor, auditor, eventually, read_topic
 
 

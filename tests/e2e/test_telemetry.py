@@ -27,11 +27,11 @@ from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb
 from services.reporting.app import build as reporting
 from services.scheduling.app import build as scheduling
-from shared import logs
-from shared.clock import CLOCK
-from shared.settings import Settings
-from shared.topics import dead_letter_topic
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics import logs
+from shared.mechanics.clock import CLOCK
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import dead_letter_topic
 from tests.helpers import Observed, actor, eventually, ok, read_topic, refused, running
 
 LEAD = actor("ofsted", "lead_inspector")

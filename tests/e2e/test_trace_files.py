@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from jip.cli import main
-from shared.telemetry import read_spans
+from shared.mechanics.telemetry import read_spans
 from tests.e2e.conftest import Platform
 from tests.e2e.test_faults import LEAD, schedule_body
 from tests.helpers import actor, auditor, eventually, on_the_notice_date

@@ -23,7 +23,7 @@ from playwright.async_api import Browser, Page, expect
 from embedded.demo import People, eventually, first_fieldwork_week
 from embedded.demo.scenario import scenario
 from embedded.demo.timetable import Timetable
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 from tests.e2e.conftest import Platform
 from tests.e2e.test_workspace_browser import WAKEFIELD, Audit, chromium, installed, move_clock, sign_in, task
 from tests.helpers import SIGNER, actor

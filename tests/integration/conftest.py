@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import Observed
 from tests.in_process import BUILD, Platform, started
 

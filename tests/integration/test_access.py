@@ -15,11 +15,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from shared.auth import Role
-from shared.envelope import Inspectorate
-from shared.mongo import connect
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.auth import Role
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.helpers import SIGNER, actor, bearer, chair, eventually, ok, on_the_notice_date, rehearsal
 from tests.in_process import BUILD, Platform, started
 

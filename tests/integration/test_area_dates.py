@@ -12,7 +12,7 @@ import pytest
 
 from services.scheduling.app import build as scheduling
 from services.scheduling.domain.area_calendar import REGISTER
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, running
 
 LEAD = actor("ofsted", "lead_inspector")

@@ -19,11 +19,11 @@ from audit.log import verify
 from embedded.demo import first_fieldwork_week
 from jip.cli import main
 from services.scheduling.app import build as scheduling
-from shared.clock import CLOCK
-from shared.contracts.scheduling import InspectionCancelled
-from shared.envelope import Actor, Envelope, Inspectorate, new_id
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.contracts.scheduling import InspectionCancelled
+from shared.language.workdays import today_in_england
+from shared.mechanics.clock import CLOCK
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, eventually, ok, on_the_notice_date, rehearsal, running
 
 OFSTED = actor("ofsted", "lead_inspector")

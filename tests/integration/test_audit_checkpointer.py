@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit import checkpoints
 from audit.watch import Watch, watch
 from services.checkpointer.app import signing_key
-from shared.contracts.reporting import ReportFinalised
-from shared.envelope import Actor, Envelope, Inspectorate, new_id
-from shared.settings import Settings
+from shared.language.contracts.reporting import ReportFinalised
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id
+from shared.mechanics.settings import Settings
 from tests.helpers import eventually
 from tests.integration.test_audit import produce
 

@@ -33,9 +33,9 @@ from embedded.components import Component, infrastructure
 from embedded.ports import BUCKET, Ports
 from embedded.supervisor import Supervisor
 from jip.cli import main
-from shared.envelope import Envelope, new_id
-from shared.settings import KafkaProfile, Settings
-from shared.topics import ensure_topics
+from shared.mechanics.envelope import Envelope, new_id
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.topics import ensure_topics
 from tests.integration.test_audit import cancellations, chained
 
 

@@ -13,10 +13,10 @@ from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.judgement.app import build as judgement
 from services.scheduling.app import build as scheduling
-from shared.mongo import connect
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.mongo import connect
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, auditor, eventually, forbidden, on_the_notice_date, rehearsal, running
 
 LEAD = actor("ofsted", "lead_inspector")

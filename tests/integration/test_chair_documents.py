@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.reporting.app import build as reporting
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import chair, ok, running
 from tests.integration.test_report_sent_and_corrected import CLA, JTAI, LEADER, Steps, cla
 from tests.integration.test_reporting import OFSTED, jtai, letter_with

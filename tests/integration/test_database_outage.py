@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 import httpx
 from pymongo.uri_parser import parse_uri
 
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import eventually
 from tests.integration.test_request_head import served
 from tests.integration.test_tokens import LEAD, captured, schedule_body
@@ -151,9 +151,11 @@ def outages_logged(records: list[logging.LogRecord]) -> list[str]:
     for record in records:
         message = record.getMessage()
         assert "Exception in ASGI application" not in message, message
-        if record.name.startswith(("uvicorn", "shared.http", "starlette", "fastapi")):
+        if record.name.startswith(("uvicorn", "shared.mechanics.http", "starlette", "fastapi")):
             assert record.exc_info is None, message  # no traceback for an outage
-    return [r.getMessage() for r in records if r.name == "shared.http" and r.levelno == logging.ERROR]
+    return [
+        r.getMessage() for r in records if r.name == "shared.mechanics.http" and r.levelno == logging.ERROR
+    ]
 
 
 async def test_a_database_that_is_down_is_answered_503_with_when_to_retry(settings: Settings) -> None:

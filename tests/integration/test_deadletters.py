@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from jip.cli import main
-from shared.consumer import Projection, ProjectionRunner, Tx
-from shared.contracts import CATALOGUE
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.envelope import Envelope
-from shared.eventstore import EventStore
-from shared.mongo import Client, connect
-from shared.settings import Settings
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.mechanics.consumer import Projection, ProjectionRunner, Tx
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Client, connect
+from shared.mechanics.settings import Settings
 from tests.helpers import consuming, eventually
 from tests.integration.test_audit import use
 from tests.integration.test_projections import count, counted, envelope, produce

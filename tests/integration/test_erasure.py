@@ -17,13 +17,13 @@ from audit.inspection import envelopes_of
 from jip.cli import main
 from services.judgement import projections as judgement_projections
 from services.reporting.rebuild import rebuild
-from shared.consumer import ProjectionRunner
-from shared.contracts import CATALOGUE
-from shared.eventstore import EventStore
-from shared.keyring import Keyring
-from shared.mongo import Client, connect
-from shared.settings import Settings
-from shared.subjects import ERASED, Sealed, subject_of
+from shared.language.contracts import CATALOGUE
+from shared.language.subjects import ERASED, Sealed, subject_of
+from shared.mechanics.consumer import ProjectionRunner
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.keyring import Keyring
+from shared.mechanics.mongo import Client, connect
+from shared.mechanics.settings import Settings
 from tests.helpers import (
     actor,
     consuming,

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.contracts import CATALOGUE
-from shared.eventstore import EventStore
-from shared.mongo import Document, connect
-from shared.settings import Settings
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Document, connect
+from shared.mechanics.settings import Settings
 from tests.domain import recorded_item
 from tests.event_store_suite import CONTEXT, EventStoreSuite
 

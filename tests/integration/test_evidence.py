@@ -15,9 +15,9 @@ import pytest
 
 from embedded.demo import first_fieldwork_week
 from services.judgement.app import build as judgement
-from shared.mongo import connect
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.helpers import (
     actor,
     eventually,

@@ -13,7 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit import checkpoints
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.integration.test_audit import cancellations, chained, produce
 from tests.integration.test_example_consumer import consume
 

@@ -18,18 +18,18 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from shared.catalogue import InspectionEvent
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceItemAmended,
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate, digest_of, new_id, utc_now
-from shared.settings import KafkaProfile, Settings
-from shared.subjects import seal_with
+from shared.language.contracts.vocabulary import Agency
+from shared.language.subjects import seal_with
+from shared.mechanics.catalogue import InspectionEvent
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, digest_of, new_id, utc_now
+from shared.mechanics.settings import KafkaProfile, Settings
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "inspectorate_consumer" / "consumer.py"
 PROJECT = {"shared", "services", "jip", "tests", "contract", "bench", "examples"}

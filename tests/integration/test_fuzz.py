@@ -26,8 +26,8 @@ from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb
 from services.reporting.app import build as reporting
 from services.scheduling.app import build as scheduling
-from shared.runtime import Service
-from shared.settings import Settings
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, auditor, chair, running
 
 EXAMPLES = int(os.environ.get("JIP_FUZZ_EXAMPLES", "8"))

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from embedded.demo import first_fieldwork_week
-from shared.mongo import connect
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.helpers import (
     actor,
     denied,

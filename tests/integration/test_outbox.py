@@ -9,12 +9,12 @@ import pytest
 from bson import ObjectId
 from opentelemetry import trace
 
-from shared.contracts import CATALOGUE
-from shared.envelope import Envelope
-from shared.eventstore import EventStore
-from shared.mongo import Client, connect
-from shared.outbox import OutboxRelay
-from shared.settings import Settings
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Client, connect
+from shared.mechanics.outbox import OutboxRelay
+from shared.mechanics.settings import Settings
 from tests.domain import recorded_item
 from tests.event_store_suite import CONTEXT
 from tests.helpers import eventually, read_topic

@@ -9,8 +9,8 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from services.judgement.app import build as judgement
-from shared.consumer import ProjectionRunner
-from shared.settings import Settings
+from shared.mechanics.consumer import ProjectionRunner
+from shared.mechanics.settings import Settings
 from tests.helpers import Observed, eventually, running
 from tests.integration.test_projections import envelope, produce
 

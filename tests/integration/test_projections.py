@@ -11,16 +11,16 @@ import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.record.default_records import _DefaultRecordBatchBuilderPy
 
-from shared.consumer import Outcome, Projection, ProjectionRunner, Tx
-from shared.contracts import CATALOGUE
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
-from shared.eventstore import EventStore
-from shared.mongo import Client, connect
-from shared.positions import LEGACY, POSITIONS
-from shared.settings import Settings
-from shared.subscription import Subscription
-from shared.topics import dead_letter_topic
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.mechanics.consumer import Outcome, Projection, ProjectionRunner, Tx
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
+from shared.mechanics.eventstore import EventStore
+from shared.mechanics.mongo import Client, connect
+from shared.mechanics.positions import LEGACY, POSITIONS
+from shared.mechanics.settings import Settings
+from shared.mechanics.subscription import Subscription
+from shared.mechanics.topics import dead_letter_topic
 from tests.helpers import consuming, eventually, read_topic
 
 # Deliberately not idempotent by itself ($inc), so only the stream positions stop a double count.

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
-from shared.clock import CLOCK, ENGLAND, FORWARD_ONLY, REHEARSAL_ONLY, ClockStore
-from shared.clock_api import HEADER
-from shared.consumer import Projection
-from shared.contracts.scheduling import InspectorRegistered
-from shared.envelope import Envelope, utc_now
-from shared.mongo import connect
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.contracts.scheduling import InspectorRegistered
+from shared.language.workdays import today_in_england
+from shared.mechanics.clock import CLOCK, ENGLAND, FORWARD_ONLY, REHEARSAL_ONLY, ClockStore
+from shared.mechanics.clock_api import HEADER
+from shared.mechanics.consumer import Projection
+from shared.mechanics.envelope import Envelope, utc_now
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, running
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -27,9 +27,9 @@ LEAD = actor("ofsted", "lead_inspector")
 # The second, separate process: reads the clock's document as a service does at start-up, prints it.
 READ_IN_ANOTHER_PROCESS = """
 import asyncio
-from shared.clock import CLOCK, ClockStore
-from shared.mongo import connect
-from shared.settings import Settings
+from shared.mechanics.clock import CLOCK, ClockStore
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 
 async def main() -> None:
     settings = Settings()

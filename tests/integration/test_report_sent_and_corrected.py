@@ -14,13 +14,13 @@ import httpx
 import pytest
 
 from services.reporting.app import build as reporting
-from shared.catalogue import Event
-from shared.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementRevised
-from shared.contracts.scheduling import InspectionScheduled, MeetingScheduled
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import new_id
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementRevised
+from shared.language.contracts.scheduling import InspectionScheduled, MeetingScheduled
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.workdays import today_in_england
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import new_id
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, agreed, chair, eventually, forbidden, ok, refused, running
 from tests.integration.test_reporting import (
     EVERYTHING_JTAI_SAYS,

@@ -14,15 +14,15 @@ from aiokafka import AIOKafkaProducer
 
 from services.reporting.app import build as reporting
 from services.reporting.rebuild import rebuild
-from shared.catalogue import Event
-from shared.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
-from shared.contracts.scheduling import InspectionScheduled
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
-from shared.mongo import connect
-from shared.settings import Settings
+from shared.language.contracts.evidence import Activity, Bearing, EvidenceItemRecorded
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
+from shared.language.contracts.scheduling import InspectionScheduled
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id, utc_now
+from shared.mechanics.mongo import connect
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, agreed, chair, denied, eventually, forbidden, ok, refused, running
 
 OFSTED = actor("ofsted", "lead_inspector")

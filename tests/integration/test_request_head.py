@@ -1,7 +1,7 @@
 """The request head (request line and header fields) is bounded by the server itself, before it is parsed
 and handed to the app: each service runs behind a real uvicorn server on a loopback port here, configured
-as `serve()` configures it (shared/server.py), since an in-process transport would not go through uvicorn's
-parser at all."""
+as `serve()` configures it (shared/mechanics/server.py), since an in-process transport would not go through
+uvicorn's parser at all."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import httpx
 import uvicorn
 
 from services.scheduling.app import build as scheduling
-from shared import server
-from shared.settings import Settings
+from shared.mechanics import server
+from shared.mechanics.settings import Settings
 from tests.helpers import SIGNER, bearer
 from tests.integration.test_tokens import LEAD, events_written, padded, schedule_body
 

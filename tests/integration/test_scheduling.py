@@ -14,8 +14,8 @@ from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
 from services.scheduling.domain.area_calendar import ONE_INSPECTION_PER_AREA
 from services.scheduling.domain.inspector_diary import ONE_INSPECTION_PER_INSPECTOR
-from shared.envelope import Envelope
-from shared.settings import Settings
+from shared.mechanics.envelope import Envelope
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, eventually, read_topic, running
 
 LEAD = actor("ofsted", "lead_inspector")

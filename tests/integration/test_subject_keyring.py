@@ -21,10 +21,10 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from shared.keyring import Keyring, KeyringError, unwrap, wrap
-from shared.mongo import Client, Document, connect
-from shared.settings import Settings
-from shared.subjects import ERASED, UNAVAILABLE, Sealed, SubjectKeys, subject_of
+from shared.language.subjects import ERASED, UNAVAILABLE, Sealed, SubjectKeys, subject_of
+from shared.mechanics.keyring import Keyring, KeyringError, unwrap, wrap
+from shared.mechanics.mongo import Client, Document, connect
+from shared.mechanics.settings import Settings
 
 ERASED_CASE, KEPT_CASE = subject_of("insp-1", "WKF-0042"), subject_of("insp-1", "WKF-0043")
 ABOUT_ERASED = [
@@ -215,8 +215,8 @@ async def test_keys_made_while_erasures_rotate_the_kek_are_never_left_under_a_de
 WORKER = """
 import asyncio, sys
 from pathlib import Path
-from shared.mongo import connect
-from shared.subjects import SubjectKeys
+from shared.mechanics.mongo import connect
+from shared.language.subjects import SubjectKeys
 
 async def main(uri: str, database: str, keyring: str, name: str) -> None:
     client = connect(uri, name)

@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.mongo import Client, connect
-from shared.settings import Settings
-from shared.subjects import (
+from shared.language.subjects import (
     ERASED,
     UNAVAILABLE,
     Sealed,
@@ -23,6 +21,8 @@ from shared.subjects import (
     opened,
     subject_of,
 )
+from shared.mechanics.mongo import Client, connect
+from shared.mechanics.settings import Settings
 
 CHILD, OTHER = subject_of("insp-1", "WKF-0042"), subject_of("insp-1", "WKF-0043")
 TEXT = "Seen at home twice; the plan was not updated after the second visit."

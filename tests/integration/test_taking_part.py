@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedded.demo import first_fieldwork_week
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
 from tests.helpers import Observed, actor, auditor, chair, eventually, forbidden, ok, seed_integrated
 from tests.in_process import Platform
 from tests.integration.test_access import events_written

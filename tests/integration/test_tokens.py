@@ -23,11 +23,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from embedded.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
-from shared.auth import Role, Signer
-from shared.mongo import connect
-from shared.runtime import Service
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.auth import Role, Signer
+from shared.mechanics.mongo import connect
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
 from tests.helpers import SIGNER, Observed, actor, auditor, bearer, chair, running
 
 LEAD = actor("ofsted", "lead_inspector")
@@ -357,10 +357,10 @@ class Captured(logging.Handler):
 
 @contextmanager
 def captured() -> Iterator[Captured]:
-    """Every record that reaches the root logger, and shared.auth's from WARNING up (without pytest's
-    caplog, which `-p no:logging` turns off)."""
+    """Every record that reaches the root logger, and shared.mechanics.auth's from WARNING up (without
+    pytest's caplog, which `-p no:logging` turns off)."""
     handler = Captured()
-    root, auth = logging.getLogger(), logging.getLogger("shared.auth")
+    root, auth = logging.getLogger(), logging.getLogger("shared.mechanics.auth")
     level = auth.level
     auth.setLevel(logging.WARNING if auth.getEffectiveLevel() > logging.WARNING else auth.getEffectiveLevel())
     root.addHandler(handler)
@@ -388,7 +388,7 @@ async def test_denials_are_logged_with_route_and_role_never_the_token_or_the_use
                 response = await client.post("/inspections", headers=bearer(token), json=schedule_body())
                 assert response.status_code == 401, response.text
 
-    denied = [r for r in logs.records if r.name == "shared.auth" and r.levelno >= logging.WARNING]
+    denied = [r for r in logs.records if r.name == "shared.mechanics.auth" and r.levelno >= logging.WARNING]
     messages = [r.getMessage() for r in denied]
     assert any("403" in m and "POST" in m and "/inspections" in m and "inspector" in m for m in messages), (
         messages

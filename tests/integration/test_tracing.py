@@ -8,8 +8,8 @@ from opentelemetry.trace import SpanKind
 from embedded.demo import first_fieldwork_week
 from services.evidence.app import build as evidence
 from services.scheduling.app import build as scheduling
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.settings import Settings
 from tests.helpers import Observed, actor, eventually, running
 
 

@@ -17,9 +17,9 @@ import httpx
 from audit.inspection import Published, envelopes_of
 from embedded.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
-from shared.clock import CLOCK, ENGLAND
-from shared.settings import Settings
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.clock import CLOCK, ENGLAND
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, eventually, ok, on_the_notice_date, rehearsal, running
 from tests.workspace_pages import csrf, sign_in, workspace
 

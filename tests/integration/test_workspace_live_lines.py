@@ -22,8 +22,8 @@ from aiokafka import AIOKafkaProducer
 from services.workspace import live
 from services.workspace.app import build
 from services.workspace.settings import WorkspaceSettings
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.settings import Settings
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.settings import Settings
 from tests.helpers import SIGNER
 from tests.helpers import served as serving
 from tests.workspace_pages import sign_in

@@ -30,9 +30,9 @@ from pydantic import SecretStr
 from services.workspace.app import build, serve
 from services.workspace.session import COOKIE
 from services.workspace.settings import WorkspaceSettings
-from shared import logs
-from shared.auth import Principal, Verifier
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
+from shared.mechanics import logs
+from shared.mechanics.auth import Principal, Verifier
 from tests.helpers import SIGNER
 
 with warnings.catch_warnings():  # the provider imports authlib.jose, which Authlib marks deprecated

@@ -1,4 +1,4 @@
-"""The register in time: areas created and abolished since 2012 (shared/areas/changes.toml), an
+"""The register in time: areas created and abolished since 2012 (shared/language/areas/changes.toml), an
 inspection scheduled only for an area that exists at fieldwork, rounds and `jip areas` as of a day."""
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ from services.scheduling import commands, handlers, views
 from services.scheduling.domain.area_calendar import REGISTER, Calendar
 from services.scheduling.domain.inspection import ScheduleInspection, schedule
 from services.scheduling.domain.round import PlanRound, plan
-from shared.areas import FOLDER, AreaFileError, absent, as_at, find, load_register, register, unknown
-from shared.catalogue import Event
-from shared.commands import Handling
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import InspectionScheduled, PickReason, RoundPlanned
-from shared.envelope import Actor, Inspectorate
-from shared.errors import RuleViolation
-from shared.eventstore import CommandContext
-from shared.memory_store import MemoryEventStore
-from shared.mongo import Document
-from shared.programmes import Programme, catalogue
-from shared.subjects import SubjectKeys
-from shared.workdays import today_in_england
+from shared.language.areas import FOLDER, AreaFileError, absent, as_at, find, load_register, register, unknown
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.scheduling import InspectionScheduled, PickReason, RoundPlanned
+from shared.language.programmes import Programme, catalogue
+from shared.language.subjects import SubjectKeys
+from shared.language.workdays import today_in_england
+from shared.mechanics.catalogue import Event
+from shared.mechanics.commands import Handling
+from shared.mechanics.envelope import Actor, Inspectorate
+from shared.mechanics.errors import RuleViolation
+from shared.mechanics.eventstore import CommandContext
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.mechanics.mongo import Document
 
 VESTING_DAY = date(2023, 4, 1)  # the 2023 reorganisation: SI 2022/328, 329 and 331
 IN_2014 = date(2014, 5, 12)  # a Monday

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 import qlacref_authorities
 
-from shared.areas import FOLDER, LOOKUP_DAY, AreaFileError, FacilityKind, as_at, find, load_register, register
+from shared.language.areas import (
+    FOLDER,
+    LOOKUP_DAY,
+    AreaFileError,
+    FacilityKind,
+    as_at,
+    find,
+    load_register,
+    register,
+)
 
 SHIPPED = FOLDER / "areas.toml"
 CHILDREN_IN_CUSTODY = {

@@ -21,9 +21,9 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
 from jip.cli import main
-from shared.contract import ASYNCAPI, CONTRACT_DIR
-from shared.contracts import CATALOGUE
-from shared.topics import CONTEXTS
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.contract import ASYNCAPI, CONTRACT_DIR
+from shared.mechanics.topics import CONTEXTS
 from tooling.contract import publish
 from tooling.contract.asyncapi import ASYNCAPI_VERSION, asyncapi, docs_url, service_consumers
 

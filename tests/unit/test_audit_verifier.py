@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit import checkpoints
 from audit.log import Verification, Verifier
-from shared.contracts.scheduling import InspectionCancelled
-from shared.envelope import Actor, Envelope, Inspectorate, new_id
+from shared.language.contracts.scheduling import InspectionCancelled
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id
 
 TOPIC = "jip.scheduling.events"
 

@@ -1,6 +1,6 @@
 """An area's LSCB register: its chair and business manager, their absences (who is notified first of a
 JTAI: the chair, or the business manager in the chair's absence, 001 Proposal two), and the statutory
-partners on the board (004 §41). Pure: the register decider and the `shared.boards` fold."""
+partners on the board (004 §41). Pure: the register decider and the `shared.views.boards` fold."""
 
 from __future__ import annotations
 
@@ -18,11 +18,8 @@ from services.lscb.domain.board_register import (
     Vacate,
     register,
 )
-from shared import boards
-from shared.areas import Area, find
-from shared.boards import Absence, Board, Contact
-from shared.catalogue import Event
-from shared.contracts.lscb import (
+from shared.language.areas import Area, find
+from shared.language.contracts.lscb import (
     BoardOfficerAbsent,
     BoardOfficerAppointed,
     BoardOfficerLeft,
@@ -32,7 +29,10 @@ from shared.contracts.lscb import (
     LscbEvaluationRecorded,
     Office,
 )
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.views import boards
+from shared.views.boards import Absence, Board, Contact
 from tests.domain import Decisions
 
 A = Agency

@@ -8,19 +8,19 @@ from typing import Any, ClassVar
 
 import pytest
 
-from shared.catalogue import Event, EventCatalogue, InspectionEvent, Upcaster, parse_envelope
-from shared.contracts import CATALOGUE
-from shared.contracts import evidence as evidence_contracts
-from shared.contracts import judgement as judgement_contracts
-from shared.contracts import lscb as lscb_contracts
-from shared.contracts import reporting as reporting_contracts
-from shared.contracts import scheduling as scheduling_contracts
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.contracts.judgement import FindingRecorded
-from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.errors import MalformedEvent
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts import evidence as evidence_contracts
+from shared.language.contracts import judgement as judgement_contracts
+from shared.language.contracts import lscb as lscb_contracts
+from shared.language.contracts import reporting as reporting_contracts
+from shared.language.contracts import scheduling as scheduling_contracts
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.language.contracts.judgement import FindingRecorded
+from shared.language.contracts.lscb import LscbEvaluationRecorded
+from shared.language.contracts.scheduling import InspectionScheduled, NotificationRecorded
+from shared.mechanics.catalogue import Event, EventCatalogue, InspectionEvent, Upcaster, parse_envelope
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.errors import MalformedEvent
 
 
 class NoteTakenV1(InspectionEvent):

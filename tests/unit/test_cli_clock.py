@@ -16,8 +16,8 @@ from embedded.supervisor import Supervisor
 from jip.cli import main
 from jip.commands.clock import agree, follow, show_text
 from jip.commands.stack import REHEARSAL_MARK, _rehearsal
-from shared.clock import CLOCK
-from shared.workdays import today_in_england
+from shared.language.workdays import today_in_england
+from shared.mechanics.clock import CLOCK
 
 
 def reading(now: str, set_to: str | None = "2027-03-01T09:00:00Z", **more: Any) -> dict[str, Any]:

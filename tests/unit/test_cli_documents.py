@@ -34,8 +34,7 @@ from services.reporting.rebuild import Summary
 from services.reporting.rendering.documents import Format
 from services.reporting.shelf import DocumentEntry
 from services.reporting.views import lifecycle_view
-from shared.catalogue import Event
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     ActionPlanProgressRecorded,
     ActionPlanReceived,
     ActionPlanRequested,
@@ -50,11 +49,12 @@ from shared.contracts.reporting import (
     ReportQualityAssured,
     ReportSentToLscb,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.inspections import Inspection
-from shared.programmes import catalogue
-from shared.settings import KafkaProfile, Settings
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.views.inspections import Inspection
 from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 

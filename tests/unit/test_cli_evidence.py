@@ -14,11 +14,11 @@ from jip import client, render
 from jip.cli import main, parser
 from jip.commands import enquiries, evidence, evidence_text
 from jip.commands.tokens import signer
-from shared.contracts.evidence import Activity, Bearing, Meeting
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.evidence_items import findings, triangulate
-from shared.programmes import catalogue
+from shared.language.contracts.evidence import Activity, Bearing, Meeting
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.mechanics.envelope import Inspectorate
+from shared.views.evidence_items import findings, triangulate
 from tests.domain import item_view
 
 INSPECTION = "insp-1"  # item_view's

@@ -20,8 +20,7 @@ from jip.commands.tokens import signer
 from services.judgement.domain.areas import Kind
 from services.judgement.domain.judgements import judgements as decider
 from services.judgement.views import JudgementHistory, JudgementView, board_of
-from shared.catalogue import Event
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     AppliedRule,
     FindingKind,
     FindingRecorded,
@@ -31,10 +30,11 @@ from shared.contracts.judgement import (
     JudgementReturned,
     JudgementStatus,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.inspections import Inspection
-from shared.programmes import catalogue
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.views.inspections import Inspection
 from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 

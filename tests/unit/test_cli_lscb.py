@@ -21,11 +21,9 @@ from services.lscb import views
 from services.lscb.domain.evaluation import lscb_criteria
 from services.lscb.views import CriterionView, EvaluationView, EvidenceRef, PartnerView
 from services.scheduling.routes.notice import NotificationPlan, PlannedStep
-from shared.areas import Area, find
-from shared.boards import Board, fold
-from shared.catalogue import Event
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import (
+from shared.language.areas import Area, find
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import (
     BoardOfficerAbsent,
     BoardOfficerAppointed,
     BoardPartnerJoined,
@@ -36,10 +34,12 @@ from shared.contracts.lscb import (
     LscbJudgementProposed,
     Office,
 )
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.programmes import catalogue
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.views.boards import Board, fold
 from tests.cli import FakeService, answering
 from tests.helpers import claims_sent
 

@@ -10,9 +10,9 @@ import pytest
 
 from jip.cli import main
 from jip.commands.tokens import signer
-from shared.areas import as_at
-from shared.programmes import FOLDER
-from shared.workdays import today_in_england
+from shared.language.areas import as_at
+from shared.language.programmes import FOLDER
+from shared.language.workdays import today_in_england
 
 
 def test_programmes_lists_every_programme(capsys: pytest.CaptureFixture[str]) -> None:

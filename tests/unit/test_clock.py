@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.clock import (
+from shared.language.workdays import today_in_england
+from shared.mechanics.clock import (
     CLOCK,
     FORWARD_ONLY,
     MAX_MOVE,
@@ -16,9 +17,8 @@ from shared.clock import (
     moved,
     parse_moment,
 )
-from shared.envelope import utc_now
-from shared.errors import RuleViolation
-from shared.workdays import today_in_england
+from shared.mechanics.envelope import utc_now
+from shared.mechanics.errors import RuleViolation
 
 LEAD = {"user": "lead-1", "inspectorate": "ofsted", "role": "lead_inspector"}
 REAL = datetime(2026, 12, 2, 10, 15, tzinfo=UTC)
@@ -81,7 +81,8 @@ def test_a_production_clock_is_the_real_time_and_a_rehearsal_clock_its_setting()
 
 
 def test_every_now_and_today_of_the_platform_reads_the_process_clock() -> None:
-    """shared/envelope.utc_now (every event's occurred_at) and shared/workdays.today_in_england."""
+    """shared/mechanics/envelope.utc_now (every event's occurred_at) and
+    shared/language/workdays.today_in_england."""
     CLOCK.follow(datetime(2027, 7, 1, 23, 30, tzinfo=UTC))  # half past midnight in England, 2 July
     assert abs(utc_now() - datetime(2027, 7, 1, 23, 30, tzinfo=UTC)) < timedelta(seconds=5)
     assert utc_now().microsecond % 1000 == 0

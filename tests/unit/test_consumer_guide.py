@@ -22,15 +22,15 @@ from services.judgement.api import ACCESS as JUDGEMENT_ACCESS
 from services.lscb.api import ACCESS as LSCB_ACCESS
 from services.reporting.api import ACCESS as REPORTING_ACCESS
 from services.scheduling.api import ACCESS as SCHEDULING_ACCESS
-from shared.auth import Principal, Role
-from shared.catalogue import InspectionEvent
-from shared.contract import CHECKPOINT, CONTRACT_DIR, ENVELOPE, schema_path
-from shared.contracts import CATALOGUE
-from shared.contracts.evidence import EvidenceItemWithdrawn
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.http import command_context
-from shared.settings import Settings
-from shared.topics import CONTEXTS
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.evidence import EvidenceItemWithdrawn
+from shared.mechanics.auth import Principal, Role
+from shared.mechanics.catalogue import InspectionEvent
+from shared.mechanics.contract import CHECKPOINT, CONTRACT_DIR, ENVELOPE, schema_path
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.http import command_context
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import CONTEXTS
 from tests.helpers import auditor, chair
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,8 +183,8 @@ async def test_a_reaction_to_an_event_names_it_as_cause_and_keeps_its_correlatio
 
 
 def test_only_a_chair_or_the_platform_writes_events_with_no_inspectorate() -> None:
-    """The guide's `actor` row: every command role but the chair's carries an inspectorate (shared.auth),
-    and an auditor may make no command at all."""
+    """The guide's `actor` row: every command role but the chair's carries an inspectorate
+    (shared.mechanics.auth), and an auditor may make no command at all."""
     roles = {
         role
         for access in COMMANDS

@@ -14,10 +14,10 @@ import pytest
 
 from jip.cli import main
 from services.evidence.app import build
-from shared.contract import ASYNCAPI, CONTRACT_DIR, ENVELOPE, schema_path
-from shared.contracts import CATALOGUE
-from shared.settings import Settings
-from shared.topics import CONTEXTS, SERVICES, checkpoints_topic, events_topic
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.contract import ASYNCAPI, CONTRACT_DIR, ENVELOPE, schema_path
+from shared.mechanics.settings import Settings
+from shared.mechanics.topics import CONTEXTS, SERVICES, checkpoints_topic, events_topic
 from tests.helpers import auditor
 from tooling.contract import publish
 from tooling.contract.compatibility import BUMP, breaking_changes, normalised

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.contracts import CATALOGUE
+from shared.language.contracts import CATALOGUE
 from tooling.contract.compatibility import BUMP, Current, breaking_changes, current_of, incompatibilities
 from tooling.contract.schemas import committed, event_schema
 

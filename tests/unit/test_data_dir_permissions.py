@@ -97,6 +97,6 @@ async def test_the_supervisor_keeps_its_state_logs_and_components_files_owner_on
         "stack.json": 0o600,
         "logs": 0o700,
         "service.log": 0o600,
-        "keyring": 0o700,  # the service makes the keyring in it, owner-only (shared/keyring.py)
+        "keyring": 0o700,  # the service makes the keyring in it, owner-only (shared/mechanics/keyring.py)
         "written": 0o600,  # the component's own file: started with umask 077
     }

@@ -1,7 +1,7 @@
 """A service's /docs (Swagger UI) and /redoc (ReDoc) in a real browser with no internet: Debian's chromium
 loads each page from the service on a loopback port, every request to any other server refused, and the
-page shows the service's operations (shared/openapi.py). Before, both pages were blank offline: their
-scripts came from a CDN."""
+page shows the service's operations (shared/mechanics/openapi.py). Before, both pages were blank offline:
+their scripts came from a CDN."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Route, async_playwright
 
 from services.evidence.app import build
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 from tests.helpers import served as serving
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: never a browser downloaded at run time

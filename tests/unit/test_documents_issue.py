@@ -14,9 +14,12 @@ import pytest
 from services.reporting.domain import lifecycle
 from services.reporting.rendering.documents import Format, render_report
 from services.reporting.rendering.issue import DRAFT, LIVE, ActionPlan, Issue, issue_of
-from shared.catalogue import Event
-from shared.contracts.lscb import LscbJudgementFinalised, LscbJudgementProposed, LscbJudgementSignedOff
-from shared.contracts.reporting import (
+from shared.language.contracts.lscb import (
+    LscbJudgementFinalised,
+    LscbJudgementProposed,
+    LscbJudgementSignedOff,
+)
+from shared.language.contracts.reporting import (
     ActionPlanRequested,
     FactualAccuracyResponseReceived,
     Point,
@@ -28,9 +31,10 @@ from shared.contracts.reporting import (
     ReportQualityAssured,
     ReportSentForFactualAccuracy,
 )
-from shared.contracts.scheduling import InspectionScheduled, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.scheduling import InspectionScheduled, Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
 from tests import poppler
 from tests.unit.test_documents_render import ISSUES, NAMES, events, render
 

@@ -15,8 +15,8 @@ import pytest
 from services.reporting.rendering import pdf as pdf_module
 from services.reporting.rendering.documents import Format, render_report
 from services.reporting.rendering.issue import LIVE
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.vocabulary import Agency
 from tests import poppler
 from tests.unit.test_documents_render import ISSUES, NAMES, events, render, text
 

@@ -28,9 +28,8 @@ from services.reporting.rendering.documents import (
 )
 from services.reporting.rendering.issue import LIVE, ActionPlan, Issue
 from services.reporting.rendering.redaction import WITHHELD, case_references
-from shared.catalogue import Event
-from shared.contracts import CATALOGUE
-from shared.contracts.evidence import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceItemAmended,
@@ -38,7 +37,7 @@ from shared.contracts.evidence import (
     EvidenceItemWithdrawn,
     SampleCaseAdded,
 )
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     AppliedRule,
     FindingKind,
     FindingRecorded,
@@ -49,7 +48,7 @@ from shared.contracts.judgement import (
     JudgementQualityAssured,
     JudgementRevised,
 )
-from shared.contracts.lscb import (
+from shared.language.contracts.lscb import (
     BoardOfficerAppointed,
     BoardPartnerJoined,
     LscbFindingContributed,
@@ -58,7 +57,7 @@ from shared.contracts.lscb import (
     LscbJudgementSignedOff,
     Office,
 )
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectionScheduled,
     InspectorAssigned,
     InspectorateJoined,
@@ -67,8 +66,9 @@ from shared.contracts.scheduling import (
     Period,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Actor, Envelope, Inspectorate
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
 from tests import poppler
 from tests.domain import recorded_item
 

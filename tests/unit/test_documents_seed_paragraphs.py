@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from services.reporting.rendering.documents import Format, Rehearsal, render_overview, render_report
-from shared.catalogue import Event
-from shared.contracts import CATALOGUE
-from shared.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementQualityAssured
-from shared.contracts.lscb import LscbJudgementFinalised
-from shared.contracts.reporting import ReportCorrectionOpened
-from shared.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Envelope, Inspectorate
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementQualityAssured
+from shared.language.contracts.lscb import LscbJudgementFinalised
+from shared.language.contracts.reporting import ReportCorrectionOpened
+from shared.language.contracts.scheduling import InspectionScheduled, NotificationRecorded, Recipient
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Envelope, Inspectorate
 from tests import poppler
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

@@ -35,8 +35,7 @@ from services.evidence.domain.lines_of_enquiry import (
     line_of_enquiry,
     line_stream,
 )
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     CaseErased,
@@ -55,11 +54,12 @@ from shared.contracts.evidence import (
     SampleCaseRemoved,
     details_of,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden
-from shared.programmes import Programme, catalogue
-from shared.subjects import ERASURE, seal_with
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme, catalogue
+from shared.language.subjects import ERASURE, seal_with
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden
 from tests.domain import refusal as refused
 
 OFSTED, CQC, HMIC, HMI_PROBATION, HMI_PRISONS = (

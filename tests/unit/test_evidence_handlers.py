@@ -1,7 +1,7 @@
 """Evidence's handlers (services/evidence/handlers.py) through the service's one pipeline, `handle`, against
-the in-memory event store (shared/memory_store.py) and the inspection as scheduling told the service of it,
-in an in-memory read model (tests/memory_db.py): what each command appends, and that a refused one writes
-nothing.
+the in-memory event store (shared/mechanics/memory_store.py) and the inspection as scheduling told the service
+of it, in an in-memory read model (tests/memory_db.py): what each command appends, and that a refused one
+writes nothing.
 
 The commands here are about no case, so their texts are held plain and the key store (SubjectKeys, on
 MongoDB) is never asked: it points at no server, and a command that sealed or erased would fail. Sampling
@@ -25,10 +25,8 @@ from services.evidence.commands import (
     RecordEvidenceItem,
     WithdrawEvidenceItem,
 )
-from shared import inspections
-from shared.commands import Command, Handling
-from shared.contracts import CATALOGUE
-from shared.contracts.evidence import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceDetails,
@@ -37,13 +35,15 @@ from shared.contracts.evidence import (
     EvidenceItemWithdrawn,
     LineOfEnquiryRaised,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Inspectorate
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
-from shared.eventstore import CommandContext
-from shared.memory_store import MemoryEventStore
-from shared.programmes import catalogue
-from shared.subjects import SubjectKeys
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.language.subjects import SubjectKeys
+from shared.mechanics.commands import Command, Handling
+from shared.mechanics.envelope import Actor, Inspectorate
+from shared.mechanics.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
+from shared.mechanics.eventstore import CommandContext
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.views import inspections
 from tests.memory_db import Database
 
 INTEGRATED = catalogue()["integrated-2014"]  # its lead is Ofsted

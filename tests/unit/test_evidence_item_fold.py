@@ -1,5 +1,5 @@
-"""One fold of an evidence item as it stands (shared/evidence_items.py), and one of the inspection as a
-service knows it (shared/inspections.py): every reader calls it, and it gives the same result whatever
+"""One fold of an evidence item as it stands (shared/views/evidence_items.py), and one of the inspection as a
+service knows it (shared/views/inspections.py): every reader calls it, and it gives the same result whatever
 order of arrival it tolerates. An item's own events come in its stream's order; its case's erasure is on
 the evidence file's stream, and another item's events on their own, so they may come anywhere among them."""
 
@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 
 from services.evidence.domain.evidence_item import evidence_item
-from shared import evidence_items, inspections
-from shared.catalogue import Event
-from shared.consumer import Projection, Tx
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     CaseErased,
@@ -27,17 +24,20 @@ from shared.contracts.evidence import (
     EvidenceItemRecorded,
     EvidenceItemWithdrawn,
 )
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectionCancelled,
     InspectionScheduled,
     InspectorateJoined,
     NotificationRecorded,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.programmes import catalogue
-from shared.subjects import ERASED
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.language.subjects import ERASED
+from shared.mechanics.catalogue import Event
+from shared.mechanics.consumer import Projection, Tx
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.views import evidence_items, inspections
 from tests.memory_db import Database
 
 CQC, HMIC = Inspectorate.CQC, Inspectorate.HMIC

@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.reporting.rendering.documents import Format, render_report
-from shared.catalogue import Event
-from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import (
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import (
     BoardOfficerAppointed,
     LscbEvaluationRecorded,
     LscbJudgementFinalised,
@@ -21,15 +20,16 @@ from shared.contracts.lscb import (
     LscbJudgementSignedOff,
     Office,
 )
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
     InspectorateJoined,
     NotificationRecorded,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
 from tests.domain import recorded_item
 
 INSPECTION = "insp-letter"

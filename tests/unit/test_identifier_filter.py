@@ -1,7 +1,7 @@
-"""The data-protection filter reads text as a person reads it (shared/contracts/vocabulary.py): an NHS number
-written with dots, Unicode spaces, zero-width characters, fullwidth or other digits is refused; ten digits
-inside a longer identifier (a hash, a UUID) are not; a refusal names the characters, masked; and the rate at
-which random identifiers are refused is measured and bounded (issue 18, point 10).
+"""The data-protection filter reads text as a person reads it (shared/language/contracts/vocabulary.py): an
+NHS number written with dots, Unicode spaces, zero-width characters, fullwidth or other digits is refused; ten
+digits inside a longer identifier (a hash, a UUID) are not; a refusal names the characters, masked; and the
+rate at which random identifiers are refused is measured and bounded (issue 18, point 10).
 
 See the false-positive rates: .venv/bin/pytest tests/unit/test_identifier_filter.py -k rate -s"""
 
@@ -16,7 +16,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from shared.contracts.vocabulary import DATA_PROTECTION, nhs_number_valid, pseudonymous, without_identifiers
+from shared.language.contracts.vocabulary import (
+    DATA_PROTECTION,
+    nhs_number_valid,
+    pseudonymous,
+    without_identifiers,
+)
 
 VALID_NHS = "9434765919"  # check digit 9 is right (modulus 11)
 INVALID_NHS = "9434765918"

@@ -1,8 +1,9 @@
 """The code imports in one direction only (issue 23): no module is part of an import cycle (jip.scheduling and
 jip.evidence once imported each other, one of them inside a function), and the layers hold:
 
-- shared/ (platform mechanics, the shared language, the views several services keep) imports no service,
-  no tool and nothing of the command line;
+- shared/ imports no service, no tool and nothing of the command line; within it, neither the platform's
+  mechanics (shared/mechanics) nor the shared language (shared/language) imports the views several
+  services keep (shared/views), which are built of both;
 - a service imports no other service, and neither the command line nor the tooling;
 - audit/ and tooling/ import nothing of the command line, and embedded/ nothing of it either, so the tests
   and benchmarks start the stack without it.
@@ -85,6 +86,17 @@ def _crossing(importer: str, forbidden: set[str]) -> dict[str, list[str]]:
 )
 def test_each_layer_imports_only_the_layers_beneath_it(importer: str, forbidden: set[str]) -> None:
     assert _crossing(importer, forbidden) == {}
+
+
+def test_the_mechanics_and_the_language_import_none_of_the_views_built_of_them() -> None:
+    wrong = {
+        module: sorted(m for m in found if m.startswith("shared.views"))
+        for module, found in GRAPH.items()
+        if module.startswith(("shared.mechanics", "shared.language"))
+        and any(m.startswith("shared.views") for m in found)
+    }
+    assert any(m.startswith("shared.views.") for m in MODULES)  # the packages are there to be checked
+    assert wrong == {}
 
 
 def test_a_service_imports_no_other_service_nor_the_command_line_nor_the_tooling() -> None:

@@ -9,14 +9,14 @@ from dataclasses import replace
 import pytest
 
 from services.judgement.domain.findings import Findings, RecordFinding, evolve, findings
-from shared.cited_evidence import CitedItem
-from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import LscbEvaluationRecorded
-from shared.contracts.vocabulary import Agency
-from shared.errors import RuleViolation
-from shared.findings import finding_kinds
-from shared.programmes import catalogue
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import LscbEvaluationRecorded
+from shared.language.contracts.vocabulary import Agency
+from shared.language.findings import finding_kinds
+from shared.language.programmes import catalogue
+from shared.mechanics.errors import RuleViolation
+from shared.views.cited_evidence import CitedItem
 
 JTAI_AGENCIES = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.PROBATION)
 STRENGTHS = (

@@ -16,9 +16,8 @@ from services.judgement.domain.judgements import (
     judgements,
 )
 from services.judgement.domain.limiting import derive
-from shared.cited_evidence import CitedItem
-from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import (
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.judgement import (
     JudgementFinalised,
     JudgementFlaggedForReview,
     JudgementProposed,
@@ -26,10 +25,11 @@ from shared.contracts.judgement import (
     JudgementRevised,
     JudgementStatus,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.inspections import Inspection
-from shared.programmes import catalogue
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import catalogue
+from shared.mechanics.envelope import Inspectorate
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
 from tests.domain import Decisions
 
 A = Agency

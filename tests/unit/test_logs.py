@@ -11,8 +11,8 @@ from collections.abc import Callable
 from opentelemetry.sdk.trace import TracerProvider
 from pydantic import ValidationError
 
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.logs import JsonFormatter, describe
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.mechanics.logs import JsonFormatter, describe
 
 TEXT = "Hit by her stepfather"  # short enough that pydantic would print it whole
 

@@ -20,10 +20,9 @@ from services.lscb.domain.evaluation import (
     SignOff,
     evaluation,
 )
-from shared.cited_evidence import CitedItem
-from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import (
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import (
     LscbDisputeResolved,
     LscbEvaluationRecorded,
     LscbFindingContributed,
@@ -32,10 +31,11 @@ from shared.contracts.lscb import (
     LscbJudgementProposed,
     LscbJudgementSignedOff,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.inspections import Inspection
-from shared.programmes import catalogue
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import catalogue
+from shared.mechanics.envelope import Inspectorate
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
 from tests.domain import Decisions
 
 A = Agency

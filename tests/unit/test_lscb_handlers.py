@@ -15,17 +15,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.lscb import handlers
 from services.lscb.commands import AppointOfficer, JoinPartner, RecordAbsence, VacateOffice
 from services.lscb.domain.board_register import stream_id
-from shared.areas import Area, find
-from shared.commands import Handling
-from shared.contracts import CATALOGUE
-from shared.contracts.lscb import BoardOfficerAbsent, BoardOfficerAppointed, BoardPartnerJoined, Office
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Inspectorate
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
-from shared.eventstore import CommandContext
-from shared.memory_store import MemoryEventStore
-from shared.mongo import Document
-from shared.subjects import SubjectKeys
+from shared.language.areas import Area, find
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.lscb import (
+    BoardOfficerAbsent,
+    BoardOfficerAppointed,
+    BoardPartnerJoined,
+    Office,
+)
+from shared.language.contracts.vocabulary import Agency
+from shared.language.subjects import SubjectKeys
+from shared.mechanics.commands import Handling
+from shared.mechanics.envelope import Actor, Inspectorate
+from shared.mechanics.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
+from shared.mechanics.eventstore import CommandContext
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.mechanics.mongo import Document
 
 TOPIC = "jip.lscb.events"
 WAKEFIELD = cast(Area, find("Wakefield"))

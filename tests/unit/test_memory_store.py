@@ -1,14 +1,14 @@
-"""The in-memory event store (shared/memory_store.py) does what the MongoDB one does: the shared suite
-(tests/event_store_suite.py), here without a database."""
+"""The in-memory event store (shared/mechanics/memory_store.py) does what the MongoDB one does: the shared
+suite (tests/event_store_suite.py), here without a database."""
 
 from __future__ import annotations
 
 import pytest
 
-from shared.contracts import CATALOGUE
-from shared.errors import ConcurrencyConflict
-from shared.memory_store import MemoryEventStore
-from shared.mongo import Document
+from shared.language.contracts import CATALOGUE
+from shared.mechanics.errors import ConcurrencyConflict
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.mechanics.mongo import Document
 from tests.domain import recorded_item
 from tests.event_store_suite import CONTEXT, EventStoreSuite
 

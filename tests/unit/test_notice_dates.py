@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from services.scheduling.domain.dates import earliest_fieldwork, next_full_weeks, window
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.errors import RuleViolation
 
 # England and Wales bank holidays from December 2025 to April 2027 (gov.uk/bank-holidays), written out
 # by hand so that the table below can be checked without the holidays library the product uses.

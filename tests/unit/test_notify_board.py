@@ -14,16 +14,16 @@ from services.scheduling.domain import notice
 from services.scheduling.domain.area_calendar import Calendar
 from services.scheduling.domain.inspection import Inspection, ScheduleInspection, evolve, schedule
 from services.scheduling.domain.notice import PlannedNotification, RecordNotification, notification_plan
-from shared import decider
-from shared.areas import Area, find
-from shared.boards import Board
-from shared.catalogue import Event
-from shared.contracts.lscb import Office
-from shared.contracts.scheduling import NotificationRecorded, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
+from shared.language.areas import Area, find
+from shared.language.contracts.lscb import Office
+from shared.language.contracts.scheduling import NotificationRecorded, Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics import decider
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
+from shared.views.boards import Board
 from tests.domain import refusal
 
 I = Inspectorate  # noqa: E741

@@ -1,5 +1,5 @@
-"""Each service's OpenAPI document as an integrator's tooling reads it (shared/openapi.py): valid for
-`openapi-spec-validator`, every operation documenting the refusals it gives in the platform's own error
+"""Each service's OpenAPI document as an integrator's tooling reads it (shared/mechanics/openapi.py): valid
+for `openapi-spec-validator`, every operation documenting the refusals it gives in the platform's own error
 body (never FastAPI's HTTPValidationError), those bodies being what the services really answer, and the
 /docs and /redoc pages loading every asset from the service itself, with no internet."""
 
@@ -24,12 +24,12 @@ from services.judgement.app import build as judgement
 from services.lscb.app import build as lscb
 from services.reporting.app import build as reporting
 from services.scheduling.app import build as scheduling
-from shared.auth import authenticated
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
-from shared.http import COMMAND_METHODS, install_error_handlers
-from shared.openapi import ANSWERS, ASSETS, ServiceAPI
-from shared.runtime import Service
-from shared.settings import Settings
+from shared.mechanics.auth import authenticated
+from shared.mechanics.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
+from shared.mechanics.http import COMMAND_METHODS, install_error_handlers
+from shared.mechanics.openapi import ANSWERS, ASSETS, ServiceAPI
+from shared.mechanics.runtime import Service
+from shared.mechanics.settings import Settings
 from tests.helpers import actor, auditor, chair
 
 BUILD: dict[str, Callable[[Settings], Service]] = {

@@ -37,26 +37,26 @@ from services.scheduling.domain.inspector_diary import Diary
 from services.scheduling.domain.notice import RecordNotification, notify
 from services.scheduling.domain.round import PlanRound, plan
 from services.scheduling.domain.team import Assign
-from shared.areas import Area, find, register
-from shared.catalogue import Event
-from shared.cited_evidence import CitedItem
-from shared.contracts.evidence import (
+from shared.language.areas import Area, find, register
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceGatheringClosed,
     HeldDetails,
     SampleCaseAdded,
 )
-from shared.contracts.judgement import FindingKind
-from shared.contracts.scheduling import Concern, InspectorRegistered, Period, Recipient
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import fold
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.findings import finding_kinds
-from shared.inspections import Inspection
-from shared.programmes import FOLDER, Programme, ProgrammeFileError, catalogue, load_folder
-from shared.programmes.citations import cites_only
+from shared.language.contracts.judgement import FindingKind
+from shared.language.contracts.scheduling import Concern, InspectorRegistered, Period, Recipient
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.findings import finding_kinds
+from shared.language.programmes import FOLDER, Programme, ProgrammeFileError, catalogue, load_folder
+from shared.language.programmes.citations import cites_only
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
+from shared.views.cited_evidence import CitedItem
+from shared.views.inspections import Inspection
 
 A, G, I = Agency, Grade, Inspectorate  # noqa: E741
 PROGRAMMES = ["macp-2012", "cla-2012", "integrated-2014", "jtai-2015", "targeted-2015"]

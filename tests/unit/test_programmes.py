@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from services.scheduling.domain.dates import window
-from shared.areas import FacilityKind
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.programmes import FOLDER, Programme, ProgrammeFileError, load_folder
-from shared.programmes.rules import Condition
+from shared.language.areas import FacilityKind
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import FOLDER, Programme, ProgrammeFileError, load_folder
+from shared.language.programmes.rules import Condition
+from shared.mechanics.envelope import Inspectorate
 
 SHIPPED = FOLDER / "jtai-2015.toml"
 PROGRAMMES = ["macp-2012", "cla-2012", "integrated-2014", "jtai-2015", "targeted-2015"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from shared.consumer import Projection, Tx
-from shared.contracts.evidence import EvidenceItemWithdrawn
-from shared.envelope import Envelope
+from shared.language.contracts.evidence import EvidenceItemWithdrawn
+from shared.mechanics.consumer import Projection, Tx
+from shared.mechanics.envelope import Envelope
 
 
 async def test_handlers_of_one_event_type_run_in_the_order_registered() -> None:

@@ -1,4 +1,5 @@
-"""When a projection counts as behind or stuck (shared/subscription.py's Progress), on a clock of our own."""
+"""When a projection counts as behind or stuck (shared/mechanics/subscription.py's Progress), on a clock of
+our own."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 
 import pytest
 
-from shared.subscription import Progress
+from shared.mechanics.subscription import Progress
 
 
 class Clock:

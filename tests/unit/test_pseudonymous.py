@@ -1,5 +1,6 @@
 """Data protection: cases carry pseudonymous references, never names or identifiers (domain.md), and the
-evidence details an inspector records are consistent (shared/contracts/vocabulary.py, evidence.py)."""
+evidence details an inspector records are consistent (shared/language/contracts/vocabulary.py,
+evidence.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shared.contracts.evidence import ABOUT_A_CASE, Activity, Bearing, EvidenceDetails, Meeting
-from shared.contracts.vocabulary import (
+from shared.language.contracts.evidence import ABOUT_A_CASE, Activity, Bearing, EvidenceDetails, Meeting
+from shared.language.contracts.vocabulary import (
     DATA_PROTECTION,
     AboutCases,
     Agency,

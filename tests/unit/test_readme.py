@@ -30,7 +30,7 @@ from services.reporting.api import ACCESS as REPORTING_ACCESS
 from services.reporting.api import router as reporting
 from services.scheduling.api import ACCESS as SCHEDULING_ACCESS
 from services.scheduling.api import router as scheduling
-from shared.auth import READERS
+from shared.mechanics.auth import READERS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SERVICES = {"S": scheduling, "E": evidence, "J": judgement, "L": lscb, "R": reporting}

@@ -30,23 +30,24 @@ from services.scheduling.domain.area_calendar import Calendar, area_stream, evol
 from services.scheduling.domain.inspection import Inspection, evolve, inspection_stream
 from services.scheduling.domain.inspector_diary import Diary, evolve_diary
 from services.scheduling.domain.round import Round, evolve_round
-from shared import boards, contract, evidence_items
-from shared.catalogue import Event, parse_envelope
-from shared.contracts import CATALOGUE
-from shared.contracts.judgement import JudgementRevised, JudgementStatus
-from shared.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
-from shared.contracts.reporting import Decision
-from shared.contracts.scheduling import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.judgement import JudgementRevised, JudgementStatus
+from shared.language.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
+from shared.language.contracts.reporting import Decision
+from shared.language.contracts.scheduling import (
     InspectionScheduled,
     NotificationRecorded,
     Period,
     PickReason,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import fold
-from shared.envelope import Envelope, Inspectorate, digest_of
-from shared.subjects import ERASED, UNAVAILABLE, Opener, Sealed
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.subjects import ERASED, UNAVAILABLE, Opener, Sealed
+from shared.mechanics import contract
+from shared.mechanics.catalogue import Event, parse_envelope
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Envelope, Inspectorate, digest_of
+from shared.views import boards, evidence_items
 
 LOG = Path(__file__).resolve().parents[1] / "contract" / "log-2026-11.jsonl"
 # The evidence events from their version 2 on, text about a case sealed to it, and an erasure.

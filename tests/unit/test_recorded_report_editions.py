@@ -11,12 +11,12 @@ from functools import cache
 from pathlib import Path
 
 from services.reporting.domain import lifecycle
-from shared.catalogue import Event, parse_envelope
-from shared.contracts import CATALOGUE
-from shared.contracts.reporting import Decision
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Envelope, Inspectorate
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.reporting import Decision
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event, parse_envelope
+from shared.mechanics.envelope import Envelope, Inspectorate
 
 LOG = Path(__file__).resolve().parents[1] / "contract" / "log-2026-12-report-editions.jsonl"
 TAKING_PART = (Inspectorate.OFSTED, Inspectorate.CQC)

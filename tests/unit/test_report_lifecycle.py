@@ -9,8 +9,7 @@ from datetime import date
 from services.reporting.domain import lifecycle
 from services.reporting.domain.lifecycle import Context, Report, Status
 from services.reporting.domain.readiness import Readiness
-from shared.boards import Absence, Board, Officer
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     ActionPlanRequested,
     Decision,
     FactualAccuracyResponseReceived,
@@ -21,12 +20,13 @@ from shared.contracts.reporting import (
     ReportSentForFactualAccuracy,
     ReportSentToLscb,
 )
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden
-from shared.inspections import Inspection
-from shared.programmes import catalogue
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden
+from shared.views.boards import Absence, Board, Officer
+from shared.views.inspections import Inspection
 from tests.domain import Decisions
 
 I = Inspectorate  # noqa: E741

@@ -15,12 +15,9 @@ import pytest
 from services.reporting.domain import lifecycle, readiness
 from services.reporting.domain.lifecycle import Context, Report, Status
 from services.reporting.domain.readiness import Readiness
-from shared.auth import Principal, Role
-from shared.boards import Board, Officer
-from shared.catalogue import Event
-from shared.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementRevised
-from shared.contracts.lscb import LscbJudgementFinalised
-from shared.contracts.reporting import (
+from shared.language.contracts.judgement import JudgementFinalised, JudgementProposed, JudgementRevised
+from shared.language.contracts.lscb import LscbJudgementFinalised
+from shared.language.contracts.reporting import (
     Decision,
     FactualAccuracyResponseReceived,
     Point,
@@ -29,13 +26,16 @@ from shared.contracts.reporting import (
     ReportFinalised,
     ReportSentForFactualAccuracy,
 )
-from shared.contracts.scheduling import InspectionScheduled, MeetingScheduled, Recipient
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.inspections import Inspection
-from shared.programmes import Programme, catalogue
-from shared.taking_part import of_inspection, refusal
+from shared.language.contracts.scheduling import InspectionScheduled, MeetingScheduled, Recipient
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.auth import Principal, Role
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.boards import Board, Officer
+from shared.views.inspections import Inspection
+from shared.views.taking_part import of_inspection, refusal
 from tests.domain import Decisions
 
 I = Inspectorate  # noqa: E741

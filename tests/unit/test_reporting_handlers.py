@@ -29,13 +29,10 @@ from services.reporting.commands import (
 )
 from services.reporting.domain import lifecycle
 from services.reporting.projections import SOURCES, source
-from shared.auth import Principal, Role
-from shared.catalogue import Event
-from shared.commands import Handling
-from shared.contracts import CATALOGUE
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
-from shared.contracts.reporting import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.lscb import BoardOfficerAppointed, LscbJudgementFinalised, Office
+from shared.language.contracts.reporting import (
     Decision,
     Point,
     ReportAgreed,
@@ -43,16 +40,19 @@ from shared.contracts.reporting import (
     ReportDrafted,
     ReportQualityAssured,
 )
-from shared.contracts.scheduling import InspectionScheduled
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Inspectorate
-from shared.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
-from shared.eventstore import CommandContext
-from shared.memory_store import MemoryEventStore
-from shared.mongo import Document
-from shared.programmes import catalogue
-from shared.subjects import SubjectKeys
-from shared.workdays import today_in_england
+from shared.language.contracts.scheduling import InspectionScheduled
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
+from shared.language.subjects import SubjectKeys
+from shared.language.workdays import today_in_england
+from shared.mechanics.auth import Principal, Role
+from shared.mechanics.catalogue import Event
+from shared.mechanics.commands import Handling
+from shared.mechanics.envelope import Actor, Inspectorate
+from shared.mechanics.errors import ConcurrencyConflict, Forbidden, NotFound, RuleViolation
+from shared.mechanics.eventstore import CommandContext
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.mechanics.mongo import Document
 
 INSPECTION = "insp-jtai"
 JTAI = catalogue()["jtai-2015"]

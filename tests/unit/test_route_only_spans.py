@@ -1,5 +1,5 @@
 """Every span exporter a service configures leaves out a request's concrete path and query, whatever the
-instrumentation recorded, and keeps the route template (shared/telemetry.py)."""
+instrumentation recorded, and keeps the route template (shared/mechanics/telemetry.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from shared.telemetry import URL_ATTRIBUTES, RouteOnly, Telemetry, _span_exporters, read_spans
+from shared.mechanics.telemetry import URL_ATTRIBUTES, RouteOnly, Telemetry, _span_exporters, read_spans
 
 CASE = "CASE-0101"
 

@@ -41,13 +41,18 @@ from services.scheduling.domain.inspector_diary import (
     register_inspector,
 )
 from services.scheduling.domain.team import Assign, Release
-from shared.areas import Area, register
-from shared.catalogue import Event
-from shared.contracts.scheduling import InspectorRegistered, InspectorReleased, InspectorUnavailable, Period
-from shared.decider import fold
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
+from shared.language.areas import Area, register
+from shared.language.contracts.scheduling import (
+    InspectorRegistered,
+    InspectorReleased,
+    InspectorUnavailable,
+    Period,
+)
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 PROBATION, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI

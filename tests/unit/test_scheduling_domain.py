@@ -19,14 +19,19 @@ from services.scheduling.domain.inspection import (
     reschedule,
 )
 from services.scheduling.domain.notice import RecordNotification, notification_plan
-from shared import decider
-from shared.areas import register
-from shared.catalogue import Event
-from shared.contracts.scheduling import InspectionScheduled, MeetingScheduled, NotificationRecorded, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
+from shared.language.areas import register
+from shared.language.contracts.scheduling import (
+    InspectionScheduled,
+    MeetingScheduled,
+    NotificationRecorded,
+    Recipient,
+)
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics import decider
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
 
 FIELDWORK = date(2026, 3, 9)  # a Monday
 NOTICE = date(2026, 2, 25)  # 8 working days before it

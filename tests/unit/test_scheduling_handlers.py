@@ -25,9 +25,8 @@ from services.scheduling.commands import (
 from services.scheduling.domain.area_calendar import Calendar, area_stream, evolve_calendar
 from services.scheduling.domain.inspection import inspection_stream
 from services.scheduling.domain.inspector_diary import ONE_INSPECTION_PER_INSPECTOR, inspector_stream
-from shared.commands import Handling
-from shared.contracts import CATALOGUE
-from shared.contracts.scheduling import (
+from shared.language.contracts import CATALOGUE
+from shared.language.contracts.scheduling import (
     AreaBooked,
     AreaReleased,
     InspectionCancelled,
@@ -38,14 +37,15 @@ from shared.contracts.scheduling import (
     InspectorRegistered,
     Period,
 )
-from shared.decider import fold
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.errors import ConcurrencyConflict, NotFound, RuleViolation
-from shared.eventstore import CommandContext, Write
-from shared.memory_store import MemoryEventStore
-from shared.mongo import Document
-from shared.programmes import catalogue
-from shared.subjects import SubjectKeys
+from shared.language.programmes import catalogue
+from shared.language.subjects import SubjectKeys
+from shared.mechanics.commands import Handling
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.mechanics.errors import ConcurrencyConflict, NotFound, RuleViolation
+from shared.mechanics.eventstore import CommandContext, Write
+from shared.mechanics.memory_store import MemoryEventStore
+from shared.mechanics.mongo import Document
 
 TOPIC = "jip.scheduling.events"
 TODAY = date(2026, 1, 5)

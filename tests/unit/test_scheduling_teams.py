@@ -39,9 +39,8 @@ from services.scheduling.domain.inspector_diary import (
 )
 from services.scheduling.domain.notice import RecordNotification, notify
 from services.scheduling.domain.team import Assign, Release
-from shared.areas import register
-from shared.catalogue import Event
-from shared.contracts.scheduling import (
+from shared.language.areas import register
+from shared.language.contracts.scheduling import (
     AreaBooked,
     AreaReleased,
     InspectionCancelled,
@@ -58,12 +57,13 @@ from shared.contracts.scheduling import (
     Period,
     Recipient,
 )
-from shared.contracts.vocabulary import Agency
-from shared.decider import fold
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
-from shared.programmes.citations import CANCELLED_RULE
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme, catalogue
+from shared.language.programmes.citations import CANCELLED_RULE
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import fold
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
 PROBATION, PRISONS, HMCPSI = Inspectorate.HMI_PROBATION, Inspectorate.HMI_PRISONS, Inspectorate.HMCPSI

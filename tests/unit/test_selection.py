@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 
 from services.scheduling.domain.round import PlanRound, plan
-from shared.areas import Area, as_at
-from shared.contracts.scheduling import Concern, PickReason, RoundPlanned
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme, catalogue
+from shared.language.areas import Area, as_at
+from shared.language.contracts.scheduling import Concern, PickReason, RoundPlanned
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
 
 
 def register() -> dict[str, Area]:

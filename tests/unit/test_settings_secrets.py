@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import SECRET_SETTINGS, SecretConflictError, Settings
+from shared.mechanics.settings import SECRET_SETTINGS, SecretConflictError, Settings
 
 PASSWORD_URI = "mongodb://jip:db-passw0rd@mongodb-0.mongodb:27017/?replicaSet=rs0&authSource=admin"
 PLACEHOLDER_URI = "mongodb://mongodb-0.mongodb:27017/?replicaSet=rs0"
@@ -136,7 +136,8 @@ def test_a_kubernetes_secret_volume_is_read(secrets_dir: Path) -> None:
 def test_the_secrets_dir_is_read_when_the_settings_are_made(
     tmp_path: Path, environment: pytest.MonkeyPatch
 ) -> None:
-    """JIP_SECRETS_DIR set after shared.settings was imported still counts (it used to be read at import)."""
+    """JIP_SECRETS_DIR set after shared.mechanics.settings was imported still counts (it used to be read at
+    import)."""
     first, second = tmp_path / "first", tmp_path / "second"
     for directory, uri in ((first, PASSWORD_URI), (second, PLACEHOLDER_URI)):
         directory.mkdir()

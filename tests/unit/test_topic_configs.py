@@ -1,11 +1,11 @@
-"""The settings every topic is created with (shared/topics.py): the log kept forever, and on a replicated
-cluster a write acknowledged once it is on all replicas but one (issue 22 point 12)."""
+"""The settings every topic is created with (shared/mechanics/topics.py): the log kept forever, and on a
+replicated cluster a write acknowledged once it is on all replicas but one (issue 22 point 12)."""
 
 from __future__ import annotations
 
 import pytest
 
-from shared.topics import (
+from shared.mechanics.topics import (
     CHECKPOINT_BYTES,
     KEEP_FOREVER,
     all_topics,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import KafkaSecurityProtocol, Settings
+from shared.mechanics.settings import KafkaSecurityProtocol, Settings
 
 
 def test_plaintext_by_default() -> None:

@@ -1,4 +1,4 @@
-"""Evidence items as they stand and their triangulation (shared/evidence_items.py): corroboration by two
+"""Evidence items as they stand and their triangulation (shared/views/evidence_items.py): corroboration by two
 independent sources, contested areas, per-criterion views and coverage (001 Proposal three; 004 §24, §35)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceItemAmended,
@@ -18,9 +17,11 @@ from shared.contracts.evidence import (
     EvidenceItemWithdrawn,
     SampleCaseAdded,
 )
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Actor, Envelope, Inspectorate
-from shared.evidence_items import (
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
+from shared.views.evidence_items import (
     CORROBORATED,
     AgencyEvidence,
     Coverage,
@@ -32,7 +33,6 @@ from shared.evidence_items import (
     fold,
     triangulate,
 )
-from shared.programmes import Programme, catalogue
 from tests.domain import RECORDED_AT, item_view
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC

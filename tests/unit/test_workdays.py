@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.workdays import date_in_england, is_working_day, working_days_before
+from shared.language.workdays import date_in_england, is_working_day, working_days_before
 
 NOTICE_WORKING_DAYS = 8  # 001 Proposal two: "eight working days before the start of the inspection"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 
-from shared.areas import as_at
-from shared.programmes import catalogue
-from shared.workdays import today_in_england
+from shared.language.areas import as_at
+from shared.language.programmes import catalogue
+from shared.language.workdays import today_in_england
 from tests.workspace_pages import csrf, sign_in
 from tests.workspace_pages import workspace as stand_in
 

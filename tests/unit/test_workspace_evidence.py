@@ -19,8 +19,8 @@ from services.workspace.evidence import details_of, matches, offer_of, values_of
 from services.workspace.evidence_models import EvidenceItem, KnownInspection, Line, Samples, Triangulation
 from services.workspace.lines import citable, raise_body
 from services.workspace.triangulation import board_of
-from shared.contracts.vocabulary import Agency
-from shared.programmes import catalogue
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import catalogue
 from tests.domain import item_view
 from tests.workspace_pages import csrf, sign_in
 from tests.workspace_pages import workspace as stand_in

@@ -16,7 +16,7 @@ import pytest
 
 from services.workspace.evidence_models import KnownInspection, Samples
 from services.workspace.evidence_offer import offer_of
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 from tests.unit.test_workspace_evidence import ID, KNOWN, SAMPLES, item
 from tests.workspace_pages import csrf, sign_in
 from tests.workspace_pages import workspace as stand_in

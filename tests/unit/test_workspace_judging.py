@@ -19,7 +19,7 @@ import pytest
 from services.workspace import evaluation, judgements
 from services.workspace.evidence_models import Triangulation
 from services.workspace.judging_models import BoardEvaluation, JudgementView
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 from tests.workspace_pages import csrf, sign_in
 from tests.workspace_pages import workspace as stand_in
 

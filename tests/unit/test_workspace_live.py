@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.workspace.live import Change, Tail
-from shared.settings import Settings
+from shared.mechanics.settings import Settings
 
 
 def record(event_type: str, payload: dict[str, Any], inspection_id: Any = "insp-1") -> bytes:

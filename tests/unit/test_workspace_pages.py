@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.auth import Verifier
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
+from shared.mechanics.auth import Verifier
 from tests.workspace_pages import csrf
 from tests.workspace_pages import workspace as stand_in
 

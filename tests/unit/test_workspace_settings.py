@@ -1,5 +1,5 @@
 """The workspace's two secrets, the session secret and the OIDC client secret, are read as the services read
-their credentials (shared/settings.py, SecretFilesFirst): the file in JIP_SECRETS_DIR wins, and an
+their credentials (shared/mechanics/settings.py, SecretFilesFirst): the file in JIP_SECRETS_DIR wins, and an
 environment variable that says otherwise stops the workspace, naming the variable and neither value."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.workspace.settings import WORKSPACE_SECRETS, WorkspaceSettings
-from shared.settings import SecretConflictError
+from shared.mechanics.settings import SecretConflictError
 
 
 @pytest.fixture

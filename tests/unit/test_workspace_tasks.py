@@ -17,7 +17,7 @@ from services.workspace.models import (
     Programme,
 )
 from services.workspace.tasks import Reads, Status, Task, task_list
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
 
 JTAI = Programme.model_validate(catalogue()["jtai-2015"].model_dump(mode="json"))
 STARTS, ENDS, NOTICE = date(2027, 1, 4), date(2027, 1, 8), date(2026, 12, 18)

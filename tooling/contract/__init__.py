@@ -1,5 +1,6 @@
 """The published contract's generator and checker: what the platform's topics carry, for consumers inside
-it and outside, written from the catalogue (shared/contracts) into one folder, `contract/` (docs/contract.md):
+it and outside, written from the catalogue (shared/language/contracts) into one folder, `contract/`
+(docs/contract.md):
 
 - `schemas/<event_type>/v<N>.json`: the JSON Schema (draft 2020-12) of each event's payload at each schema
   version ever published (schemas.py). Append-only: a version's file, once committed, never changes and is
@@ -12,6 +13,6 @@ it and outside, written from the catalogue (shared/contracts) into one folder, `
   address yet.
 
 `compatibility.breaking_changes` says whether the current model still accepts everything a committed schema
-accepted; what it cannot accept needs a new schema version and an upcaster (shared/catalogue.py).
+accepted; what it cannot accept needs a new schema version and an upcaster (shared/mechanics/catalogue.py).
 `publish.generate` and `publish.check` write and check the folder (`jip contracts`). The services only
-serve the folder's files (shared/contract.py)."""
+serve the folder's files (shared/mechanics/contract.py)."""

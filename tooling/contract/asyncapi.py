@@ -17,10 +17,10 @@ from services.judgement import projections as judgement_projections
 from services.lscb import projections as lscb_projections
 from services.reporting import projections as reporting_projections
 from services.scheduling import projections as scheduling_projections
-from shared.catalogue import Event, EventCatalogue, InspectionEvent
-from shared.consumer import Projection
-from shared.contract import CHECKPOINT, ENVELOPE, SCHEMAS, schema_path
-from shared.topics import CONTEXTS, SERVICES
+from shared.mechanics.catalogue import Event, EventCatalogue, InspectionEvent
+from shared.mechanics.consumer import Projection
+from shared.mechanics.contract import CHECKPOINT, ENVELOPE, SCHEMAS, schema_path
+from shared.mechanics.topics import CONTEXTS, SERVICES
 from tooling.contract.schemas import Schema, docstring_of
 
 ASYNCAPI_VERSION = "3.1.0"
@@ -86,7 +86,7 @@ def _words(name: str) -> str:
     return spaced[:1] + spaced[1:].lower()
 
 
-# The Kafka headers the outbox relay sets on every record (shared/outbox.py).
+# The Kafka headers the outbox relay sets on every record (shared/mechanics/outbox.py).
 HEADERS: Schema = {
     "type": "object",
     "properties": {
@@ -118,7 +118,7 @@ def _message(event: type[Event], version: int, docs_base: str | None) -> Schema:
     if version < event.schema_version:
         message["description"] = (
             f"Schema version {version}, superseded by {event.schema_version}: still on the log, so consumers "
-            f"read it and upcast it (shared/catalogue.py)."
+            f"read it and upcast it (shared/mechanics/catalogue.py)."
         )
     elif doc:
         message["description"] = doc

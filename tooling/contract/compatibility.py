@@ -1,7 +1,7 @@
 """Compatibility of the contract's schemas: whether the current model still accepts everything a committed
 schema accepted (`breaking_changes`), and what keeps a committed version from being read by the current
 catalogue (`incompatibilities`): what it cannot accept needs a new schema version and an upcaster
-(shared/catalogue.py)."""
+(shared/mechanics/catalogue.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.catalogue import EventCatalogue
+from shared.mechanics.catalogue import EventCatalogue
 from tooling.contract.schemas import Schema, event_schema
 
-BUMP = "bump its schema_version and add an upcaster from the committed version (shared/catalogue.py)"
+BUMP = (
+    "bump its schema_version and add an upcaster from the committed version (shared/mechanics/catalogue.py)"
+)
 
 # Keywords that say nothing about which payloads are valid.
 _ANNOTATIONS = frozenset(

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.catalogue import EventCatalogue
-from shared.contract import ASYNCAPI, CHECKPOINT, CONTRACT_DIR, ENVELOPE, SCHEMAS, schema_path
+from shared.mechanics.catalogue import EventCatalogue
+from shared.mechanics.contract import ASYNCAPI, CHECKPOINT, CONTRACT_DIR, ENVELOPE, SCHEMAS, schema_path
 from tooling.contract.asyncapi import Consumer, asyncapi, service_consumers
 from tooling.contract.compatibility import breaking_changes, current_of, incompatibilities, normalised
 from tooling.contract.schemas import checkpoint_schema, committed, envelope_schema, event_schema, render

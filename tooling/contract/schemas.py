@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.checkpoints import Checkpoint
-from shared.catalogue import Event
-from shared.contract import CONTRACT_DIR, SCHEMAS
-from shared.envelope import Envelope
+from shared.mechanics.catalogue import Event
+from shared.mechanics.contract import CONTRACT_DIR, SCHEMAS
+from shared.mechanics.envelope import Envelope
 
 Schema = dict[str, Any]
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     CaseErased,
     ErasureBasis,
     EvidenceGatheringClosed,
@@ -17,10 +16,11 @@ from shared.contracts.evidence import (
     SampleCaseAdded,
     SampleCaseRemoved,
 )
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.subjects import ERASURE
+from shared.language.subjects import ERASURE
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
 
 from .inspection import KnownInspection, Text, taking_part, the_lead
 

@@ -1,14 +1,13 @@
 """An evidence item, on its own stream (`evidence-item-{id}`): recorded by an inspector for their own
 inspectorate, about an agency inspected and an area the programme judges it on, then amended or withdrawn
 by that inspectorate only. An item as it stands is the one fold every reader of an item calls
-(shared/evidence_items.py). Pure functions: no I/O."""
+(shared/views/evidence_items.py). Pure functions: no I/O."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     EvidenceItemAmended,
     EvidenceItemRecorded,
@@ -16,13 +15,14 @@ from shared.contracts.evidence import (
     HeldDetails,
     details_of,
 )
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.evidence_items import EvidenceItem as EvidenceItem  # the state of an item, as it stands
-from shared.evidence_items import evolve
-from shared.programmes import Programme
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.evidence_items import EvidenceItem as EvidenceItem  # the state of an item, as it stands
+from shared.views.evidence_items import evolve
 
 from .evidence_file import EvidenceFile, check_open
 from .inspection import ALWAYS_ABOUT, IMMUTABLE, KnownInspection, about, check_criteria, taking_part
@@ -148,7 +148,7 @@ def _judged_on(programme: Programme, agency: Agency, area_id: str) -> None:
     )
 
 
-# The item as it stands is the one fold every reader of an item calls (shared/evidence_items.py).
+# The item as it stands is the one fold every reader of an item calls (shared/views/evidence_items.py).
 evidence_item = Decider[EvidenceItem, RecordEvidenceItem | CorrectEvidenceItem](
     EvidenceItem(), evolve, decide_item
 )

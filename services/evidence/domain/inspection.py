@@ -4,19 +4,19 @@ and the criteria it cites are the programme's. Pure functions: no I/O."""
 
 from __future__ import annotations
 
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.inspections import Inspection
-from shared.programmes import Programme
-from shared.subjects import Sealed
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.language.subjects import Sealed
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.inspections import Inspection
 
-# What this service learned of an inspection from scheduling's events (shared/inspections.py): who takes
+# What this service learned of an inspection from scheduling's events (shared/views/inspections.py): who takes
 # part, about which agencies, whether the area has been notified (notice has started) and cancelled.
 KnownInspection = Inspection
 
 # Text as the domain's decisions carry it: sealed to its case before it is decided, plain where no child
-# is its subject (shared/subjects.py). The domain never sees the text of a case.
+# is its subject (shared/language/subjects.py). The domain never sees the text of a case.
 Text = Sealed | str
 
 # Evidence may be about the board or the partnership as a whole, as well as a named agency.

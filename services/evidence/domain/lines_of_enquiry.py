@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from shared.catalogue import Event
-from shared.contracts.evidence import LineOfEnquiryAnswered, LineOfEnquiryClosed, LineOfEnquiryRaised
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
+from shared.language.contracts.evidence import LineOfEnquiryAnswered, LineOfEnquiryClosed, LineOfEnquiryRaised
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
 
 from .evidence_file import EvidenceFile, check_open
 from .inspection import IMMUTABLE, KnownInspection, Text, about, check_criteria, taking_part

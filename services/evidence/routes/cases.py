@@ -5,15 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from shared import evidence_items
-from shared.commands import HandlingDep
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     ErasureBasis,
 )
-from shared.contracts.vocabulary import AboutCases, Agency
-from shared.envelope import Inspectorate
-from shared.runtime import ServiceDep
-from shared.subjects import opened
+from shared.language.contracts.vocabulary import AboutCases, Agency
+from shared.language.subjects import opened
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.runtime import ServiceDep
+from shared.views import evidence_items
 
 from .. import handlers, views
 from ..commands import EraseCase

@@ -6,18 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from shared import evidence_items
-from shared.commands import Handling, HandlingDep
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Activity,
     Bearing,
     EvidenceDetails,
 )
-from shared.contracts.vocabulary import AboutCases, Agency, Reason
-from shared.envelope import Inspectorate, new_id
-from shared.http import Paged, set_version
-from shared.runtime import ServiceDep
-from shared.subjects import opened
+from shared.language.contracts.vocabulary import AboutCases, Agency, Reason
+from shared.language.subjects import opened
+from shared.mechanics.commands import Handling, HandlingDep
+from shared.mechanics.envelope import Inspectorate, new_id
+from shared.mechanics.http import Paged, set_version
+from shared.mechanics.runtime import ServiceDep
+from shared.views import evidence_items
 
 from .. import handlers, views
 from ..commands import AmendEvidenceItem, RecordEvidenceItem, WithdrawEvidenceItem

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from shared.commands import Handling, HandlingDep
-from shared.contracts.evidence import Criteria
-from shared.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId
-from shared.envelope import new_id
-from shared.http import Paged
-from shared.runtime import ServiceDep
+from shared.language.contracts.evidence import Criteria
+from shared.language.contracts.vocabulary import AboutCases, Agency, CaseReference, CaseText, ItemId
+from shared.mechanics.commands import Handling, HandlingDep
+from shared.mechanics.envelope import new_id
+from shared.mechanics.http import Paged
+from shared.mechanics.runtime import ServiceDep
 
 from .. import handlers, views
 from ..commands import AnswerLineOfEnquiry, CloseLineOfEnquiry, RaiseLineOfEnquiry

@@ -1,5 +1,5 @@
-"""What evidence's routes take besides their bodies and the Handling (shared/commands.py): the version
-the caller expects (`If-Match`), and a case reference in the path."""
+"""What evidence's routes take besides their bodies and the Handling (shared/mechanics/commands.py): the
+version the caller expects (`If-Match`), and a case reference in the path."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from shared.http import expected_version
+from shared.mechanics.http import expected_version
 
 IfMatch = Annotated[int | None, Depends(expected_version)]
 CaseInPath = Annotated[

@@ -5,16 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from shared.commands import HandlingDep
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     Sample,
     SampleCaseAdded,
 )
-from shared.contracts.vocabulary import AboutCases, CaseReference, Reason
-from shared.decider import Decided
-from shared.envelope import Inspectorate
-from shared.runtime import ServiceDep
-from shared.subjects import SubjectKeys, opened
+from shared.language.contracts.vocabulary import AboutCases, CaseReference, Reason
+from shared.language.subjects import SubjectKeys, opened
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.decider import Decided
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.runtime import ServiceDep
 
 from .. import handlers, views
 from ..commands import AddSampleCase, CloseEvidenceGathering, RemoveSampleCase

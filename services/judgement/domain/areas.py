@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import RuleViolation
-from shared.programmes import Programme
-from shared.programmes.rules import JudgementArea
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.language.programmes.rules import JudgementArea
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import RuleViolation
 
 
 class Kind(StrEnum):

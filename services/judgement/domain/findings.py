@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from shared.catalogue import Event
-from shared.cited_evidence import SUPPORTED_BY, CitedItem, check_standing, contrary
-from shared.contracts.evidence import Bearing
-from shared.contracts.judgement import FindingKind, FindingRecorded
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.errors import RuleViolation
-from shared.findings import finding_kinds
-from shared.programmes import Programme
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.judgement import FindingKind, FindingRecorded
+from shared.language.contracts.vocabulary import Agency
+from shared.language.findings import finding_kinds
+from shared.language.programmes import Programme
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.errors import RuleViolation
+from shared.views.cited_evidence import SUPPORTED_BY, CitedItem, check_standing, contrary
 
 
 def shows(kind: FindingKind) -> Bearing:

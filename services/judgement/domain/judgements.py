@@ -5,7 +5,7 @@ which scale, who is reported in narrative (the `areas` module beside this one), 
 that derive one judgement from others (004 §67, §70, §79, §81; the `limiting` module). A judgement
 stands on cited evidence and moves proposed → moderated (by the lead inspector) → quality-assured →
 final; a final judgement changes only by a revision with a reason. Every refusal cites the programme's
-own rule: its `[rules]` table, or the section that holds the rule (shared/programmes)."""
+own rule: its `[rules]` table, or the section that holds the rule (shared/language/programmes)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from shared.catalogue import Event
-from shared.cited_evidence import CitedItem, check_inadequate, check_standing
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     AppliedRule,
     JudgementContent,
     JudgementFinalised,
@@ -28,13 +26,15 @@ from shared.contracts.judgement import (
     JudgementStatus,
     JudgementStep,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.inspections import Inspection
-from shared.programmes import Programme
-from shared.programmes.citations import CANCELLED_RULE
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import Programme
+from shared.language.programmes.citations import CANCELLED_RULE
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.cited_evidence import CitedItem, check_inadequate, check_standing
+from shared.views.inspections import Inspection
 
 from .areas import Kind, area_of, judgement_evidence, kind_of, own_agencies, owner
 from .limiting import departure, derive, derived_grade, review_flags, sources

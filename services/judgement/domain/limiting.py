@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     AppliedRule,
     JudgementContent,
     JudgementFlaggedForReview,
     JudgementStatus,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.programmes import Programme
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import Programme
 
 
 class Held(Protocol):

@@ -1,16 +1,13 @@
 """The board register of one local area: its officers, their absences and the statutory partners on the
-board, changed only by events. Pure functions: no I/O; the state is `shared.boards.Board`."""
+board, changed only by events. Pure functions: no I/O; the state is `shared.views.boards.Board`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from shared import boards
-from shared.areas import Area
-from shared.boards import Board
-from shared.catalogue import Event
-from shared.contracts.lscb import (
+from shared.language.areas import Area
+from shared.language.contracts.lscb import (
     BoardOfficerAbsent,
     BoardOfficerAppointed,
     BoardOfficerLeft,
@@ -19,9 +16,12 @@ from shared.contracts.lscb import (
     BoardPartnerLeft,
     Office,
 )
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.errors import RuleViolation
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.errors import RuleViolation
+from shared.views import boards
+from shared.views.boards import Board
 
 NOTICE_RULE = "001 Proposal two"  # the chair first; the business manager in the chair's absence
 

@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from shared.catalogue import Event
-from shared.cited_evidence import CitedItem, check_inadequate, check_standing, contrary
-from shared.contracts.evidence import Bearing
-from shared.contracts.lscb import (
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.lscb import (
     LscbDisputeResolved,
     LscbEvaluationRecorded,
     LscbFindingContributed,
@@ -25,14 +23,16 @@ from shared.contracts.lscb import (
     LscbJudgementProposed,
     LscbJudgementSignedOff,
 )
-from shared.contracts.vocabulary import Agency, Grade
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.inspections import Inspection
-from shared.programmes import Programme
-from shared.programmes.citations import CANCELLED_RULE
-from shared.programmes.rules import Lscb
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.programmes import Programme
+from shared.language.programmes.citations import CANCELLED_RULE
+from shared.language.programmes.rules import Lscb
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.cited_evidence import CitedItem, check_inadequate, check_standing, contrary
+from shared.views.inspections import Inspection
 
 
 def lscb_criteria(programme: Programme) -> dict[str, str]:

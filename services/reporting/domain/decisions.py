@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.boards import Board
-from shared.contracts.reporting import Decision, Point
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.inspections import Inspection
+from shared.language.contracts.reporting import Decision, Point
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
+from shared.views.boards import Board
+from shared.views.inspections import Inspection
 
 from .readiness import Readiness
 

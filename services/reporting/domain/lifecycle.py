@@ -14,10 +14,10 @@ inspectorate agreed it again. Pure functions."""
 
 from __future__ import annotations
 
-from shared.catalogue import Event
-from shared.decider import Decider
-from shared.errors import RuleViolation
-from shared.programmes.citations import CANCELLED_RULE
+from shared.language.programmes.citations import CANCELLED_RULE
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.errors import RuleViolation
 
 from .decisions import (
     Agree,

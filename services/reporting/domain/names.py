@@ -5,8 +5,8 @@ them without importing the rendering and the rendering reads the same words."""
 
 from __future__ import annotations
 
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 AGENCIES = {
     Agency.LOCAL_AUTHORITY: "the local authority",

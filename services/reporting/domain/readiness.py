@@ -14,23 +14,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared import inspections
-from shared.catalogue import Event
-from shared.contracts.judgement import (
+from shared.language.contracts.judgement import (
     JudgementFinalised,
     JudgementFlaggedForReview,
     JudgementProposed,
     JudgementReturned,
     JudgementRevised,
 )
-from shared.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
-from shared.contracts.scheduling import (
+from shared.language.contracts.lscb import LscbEvaluationRecorded, LscbJudgementFinalised
+from shared.language.contracts.scheduling import (
     InspectionRescheduled,
     InspectionScheduled,
     MeetingScheduled,
 )
-from shared.contracts.vocabulary import Agency
-from shared.programmes import Programme
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.mechanics.catalogue import Event
+from shared.views import inspections
 
 from .names import AGENCIES
 
@@ -54,7 +54,7 @@ class Readiness:
 
 def fieldwork(events: Iterable[Event]) -> tuple[date, date | None]:
     """The last day of fieldwork (the latest dates scheduling gave), and the joint feedback meeting's day
-    where one was scheduled. Folded here: the platform's fold of the inspection (shared/inspections.py)
+    where one was scheduled. Folded here: the platform's fold of the inspection (shared/views/inspections.py)
     keeps who takes part and what is inspected, not the dates: of the services that fold it, only
     reporting needs them."""
     ends: date | None = None
@@ -70,7 +70,8 @@ def fieldwork(events: Iterable[Event]) -> tuple[date, date | None]:
 
 
 def _inspected(events: Sequence[Event]) -> set[Agency]:
-    """The agencies inspected, as the platform's one fold of the inspection says (shared/inspections.py)."""
+    """The agencies inspected, as the platform's one fold of the inspection says
+    (shared/views/inspections.py)."""
     scheduled = next((e for e in events if isinstance(e, InspectionScheduled)), None)
     known = inspections.fold(scheduled.inspection_id, events) if scheduled is not None else None
     return set(known.agencies) if known is not None else set()

@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from shared.catalogue import Event
-from shared.contracts.lscb import Office
-from shared.contracts.reporting import (
+from shared.language.contracts.lscb import Office
+from shared.language.contracts.reporting import (
     ActionPlanProgressRecorded,
     ActionPlanReceived,
     ActionPlanRequested,
@@ -27,9 +26,10 @@ from shared.contracts.reporting import (
     ReportSentForFactualAccuracy,
     ReportSentToLscb,
 )
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
 
 from .names import AGENCIES
 

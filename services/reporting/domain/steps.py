@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.boards import Board
-from shared.catalogue import Event
-from shared.contracts.reporting import (
+from shared.language.contracts.reporting import (
     ActionPlanProgressRecorded,
     ActionPlanReceived,
     ActionPlanRequested,
@@ -23,9 +21,11 @@ from shared.contracts.reporting import (
     ReportQualityAssured,
     ReportSentForFactualAccuracy,
 )
-from shared.contracts.scheduling import Recipient
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
+from shared.language.contracts.scheduling import Recipient
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.boards import Board
 
 from .decisions import Context, ReceiveActionPlan, RecordProgress, RequestActionPlan
 from .names import AGENCIES, INSPECTORATES

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from shared.contracts.judgement import JudgementContent
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.judgement import JudgementContent
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.envelope import Inspectorate
 
 from ..domain.names import AGENCIES
 from .context import FindingSection, Inspection

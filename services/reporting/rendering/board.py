@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.contracts.lscb import (
+from shared.language.contracts.lscb import (
     LscbEvaluationRecorded,
     LscbFindingContributed,
     LscbJudgementFinalised,
     LscbJudgementProposed,
 )
-from shared.contracts.vocabulary import Agency, Grade
+from shared.language.contracts.vocabulary import Agency, Grade
 
 from ..domain.names import AGENCIES
 from .context import Inspection

@@ -10,10 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from shared import inspections
-from shared.catalogue import Event
-from shared.contracts.evidence import EvidenceItemRecorded
-from shared.contracts.judgement import (
+from shared.language.contracts.evidence import EvidenceItemRecorded
+from shared.language.contracts.judgement import (
     FindingKind,
     FindingRecorded,
     JudgementContent,
@@ -22,12 +20,14 @@ from shared.contracts.judgement import (
     JudgementProposed,
     JudgementRevised,
 )
-from shared.contracts.scheduling import InspectionRescheduled, InspectionScheduled
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.evidence_items import standing_items
-from shared.findings import RECOMMENDATIONS
-from shared.programmes import Programme, catalogue
+from shared.language.contracts.scheduling import InspectionRescheduled, InspectionScheduled
+from shared.language.contracts.vocabulary import Agency
+from shared.language.findings import RECOMMENDATIONS
+from shared.language.programmes import Programme, catalogue
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.views import inspections
+from shared.views.evidence_items import standing_items
 
 from ..domain.names import AGENCIES
 from .redaction import Redactor, case_references

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from shared.catalogue import Event
-from shared.programmes import catalogue
+from shared.language.programmes import catalogue
+from shared.mechanics.catalogue import Event
 
 from . import model
 from .issue import Issue, frame

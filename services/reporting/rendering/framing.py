@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
 
-from shared.boards import Board
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectorAssigned,
     InspectorRegistered,
     InspectorReleased,
     NotificationRecorded,
     Recipient,
 )
-from shared.workdays import date_in_england
+from shared.language.workdays import date_in_england
+from shared.views.boards import Board
 
 from ..domain.names import AGENCIES
 from .context import Inspection

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.programmes import Programme
-from shared.workdays import date_in_england
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.language.workdays import date_in_england
+from shared.mechanics.envelope import Inspectorate
 
 from ..domain.standing import Report, Status
 from .words import INSPECTORATES, SENIOR_LEADERS, capital, day

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from shared import boards
-from shared.catalogue import Event
-from shared.contracts.evidence import Bearing
-from shared.contracts.reporting import ReportCorrectionOpened
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
+from shared.language.contracts.evidence import Bearing
+from shared.language.contracts.reporting import ReportCorrectionOpened
+from shared.language.contracts.vocabulary import Agency
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.views import boards
 
 from ..domain.names import AGENCIES
 from .agencies import (

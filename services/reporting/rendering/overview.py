@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared.catalogue import Event
-from shared.contracts.judgement import FindingKind
-from shared.envelope import Inspectorate
+from shared.language.contracts.judgement import FindingKind
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
 
 from ..domain.names import AGENCIES
 from .board import lscb

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from shared.catalogue import Event
-from shared.contracts.evidence import (
+from shared.language.contracts.evidence import (
     EvidenceItemAmended,
     EvidenceItemRecorded,
     LineOfEnquiryRaised,
     SampleCaseAdded,
     SampleCaseRemoved,
 )
+from shared.mechanics.catalogue import Event
 
 WITHHELD = "[case reference withheld]"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from shared.contracts.evidence import Bearing, EvidenceItemRecorded
-from shared.contracts.judgement import FindingKind
-from shared.contracts.vocabulary import Agency, Grade
-from shared.envelope import Inspectorate
-from shared.workdays import ENGLAND
+from shared.language.contracts.evidence import Bearing, EvidenceItemRecorded
+from shared.language.contracts.judgement import FindingKind
+from shared.language.contracts.vocabulary import Agency, Grade
+from shared.language.workdays import ENGLAND
+from shared.mechanics.envelope import Inspectorate
 
 INSPECTORATES = {
     Inspectorate.OFSTED: "Ofsted",

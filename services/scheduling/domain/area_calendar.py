@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.areas import Area
-from shared.catalogue import Event
-from shared.contracts.scheduling import AreaBooked, AreaReleased, Period
-from shared.decider import Decider
-from shared.errors import RuleViolation
+from shared.language.areas import Area
+from shared.language.contracts.scheduling import AreaBooked, AreaReleased, Period
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.errors import RuleViolation
 
 # Rules of the platform that no seed states in a paragraph: cited to the domain brief.
 ONE_INSPECTION_PER_AREA = "domain.md Scheduling: an area has one inspection at a time"

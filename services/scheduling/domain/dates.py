@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from shared.contracts.scheduling import Period
-from shared.errors import RuleViolation
-from shared.programmes import Programme
-from shared.workdays import is_working_day, working_days_before
+from shared.language.contracts.scheduling import Period
+from shared.language.programmes import Programme
+from shared.language.workdays import is_working_day, working_days_before
+from shared.mechanics.errors import RuleViolation
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def window(programme: Programme, starts: date) -> Window:
 
 def bank_holidays_in(programme: Programme, monday: date) -> list[tuple[date, str]]:
     """The bank holidays on the weekdays of the programme's weeks of fieldwork from `monday`, with names."""
-    import holidays  # imported when first asked (shared/workdays.py)
+    import holidays  # imported when first asked (shared/language/workdays.py)
 
     days = [monday + timedelta(weeks=w, days=d) for w in range(programme.fieldwork.weeks) for d in range(5)]
     named = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})

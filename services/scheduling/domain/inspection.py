@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
-from shared.areas import Area
-from shared.catalogue import Event
-from shared.contracts.scheduling import (
+from shared.language.areas import Area
+from shared.language.contracts.scheduling import (
     AreaReleased,
     InspectionCancelled,
     InspectionRescheduled,
@@ -27,12 +26,13 @@ from shared.contracts.scheduling import (
     Recipient,
     RoundPlanned,
 )
-from shared.contracts.vocabulary import Agency
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.programmes import Programme
-from shared.programmes.citations import CANCELLED_RULE
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.language.programmes.citations import CANCELLED_RULE
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
 
 from .area_calendar import Book, Calendar, area_stream, book
 from .dates import Window, last_working_day, window

@@ -7,17 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from shared.catalogue import Event
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectorBooked,
     InspectorBookingReleased,
     InspectorRegistered,
     InspectorUnavailable,
     Period,
 )
-from shared.decider import Decider
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
+from shared.mechanics.catalogue import Event
+from shared.mechanics.decider import Decider
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
 
 # Rules of the platform that no seed states in a paragraph: cited to the domain brief.
 ONE_INSPECTION_PER_INSPECTOR = "domain.md Scheduling: an inspector is on one inspection at a time"

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from shared.boards import Board
-from shared.catalogue import Event
-from shared.contracts.lscb import Office
-from shared.contracts.scheduling import NotificationRecorded, Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.programmes import Programme
-from shared.programmes.rules import NotificationOrder
-from shared.workdays import date_in_england
+from shared.language.contracts.lscb import Office
+from shared.language.contracts.scheduling import NotificationRecorded, Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.language.programmes import Programme
+from shared.language.programmes.rules import NotificationOrder
+from shared.language.workdays import date_in_england
+from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
+from shared.views.boards import Board
 
 from .inspection import Inspection, active
 

@@ -13,11 +13,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from shared.areas import Area
-from shared.catalogue import Event
-from shared.contracts.scheduling import Concern, Pick, PickReason, RoundPlanned
-from shared.errors import RuleViolation
-from shared.programmes import Programme
+from shared.language.areas import Area
+from shared.language.contracts.scheduling import Concern, Pick, PickReason, RoundPlanned
+from shared.language.programmes import Programme
+from shared.mechanics.catalogue import Event
+from shared.mechanics.errors import RuleViolation
 
 METHOD = (
     "Every area returning after an inadequate judgement and every area of concern is picked; the rest "

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectorAssigned,
     InspectorBooked,
     InspectorBookingReleased,
     InspectorReleased,
 )
-from shared.envelope import Inspectorate
-from shared.errors import Forbidden, RuleViolation
-from shared.programmes import Programme
+from shared.language.programmes import Programme
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.errors import Forbidden, RuleViolation
 
 from .dates import week_period
 from .inspection import Changes, Inspection, active

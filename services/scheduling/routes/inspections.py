@@ -8,9 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 
-from shared.auth import Role
-from shared.commands import HandlingDep
-from shared.contracts.scheduling import (
+from shared.language.contracts.scheduling import (
     InspectionCancelled,
     InspectionRescheduled,
     InspectionScheduled,
@@ -19,12 +17,14 @@ from shared.contracts.scheduling import (
     MeetingScheduled,
     NotificationRecorded,
 )
-from shared.contracts.vocabulary import Reason, ShortText
-from shared.decider import Decided
-from shared.envelope import Identifier, Inspectorate, new_id
-from shared.http import set_version
-from shared.runtime import ServiceDep
-from shared.taking_part import Reader, may_read
+from shared.language.contracts.vocabulary import Reason, ShortText
+from shared.mechanics.auth import Role
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.decider import Decided
+from shared.mechanics.envelope import Identifier, Inspectorate, new_id
+from shared.mechanics.http import set_version
+from shared.mechanics.runtime import ServiceDep
+from shared.views.taking_part import Reader, may_read
 
 from .. import handlers, views
 from ..commands import CancelInspection, JoinInspection, RescheduleInspection, ScheduleInspection

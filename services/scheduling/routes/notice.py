@@ -8,12 +8,12 @@ from datetime import date, datetime
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel
 
-from shared.commands import HandlingDep
-from shared.contracts.scheduling import Recipient
-from shared.contracts.vocabulary import Agency
-from shared.envelope import Inspectorate
-from shared.runtime import ServiceDep
-from shared.workdays import today_in_england
+from shared.language.contracts.scheduling import Recipient
+from shared.language.contracts.vocabulary import Agency
+from shared.language.workdays import today_in_england
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.envelope import Inspectorate
+from shared.mechanics.runtime import ServiceDep
 
 from .. import handlers, views
 from ..commands import RecordNotification

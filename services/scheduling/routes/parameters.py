@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
 
-from shared.eventstore import CommandContext
-from shared.http import MAX_OFFSET, command_context, expected_version
+from shared.mechanics.eventstore import CommandContext
+from shared.mechanics.http import MAX_OFFSET, command_context, expected_version
 
 Context = Annotated[CommandContext, Depends(command_context)]
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]

@@ -7,10 +7,10 @@ from datetime import date
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from shared.areas import Area, as_at, register
-from shared.http import Paged
-from shared.programmes import Programme, catalogue
-from shared.workdays import today_in_england
+from shared.language.areas import Area, as_at, register
+from shared.language.programmes import Programme, catalogue
+from shared.language.workdays import today_in_england
+from shared.mechanics.http import Paged
 
 from .. import views
 from ..domain.dates import earliest_fieldwork

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.commands import HandlingDep
-from shared.contracts.scheduling import Concern, RoundPlanned
-from shared.contracts.vocabulary import ShortText
-from shared.envelope import new_id
-from shared.runtime import ServiceDep
+from shared.language.contracts.scheduling import Concern, RoundPlanned
+from shared.language.contracts.vocabulary import ShortText
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.envelope import new_id
+from shared.mechanics.runtime import ServiceDep
 
 from .. import handlers, views
 from ..commands import PlanRound

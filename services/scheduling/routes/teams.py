@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from shared.commands import HandlingDep
-from shared.contracts.scheduling import InspectorUnavailable, Period
-from shared.contracts.vocabulary import Reason, ShortText
-from shared.envelope import Identifier, Inspectorate, new_id
-from shared.errors import NotFound
-from shared.runtime import ServiceDep
+from shared.language.contracts.scheduling import InspectorUnavailable, Period
+from shared.language.contracts.vocabulary import Reason, ShortText
+from shared.mechanics.commands import HandlingDep
+from shared.mechanics.envelope import Identifier, Inspectorate, new_id
+from shared.mechanics.errors import NotFound
+from shared.mechanics.runtime import ServiceDep
 
 from .. import handlers, views
 from ..commands import AssignInspector, DeclareUnavailable, RegisterInspector, ReleaseInspector

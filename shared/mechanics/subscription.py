@@ -1,0 +1,256 @@
+"""Reading a projection's records off Kafka ourselves, and knowing when it has stopped keeping up.
+
+Each projection is one consumer group reading raw records with aiokafka: no framework parses them first,
+so a header of any bytes (or none), a null key or value, or a record too large reaches
+shared/mechanics/consumer.py, which dead-letters that one record and applies the rest. Offsets are committed
+only after a batch is applied, so a batch is delivered again after an outage or a crash (and applied once).
+
+When the Kafka client itself cannot parse what the broker returned (a corrupt or undecodable record
+batch), the subscription reads that partition one record at a time, dead-letters each position it cannot
+read, with its place, and moves past it; the other partitions go on.
+
+An idle projection fetches less often: after `IDLE_AFTER` seconds with no record, each fetch waits up to
+`IDLE_FETCH_WAIT_MS` at the broker instead of the configured wait, and the first record back restores it.
+An idle stack then costs the broker and each service little (bench/idle.py); the first event after a
+quiet spell waits up to that long for its projection, the ones after it do not.
+
+`Progress` is what `/health` and the metrics show: a projection whose batches keep failing, or whose lag
+does not fall, for longer than `JIP_PROJECTION_STUCK_SECONDS` is stuck."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import ConsumerStoppedError, CorruptRecordException, KafkaError, UnsupportedCodecError
+
+from shared.mechanics.consumer import Projection, ProjectionRunner
+from shared.mechanics.deadletter import Cause
+from shared.mechanics.logs import describe
+
+log = logging.getLogger(__name__)
+BATCH = 200
+IDLE_AFTER = 10.0  # seconds without a record before a projection counts as idle
+IDLE_FETCH_WAIT_MS = 1000  # how long an idle projection's fetch waits at the broker
+Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """A fault in the records the broker returned, not in reaching it: skipping the record is the cure."""
+    if isinstance(exc, CorruptRecordException | UnsupportedCodecError):
+        return True
+    return not isinstance(exc, KafkaError | asyncio.CancelledError)
+
+
+@dataclass
+class Progress:
+    """How a projection is keeping up, for `/health` and the `jip.projection.stuck` gauge."""
+
+    group: str
+    stuck_after: float
+    lag: int = 0
+    moved_at: float = field(default_factory=lambda: time.monotonic())  # last applied, or nothing to read
+    failing_since: float | None = None
+    failures: int = 0
+    last_failure: str | None = None
+    running: bool = False
+
+    def applied(self) -> None:
+        self.moved_at, self.failing_since, self.failures = time.monotonic(), None, 0
+
+    def failed(self, reason: str) -> None:
+        self.failures += 1
+        self.last_failure = reason
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+
+    @property
+    def state(self) -> str:
+        """ok, behind (lag, falling), or stuck (not running, failing, or lag that does not fall)."""
+        now = time.monotonic()
+        if not self.running:
+            return "stuck"
+        if self.failing_since is not None and now - self.failing_since > self.stuck_after:
+            return "stuck"
+        if self.lag > 0:
+            return "stuck" if now - self.moved_at > self.stuck_after else "behind"
+        return "ok"
+
+    def view(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"status": self.state, "lag": self.lag}
+        if self.failures:
+            shown |= {"failures": self.failures, "last_failure": self.last_failure}
+        return shown
+
+
+class Subscription:
+    """One projection's consumer: fetch, apply, commit; read carefully past what cannot be parsed."""
+
+    def __init__(self, runner: ProjectionRunner, projection: Projection) -> None:
+        self.runner, self.projection = runner, projection
+        settings = runner.settings
+        self.progress = Progress(runner.group_id(projection), settings.projection_stuck_seconds)
+        self._options: dict[str, Any] = {
+            **settings.kafka_security(),
+            **settings.consumer_options(),
+            "bootstrap_servers": settings.kafka_bootstrap_servers,
+            "group_id": runner.group_id(projection),
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "max_partition_fetch_bytes": 8 * 1024 * 1024,
+        }
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._careful: dict[TopicPartition, int] = {}  # partitions read one record at a time, and how long
+        self._busy_wait_ms: int = self._options.get("fetch_max_wait_ms", 500)
+        self._last_record = time.monotonic()
+        runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
+
+    async def start(self) -> None:
+        self._consumer = AIOKafkaConsumer(*self.runner.topics(self.projection), **self._options)
+        await self._consumer.start()
+        self.progress.running = True
+        self._task = asyncio.create_task(self._run(), name=f"projection {self.projection.name}")
+        self._task.add_done_callback(self._ended)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._consumer is not None:
+            await self._consumer.stop()
+        self.progress.running = False
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        self.progress.running = False
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s stopped: %s", self.progress.group, describe(task.exception()))  # type: ignore[arg-type]
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        consumer, backoff = self._consumer, 0.5
+        while True:
+            try:
+                batch = await self._fetch(consumer)
+            except ConsumerStoppedError:
+                return
+            except Exception as exc:  # reaching the broker, or a fault the client did not place
+                self._failed(f"fetch failed: {describe(exc)}")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+                continue
+            records = [r for tp in sorted(batch) for r in batch[tp]]
+            if records:
+                try:
+                    await self.runner.process_batch(self.projection, records)
+                except Exception as exc:
+                    self._failed(describe(exc))
+                    for tp, held in batch.items():  # deliver the batch again
+                        consumer.seek(tp, held[0].offset)
+                    await self._measure(consumer, applied=False)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10)
+                    continue
+                with contextlib.suppress(KafkaError):  # a rebalance: the next owner delivers it again
+                    await consumer.commit({tp: held[-1].offset + 1 for tp, held in batch.items()})
+            backoff = 0.5
+            self._pace(consumer, bool(records))
+            await self._measure(consumer, applied=bool(records))
+
+    def _pace(self, consumer: AIOKafkaConsumer, read: bool) -> None:
+        """The broker's wait for the next fetches: the configured one while records come, a longer one
+        once the projection has been idle for IDLE_AFTER seconds. aiokafka reads the wait from its fetcher
+        for every request it makes, and has no public way to change it."""
+        now = time.monotonic()
+        if read:
+            self._last_record = now
+        idle = now - self._last_record > IDLE_AFTER
+        wait = max(self._busy_wait_ms, IDLE_FETCH_WAIT_MS) if idle else self._busy_wait_ms
+        fetcher = getattr(consumer, "_fetcher", None)
+        if fetcher is not None and getattr(fetcher, "_fetch_max_wait_ms", wait) != wait:
+            fetcher._fetch_max_wait_ms = wait
+
+    def _failed(self, reason: str) -> None:
+        log.warning("%s: %s; trying again", self.progress.group, reason)
+        self.progress.failed(reason)
+        self.runner.metrics.projection_failures.add(1, {"messaging.consumer.group.name": self.progress.group})
+
+    async def _fetch(self, consumer: AIOKafkaConsumer) -> Batch:
+        """A batch; after a fault in the records, the faulty partition one record at a time for a while."""
+        if not self._careful:
+            try:
+                fetched: Batch = await consumer.getmany(timeout_ms=1000, max_records=BATCH)
+                return fetched
+            except Exception as exc:
+                if not _unreadable(exc):
+                    raise
+                log.warning("%s: a record batch cannot be read (%s)", self.progress.group, describe(exc))
+                self._careful = dict.fromkeys(consumer.assignment(), BATCH)
+                await self._rewind(consumer)
+        batch: Batch = {}
+        for tp in sorted(self._careful):
+            if tp not in consumer.assignment():
+                del self._careful[tp]
+                continue
+            position = await consumer.position(tp)
+            try:
+                got = await consumer.getmany(tp, timeout_ms=100, max_records=1)
+            except Exception as exc:
+                if not _unreadable(exc):
+                    raise
+                await self._skip(consumer, tp, position, exc)
+                continue
+            if got.get(tp):
+                batch[tp] = got[tp]
+            self._careful[tp] -= 1
+            if self._careful[tp] <= 0 or not got.get(tp):
+                del self._careful[tp]
+        return batch
+
+    async def _rewind(self, consumer: AIOKafkaConsumer) -> None:
+        """Back to the committed offsets: a fetch that failed on one partition may have taken records of
+        others with it, which were never applied."""
+        for tp in consumer.assignment():
+            committed = await consumer.committed(tp)
+            if committed is None:
+                await consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, committed)
+
+    async def _skip(
+        self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int, exc: BaseException
+    ) -> None:
+        """Dead-letter a position whose record cannot be read, and move past it."""
+        reason = f"the Kafka client cannot read the record at this position: {describe(exc)}"
+        log.warning("%s: %s[%d]@%d: %s", self.progress.group, tp.topic, tp.partition, offset, reason)
+        source = (tp.topic, tp.partition, offset)
+        await self.runner.dead_letters.publish(self.progress.group, source, reason, Cause.UNREADABLE)
+        consumer.seek(tp, offset + 1)
+        self._careful[tp] = BATCH
+
+    async def _measure(self, consumer: AIOKafkaConsumer, *, applied: bool) -> None:
+        """Lag per partition (high watermark at the last fetch less the next offset) and progress."""
+        lag = 0
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue
+            behind = max(highwater - await consumer.position(tp), 0)
+            lag += behind
+            self.runner.metrics.consumer_lag.set(
+                behind,
+                {
+                    "messaging.system": "kafka",
+                    "messaging.consumer.group.name": self.progress.group,
+                    "messaging.destination.name": tp.topic,
+                    "messaging.destination.partition.id": str(tp.partition),
+                },
+            )
+        self.progress.lag = lag
+        if applied or lag == 0:
+            self.progress.applied()
