@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from baselines import progress, summary
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol, event
 from eventsourcing.persistence import Tracking
 from eventsourcing.system import Follower, Leader, MultiThreadedRunner, System
-from pipeline import evidence_item, measure, progress, summary
+from pipeline import evidence_item, measure
 
 
 class EvidenceItem(Aggregate):

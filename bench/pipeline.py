@@ -23,19 +23,14 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
-import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from baselines import database_transactions, kafka_round_trip, preload, progress, summary
 from processes import rss_mb
 from pymongo import AsyncMongoClient
 
@@ -49,20 +44,6 @@ from jip.commands import tokens
 from shared.mechanics.settings import KafkaProfile, Settings
 
 RSS_TARGET_MB = 150
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def summary(latencies: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "n": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
 
 
 def evidence_item(n: int) -> dict[str, Any]:
@@ -199,86 +180,42 @@ async def pipeline(
     }
 
 
-async def kafka_round_trip(settings: Settings, sequential: int, bulk: int) -> dict[str, Any]:
-    """The same broker without the platform: 1 KB records produced and consumed by aiokafka."""
-    topic = f"bench.roundtrip.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, 1, 1)])
-    await admin.close()
-    options = settings.producer_options()
-    producer = AIOKafkaProducer(**options)
-    fetch_wait = settings.consumer_options()["fetch_max_wait_ms"]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        fetch_max_wait_ms=fetch_wait,
-        enable_auto_commit=False,
-    )
-    await producer.start()
-    await consumer.start()
-    partition = TopicPartition(topic, 0)
-    consumer.assign([partition])
-    await consumer.seek_to_beginning(partition)
-    payload = b"x" * 1000
-    try:
-        progress(f"raw kafka: {sequential} records one at a time")
-        alone = []
-        for _ in range(sequential):
-            started = time.perf_counter()
-            await producer.send_and_wait(topic, payload, key=b"k")
-            while not (await consumer.getmany(partition, timeout_ms=1000)).get(partition):
-                pass
-            alone.append(time.perf_counter() - started)
-
-        progress(f"raw kafka: {bulk} records in bulk")
-        began = time.perf_counter()
-        acks = [await producer.send(topic, payload, key=b"k") for _ in range(bulk)]
-        await asyncio.gather(*acks)
-        produced = time.perf_counter()
-        received = 0
-        while received < bulk:
-            received += sum(
-                len(r) for r in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values()
-            )
-        finished = time.perf_counter()
-    finally:
-        await consumer.stop()
-        await producer.stop()
-    return {
-        "one_at_a_time": summary(alone),
-        "bulk_records": bulk,
-        "produce_per_s": round(bulk / (produced - began)),
-        "produce_to_consume_per_s": round(bulk / (finished - began)),
-    }
-
-
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    return await measure(args.items, args.concurrency, args.sequential, args.kafka_records)
+    return await measure(
+        args.items, args.concurrency, args.sequential, args.kafka_records, args.transactions, args.preload
+    )
 
 
-async def measure(items: int, concurrency: int, sequential: int, kafka_records: int) -> dict[str, Any]:
-    """Starts the embedded stack and measures the pipeline on it, and the raw Kafka round trip unless
-    `kafka_records` is 0 (bench/peer.py leaves it out)."""
+async def measure(
+    items: int,
+    concurrency: int,
+    sequential: int,
+    kafka_records: int,
+    transactions: int = 0,
+    preloaded: int = 0,
+) -> dict[str, Any]:
+    """Starts the embedded stack and measures the pipeline on it; the raw Kafka round trip unless
+    `kafka_records` is 0 (bench/peer.py leaves it out), the raw database's transactions unless
+    `transactions` is 0; after `preloaded` records are put on the evidence topic (bench/baselines.py)."""
     raw: dict[str, Any] | None = None
+    database: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="jip-bench-") as scratch:
         data_dir = Path(scratch)
         ports = Ports.free()
         supervisor = Supervisor(data_dir)
         progress(f"starting the embedded stack in {data_dir}")
         try:
-            await supervisor.up(
-                ports,
-                [
-                    *infrastructure(data_dir, ports),
-                    services(ports, env=tokens.stack_env(data_dir) | REHEARSAL_ENV),
-                ],
-                progress=lambda line: progress(line.strip()),
-            )
             settings = Settings(
                 kafka_bootstrap_servers=ports.kafka_bootstrap,
                 mongodb_uri=ports.mongodb_uri,
                 kafka_profile=KafkaProfile.TANSU,
             )
+            shown = lambda line: progress(line.strip())  # noqa: E731
+            await supervisor.up(ports, infrastructure(data_dir, ports), progress=shown)
+            if preloaded:
+                await preload(settings, preloaded)
+            env = tokens.stack_env(data_dir) | REHEARSAL_ENV
+            await supervisor.up(ports, [services(ports, env=env)], progress=shown)
             arrivals = Arrivals(ports.mongodb_uri, settings.database_name("judgement"))
             await arrivals.start()
             try:
@@ -291,17 +228,21 @@ async def measure(items: int, concurrency: int, sequential: int, kafka_records: 
             memory = {name: round(rss_mb(running[name].pid)) for name in ports.services if name in running}
             if kafka_records:
                 raw = await kafka_round_trip(settings, sequential, kafka_records)
+            if transactions:
+                database = await database_transactions(ports.mongodb_uri, concurrency, transactions)
         finally:
             supervisor.stop(progress=lambda _: None)
     return {
         "pipeline": measured,
         "raw_kafka": raw,
+        "raw_database": database,
         "rss_mb_after": memory,
         "setup": {
             "broker": "tansu 0.6.0 on the embedded object store",
             "database": "SecantusDB 0.7.0b3",
             "items": items,
             "concurrency": concurrency,
+            "preloaded": preloaded,
             "cores": os.cpu_count(),
         },
     }
@@ -330,6 +271,22 @@ def report(figures: dict[str, Any]) -> str:
             f"  {'bulk':<20} n={k['bulk_records']:<5} produce {k['produce_per_s']} records/s, "
             f"produce+consume {k['produce_to_consume_per_s']} records/s",
         ]
+    d = figures["raw_database"]
+    if d is not None:
+        ratio = load["items_per_s_end_to_end"] / max(d["per_s"], 1)
+        lines += [
+            "Raw database transactions (an event and its outbox record each), same database and run",
+            f"  {d['writers']} writers: {d['per_s']} transactions/s ({d['conflicts_retried']} write "
+            f"conflicts retried); one writer: {d['one_writer_per_s']}/s"
+            f"  (the pipeline's {load['clients']}-client throughput is {ratio:.2f}x the first; "
+            "issue 24 §3: >= 1)",
+        ]
+    spread = load["p99_ms"] / max(p["one_at_a_time"]["p99_ms"], 0.1)
+    lines.append(f"  p99 under load is {spread:.1f}x the one-at-a-time p99 (issue 24 §3: <= 5)")
+    if figures["setup"]["preloaded"]:
+        lines.append(
+            f"  on a log of {figures['setup']['preloaded']:,} records preloaded on the evidence topic"
+        )
     memory = ", ".join(f"{name} {mb} MB" for name, mb in figures["rss_mb_after"].items())
     lines.append(
         f"Each service's resident memory after the run (issue 24 §7: at most {RSS_TARGET_MB} MB): {memory}"
@@ -355,6 +312,21 @@ def cli() -> None:
         type=int,
         default=5000,
         help="records in the raw bulk run (default 5000; 0 leaves the raw round trip out)",
+    )
+    parser.add_argument(
+        "--transactions",
+        type=int,
+        default=2000,
+        help="raw database transactions to time, from as many writers as clients (default 2000; 0 leaves "
+        "them out)",
+    )
+    parser.add_argument(
+        "--preload",
+        type=int,
+        default=0,
+        metavar="N",
+        help="put N 1 KB records on the evidence topic before the services start, the groups reading it "
+        "committed past them, to measure over a long log (issue 24 §5; about 1,000 records/s on tansu)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
