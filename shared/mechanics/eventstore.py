@@ -29,6 +29,7 @@ from shared.mechanics.catalogue import Event, EventCatalogue
 from shared.mechanics.envelope import Actor, Envelope, Inspectorate, digest_of, new_id, utc_now
 from shared.mechanics.errors import ConcurrencyConflict
 from shared.mechanics.mongo import Client, Document, transaction
+from shared.mechanics.records import event_record, outbox_record
 from shared.mechanics.telemetry import current_carrier
 
 
@@ -356,37 +357,6 @@ def chained(
             digests[w.stream_id] = envelope.digest()
             envelopes.append(envelope)
     return envelopes
-
-
-def outbox_record(topic: str, envelope: Envelope, key: str, position: int, trace: dict[str, str]) -> Document:
-    """The outbox record the relay publishes the event from: to `topic`, keyed by its stream's key, after
-    every record of a lower position."""
-    return {
-        "topic": topic,
-        "key": key,
-        "position": position,
-        "stream_id": envelope.stream_id,
-        "stream_version": envelope.stream_version,
-        "event_id": envelope.event_id,
-        "value": envelope.to_json(),
-        "event_type": envelope.event_type,
-        "schema_version": envelope.schema_version,
-        "trace": trace,
-    }
-
-
-def event_record(envelope: Envelope, key: str, position: int) -> Document:
-    """The event as the store keeps it: the envelope as published, with the stream's key and its position."""
-    return {
-        "_id": envelope.event_id,
-        "stream_id": envelope.stream_id,
-        "stream_version": envelope.stream_version,
-        "key": key,
-        "position": position,
-        "inspection_id": envelope.inspection_id,
-        "event_type": envelope.event_type,
-        "envelope": envelope.model_dump(mode="json"),
-    }
 
 
 def _conflicting(exc: DuplicateKeyError | BulkWriteError, writes: Sequence[Write]) -> Write | None:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from shared.mechanics.catalogue import Event, EventCatalogue
 from shared.mechanics.envelope import Envelope, digest_of, utc_now
 from shared.mechanics.errors import ConcurrencyConflict
-from shared.mechanics.eventstore import CommandContext, Stream, Write, chained, event_record, outbox_record
+from shared.mechanics.eventstore import CommandContext, Stream, Write, chained
 from shared.mechanics.mongo import Document
+from shared.mechanics.records import event_record, outbox_record
 from shared.mechanics.telemetry import current_carrier
 
 
