@@ -186,8 +186,8 @@ class Service:
             )
             steps.done("topics")
         await self.projections.start()
-        # Each consumer's start waits until its group has given it partitions: together, not in turn.
-        await asyncio.gather(*(subscription.start() for subscription in self.subscriptions))
+        for subscription in self.subscriptions:  # each joins its group in the background
+            await subscription.start()
         steps.done("consumers")
         if self.settings.outbox_relay:
             await self.relay.start()

@@ -35,6 +35,7 @@ from shared.mechanics.logs import describe
 
 log = logging.getLogger(__name__)
 BATCH = 200
+JOIN_ALLOWANCE = 30.0  # seconds a projection may take to join its group before it counts as stuck
 IDLE_AFTER = 10.0  # seconds without a record before a projection counts as idle
 IDLE_FETCH_WAIT_MS = 1000  # how long an idle projection's fetch waits at the broker
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
@@ -59,6 +60,7 @@ class Progress:
     failures: int = 0
     last_failure: str | None = None
     running: bool = False
+    joining_since: float | None = None  # started, and not yet given its partitions
 
     def applied(self) -> None:
         self.moved_at, self.failing_since, self.failures = time.monotonic(), None, 0
@@ -71,10 +73,13 @@ class Progress:
 
     @property
     def state(self) -> str:
-        """ok, behind (lag, falling), or stuck (not running, failing, or lag that does not fall)."""
+        """ok, behind (lag, falling), starting (joining its group), or stuck (not running, failing, lag
+        that does not fall, or a join that takes longer than JOIN_ALLOWANCE or being behind may)."""
         now = time.monotonic()
         if not self.running:
-            return "stuck"
+            allowed = max(self.stuck_after, JOIN_ALLOWANCE)
+            joining = self.joining_since is not None and now - self.joining_since <= allowed
+            return "starting" if joining else "stuck"
         if self.failing_since is not None and now - self.failing_since > self.stuck_after:
             return "stuck"
         if self.lag > 0:
@@ -112,11 +117,32 @@ class Subscription:
         runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
 
     async def start(self) -> None:
-        self._consumer = AIOKafkaConsumer(*self.runner.topics(self.projection), **self._options)
-        await self._consumer.start()
-        self.progress.running = True
-        self._task = asyncio.create_task(self._run(), name=f"projection {self.projection.name}")
+        """Join the group and read, in the background: a join takes tansu half its session timeout, which
+        the service's start-up need not wait for. Until the projection has its partitions it is
+        `starting`, which /health counts as well, for as long as it may be behind before it is stuck."""
+        self.progress.joining_since = time.monotonic()
+        self._task = asyncio.create_task(self._join_and_run(), name=f"projection {self.projection.name}")
         self._task.add_done_callback(self._ended)
+
+    async def _join_and_run(self) -> None:
+        backoff = 0.5
+        while True:
+            consumer = AIOKafkaConsumer(*self.runner.topics(self.projection), **self._options)
+            try:
+                await consumer.start()
+                break
+            except KafkaError as exc:  # the broker is not there yet: try again, and say so
+                await consumer.stop()
+                self._failed(f"joining the group failed: {describe(exc)}")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+            except BaseException:
+                await consumer.stop()
+                raise
+        self._consumer = consumer
+        self.progress.running, self.progress.joining_since = True, None
+        self.progress.applied()
+        await self._run()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -127,7 +153,7 @@ class Subscription:
         self.progress.running = False
 
     def _ended(self, task: asyncio.Task[None]) -> None:
-        self.progress.running = False
+        self.progress.running, self.progress.joining_since = False, None
         if not task.cancelled() and task.exception() is not None:
             log.error("%s stopped: %s", self.progress.group, describe(task.exception()))  # type: ignore[arg-type]
 

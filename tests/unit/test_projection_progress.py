@@ -67,3 +67,17 @@ def test_a_consumer_that_stopped_is_stuck(clock: Clock) -> None:
     progress = running()
     progress.running = False
     assert progress.state == "stuck"
+
+
+def test_joining_its_group_is_starting_until_it_takes_too_long(clock: Clock) -> None:
+    """A service is ready before its projections have joined their groups (tansu takes seconds): a join
+    is `starting`, which /health counts as well, for JOIN_ALLOWANCE at least; then it is stuck."""
+    progress = Progress("jip.judgement.evidence", stuck_after=1)
+    assert progress.state == "stuck"  # never started
+    progress.joining_since = time.monotonic()
+    clock.now += 29
+    assert progress.state == "starting"
+    clock.now += 2
+    assert progress.state == "stuck"
+    progress.running, progress.joining_since = True, None
+    assert progress.state == "ok"
