@@ -282,9 +282,13 @@ def _pid_alive(pid: int) -> bool:
 
 def _alive(running: Running) -> bool:
     """Alive, and still the process we started: a pid can be reused after a reboot. A script's
-    command line starts with its interpreter, so compare the arguments after the program."""
+    command line starts with its interpreter, so compare the arguments after the program. A process this
+    interpreter started is ours whatever its command line says: just started, it may not have exec'd yet,
+    and a stop that took it for gone would wait for it forever."""
     if not _pid_alive(running.pid):
         return False
+    if running.pid in _CHILDREN:
+        return True
     try:
         cmdline = [a.decode() for a in Path(f"/proc/{running.pid}/cmdline").read_bytes().split(b"\0") if a]
     except OSError:

@@ -76,7 +76,8 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
         assert row in letter
 
     report = f"{platform.urls['reporting']}/inspections/{run.inspection_id}/report"
-    async with httpx.AsyncClient(headers=auditor()) as http:
+    # The first PDF a process renders loads its fonts (seconds on a busy machine): wait as a browser would.
+    async with httpx.AsyncClient(headers=auditor(), timeout=30) as http:
         again = await http.get(report)
         html = await http.get(report, params={"format": "html"})
         pdf = await http.get(report, params={"format": "pdf"})
