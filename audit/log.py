@@ -2,32 +2,31 @@
 
 `verify` checks every record: it reads as an envelope of a known event type and version; every stream's
 versions are contiguous; every event names the digest of its stream's previous event, and the chain holds.
-Each problem is kept with its topic, partition and offset; the reading never stops half way. The `Verifier`
-is the check of one record at a time, so that a caller can watch its counts while it runs (the workspace
-shows how many records are read so far). The records come from audit/batches.py, which names a corrupt
-batch or missing offsets and reads on. A stream's events are checked in version order even when they are
-read out of order (a stream spread over partitions, as old logs have: a note, not a problem). What a hash
-chain alone cannot see (a changed last event, a truncated or rolled-back partition) is checked against
-signed checkpoints (audit/checkpoints.py), through `expected` here."""
+Each problem is kept with its topic, partition and offset; the reading never stops half way. What a record
+says on its own is examined by audit/examining.py (in worker processes over a large log on 3 cores or more);
+the `Verifier` places each examined record in its stream, one record at a time, so that a caller can watch its
+counts while it runs (the workspace shows how many records are read so far). The records come from
+audit/batches.py, which names a corrupt batch or missing offsets and reads on. A stream's events are checked
+in version order even when they are read out of order (a stream spread over partitions, as old logs have: a
+note, not a problem). What a hash chain alone cannot see (a changed last event, a truncated or rolled-back
+partition) is checked against signed checkpoints (audit/checkpoints.py), through `expected` here."""
 
 from __future__ import annotations
 
-import json
+import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
-from pydantic import ValidationError
 
-from shared.language.contracts import CATALOGUE
-from shared.mechanics.envelope import Envelope, digest_of
-from shared.mechanics.errors import MalformedEvent
 from shared.mechanics.settings import Settings
 from shared.mechanics.topics import CONTEXTS
 
 from . import LogUnreachable
 from .batches import Reading, Record, read
+from .examining import ALONE_UP_TO, Examined, Examiners, NotAnEvent, examine, examine_all
 
 Progress = Callable[[str], None]
 
@@ -100,58 +99,35 @@ class Verifier:
         self.expected: dict[str, dict[int, tuple[str, str, int, int, str]]] = {}
 
     def check(self, topic: str, partition: int, offset: int, value: bytes | None) -> None:
+        self.take(topic, partition, offset, examine(value))
+
+    def take(self, topic: str, partition: int, offset: int, examined: Examined | NotAnEvent) -> None:
+        """A record examined (audit/examining.py, here or in a worker process) placed in its stream."""
         self.result.records += 1
-
-        def problem(kind: str, detail: str, stream_id: str | None = None) -> None:
-            self.result.problems.append(Problem(topic, partition, offset, kind, detail, stream_id))
-
-        try:
-            raw = json.loads(value or b"")
-        except json.JSONDecodeError as exc:
-            problem("corrupt record", f"not JSON ({exc.msg} at character {exc.pos})")
+        if isinstance(examined, NotAnEvent):
+            self.result.problems.append(Problem(topic, partition, offset, examined.kind, examined.detail))
             return
-        except UnicodeDecodeError:
-            problem("corrupt record", "not UTF-8 text")
-            return
-        try:
-            envelope = Envelope.model_validate(raw)
-        except ValidationError as exc:
-            fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors()[:5])
-            problem("not an envelope", f"truncated or malformed: {fields}")
-            return
-        stream = envelope.stream_id
-        digest = digest_of(raw)
-        known = self.digests.get(envelope.event_id)
+        stream, digest = examined.stream_id, examined.digest
+        known = self.digests.get(examined.event_id)
         if known is not None:
             if known == digest:
                 self.result.duplicates += 1
             else:
-                problem(
-                    "forged duplicate",
-                    f"event {envelope.event_id} published twice with different content",
-                    stream,
+                detail = f"event {examined.event_id} published twice with different content"
+                self.result.problems.append(
+                    Problem(topic, partition, offset, "forged duplicate", detail, stream)
                 )
             return
-        self.digests[envelope.event_id] = digest
+        self.digests[examined.event_id] = digest
         self.result.events += 1
-        current = CATALOGUE.current_version(envelope.event_type)
-        if current is None:
-            problem("unknown event type", f"{envelope.event_type} is not in the published contract", stream)
-        elif envelope.schema_version > current:
-            problem(
-                "newer version",
-                f"{envelope.event_type} v{envelope.schema_version}: this code reads up to v{current}",
-                stream,
-            )
-        else:
-            try:
-                CATALOGUE.decode(envelope)
-            except MalformedEvent as exc:
-                problem("unreadable event", str(exc), stream)
+        if examined.fault is not None:
+            kind, detail = examined.fault
+            named = stream if examined.chained else None
+            self.result.problems.append(Problem(topic, partition, offset, kind, detail, named))
+            if not examined.chained:
+                return
         self._place(stream, topic, partition)
-        self._chain(
-            stream, Link(envelope.stream_version, digest, envelope.previous_hash, topic, partition, offset)
-        )
+        self._chain(stream, Link(examined.version, digest, examined.previous, topic, partition, offset))
 
     def damaged(self, topic: str, partition: int, first: int, last: int, kind: str, detail: str) -> None:
         """Records that could not be read as written (audit/batches.py): named by their first offset."""
@@ -268,34 +244,67 @@ async def records(settings: Settings, reading: Reading | None = None) -> AsyncIt
         ) from exc
 
 
-async def verify(settings: Settings, progress: Progress, verifier: Verifier | None = None) -> Verification:
+async def verify(
+    settings: Settings, progress: Progress, verifier: Verifier | None = None, workers: int | None = None
+) -> Verification:
     """Every record of the events topics checked by `verifier` (a new one unless given: give one to watch
     its counts while it runs), and every damaged batch or missing offset named; every 20,000 records, a
-    line to `progress`."""
+    line to `progress`. Past ALONE_UP_TO records the records are examined by `workers` processes (one per
+    core unless given; 1 examines them all here), a few fetches at a time, while the next are read; the
+    chain is checked here in log order. Memory holds those fetches and, per stream, its head and the
+    digest of each event read (to tell a duplicate from a forgery): O(streams and events), not records'
+    contents."""
     verifier = verifier or Verifier()
     started = time.monotonic()
     reported = 0
     reading = verifier.reading
+    examiners = Examiners(workers)
+    # Fetches handed to the examiners, oldest first: at most one more than there are examiners.
+    examining: deque[tuple[list[Record], list[asyncio.Future[list[Examined | NotAnEvent]]]]] = deque()
 
     def damage() -> None:
         for d in reading.damage:
             verifier.damaged(d.topic, d.partition, d.first, d.last, d.kind, d.detail)
         reading.damage.clear()
 
-    async for batch in records(settings, reading):
-        damage()
-        for record in batch:
-            try:
-                verifier.check(record.topic, record.partition, record.offset, record.value)
-            except Exception as exc:
-                verifier.result.problems.append(
-                    Problem(record.topic, record.partition, record.offset, "unreadable record", repr(exc))
-                )
-        if verifier.result.records - reported >= 20_000:
-            reported = verifier.result.records
-            rate = reported / (time.monotonic() - started)
-            progress(
-                f"  {reported:,} records read ({rate:,.0f}/s), {len(verifier.result.problems)} problem(s)"
+    def take(record: Record, examined: Examined | NotAnEvent) -> None:
+        try:
+            verifier.take(record.topic, record.partition, record.offset, examined)
+        except Exception as exc:
+            verifier.result.problems.append(
+                Problem(record.topic, record.partition, record.offset, "unreadable record", repr(exc))
             )
+
+    async def taken() -> None:
+        """The oldest fetch's records, examined, checked in order."""
+        batch, slices = examining.popleft()
+        found = [examined for part in await asyncio.gather(*slices) for examined in part]
+        for record, examined in zip(batch, found, strict=True):
+            take(record, examined)
+
+    try:
+        async for batch in records(settings, reading):
+            damage()
+            if examiners.pool is None and examiners.workers > 1 and verifier.result.records > ALONE_UP_TO:
+                examiners.start()
+            if examiners.ready:
+                examining.append((batch, examiners.examine([r.value for r in batch])))
+                while len(examining) > examiners.workers:
+                    await taken()
+            else:  # none handed over yet: the examiners, once ready, stay ready
+                for record, examined in zip(batch, examine_all([r.value for r in batch]), strict=True):
+                    take(record, examined)
+            if verifier.result.records - reported >= 20_000:
+                reported = verifier.result.records
+                rate = reported / (time.monotonic() - started)
+                problems = len(verifier.result.problems)
+                progress(f"  {reported:,} records read ({rate:,.0f}/s), {problems} problem(s)")
+        while examining:
+            await taken()
+    finally:
+        for _, slices in examining:
+            for part in slices:
+                part.cancel()
+        examiners.stop()
     damage()
     return verifier.finish(started)

@@ -7,6 +7,7 @@ service may go on consuming meanwhile: it writes the same documents under the sa
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,10 @@ from .rendering.documents import Format
 
 Progress = Callable[[str], None]
 CONTEXTS = projections.letter_sources.contexts
-CHUNK = 1000
+CHUNK = 2000  # kept events inserted at a time
+WRITERS = 2  # inserts under way at once, while the log is read on
+QUEUED = 4  # chunks read and waiting for a writer
+READ_BATCH = 10_000  # records handed over by a fetch at most
 
 
 @dataclass
@@ -65,42 +69,68 @@ async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str,
 async def replay(
     settings: Settings, db: AsyncDatabase[Document], summary: Summary, progress: Progress
 ) -> None:
-    """Read every topic reporting consumes from its start into `sources`, in bulk."""
+    """Read every topic reporting consumes from its start into `sources`, in bulk, and index it: the reading
+    goes on while WRITERS insert what was kept, CHUNK events at a time in no set order, through a queue of
+    at most QUEUED chunks, so memory holds a few chunks whatever the log's length."""
     topics = [settings.events_topic(c) for c in CONTEXTS]
     started = time.monotonic()
-    pending: list[Document] = []
+    queue: asyncio.Queue[list[Document] | None] = asyncio.Queue(maxsize=QUEUED)
 
-    async def flush() -> None:
-        if not pending:
-            return
-        try:
-            await db[projections.SOURCES].insert_many(pending, ordered=False)
-        except BulkWriteError as exc:  # an event published twice is kept once
-            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
-                raise
-        pending.clear()
-
-    reported = 0
-    async for records in read_from_start(
-        settings.kafka_bootstrap_servers, topics, security=settings.kafka_security()
-    ):
-        for record in records:
-            summary.events_read += 1
+    async def write() -> None:
+        while (chunk := await queue.get()) is not None:
             try:
-                envelope = parse_envelope(record.value or b"")
-            except MalformedEvent:
-                summary.malformed += 1  # the consumers dead-letter these; a rebuild skips them
-                continue
-            if envelope.event_type in projections.KEPT_TYPES and envelope.event_type in CATALOGUE:
-                pending.append(projections.source(envelope))
-                summary.events_kept += 1
-        if len(pending) >= CHUNK:
-            await flush()
-        if summary.events_read - reported >= 10_000:
-            reported = summary.events_read
-            rate = summary.events_read / (time.monotonic() - started)
-            progress(f"  {summary.events_read:,} events read ({rate:,.0f}/s)")
-    await flush()
+                await db[projections.SOURCES].insert_many(chunk, ordered=False)
+            except BulkWriteError as exc:  # an event published twice is kept once
+                if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                    raise
+
+    writers = [asyncio.create_task(write()) for _ in range(WRITERS)]
+
+    async def put(chunk: list[Document] | None) -> None:
+        """Queued for a writer (None: the end), or a writer's failure raised here: the reading stops."""
+        queued = asyncio.ensure_future(queue.put(chunk))
+        while not queued.done():
+            running = [w for w in writers if not w.done()]
+            await asyncio.wait([queued, *running], return_when=asyncio.FIRST_COMPLETED)
+            for writer in writers:
+                if writer.done() and (writer.exception() is not None or chunk is not None):
+                    queued.cancel()
+                    writer.result()  # a writer ends before the end only when an insert failed
+                    raise RuntimeError("a writer of the rebuild stopped before the last chunk")
+
+    pending: list[Document] = []
+    reported = 0
+    try:
+        async for records in read_from_start(
+            settings.kafka_bootstrap_servers, topics, batch=READ_BATCH, security=settings.kafka_security()
+        ):
+            for record in records:
+                summary.events_read += 1
+                try:
+                    envelope = parse_envelope(record.value or b"")
+                except MalformedEvent:
+                    summary.malformed += 1  # the consumers dead-letter these; a rebuild skips them
+                    continue
+                if envelope.event_type in projections.KEPT_TYPES and envelope.event_type in CATALOGUE:
+                    pending.append(projections.source(envelope))
+                    summary.events_kept += 1
+                    if len(pending) >= CHUNK:
+                        await put(pending)
+                        pending = []
+            if summary.events_read - reported >= 10_000:
+                reported = summary.events_read
+                rate = summary.events_read / (time.monotonic() - started)
+                progress(f"  {summary.events_read:,} events read ({rate:,.0f}/s)")
+        if pending:
+            await put(pending)
+        for _ in writers:
+            await put(None)
+        await asyncio.gather(*writers)
+    finally:
+        for writer in writers:
+            writer.cancel()
+    # Indexed once the events are in: one pass over them, not every index updated at every insert.
+    await projections.indexes(db)
     summary.read_seconds = time.monotonic() - started
 
 
@@ -117,7 +147,6 @@ async def rebuild(settings: Settings, progress: Progress) -> Summary:
         progress(f"  {len(before)} document{'' if len(before) == 1 else 's'}")
         progress(f"Dropping the read model and reading {', '.join(CONTEXTS)} from the start of the log…")
         await db[projections.SOURCES].drop()
-        await projections.indexes(db)
         await replay(settings, db, summary, progress)
         read, kept = f"{summary.events_read:,}", f"{summary.events_kept:,}"
         progress(f"  {read} events read, {kept} kept, {summary.malformed} malformed")

@@ -119,9 +119,10 @@ async def read_from_start(
     batch: int = 2000,
     security: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
-    """Every record of `topics` from offset 0, in batches, until none has arrived for `idle_seconds`
-    (architecture.md: tansu's end offsets are unreliable, so they are not asked for). No consumer group:
-    nothing is committed, and the services' own consumers are not disturbed."""
+    """Every record of `topics` from offset 0, in batches, until none has arrived for `idle_seconds` of
+    reading, the caller's time over a batch not counted (architecture.md: tansu's end offsets are
+    unreliable, so they are not asked for). No consumer group: nothing is committed, and the services' own
+    consumers are not disturbed."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         **(security or {}),
@@ -141,8 +142,10 @@ async def read_from_start(
             fetched = await consumer.getmany(timeout_ms=100, max_records=batch)
             records = [r for part in fetched.values() for r in part]
             if records:
-                last = time.monotonic()
                 yield records
+                # Idle is counted from here: however long the caller took over these records, the broker
+                # has had only this long to answer.
+                last = time.monotonic()
             elif time.monotonic() - last > idle_seconds:
                 return
     finally:
