@@ -38,7 +38,7 @@ class OutboxRelay:
         *,
         batch_size: int = 256,
         idle_poll_seconds: float = 0.25,
-        quiet_poll_seconds: float = 2.0,
+        quiet_poll_seconds: float = 5.0,
         lease_seconds: float = 10.0,
         telemetry: Telemetry | None = None,
     ) -> None:

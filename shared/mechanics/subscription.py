@@ -36,8 +36,8 @@ from shared.mechanics.logs import describe
 log = logging.getLogger(__name__)
 BATCH = 200
 JOIN_ALLOWANCE = 30.0  # seconds a projection may take to join its group before it counts as stuck
-IDLE_AFTER = 10.0  # seconds without a record before a projection counts as idle
-IDLE_FETCH_WAIT_MS = 1000  # how long an idle projection's fetch waits at the broker
+IDLE_AFTER = 30.0  # seconds without a record before a projection counts as idle
+IDLE_FETCH_WAIT_MS = 2000  # how long an idle projection's fetch waits at the broker
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
