@@ -150,13 +150,16 @@ async def database_transactions(mongodb_uri: str, writers: int, count: int) -> d
         await client.close()
 
 
-async def preload(settings: Settings, records: int) -> None:
-    """`records` 1 KB records on the evidence topic, spread over its partitions, and the groups that read
-    it committed past them: the log is long, and nothing of it is to be applied."""
+async def preload(settings: Settings, records: int, per_batch: int = 10) -> None:
+    """`records` 1 KB records on the evidence topic, spread over its partitions, about `per_batch` to a
+    record batch, and the groups that read it committed past them: the log is long, and nothing of it is to
+    be applied. tansu keeps each record batch as an object of its store, so the batches, not the records,
+    are what a long log costs a fetch: the relay publishes what a service appended since its last publish
+    as one batch, a handful of events when commands come one at a time."""
     await ensure_topics(settings.kafka_bootstrap_servers, settings.namespace, settings.topic_partitions)
     topic = settings.events_topic("evidence")
     producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=20, max_batch_size=512 * 1024
+        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=5, max_batch_size=per_batch * 1100
     )
     await producer.start()
     ends: dict[int, int] = {}

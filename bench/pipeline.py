@@ -182,7 +182,13 @@ async def pipeline(
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     return await measure(
-        args.items, args.concurrency, args.sequential, args.kafka_records, args.transactions, args.preload
+        args.items,
+        args.concurrency,
+        args.sequential,
+        args.kafka_records,
+        args.transactions,
+        args.preload,
+        args.preload_batch,
     )
 
 
@@ -193,6 +199,7 @@ async def measure(
     kafka_records: int,
     transactions: int = 0,
     preloaded: int = 0,
+    preload_batch: int = 10,
 ) -> dict[str, Any]:
     """Starts the embedded stack and measures the pipeline on it; the raw Kafka round trip unless
     `kafka_records` is 0 (bench/peer.py leaves it out), the raw database's transactions unless
@@ -213,7 +220,7 @@ async def measure(
             shown = lambda line: progress(line.strip())  # noqa: E731
             await supervisor.up(ports, infrastructure(data_dir, ports), progress=shown)
             if preloaded:
-                await preload(settings, preloaded)
+                await preload(settings, preloaded, preload_batch)
             env = tokens.stack_env(data_dir) | REHEARSAL_ENV
             await supervisor.up(ports, [services(ports, env=env)], progress=shown)
             arrivals = Arrivals(ports.mongodb_uri, settings.database_name("judgement"))
@@ -243,6 +250,7 @@ async def measure(
             "items": items,
             "concurrency": concurrency,
             "preloaded": preloaded,
+            "preload_batch": preload_batch,
             "cores": os.cpu_count(),
         },
     }
@@ -327,6 +335,14 @@ def cli() -> None:
         metavar="N",
         help="put N 1 KB records on the evidence topic before the services start, the groups reading it "
         "committed past them, to measure over a long log (issue 24 §5; about 1,000 records/s on tansu)",
+    )
+    parser.add_argument(
+        "--preload-batch",
+        type=int,
+        default=10,
+        metavar="K",
+        help="about K preloaded records to a record batch (default 10; the broker's store keeps one object "
+        "per batch)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
