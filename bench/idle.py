@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from baselines import progress
 from processes import cpu_of, rss_mb
 
 from embedded.components import infrastructure, services, workspace
@@ -45,11 +46,11 @@ async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict
                 workspace(ports, signing_key=data_dir / "auth" / "signing-key.pem"),
             ]
             await supervisor.up(ports, [layer], progress=lambda _: None)
-            print(f"stack up; settling for {settle:.0f} s", flush=True)
+            progress(f"stack up; settling for {settle:.0f} s")
             await asyncio.sleep(settle)
             pids = {name: running.pid for name, running in supervisor.running().items()}
             before, started = {name: cpu_of(pid) for name, pid in pids.items()}, time.monotonic()
-            print(f"measuring for {seconds:.0f} s", flush=True)
+            progress(f"measuring for {seconds:.0f} s")
             await asyncio.sleep(seconds)
             elapsed = time.monotonic() - started
             share = {name: 100 * (cpu_of(pid) - before[name]) / elapsed for name, pid in pids.items()}
