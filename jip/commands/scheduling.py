@@ -15,7 +15,6 @@ from jip.options import (
     day,
 )
 from jip.render import table, when
-from shared.language.programmes import catalogue
 
 SERVICE = Service("scheduling")
 
@@ -103,7 +102,7 @@ def inspections(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(planned, indent=2))
                 return 0
-            print(plan_text(planned, _order_rule(SERVICE.call(args, "GET", base)["programme"])))
+            print(plan_text(planned))
             return 0
         case "notify":
             answer = SERVICE.call(
@@ -129,20 +128,13 @@ def inspections(args: argparse.Namespace) -> int:
     return _print(args, answer)
 
 
-def _order_rule(programme_id: str) -> str | None:
-    """Where the inspection's programme sets the order of notification (e.g. 001 Proposal two); None where
-    it sets none, or is not in this catalogue."""
-    programme = catalogue().get(programme_id)
-    order = programme.notice.order if programme is not None else None
-    return order.source if order is not None else None
-
-
-def plan_text(plan: dict[str, Any], order_rule: str | None) -> str:
+def plan_text(plan: dict[str, Any]) -> str:
     """`jip inspections plan`: whom to notify, in order, who tells them and whether it is done; and whether
-    the area's LSCB register names the first of them. `order_rule` cites the programme's order."""
+    the area's LSCB register names the first of them; the order cited as the programme cites it."""
     order = "in any order"
     if plan["ordered"]:
-        order = f"in this order ({order_rule})" if order_rule else "in this order"
+        cited = plan.get("order_source")
+        order = f"in this order ({cited})" if cited else "in this order"
     rows = [
         [
             f"{n}.",

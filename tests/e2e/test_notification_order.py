@@ -33,6 +33,7 @@ async def test_the_chairs_absence_puts_the_business_manager_first(platform: Plat
         plan_url = f"/inspections/{inspection['inspection_id']}/notification-plan"
         plan = await ok(await scheduling.get(plan_url), 200)
         assert (plan["board_registered"], plan["steps"][0]["recipient"]) == (False, "lscb_chair")
+        assert (plan["ordered"], plan["order_source"]) == (True, "001 Proposal two")  # a JTAI cites its order
 
         board = f"/boards/{AREA}/officers"
         await ok(await lscb.put(f"{board}/chair", headers=OFSTED, json={"name": "Dr Jo Reed"}), 200)

@@ -225,11 +225,12 @@ FINAL = LscbJudgementFinalised(
 ).model_dump(mode="json")
 
 
-def plan_of(*, registered: bool = True) -> dict[str, Any]:
+def plan_of(*, registered: bool = True, cited: str = "001 Proposal two") -> dict[str, Any]:
     plan = NotificationPlan(
         inspection_id=INSPECTION,
         due=date(2031, 3, 10),
         ordered=True,
+        order_source=cited,
         board_registered=registered,
         steps=[
             PlannedStep(
@@ -597,7 +598,7 @@ def test_a_step_of_the_evaluation_prints_the_proposal_sign_offs_disputes_and_ver
 
 
 def test_the_plan_numbers_each_step_with_its_addressee_who_tells_them_and_when() -> None:
-    lines = scheduling.plan_text(plan_of(), "001 Proposal two").splitlines()
+    lines = scheduling.plan_text(plan_of()).splitlines()
     assert lines[0] == (
         f"notification plan of inspection {INSPECTION}: due 2031-03-10, in this order (001 Proposal two)"
     )
@@ -618,7 +619,7 @@ def test_the_plan_numbers_each_step_with_its_addressee_who_tells_them_and_when()
 
 
 def test_the_plan_of_an_area_with_no_register_says_so() -> None:
-    text = scheduling.plan_text(plan_of(registered=False) | {"ordered": False}, None)
+    text = scheduling.plan_text(plan_of(registered=False) | {"ordered": False, "order_source": None})
     assert "in any order" in text.splitlines()[0]
     assert cells(text.splitlines()[2]) == ["1.", "lscb_chair", "-", "-", "ofsted", "to do"]
     assert text.endswith(
@@ -871,20 +872,19 @@ def test_the_area_office_and_inspection_are_quoted_in_the_path(service: FakeServ
 def test_plan_gets_the_notification_plan_and_cites_the_programmes_order(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, inspection = f"/inspections/{INSPECTION}/notification-plan", f"/inspections/{INSPECTION}"
-    fake = answering(
-        monkeypatch, {("GET", path): plan_of(), ("GET", inspection): {"programme": "targeted-2015"}}
-    )
+    path = f"/inspections/{INSPECTION}/notification-plan"
+    targeted = plan_of(cited="001 Part 2, Proposal two")  # as a Targeted 2015 inspection's plan cites it
+    fake = answering(monkeypatch, {("GET", path): targeted})
     assert main(["inspections", "plan", INSPECTION]) == 0
     out = capsys.readouterr().out
-    assert out == scheduling.plan_text(plan_of(), "001 Part 2, Proposal two") + "\n"  # the programme's rule
+    assert out == scheduling.plan_text(targeted) + "\n"  # the programme's rule
     assert out.startswith(
         f"notification plan of inspection {INSPECTION}: due 2031-03-10, in this order (001 Part 2,"
     )
     assert main(["inspections", "plan", INSPECTION, "--json"]) == 0
     assert '"board_registered": true' in capsys.readouterr().out
-    asked = [("GET", path, None, None, "scheduling"), ("GET", inspection, None, None, "scheduling")]
-    assert fake.requests == [*asked, asked[0]]  # the JSON is the service's answer alone
+    asked = ("GET", path, None, None, "scheduling")
+    assert fake.requests == [asked, asked]  # one request each: the plan cites the programme's order
 
 
 @pytest.mark.parametrize(

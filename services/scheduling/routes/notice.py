@@ -41,7 +41,8 @@ class PlannedStep(BaseModel):
 class NotificationPlan(BaseModel):
     inspection_id: str
     due: date  # the notice date, or the first day of fieldwork when unannounced
-    ordered: bool  # the programme sets the order (001 Proposal two)
+    ordered: bool  # the programme sets the order (001 Proposal two) ...
+    order_source: str | None = None  # ... and where it does, the paragraph it cites
     board_registered: bool  # the area has an LSCB register: the first step names who, and by name
     steps: list[PlannedStep]
 
@@ -62,6 +63,7 @@ async def notification_plan(inspection_id: str, service: ServiceDep) -> Notifica
         inspection_id=inspection_id,
         due=state.notice_date,
         ordered=programme.notice.order is not None,
+        order_source=programme.notice.order.source if programme.notice.order else None,
         board_registered=board is not None,
         steps=[
             PlannedStep(
