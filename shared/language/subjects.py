@@ -77,11 +77,14 @@ class SubjectKeys:
     one, `{_id: subject, key, created_at}`, the key as it is. Erasure removes the key and keeps `erased_at`,
     so nothing is sealed for the subject again, then rotates the KEK (`rotate`).
 
-    The current generation is the `keyring` collection's one document, `{_id: "current", generation,
-    allocated, writes}`. Every write of a wrapped key runs in a transaction that also writes that document,
-    so it conflicts with a rotation that changes the generation, and is tried again under the new one:
-    nothing is ever wrapped under a KEK that a rotation has left behind. Unwrapped keys are never cached:
-    each opening reads the keys it needs, so an erasure made by any process holds at once in every other."""
+    The current generation is the `keyring` collection's document `{_id: "current", generation, allocated}`.
+    Every write of a wrapped key runs in a transaction that also writes one of STRIPES guard documents
+    (`{_id: "current/N", writes}`, chosen at random) and reads the generation there; a rotation changes
+    the generation and writes every guard in one transaction, so it conflicts with each write under way,
+    which is tried again under the new generation: nothing is ever wrapped under a KEK that a rotation has
+    left behind. Writes of keys to different cases rarely meet on one guard, so they do not queue on it.
+    Unwrapped keys are never cached: each opening reads the keys it needs, so an erasure made by any process
+    holds at once in every other."""
 
     def __init__(self, client: Client, database: str, keyring_file: Path | None = None) -> None:
         self.client = client
@@ -210,11 +213,30 @@ class SubjectKeys:
         assert allocated is not None
         generation: int = allocated["allocated"]
         kek = await asyncio.to_thread(self.keyring.add, generation)
-        await self.generations.update_one(
-            {"_id": CURRENT, "generation": {"$lt": generation}},
-            {"$set": {"generation": generation, "check": check(kek, generation), "rotated_at": utc_now()}},
-        )
+        await self._make_current(generation, kek)
         return await self._rewrap_and_destroy()
+
+    async def _make_current(self, generation: int, kek: bytes) -> None:
+        """`generation` current (unless a newer one already is), every guard written in the same
+        transaction: a key write under way under the old generation conflicts with it and is tried again."""
+        changes = {
+            "$set": {"generation": generation, "check": check(kek, generation), "rotated_at": utc_now()}
+        }
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                async with transaction(self.client) as session:
+                    made = await self.generations.update_one(
+                        {"_id": CURRENT, "generation": {"$lt": generation}}, changes, session=session
+                    )
+                    if made.modified_count:
+                        await self.generations.update_many(
+                            {"_id": {"$in": GUARDS}}, {"$inc": {"writes": 1}}, session=session
+                        )
+                return
+            except PyMongoError as exc:
+                if not is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+            await asyncio.sleep(random.uniform(0.002, 0.02) * (1 + attempt))
 
     async def _prepare(self) -> None:
         """Once per process, at its first use of the keys: the first KEK of a new platform; the keys kept
@@ -230,13 +252,28 @@ class SubjectKeys:
                 made = {"generation": first, "allocated": first, "writes": 0, "check": check(kek, first)}
                 with suppress(DuplicateKeyError):  # made by another process at the same moment
                     await self.generations.insert_one({"_id": CURRENT, **made})
+            await self._guarded()
             await self._rewrap_and_destroy()
             self._prepared.set()
+
+    async def _guarded(self) -> None:
+        """Every guard document there (a key store made before they were has none), made in a transaction
+        that writes the current generation's document, so a rotation under way cannot pass them by."""
+        have = {d["_id"] async for d in self.generations.find({"_id": {"$in": GUARDS}}, {"_id": 1})}
+        missing = [g for g in GUARDS if g not in have]
+        if not missing:
+            return
+        with suppress(DuplicateKeyError):  # made by another process at the same moment
+            async with transaction(self.client) as session:
+                await self.generations.update_one({"_id": CURRENT}, {"$inc": {"writes": 1}}, session=session)
+                await self.generations.insert_many(
+                    [{"_id": g, "writes": 0} for g in missing], session=session
+                )
 
     async def _rewrap_and_destroy(self) -> int:
         """Re-wrap, in batches, every key not under the current KEK (or not wrapped at all) under it; then
         destroy the KEKs older than it. Once a generation is current no transaction can commit a key under
-        an older one (it would have written the generation's document first), so none is left there."""
+        an older one (it would have written a guard that the rotation wrote too), so none is left there."""
         assert self.keyring is not None
         while True:
             generation, moved = await self._under_current(self._rewrap_batch)
@@ -276,9 +313,11 @@ class SubjectKeys:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with transaction(self.client) as session:
-                    current = await self.generations.find_one_and_update(
-                        {"_id": CURRENT}, {"$inc": {"writes": 1}}, session=session
+                    guard = random.choice(GUARDS)
+                    await self.generations.update_one(
+                        {"_id": guard}, {"$inc": {"writes": 1}}, session=session
                     )
+                    current = await self.generations.find_one({"_id": CURRENT}, session=session)
                     if current is None:
                         raise KeyringError("the subject-keys database records no current KEK generation")
                     generation: int = current["generation"]
@@ -314,7 +353,9 @@ class SubjectKeys:
 
 
 KeyWrite = Callable[[AsyncClientSession, int, bytes], Awaitable[int]]
-CURRENT = "current"  # the `keyring` collection's one document
+CURRENT = "current"  # the `keyring` collection's document of the current generation
+STRIPES = 32
+GUARDS = [f"{CURRENT}/{n}" for n in range(STRIPES)]  # a key write writes one, a rotation every one
 REWRAP_BATCH = 500  # keys re-wrapped in one transaction
 WRITE_ATTEMPTS = 50
 
