@@ -265,14 +265,17 @@ class Settings(SecretsFirst):
 
     def consumer_options(self) -> dict[str, Any]:
         if self.kafka_profile is KafkaProfile.TANSU:
-            # tansu: group joins take half the session timeout. On its s3 storage a fetch returns only
-            # what it read within fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers;
-            # and it answers at the end of the wait even when a record arrives sooner, so a long wait is
-            # latency: shared/mechanics/subscription.py lengthens it only while the projection is idle. A
-            # heartbeat a third of the session timeout, as Kafka's defaults have it.
+            # tansu: group joins take half the session timeout (a projection starts reading 1 s later
+            # for each 2 s more), and each heartbeat reads and writes the group's state in its store
+            # (an idle group costs the broker and the object store ~0.2 % of a core more at a heartbeat
+            # a second than at one every 3 s: bench/README.md): 6 s, a heartbeat a third of it, as Kafka's
+            # defaults have it. On its s3 storage a fetch returns only what it read within
+            # fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers; and it answers at
+            # the end of the wait even when a record arrives sooner, so a long wait is latency:
+            # shared/mechanics/subscription.py lengthens it only while the projection is idle.
             return {
-                "session_timeout_ms": 3000,
-                "heartbeat_interval_ms": 1000,
+                "session_timeout_ms": 6000,
+                "heartbeat_interval_ms": 2000,
                 "rebalance_timeout_ms": 3000,
                 "fetch_max_wait_ms": 50,
             }

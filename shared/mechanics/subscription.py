@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 JOIN_ALLOWANCE = 30.0  # seconds a projection may take to join its group before it counts as stuck
 IDLE_AFTER = 30.0  # seconds without a record before a projection counts as idle
-IDLE_FETCH_WAIT_MS = 2000  # how long an idle projection's fetch waits at the broker
+IDLE_FETCH_WAIT_MS = 2000  # how long an idle projection's fetch waits at the broker, and its getmany here
+BUSY_GETMANY_MS = 1000  # how long a busy projection's getmany waits for records before it looks again
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
@@ -114,6 +115,7 @@ class Subscription:
         self._careful: dict[TopicPartition, int] = {}  # partitions read one record at a time, and how long
         self._busy_wait_ms: int = self._options.get("fetch_max_wait_ms", 500)
         self._last_record = time.monotonic()
+        self._wait_ms = BUSY_GETMANY_MS
         runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
 
     async def start(self) -> None:
@@ -197,6 +199,7 @@ class Subscription:
             self._last_record = now
         idle = now - self._last_record > IDLE_AFTER
         wait = max(self._busy_wait_ms, IDLE_FETCH_WAIT_MS) if idle else self._busy_wait_ms
+        self._wait_ms = IDLE_FETCH_WAIT_MS if idle else BUSY_GETMANY_MS  # how long a getmany waits here
         fetcher = getattr(consumer, "_fetcher", None)
         if fetcher is not None and getattr(fetcher, "_fetch_max_wait_ms", wait) != wait:
             fetcher._fetch_max_wait_ms = wait
@@ -210,7 +213,7 @@ class Subscription:
         """A batch; after a fault in the records, the faulty partition one record at a time for a while."""
         if not self._careful:
             try:
-                fetched: Batch = await consumer.getmany(timeout_ms=1000, max_records=BATCH)
+                fetched: Batch = await consumer.getmany(timeout_ms=self._wait_ms, max_records=BATCH)
                 return fetched
             except Exception as exc:
                 if not _unreadable(exc):
