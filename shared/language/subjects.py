@@ -305,9 +305,9 @@ class SubjectKeys:
         return len(changes)
 
     async def _under_current(self, write: KeyWrite) -> tuple[int, int]:
-        """`write(session, generation, kek)` in a transaction that also writes the current generation's
-        document (so a rotation and it do not pass each other); tried again when a rotation or another
-        write wins. Returns the generation and what `write` returned."""
+        """`write(session, generation, kek)` in a transaction that also writes a guard (so a rotation and it
+        do not pass each other); tried again when a rotation or another write wins. Returns the generation
+        and what `write` returned."""
         assert self.keyring is not None
         moved, outage = 0, None
         for attempt in range(WRITE_ATTEMPTS):
@@ -354,7 +354,7 @@ class SubjectKeys:
 
 KeyWrite = Callable[[AsyncClientSession, int, bytes], Awaitable[int]]
 CURRENT = "current"  # the `keyring` collection's document of the current generation
-STRIPES = 32
+STRIPES = 128  # 16 commands making keys at once meet on one in ~1 of 9 writes
 GUARDS = [f"{CURRENT}/{n}" for n in range(STRIPES)]  # a key write writes one, a rotation every one
 REWRAP_BATCH = 500  # keys re-wrapped in one transaction
 WRITE_ATTEMPTS = 50

@@ -19,6 +19,7 @@ The arithmetic (`ClockSetting`, `moved`, `parse_moment`) is pure; `ClockStore` i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -184,8 +185,8 @@ class PlatformClock:
         self.use(ClockSetting(reads, real, {}, "as a service reported it"))
 
     async def refresh(self, store: ClockStore) -> None:
-        """Rehearsal: read the shared document again (one find_one by _id)."""
-        self.use(await store.read())
+        """Rehearsal: read the shared document again (one find_one by _id, shared by callers at once)."""
+        self.use(await store.fresh())
 
 
 CLOCK = PlatformClock()
@@ -196,10 +197,33 @@ class ClockStore:
 
     def __init__(self, client: Client, database: str) -> None:
         self.documents: AsyncCollection[Document] = client[database][COLLECTION]
+        self._next: asyncio.Future[ClockSetting | None] | None = None  # the read callers now wait for
+        self._reading: asyncio.Task[None] | None = None
 
     async def read(self) -> ClockSetting | None:
         found = await self.documents.find_one({"_id": DOCUMENT_ID})
         return ClockSetting.of(found) if found is not None else None
+
+    async def fresh(self) -> ClockSetting | None:
+        """As `read`, by a read that begins after this call does, shared with the callers that wait for
+        the same one: a burst of requests reads the document once or twice, not once each."""
+        loop = asyncio.get_running_loop()
+        if self._reading is None or self._reading.get_loop() is not loop:
+            self._next, self._reading = None, None  # left by another event loop (tests run several)
+        if self._next is None:
+            self._next = loop.create_future()
+            if self._reading is None or self._reading.done():
+                self._reading = asyncio.create_task(self._read_on(), name="rehearsal clock read")
+        return await asyncio.shield(self._next)
+
+    async def _read_on(self) -> None:
+        """Reads while callers wait, each read for those that came before it began."""
+        while (answer := self._next) is not None:
+            self._next = None
+            try:
+                answer.set_result(await self.read())
+            except Exception as exc:
+                answer.set_exception(exc)
 
     async def advance(
         self,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -51,11 +51,13 @@ class Tx:
     """The projection's database and the transaction its writes must join, and the service's event
     store for a handler that reacts to an event with a command of its own. Such a command is appended in
     its own transaction before the read model commits, so it must be idempotent: a redelivered event
-    runs it again."""
+    runs it again. `memo` holds what a handler read in this transaction for the next events of the batch
+    (shared/views/evidence_items.py), which must keep it as their writes change it."""
 
     db: AsyncDatabase[Document]
     session: AsyncClientSession
     store: EventStore
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Any, Envelope, Tx], Awaitable[None]]

@@ -228,7 +228,8 @@ class EventStore:
         accepted: list[tuple[_Pending, list[Envelope], dict[str, str], list[int]]] = []
         refused: list[tuple[_Pending, ConcurrencyConflict]] = []
         async with transaction(self.client) as session:
-            heads: dict[str, Document | None] = {}  # each stream's last event: in the database or the group
+            # Each stream's last event, in the database or the group; the new ones read at once.
+            heads = await self._new_streams(group, session)
             position = time.time_ns()
             for pending in group:
                 keys: dict[str, str] = {}
@@ -278,6 +279,18 @@ class EventStore:
             pending.answer.set_exception(refusal)
         for pending, envelopes, _, _ in accepted:
             pending.answer.set_result(envelopes)
+
+    async def _new_streams(
+        self, group: Sequence[_Pending], session: AsyncClientSession
+    ) -> dict[str, Document | None]:
+        """The streams a group creates that do not exist yet, each with no head: one read for them all
+        (a stream exists if it has a first event), where each would be a read of its own."""
+        creating = sorted({w.stream_id for p in group for w in p.writes if w.expected_version == 0})
+        if len(group) == 1 or not creating:
+            return {}
+        first = {"stream_id": {"$in": creating}, "stream_version": 1}
+        found = {d["stream_id"] async for d in self.events.find(first, {"stream_id": 1}, session=session)}
+        return {stream: None for stream in creating if stream not in found}
 
     async def _head(self, write: Write, session: AsyncClientSession, *, alone: bool) -> Document | None:
         """The stream's last event (its version, digest, key and position), or None for a new stream. An

@@ -179,16 +179,15 @@ def track(projection: Projection, collection: str = COLLECTION) -> None:
     event folded (`evolve`, `erased`) on the item as stored, in the event's transaction."""
 
     async def changed(event: ItemEvent, envelope: Envelope, tx: Tx) -> None:
-        stored = tx.db[collection]
-        doc = await stored.find_one({"_id": event.evidence_item_id}, session=tx.session)
-        before = None if doc is None else _view(doc)
+        before = None
+        if not isinstance(event, EvidenceItemRecorded):  # a recording folds on nothing: read nothing
+            doc = await tx.db[collection].find_one({"_id": event.evidence_item_id}, session=tx.session)
+            before = None if doc is None else _view(doc)
         item = evolve(EvidenceItem() if before is None else item_of(before), event)
         if item.current is None:
             return
         case = _case(item)
-        if case is not None and await tx.db[erasures_of(collection)].find_one(
-            {"_id": case}, session=tx.session
-        ):
+        if case is not None and case in await erased_cases(tx, item.current.inspection_id):
             item = erased(item)
         recorded_at = (
             envelope.occurred_at
@@ -202,9 +201,21 @@ def track(projection: Projection, collection: str = COLLECTION) -> None:
     projection.on(EvidenceItemAmended)(changed)
     projection.on(EvidenceItemWithdrawn)(changed)
 
+    async def erased_cases(tx: Tx, inspection_id: str) -> set[str]:
+        """The inspection's erased cases, read once in a transaction for all the events it applies."""
+        memo = f"{erasures_of(collection)}:{inspection_id}"
+        if memo not in tx.memo:
+            erasures = tx.db[erasures_of(collection)].find(
+                {"inspection_id": inspection_id}, session=tx.session
+            )
+            tx.memo[memo] = {doc["_id"] for doc in await erasures.to_list()}
+        cases: set[str] = tx.memo[memo]
+        return cases
+
     @projection.on(CaseErased)
     async def case_erased(event: CaseErased, envelope: Envelope, tx: Tx) -> None:
         case = subject_of(event.inspection_id, event.case_reference)
+        (await erased_cases(tx, event.inspection_id)).add(case)
         await tx.db[erasures_of(collection)].replace_one(
             {"_id": case},
             {"inspection_id": event.inspection_id, "case_reference": event.case_reference},

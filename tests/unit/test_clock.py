@@ -3,16 +3,20 @@ moves forward. Pure: no database (tests/integration/test_rehearsal_clock.py has 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
 from shared.language.workdays import today_in_england
 from shared.mechanics.clock import (
     CLOCK,
+    COLLECTION,
     FORWARD_ONLY,
     MAX_MOVE,
     ClockSetting,
+    ClockStore,
     PlatformClock,
     moved,
     parse_moment,
@@ -88,3 +92,36 @@ def test_every_now_and_today_of_the_platform_reads_the_process_clock() -> None:
     assert utc_now().microsecond % 1000 == 0
     assert today_in_england() == date(2027, 7, 2)
     assert CLOCK.today() == date(2027, 7, 2)
+
+
+class _SlowDocument:
+    """The clock's document, each read taking a moment, counted."""
+
+    def __init__(self) -> None:
+        self.reads_taken = 0
+        self.document: dict[str, Any] | None = None
+
+    async def find_one(self, query: dict[str, Any]) -> dict[str, Any] | None:
+        self.reads_taken += 1
+        seen = self.document
+        await asyncio.sleep(0.01)
+        return seen
+
+
+def test_requests_at_once_share_a_read_of_the_clock_that_began_after_each_of_them() -> None:
+    async def scenario() -> None:
+        slow = _SlowDocument()
+        store = ClockStore(cast(Any, {"db": {COLLECTION: slow}}), "db")
+        assert await asyncio.gather(*(store.fresh() for _ in range(16))) == [None] * 16
+        assert slow.reads_taken == 1  # sixteen requests, one read
+
+        first = asyncio.create_task(store.fresh())
+        await asyncio.sleep(0.001)  # its read has begun, with the clock never moved
+        moved = datetime(2026, 5, 1, 9, tzinfo=UTC)
+        slow.document = ClockSetting(moved, moved, {}, "moved meanwhile").document()
+        later = await asyncio.gather(*(store.fresh() for _ in range(8)))
+        assert await first is None
+        assert [s.reads if s else None for s in later] == [moved] * 8  # the read after the move
+        assert slow.reads_taken == 3
+
+    asyncio.run(scenario())

@@ -71,7 +71,8 @@ async def record(
     set_version(response, outcome.version)
     [envelope], event = outcome.envelopes, outcome.state.current
     assert event is not None
-    return await opened(handling.keys, evidence_items.fold([(event, envelope)])[item_id])
+    # Sealed as the log holds it, shown as the caller wrote it: no key to read back.
+    return evidence_items.fold([(event, envelope)])[item_id].model_copy(update={"summary": body.summary})
 
 
 @router.get("/inspections/{inspection_id}/evidence", summary="The inspection's evidence items as they stand")
