@@ -44,6 +44,7 @@ from jip.commands import tokens
 from shared.mechanics.settings import KafkaProfile, Settings
 
 RSS_TARGET_MB = 150
+SETTLE_SECONDS = 3.0  # after the last arrival, before the database's operations are counted
 
 
 def evidence_item(n: int) -> dict[str, Any]:
@@ -67,6 +68,11 @@ class Arrivals:
         self.waiters: dict[str, asyncio.Future[float]] = {}
         self.task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
+
+    async def operations(self) -> int:
+        """The database's operations so far, from every client (its serverStatus opcounters)."""
+        status = await self.client.admin.command("serverStatus")
+        return sum(int(n) for n in status["opcounters"].values())
 
     async def _watch(self) -> None:
         async with await self.collection.watch() as stream:
@@ -159,6 +165,7 @@ async def pipeline(
                 if (recorded := await record(queue.get_nowait())) is not None:
                     sent.append(recorded)
 
+        operations_before = await arrivals.operations()
         began = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
         accepted = time.perf_counter()
@@ -166,6 +173,8 @@ async def pipeline(
             raise RuntimeError(f"every item was refused: {refused[0]}")
         landed = [await arrivals.arrival(item_id) for _, _, item_id in sent]
         finished = max(landed)
+        await asyncio.sleep(SETTLE_SECONDS)  # lscb and reporting apply the last items too
+        operations = await arrivals.operations() - operations_before
     return {
         "one_at_a_time": summary(alone),
         "under_load": {
@@ -174,6 +183,7 @@ async def pipeline(
             "http_accept": summary([done - s for s, done, _ in sent]),
             "http_requests_per_s": round(len(sent) / (accepted - began)),
             "items_per_s_end_to_end": round(len(sent) / (finished - began)),
+            "database_operations_per_item": round(operations / (len(sent) + len(refused)), 1),
         },
         "refused": len(refused),
         "refused_because": refused[:1],
@@ -268,6 +278,8 @@ def report(figures: dict[str, Any]) -> str:
         row("one at a time", p["one_at_a_time"]),
         row(f"{load['clients']} clients", load) + f"  {load['items_per_s_end_to_end']} items/s end to end",
         row("  HTTP accept only", load["http_accept"]) + f"  {load['http_requests_per_s']} requests/s",
+        f"  database operations per item under load: {load['database_operations_per_item']} (every "
+        "service's, and this benchmark's change stream; serverStatus opcounters)",
     ]
     if p["refused"]:
         lines.append(f"  refused (503, not retried): {p['refused']}: {p['refused_because'][0]}")
