@@ -1,24 +1,23 @@
 """What reporting reads, for its queries (views.py, shelf.py) and its commands (handlers.py) alike: the
-events it holds of an inspection (its `SOURCES`, projections.py), in stream order and as at any time; the
-inspection as they say (the platform's one fold, shared/views/inspections.py); and the report's own lifecycle
-stream, as it stands or as it stood."""
+events it holds of an inspection (its `SOURCES`, projections.py: pages of events, each event read once
+whichever pages hold it), in stream order and as at any time; the inspection as they say (the platform's
+one fold, shared/views/inspections.py); and the report's own lifecycle stream, as it stands or as it
+stood."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pymongo import ASCENDING
-from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.language.contracts import CATALOGUE
 from shared.language.contracts.scheduling import InspectionScheduled, InspectorAssigned, InspectorRegistered
 from shared.mechanics.catalogue import Event
 from shared.mechanics.clock import CLOCK
-from shared.mechanics.envelope import Envelope, stamp
+from shared.mechanics.envelope import Envelope
 from shared.mechanics.errors import NotFound
 from shared.mechanics.eventstore import Stream, StreamStore
 from shared.mechanics.mongo import Document
@@ -30,8 +29,6 @@ from shared.views.taking_part import TakingPart, of_inspection
 from .domain import lifecycle
 from .projections import SOURCES
 from .rendering import documents
-
-ORDER = [("stream_id", ASCENDING), ("stream_version", ASCENDING)]
 
 
 def marking(shown_at: datetime | None) -> documents.Rehearsal | None:
@@ -47,8 +44,47 @@ def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def decoded(cursor: AsyncCursor[Document]) -> list[Event]:
-    return [CATALOGUE.decode(Envelope.model_validate(doc["envelope"])) async for doc in cursor]
+@dataclass(frozen=True)
+class Kept:
+    """A kept event's envelope, and the trace that brought it (the live projection's pages of one only)."""
+
+    envelope: Envelope
+    trace: Document
+
+
+def held(page: Document) -> Iterator[Kept]:
+    """The events a page of `sources` holds (projections.py): one the live projection kept, or a rebuild's
+    many, as published."""
+    if "events" in page:
+        for published in page["events"]:
+            yield Kept(Envelope.model_validate_json(published), {})
+    else:
+        yield Kept(Envelope.model_validate(page["envelope"]), page.get("trace") or {})
+
+
+def folded(pages: Iterable[Document], as_at: datetime | None = None) -> list[Kept]:
+    """The events the pages hold, each once (the live projection's copy, with its trace, before a
+    rebuild's), only those that occurred by `as_at` if given, in stream order."""
+    until = as_at.astimezone(UTC) if as_at is not None else None  # a naive time read as stamp() reads it
+    found: dict[str, Kept] = {}
+    for page in pages:
+        for kept in held(page):
+            if until is not None and kept.envelope.occurred_at > until:
+                continue
+            event_id = kept.envelope.event_id
+            if event_id not in found or (kept.trace and not found[event_id].trace):
+                found[event_id] = kept
+    return sorted(found.values(), key=lambda k: (k.envelope.stream_id, k.envelope.stream_version))
+
+
+async def kept(db: AsyncDatabase[Document], query: Document, as_at: datetime | None = None) -> list[Kept]:
+    """The kept events of the pages `query` selects (by the fields every event of a page shares), each
+    once, only those that occurred by `as_at` if given, in stream order."""
+    return folded([page async for page in db[SOURCES].find(query)], as_at)
+
+
+async def events(db: AsyncDatabase[Document], query: Document, as_at: datetime | None = None) -> list[Event]:
+    return [CATALOGUE.decode(k.envelope) for k in await kept(db, query, as_at)]
 
 
 async def events_of(
@@ -57,22 +93,30 @@ async def events_of(
     """The inspection's events, then its area's LSCB register, then the registration of each inspector on
     its team (their name), each in stream order, which does not depend on the order in which the events
     arrived; only those that occurred by `as_at` if given."""
-    until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
-    cursor = db[SOURCES].find({"inspection_id": inspection_id, **until}).sort(ORDER)
-    events = await decoded(cursor)
-    area = next((e.area_code for e in events if isinstance(e, InspectionScheduled)), None)
+    return [event for _, event in await kept_of(db, inspection_id, as_at)]
+
+
+async def kept_of(
+    db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None = None
+) -> list[tuple[Kept, Event]]:
+    """What `events_of` reads, each event beside its envelope and trace as kept."""
+
+    async def decoded(query: Document) -> list[tuple[Kept, Event]]:
+        return [(k, CATALOGUE.decode(k.envelope)) for k in await kept(db, query, as_at)]
+
+    found = await decoded({"inspection_id": inspection_id})
+    area = next((e.area_code for _, e in found if isinstance(e, InspectionScheduled)), None)
     if area is not None:
-        events += await decoded(
-            db[SOURCES].find({"inspection_id": None, "area_code": area, **until}).sort(ORDER)
-        )
-    team = sorted({e.inspector_id for e in events if isinstance(e, InspectorAssigned)})
+        found += await decoded({"inspection_id": None, "area_code": area})
+    team = sorted({e.inspector_id for _, e in found if isinstance(e, InspectorAssigned)})
     if team:
+        named = {"$in": team}  # a rebuild's page names its inspector; a page of one, its envelope
         registered = {
             "event_type": InspectorRegistered.event_type,
-            "envelope.payload.inspector_id": {"$in": team},
+            "$or": [{"inspector_id": named}, {"envelope.payload.inspector_id": named}],
         }
-        events += await decoded(db[SOURCES].find({**registered, **until}).sort(ORDER))
-    return events
+        found += await decoded(registered)
+    return found
 
 
 PARTICIPATION = tuple(t.event_type for t in inspections.TRACKED)
@@ -81,7 +125,7 @@ PARTICIPATION = tuple(t.event_type for t in inspections.TRACKED)
 async def participation(db: AsyncDatabase[Document], inspection_id: str) -> Inspection:
     """The inspection as its scheduling events say (those the one fold reads), without the rest."""
     query = {"inspection_id": inspection_id, "event_type": {"$in": PARTICIPATION}}
-    return known(inspection_id, await decoded(db[SOURCES].find(query).sort(ORDER)))
+    return known(inspection_id, await events(db, query))
 
 
 async def taking_part(service: Service, inspection_id: str) -> TakingPart:

@@ -2,8 +2,11 @@
 
 Reporting stores no document: each is rendered from the events it keeps (`sources`). This renders every
 document, drops `sources`, reads every topic reporting consumes from offset 0 into it again, renders every
-document once more and compares the checksums: the same log must give the same bytes. The running
-service may go on consuming meanwhile: it writes the same documents under the same ids."""
+document once more and compares the checksums: the same log must give the same bytes. The events are
+folded in memory into pages (projections.Pages: the events of an inspection of one type, up to a thousand
+to a page) and the pages written in bulk, a few documents for each inspection instead of one for each
+event. The running service may go on consuming meanwhile: it writes a page of one for each event it
+keeps, and reading keeps each event once whichever pages hold it."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from shared.language.contracts import CATALOGUE
 from shared.mechanics.catalogue import parse_envelope
@@ -28,10 +30,12 @@ from .rendering.documents import Format
 
 Progress = Callable[[str], None]
 CONTEXTS = projections.letter_sources.contexts
-CHUNK = 2000  # kept events inserted at a time
+KEPT = frozenset(t for t in projections.KEPT_TYPES if t in CATALOGUE)  # what the live projection keeps
+CHUNK = 2000  # kept events in the pages inserted at a time, at least (a page may hold fewer)
 WRITERS = 2  # inserts under way at once, while the log is read on
-QUEUED = 4  # chunks read and waiting for a writer
+QUEUED = 2  # chunks of pages folded and waiting for a writer
 READ_BATCH = 10_000  # records handed over by a fetch at most
+QUIET = 0.2  # seconds without a record after which the pages under way are written
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Summary:
     events_kept: int = 0
     malformed: int = 0
     read_seconds: float = 0.0
+    waited_seconds: float = 0.0  # of read_seconds: the silence after the last record that ends the reading
     documents: int = 0
     render_seconds: float = 0.0
     matching: list[str] = field(default_factory=list)
@@ -69,20 +74,20 @@ async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str,
 async def replay(
     settings: Settings, db: AsyncDatabase[Document], summary: Summary, progress: Progress
 ) -> None:
-    """Read every topic reporting consumes from its start into `sources`, in bulk, and index it: the reading
-    goes on while WRITERS insert what was kept, CHUNK events at a time in no set order, through a queue of
-    at most QUEUED chunks, so memory holds a few chunks whatever the log's length."""
+    """Read every topic reporting consumes from its start into `sources`, folded into pages, in bulk: the
+    reading goes on while WRITERS insert the pages due, CHUNK events' worth at a time in no set order,
+    through a queue of at most QUEUED chunks, so memory holds the pages under way (projections.PENDING
+    events at most) and a few chunks, whatever the log's length. When the log goes quiet (QUIET seconds
+    without a record) every page under way is written while the reading waits to see that it has ended."""
     topics = [settings.events_topic(c) for c in CONTEXTS]
     started = time.monotonic()
+    # Indexed before the events are in: a few pages for each inspection, not a document for each event.
+    await projections.indexes(db)
     queue: asyncio.Queue[list[Document] | None] = asyncio.Queue(maxsize=QUEUED)
 
     async def write() -> None:
         while (chunk := await queue.get()) is not None:
-            try:
-                await db[projections.SOURCES].insert_many(chunk, ordered=False)
-            except BulkWriteError as exc:  # an event published twice is kept once
-                if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
-                    raise
+            await db[projections.SOURCES].insert_many(chunk, ordered=False)
 
     writers = [asyncio.create_task(write()) for _ in range(WRITERS)]
 
@@ -98,39 +103,59 @@ async def replay(
                     writer.result()  # a writer ends before the end only when an insert failed
                     raise RuntimeError("a writer of the rebuild stopped before the last chunk")
 
-    pending: list[Document] = []
-    reported = 0
+    pages = projections.Pages()
+    due: list[Document] = []  # pages folded and not yet queued
+    events_due = 0
+    flushes: list[asyncio.Future[None]] = []
+
+    def quiet() -> None:
+        nonlocal due, events_due
+        if rest := due + pages.rest():
+            due, events_due = [], 0
+            flushes.append(asyncio.ensure_future(put(rest)))
+
+    timer: asyncio.TimerHandle | None = None
+    last_read, reported = started, 0
     try:
         async for records in read_from_start(
             settings.kafka_bootstrap_servers, topics, batch=READ_BATCH, security=settings.kafka_security()
         ):
+            summary.events_read += len(records)
             for record in records:
-                summary.events_read += 1
+                published = record.value or b""
                 try:
-                    envelope = parse_envelope(record.value or b"")
+                    envelope = parse_envelope(published)
                 except MalformedEvent:
                     summary.malformed += 1  # the consumers dead-letter these; a rebuild skips them
                     continue
-                if envelope.event_type in projections.KEPT_TYPES and envelope.event_type in CATALOGUE:
-                    pending.append(projections.source(envelope))
+                if envelope.event_type in KEPT:
                     summary.events_kept += 1
-                    if len(pending) >= CHUNK:
-                        await put(pending)
-                        pending = []
+                    if written := pages.add(envelope, published):
+                        due += written
+                        events_due += sum(len(p["events"]) for p in written)
+                        if events_due >= CHUNK:
+                            chunk, due, events_due = due, [], 0  # not `due` while it is queued
+                            await put(chunk)
+            if timer is not None:
+                timer.cancel()
+            timer = asyncio.get_running_loop().call_later(QUIET, quiet)
+            last_read = time.monotonic()
             if summary.events_read - reported >= 10_000:
                 reported = summary.events_read
-                rate = summary.events_read / (time.monotonic() - started)
+                rate = summary.events_read / (last_read - started)
                 progress(f"  {summary.events_read:,} events read ({rate:,.0f}/s)")
-        if pending:
-            await put(pending)
+        summary.waited_seconds = time.monotonic() - last_read
+        if timer is not None:
+            timer.cancel()
+        await asyncio.gather(*flushes)
+        quiet()
+        await asyncio.gather(*flushes)
         for _ in writers:
             await put(None)
         await asyncio.gather(*writers)
     finally:
-        for writer in writers:
-            writer.cancel()
-    # Indexed once the events are in: one pass over them, not every index updated at every insert.
-    await projections.indexes(db)
+        for pending in [*writers, *flushes]:
+            pending.cancel()
     summary.read_seconds = time.monotonic() - started
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.language.contracts import CATALOGUE
@@ -23,7 +22,6 @@ from shared.language.contracts.scheduling import (
 from shared.language.programmes import catalogue
 from shared.mechanics.auth import Principal, Role
 from shared.mechanics.catalogue import Event
-from shared.mechanics.envelope import Envelope
 from shared.mechanics.errors import Forbidden, NotFound
 from shared.mechanics.eventstore import EventStore
 from shared.mechanics.mongo import Document
@@ -31,7 +29,7 @@ from shared.views.taking_part import READ_RULE, may_read, of_inspection
 
 from .domain import lifecycle
 from .projections import SOURCES
-from .reading import ORDER, checksum, decoded, events_of, known, lifecycle_of, marking, participation
+from .reading import checksum, events, events_of, kept, known, lifecycle_of, marking, participation
 from .rendering import documents
 from .rendering.documents import Format
 from .views import Rendered
@@ -59,22 +57,16 @@ async def listing(
     entries: list[DocumentEntry] = []
     rounds: dict[str, str] = {}
     joined: dict[str, list[Event]] = {}
-    for event in await decoded(db[SOURCES].find({"event_type": InspectorateJoined.event_type}).sort(ORDER)):
+    for event in await events(db, {"event_type": InspectorateJoined.event_type}):
         assert isinstance(event, InspectorateJoined)
         joined.setdefault(event.inspection_id, []).append(event)
     moved: dict[str, InspectionRescheduled] = {}  # each inspection's last new dates
-    for event in await decoded(
-        db[SOURCES].find({"event_type": InspectionRescheduled.event_type}).sort(ORDER)
-    ):
+    for event in await events(db, {"event_type": InspectionRescheduled.event_type}):
         assert isinstance(event, InspectionRescheduled)
         moved[event.inspection_id] = event
-    cursor = (
-        db[SOURCES]
-        .find({"event_type": InspectionScheduled.event_type})
-        .sort("envelope.occurred_at", ASCENDING)
-    )
-    async for doc in cursor:
-        scheduled = CATALOGUE.decode(Envelope.model_validate(doc["envelope"]))
+    schedules = await kept(db, {"event_type": InspectionScheduled.event_type})
+    for each in sorted(schedules, key=lambda k: k.envelope.occurred_at):  # stable: in stream order
+        scheduled = CATALOGUE.decode(each.envelope)
         assert isinstance(scheduled, InspectionScheduled)
         inspection = known(scheduled.inspection_id, [scheduled, *joined.get(scheduled.inspection_id, [])])
         if reader is not None and not may_read(reader, of_inspection(inspection)):
@@ -141,8 +133,8 @@ async def overview(
         final_at = (await lifecycle_of(store, inspection_id, as_at)).final_at()
         if final_at is not None:
             included.append(await events_of(db, inspection_id, final_at))
-    planned = await db[SOURCES].find_one({"event_type": RoundPlanned.event_type, "round_id": round_id})
-    name = CATALOGUE.decode(Envelope.model_validate(planned["envelope"])) if planned else None
+    planned = await events(db, {"event_type": RoundPlanned.event_type, "round_id": round_id})
+    name = planned[0] if planned else None
     content = documents.render_overview(
         round_id,
         included,

@@ -27,7 +27,7 @@ from shared.language.contracts.reporting import (
 )
 from shared.language.contracts.scheduling import InspectionScheduled, Recipient
 from shared.language.contracts.vocabulary import Agency
-from shared.mechanics.envelope import Envelope, Inspectorate, stamp
+from shared.mechanics.envelope import Envelope, Inspectorate
 from shared.mechanics.errors import Forbidden, NotFound, RuleViolation
 from shared.mechanics.eventstore import StreamStore
 from shared.mechanics.mongo import Document
@@ -36,7 +36,17 @@ from shared.views.inspections import Inspection
 
 from .domain import lifecycle
 from .projections import SOURCES
-from .reading import checksum, content_of, events_of, known, lifecycle_of, marking, participation
+from .reading import (
+    Kept,
+    checksum,
+    content_of,
+    events_of,
+    kept_of,
+    known,
+    lifecycle_of,
+    marking,
+    participation,
+)
 from .rendering import documents
 from .rendering.documents import Format
 from .rendering.issue import issue_of
@@ -192,7 +202,8 @@ async def render(
         as_at = finals[edition - 1]
     report = await lifecycle_of(store, inspection_id, as_at)
     content_as_at = report.final_at() or as_at
-    events = await events_of(db, inspection_id, content_as_at)
+    held = await kept_of(db, inspection_id, content_as_at)
+    events = [event for _, event in held]
     if as_at is not None and not any(isinstance(e, InspectionScheduled) for e in events):
         if await db[SOURCES].find_one({"inspection_id": inspection_id}) is None:
             raise NotFound(f"no events of inspection {inspection_id} have reached the reporting service")
@@ -214,7 +225,7 @@ async def render(
     # without what says where the document stands (a rehearsal's or a draft's marking, a final one's date
     # of issue and next steps), in whatever format it is read.
     agreed = checksum(documents.render_report(made_of, Format.MARKDOWN))
-    await _link_last_change(db, inspection_id, content_as_at)
+    _link_last_change([k for k, _ in held if k.envelope.inspection_id == inspection_id])
     return Rendered(
         content=content,
         media_type=documents.MEDIA_TYPES[fmt],
@@ -248,14 +259,12 @@ async def _sent_to_partnership(
     return moments[-1]
 
 
-async def _link_last_change(db: AsyncDatabase[Document], inspection_id: str, as_at: datetime | None) -> None:
-    """Link the request's span to the trace of the latest event in the document, so a trace UI leads
-    from a rendered document to the command that last changed it (and on through every service)."""
-    until = {"envelope.occurred_at": {"$lte": stamp(as_at)}} if as_at else {}
-    last = await db[SOURCES].find_one(
-        {"inspection_id": inspection_id, **until}, {"trace": 1}, sort=[("envelope.occurred_at", -1)]
-    )
-    change = trace.get_current_span(context_from((last or {}).get("trace", {}))).get_span_context()
+def _link_last_change(held: Sequence[Kept]) -> None:
+    """Link the request's span to the trace of the latest event in the document (of those `held` of its
+    inspection), so a trace UI leads from a rendered document to the command that last changed it (and on
+    through every service)."""
+    last = max(held, key=lambda k: k.envelope.occurred_at, default=None)
+    change = trace.get_current_span(context_from(last.trace if last else {})).get_span_context()
     if change.is_valid:
         trace.get_current_span().add_link(change, {"jip.link": "last change to the document"})
 

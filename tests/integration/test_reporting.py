@@ -304,6 +304,10 @@ async def test_a_rebuild_from_the_start_of_the_log_gives_the_same_bytes(
     }
     assert after == before
     assert (await api.get(f"/inspections/{first}/report/lifecycle")).json()["draft"] == 1
+    # The rebuild wrote pages of many events; what arrives after it, the service keeps a page of one
+    # beside them, and the document reads both.
+    await publish(settings, finding(second, 2, "Strategy meetings are timely."))
+    await letter_with(api, second, "Referrals are acted on at once.", "Strategy meetings are timely.")
 
 
 async def test_every_document_of_a_rehearsal_platform_says_so_with_its_clock(settings: Settings) -> None:

@@ -75,13 +75,13 @@ FINDING = FindingRecorded(
 
 class Sources:
     """Reporting's `sources` collection, in memory: just the queries its reading makes (equality on
-    fields and dotted paths, `$in`, `$lte`), sorted as asked."""
+    fields and dotted paths, `$in`, `$lte`, `$or`), sorted as asked."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = list(docs)
 
     def find(self, query: Document) -> Sources.Found:
-        return Sources.Found([d for d in self.docs if all(_holds(d, k, v) for k, v in query.items())])
+        return Sources.Found([d for d in self.docs if _matches(d, query)])
 
     class Found:
         def __init__(self, docs: list[Document]) -> None:
@@ -102,6 +102,12 @@ def _at(doc: Document, path: str) -> Any:
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
+
+
+def _matches(doc: Document, query: Document) -> bool:
+    return all(
+        any(_matches(doc, q) for q in v) if k == "$or" else _holds(doc, k, v) for k, v in query.items()
+    )
 
 
 def _holds(doc: Document, path: str, wanted: Any) -> bool:
