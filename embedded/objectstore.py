@@ -9,6 +9,16 @@ about a millisecond, writes every object atomically (temporary file, fsync, rena
 conditional writes tansu relies on for its watermarks and group state (`If-None-Match: *`,
 `If-Match: <etag>`).
 
+What tansu 0.6.0 asks of it (tansu-storage/src/dynostore.rs): a produce reads and rewrites the
+partition's watermark.json (If-None-Match, then If-Match) and creates `records/<offset>.batch`; a
+fetch below the high watermark lists the partition's `records/` prefix whole (object_store's `list`:
+no start-after, no max-keys) and reads the batches from the fetch offset, keeping only what it listed
+before the fetch's wait ran out. A fetch's cost therefore grows with the partition's batch objects
+(about 10 µs a key inside tansu), and once the listing outlasts the consumer's wait the fetch answers
+nothing: fewer, larger batches are what keeps a long log readable, not a faster listing. The whole
+listing is one answer, kept until a write under its prefix (`list_objects`), so the store's own
+share is a few microseconds; `--request-log` records every request and its cost.
+
 Supported: ListObjectsV2 (prefix, delimiter, start-after, continuation-token, max-keys), GET (with
 a single byte range), HEAD, PUT, DELETE, and bucket HEAD/PUT. There is no authentication: it binds
 to loopback and is meant for the embedded stack only.
@@ -21,13 +31,14 @@ import bisect
 import hashlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -50,15 +61,41 @@ class ObjectInfo:
 class Bucket:
     keys: list[str] = field(default_factory=list)  # sorted, for listing by prefix
     objects: dict[str, ObjectInfo] = field(default_factory=dict)
+    # Whole listings of a prefix (no delimiter, start or page size), as answered: tansu asks for the
+    # same partition's listing on every fetch. A write or delete under the prefix drops it.
+    listings: dict[str, bytes] = field(default_factory=dict)
 
     def put(self, key: str, info: ObjectInfo) -> None:
         if key not in self.objects:
             bisect.insort(self.keys, key)
         self.objects[key] = info
+        self._changed(key)
 
     def delete(self, key: str) -> None:
         if self.objects.pop(key, None) is not None:
             del self.keys[bisect.bisect_left(self.keys, key)]
+            self._changed(key)
+
+    def _changed(self, key: str) -> None:
+        stale = [prefix for prefix in self.listings if key.startswith(prefix)]
+        for prefix in stale:
+            del self.listings[prefix]
+
+    def span(self, prefix: str, after: str) -> tuple[int, int]:
+        """The index positions of the keys under `prefix` (all keys for ""), past `after` if given."""
+        start = bisect.bisect_left(self.keys, prefix)
+        if after:  # continue after the last key returned, but never before the prefix
+            start = max(start, bisect.bisect_right(self.keys, after))
+        end = bisect.bisect_left(self.keys, _successor(prefix)) if prefix else len(self.keys)
+        return start, max(start, end)
+
+
+def _successor(prefix: str) -> str:
+    """The least string above every string starting with `prefix` (a non-empty prefix)."""
+    last = ord(prefix[-1])
+    if last == 0x10FFFF:
+        return _successor(prefix[:-1]) if len(prefix) > 1 else "\U0010ffff" * 2
+    return prefix[:-1] + chr(last + 1)
 
 
 class ObjectStore:
@@ -145,8 +182,9 @@ Response = tuple[int, bytes, list[tuple[bytes, bytes]]]
 class S3App:
     """The ASGI application serving an ObjectStore."""
 
-    def __init__(self, store: ObjectStore) -> None:
+    def __init__(self, store: ObjectStore, request_log: TextIO | None = None) -> None:
         self.store = store
+        self.request_log = request_log  # a line per request: what the broker asks of its store, and its cost
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,7 +198,14 @@ class S3App:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode(), keep_blank_values=True).items()}
         bucket, _, key = scope["path"].lstrip("/").partition("/")
+        began = time.perf_counter()
         status, payload, extra = self.handle(scope["method"], bucket, key, query, headers, bytes(body))
+        if self.request_log is not None:
+            took = (time.perf_counter() - began) * 1000
+            self.request_log.write(
+                f"{time.time():.6f}\t{scope['method']}\t{scope['path']}\t{scope['query_string'].decode()}"
+                f"\t{status}\t{took:.3f}\t{len(payload)}\n"
+            )
         if not any(name == b"content-length" for name, _ in extra):  # HEAD states the object's own length
             extra.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": extra})
@@ -237,27 +282,39 @@ class S3App:
         return _error(501, "NotImplemented", "only ListObjectsV2 is supported on buckets")
 
     def list_objects(self, bucket: str, query: dict[str, str]) -> bytes:
+        """ListObjectsV2. Without max-keys the whole listing is one page, which tansu (object_store's
+        `list`, following NextContinuationToken) takes as it takes pages, and the page is kept for the
+        next fetch: it asks the same partition's listing on every fetch, where S3's 1,000-key pages cost
+        this store ~2 ms each (10 % of a core over a long partition). A client that asks for a page size
+        gets pages of at most 1,000 keys, as from S3, and so does a listing without a prefix."""
         index = self.store.buckets[bucket]
         prefix = query.get("prefix", "")
         delimiter = query.get("delimiter", "")
-        max_keys = max(0, min(int(query.get("max-keys", "1000")), 1000))
         after = query.get("continuation-token") or query.get("start-after") or ""
-        position = bisect.bisect_left(index.keys, prefix)
-        if after:  # continue after the last key returned, but never before the prefix
-            position = max(position, bisect.bisect_right(index.keys, after))
+        # A listing of the whole bucket (tansu's ping at start) keeps S3's page: it would hold every key.
+        bounded = "max-keys" in query or not prefix
+        whole = not (delimiter or after or bounded)
+        if whole and prefix in index.listings:
+            return index.listings[prefix]
+        max_keys = max(0, min(int(query.get("max-keys", "1000")), 1000)) if bounded else None
+        start, end = index.span(prefix, after)
         contents: list[str] = []
         common: list[str] = []
         last = ""
         truncated = False
-        while position < len(index.keys):
-            key = index.keys[position]
-            if not key.startswith(prefix):
-                break
-            if len(contents) + len(common) == max_keys:
+        if not delimiter:
+            stop = end if max_keys is None else min(end, start + max_keys)
+            contents = [index.objects[key].listing for key in index.keys[start:stop]]
+            truncated = stop < end
+            last = index.keys[stop - 1] if truncated else ""
+        position = start
+        while delimiter and position < end:
+            if max_keys is not None and len(contents) + len(common) == max_keys:
                 truncated = True
                 break
+            key = index.keys[position]
             rest = key[len(prefix) :]
-            if delimiter and delimiter in rest:
+            if delimiter in rest:
                 group = prefix + rest[: rest.index(delimiter) + len(delimiter)]
                 common.append(group)
                 last = group + "\U0010ffff"  # skip every key under this common prefix
@@ -269,7 +326,8 @@ class S3App:
         parts = [
             f'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="{_XML_NS}">',
             f"<Name>{escape(bucket)}</Name><Prefix>{escape(prefix)}</Prefix>",
-            f"<KeyCount>{len(contents) + len(common)}</KeyCount><MaxKeys>{max_keys}</MaxKeys>",
+            f"<KeyCount>{len(contents) + len(common)}</KeyCount>",
+            f"<MaxKeys>{max_keys if max_keys is not None else len(contents) + len(common)}</MaxKeys>",
             f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>",
         ]
         if delimiter:
@@ -281,7 +339,10 @@ class S3App:
         parts.extend(contents)
         parts.extend(f"<CommonPrefixes><Prefix>{escape(p)}</Prefix></CommonPrefixes>" for p in common)
         parts.append("</ListBucketResult>")
-        return "".join(parts).encode()
+        page = "".join(parts).encode()
+        if whole:
+            index.listings[prefix] = page
+        return page
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int]:
@@ -303,13 +364,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, required=True, help="directory holding the buckets")
     parser.add_argument("--bucket", action="append", default=[], help="bucket to create at start")
     parser.add_argument("--no-fsync", action="store_true", help="skip fsync (faster, not crash-safe)")
+    parser.add_argument(
+        "--request-log",
+        type=Path,
+        default=os.environ.get("JIP_OBJECTSTORE_REQUEST_LOG") or None,
+        help="append a line per request (unix time, method, path, query, status, ms to answer, bytes "
+        "answered; tab-separated) to this file (default: $JIP_OBJECTSTORE_REQUEST_LOG, else none)",
+    )
     args = parser.parse_args(argv)
     args.root.mkdir(parents=True, exist_ok=True)
     store = ObjectStore(args.root, fsync=not args.no_fsync)
     for name in args.bucket:
         store.create_bucket(name)
+    request_log = args.request_log.open("a", buffering=1) if args.request_log else None
     uvicorn.run(
-        S3App(store), host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="off"
+        S3App(store, request_log),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,7 +153,7 @@ def test_if_match_on_a_missing_key_is_412(app: S3App) -> None:
     assert get(app, "absent")[0] == 404
 
 
-def test_list_objects_v2_pages_2500_keys_with_continuation_tokens(store: ObjectStore, app: S3App) -> None:
+def test_a_page_size_pages_2500_keys_with_continuation_tokens(store: ObjectStore, app: S3App) -> None:
     expected = [f"clusters/c1/topics/t/partitions/0/records/{n:020d}.batch" for n in range(2500)]
     # Creating a file costs about 2 ms on this machine's disk, so most keys go straight into the
     # store's index (listing reads only the index); a few go through PUT like any other.
@@ -166,7 +168,7 @@ def test_list_objects_v2_pages_2500_keys_with_continuation_tokens(store: ObjectS
     put(app, "aaa-before", b"outside the prefix")
     put(app, "zzz-after", b"outside the prefix")
     prefix = "clusters/c1/topics/t/"
-    pages = list_all(app, prefix=prefix)
+    pages = list_all(app, prefix=prefix, **{"max-keys": "5000"})  # S3's pages: at most 1,000 keys
     assert [len(p.keys) for p in pages] == [1000, 1000, 500]
     assert [p.truncated for p in pages] == [True, True, False]
     assert [p.key_count for p in pages] == [1000, 1000, 500]
@@ -316,3 +318,74 @@ def test_a_key_that_clashes_with_another_keys_path_is_a_clear_409(app: S3App) ->
 
     assert status == 409
     assert list_objects(app).keys == ["a/b"]
+
+
+def batches(store: ObjectStore, partition: int, offsets: range) -> list[str]:
+    """Record-batch keys as tansu names them, straight into the index (a file costs ~2 ms to create)."""
+    keys = [f"clusters/c/topics/t/partitions/{partition:010d}/records/{n:020d}.batch" for n in offsets]
+    for key in keys:
+        store.buckets[BUCKET].put(key, _info(key, key.encode(), 0.0))
+    return keys
+
+
+def test_without_max_keys_every_key_of_a_prefix_is_one_page(store: ObjectStore, app: S3App) -> None:
+    # What tansu's fetch asks (object_store's list: list-type=2&prefix=<partition>/records/, no max-keys),
+    # on every fetch: the whole partition in one answer, in order, nothing to continue from.
+    keys = batches(store, 1, range(0, 50_000, 10))
+    batches(store, 0, range(3))
+    batches(store, 2, range(3))
+    [page] = list_all(app, prefix="clusters/c/topics/t/partitions/0000000001/records/")
+    assert page.keys == keys
+    assert (page.truncated, page.next_token, page.key_count) == (False, None, 5000)
+    # without a prefix (tansu's ping lists the bucket and reads one key), S3's pages of 1,000
+    assert [len(p.keys) for p in list_all(app)] == [1000, 1000, 1000, 1000, 1000, 6]
+
+
+def test_a_whole_listing_follows_writes_and_deletes_under_its_prefix(store: ObjectStore, app: S3App) -> None:
+    prefix = "clusters/c/topics/t/partitions/0000000000/records/"
+    keys = batches(store, 0, range(0, 30, 10))
+    assert list_objects(app, prefix=prefix).keys == keys
+    put(app, f"{prefix}{30:020d}.batch", b"new batch")
+    put(app, "clusters/c/topics/t/partitions/0000000000/watermark.json", b"{}")  # outside: kept
+    assert list_objects(app, prefix=prefix).keys == [*keys, f"{prefix}{30:020d}.batch"]
+    assert app.handle("DELETE", BUCKET, keys[0], {}, {}, b"")[0] == 204
+    assert list_objects(app, prefix=prefix).keys == [*keys[1:], f"{prefix}{30:020d}.batch"]
+    assert list_objects(app, prefix="clusters/c/topics/t/").keys[-1].endswith("watermark.json")
+
+
+def test_start_after_and_continuation_list_only_later_keys(store: ObjectStore, app: S3App) -> None:
+    prefix = "clusters/c/topics/t/partitions/0000000000/records/"
+    keys = batches(store, 0, range(0, 100, 10))
+    assert list_objects(app, prefix=prefix, **{"start-after": keys[6]}).keys == keys[7:]
+    page = list_objects(app, prefix=prefix, **{"start-after": keys[2], "max-keys": "3"})
+    assert (page.keys, page.truncated, page.next_token) == (keys[3:6], True, keys[5])
+    rest = list_objects(app, prefix=prefix, **{"continuation-token": keys[5]})
+    assert (rest.keys, rest.truncated) == (keys[6:], False)
+
+
+async def test_the_request_log_has_a_line_per_request(store: ObjectStore, tmp_path: Path) -> None:
+    path = tmp_path / "requests.log"
+    with path.open("a") as log:
+        app = S3App(store, log)
+        app.handle("PUT", BUCKET, "", {}, {}, b"")
+        sent: list[MutableMapping[str, Any]] = []
+
+        async def receive() -> MutableMapping[str, Any]:
+            return {"type": "http.request", "body": b"batch", "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        for method, target, query in [
+            ("PUT", "/tansu/r/1.batch", b""),
+            ("GET", "/tansu", b"list-type=2&prefix=r/"),
+        ]:
+            scope = {"type": "http", "method": method, "path": target, "query_string": query, "headers": []}
+            await app(scope, receive, send)
+    lines = [line.split("\t") for line in path.read_text().splitlines()]
+    assert [(m, p, q, status) for _, m, p, q, status, _, _ in lines] == [
+        ("PUT", "/tansu/r/1.batch", "", "200"),
+        ("GET", "/tansu", "list-type=2&prefix=r/", "200"),
+    ]
+    assert int(lines[1][6]) == len(sent[-1]["body"]) > 0
+    assert float(lines[1][5]) >= 0
