@@ -38,6 +38,7 @@ BATCH = 200
 JOIN_ALLOWANCE = 30.0  # seconds a projection may take to join its group before it counts as stuck
 IDLE_AFTER = 30.0  # seconds without a record before a projection counts as idle
 IDLE_FETCH_WAIT_MS = 2000  # how long an idle projection's fetch waits at the broker, and its getmany here
+STARVED_WAIT_MS = 4000  # the longest a fetch waits at the broker to read a long partition
 BUSY_GETMANY_MS = 1000  # how long a busy projection's getmany waits for records before it looks again
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
@@ -116,6 +117,7 @@ class Subscription:
         self._busy_wait_ms: int = self._options.get("fetch_max_wait_ms", 500)
         self._last_record = time.monotonic()
         self._wait_ms = BUSY_GETMANY_MS
+        self._starved = 0  # fetches in a row that read nothing behind the high watermark
         runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
 
     async def start(self) -> None:
@@ -187,19 +189,32 @@ class Subscription:
                 with contextlib.suppress(KafkaError):  # a rebalance: the next owner delivers it again
                     await consumer.commit({tp: held[-1].offset + 1 for tp, held in batch.items()})
             backoff = 0.5
-            self._pace(consumer, bool(records))
             await self._measure(consumer, applied=bool(records))
+            self._pace(consumer, bool(records))
 
     def _pace(self, consumer: AIOKafkaConsumer, read: bool) -> None:
         """The broker's wait for the next fetches: the configured one while records come, a longer one
-        once the projection has been idle for IDLE_AFTER seconds. aiokafka reads the wait from its fetcher
-        for every request it makes, and has no public way to change it."""
+        once the projection has been idle for IDLE_AFTER seconds. And two fetches in a row that brought
+        nothing while the broker holds records past the position (lag) double the configured wait, up to
+        STARVED_WAIT_MS, for as long as the consumer lives: tansu's s3 engine lists every batch object
+        of a partition at each fetch and stops when the wait has run out, so on a partition of a few
+        thousand batches a 50 ms fetch would never read anything (bench/README.md, issue 24 §5). aiokafka
+        reads the wait from its fetcher for every request it makes, and has no public way to change it."""
         now = time.monotonic()
+        starved = not read and self.progress.lag > 0
+        self._starved = self._starved + 1 if starved else 0
         if read:
             self._last_record = now
+        elif self._starved >= 2 and self._busy_wait_ms < STARVED_WAIT_MS:  # twice, not a fetch in flight
+            self._busy_wait_ms = min(max(self._busy_wait_ms, 25) * 2, STARVED_WAIT_MS)
+            log.info(
+                "%s: a fetch read nothing behind the high watermark: waits %d ms at the broker now",
+                self.progress.group,
+                self._busy_wait_ms,
+            )
         idle = now - self._last_record > IDLE_AFTER
         wait = max(self._busy_wait_ms, IDLE_FETCH_WAIT_MS) if idle else self._busy_wait_ms
-        self._wait_ms = IDLE_FETCH_WAIT_MS if idle else BUSY_GETMANY_MS  # how long a getmany waits here
+        self._wait_ms = max(wait, BUSY_GETMANY_MS)  # how long a getmany waits here
         fetcher = getattr(consumer, "_fetcher", None)
         if fetcher is not None and getattr(fetcher, "_fetch_max_wait_ms", wait) != wait:
             fetcher._fetch_max_wait_ms = wait

@@ -4,10 +4,13 @@ our own."""
 from __future__ import annotations
 
 import time
+from typing import Any, cast
 
 import pytest
 
-from shared.mechanics.subscription import Progress
+from shared.mechanics.consumer import Projection
+from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.subscription import STARVED_WAIT_MS, Progress, Subscription
 
 
 class Clock:
@@ -81,3 +84,41 @@ def test_joining_its_group_is_starting_until_it_takes_too_long(clock: Clock) -> 
     assert progress.state == "stuck"
     progress.running, progress.joining_since = True, None
     assert progress.state == "ok"
+
+
+class _Runner:
+    """What a Subscription asks of its runner, on tansu's consumer options."""
+
+    settings = Settings(kafka_profile=KafkaProfile.TANSU)
+
+    class metrics:
+        @staticmethod
+        def watch_projection(group: str, stuck: object) -> None:
+            pass
+
+    @staticmethod
+    def group_id(projection: Projection) -> str:
+        return f"jip.test.{projection.name}"
+
+
+class _Consumer:
+    class _fetcher:
+        _fetch_max_wait_ms = 0
+
+
+def test_fetches_that_read_nothing_behind_the_high_watermark_lengthen_the_broker_s_wait() -> None:
+    """tansu lists every batch object of a partition at each fetch and gives up when the wait runs out:
+    on a long partition a 50 ms fetch reads nothing, ever. Two such fetches in a row double the wait."""
+    subscription = Subscription(cast(Any, _Runner()), Projection("evidence", ["evidence"]))
+    consumer = cast(Any, _Consumer())
+    waits = []
+    for read, lag in [(True, 0), (False, 0), (False, 9), (False, 9), (False, 9), (True, 9), (False, 0)]:
+        subscription.progress.lag = lag
+        subscription._pace(consumer, read)
+        waits.append(consumer._fetcher._fetch_max_wait_ms)
+    # caught up and quiet: as configured; behind and starved twice: 100 ms, then 200; kept once it reads
+    assert waits == [50, 50, 50, 100, 200, 200, 200]
+    subscription.progress.lag = 9
+    for _ in range(20):
+        subscription._pace(consumer, False)
+    assert consumer._fetcher._fetch_max_wait_ms == STARVED_WAIT_MS
