@@ -24,7 +24,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import TopicPartition
 from aiokafka.client import AIOKafkaClient
@@ -46,9 +46,9 @@ LEADERSHIP_MOVED = {3, 5, 6, 9, 74, 75}
 LEADER_RETRIES = 5
 
 
-@dataclass(frozen=True)
-class Record:
-    """One record as stored: where it is, and its value (the envelope's bytes, or whatever is there)."""
+class Record(NamedTuple):
+    """One record as stored: where it is, and its value (the envelope's bytes, or whatever is there). A
+    tuple: one is made for every record read, and a frozen dataclass costs several times as much to make."""
 
     topic: str
     partition: int
@@ -84,6 +84,9 @@ class Reading:
 
     damage: list[Damage] = field(default_factory=list)
     ends: dict[tuple[str, int], int] = field(default_factory=dict)  # (topic, partition) -> next offset
+    # Records still to read, as far as the broker has said (each partition's end is known from its first
+    # answer): how large a log is, known early, so a reader can decide how to share the work.
+    left: int = 0
 
 
 async def read(
@@ -133,6 +136,7 @@ async def read(
                             )
                         )
                         p.end = p.position
+            reading.left = sum(p.end - p.position for p in partitions if p.end is not None)
             return found
 
         # The next fetch is on its way while the caller checks this one's records: the broker reads its

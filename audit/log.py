@@ -3,9 +3,9 @@
 `verify` checks every record: it reads as an envelope of a known event type and version; every stream's
 versions are contiguous; every event names the digest of its stream's previous event, and the chain holds.
 Each problem is kept with its topic, partition and offset; the reading never stops half way. What a record
-says on its own is examined by audit/examining.py (in worker processes over a large log on 3 cores or more);
-the `Verifier` places each examined record in its stream, one record at a time, so that a caller can watch its
-counts while it runs (the workspace shows how many records are read so far). The records come from
+says on its own is examined by audit/examining.py (shared with worker processes over a large log on 3 cores or
+more); the `Verifier` places each examined record in its stream, one record at a time, so that a caller can
+watch its counts while it runs (the workspace shows how many records are read so far). The records come from
 audit/batches.py, which names a corrupt batch or missing offsets and reads on. A stream's events are checked
 in version order even when they are read out of order (a stream spread over partitions, as old logs have: a
 note, not a problem). What a hash chain alone cannot see (a changed last event, a truncated or rolled-back
@@ -14,10 +14,13 @@ partition) is checked against signed checkpoints (audit/checkpoints.py), through
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import NamedTuple
 
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 
@@ -29,6 +32,7 @@ from .batches import Reading, Record, read
 from .examining import ALONE_UP_TO, Examined, Examiners, NotAnEvent, examine, examine_all
 
 Progress = Callable[[str], None]
+Found = list[Examined | NotAnEvent]
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,10 @@ class Problem:
         return f"{self.where}{stream}: {self.kind}: {self.detail}"
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """An event of a stream as the chain needs it: its version, its digest, the digest it names as its
-    stream's previous event, and where it is in the log."""
+    stream's previous event, and where it is in the log. A tuple: one is kept for every stream's head, and
+    a dataclass instance with its dict of attributes is half as large again."""
 
     version: int
     digest: str
@@ -92,7 +96,10 @@ class Verifier:
         self.links: dict[str, Link] = {}
         self.waiting: dict[str, dict[int, Link]] = {}  # stream -> version -> an event read before its turn
         self.digests: dict[str, str] = {}  # event id -> digest, to tell a duplicate from a forgery
-        self.partitions: dict[str, tuple[str, int]] = {}  # stream -> the partition of its first event read
+        # stream -> the partition of its first event read, one tuple per partition shared by its streams
+        self.partitions: dict[str, tuple[str, int]] = {}
+        self.shared: dict[tuple[str, int], tuple[str, int]] = {}
+        self.spread: set[str] = set()  # streams found on more than one partition, said once
         self.reading = Reading()  # damage found by the reader, and where each partition ended
         # Events a kept checkpoint covers (audit/checkpoints.py `expect`): stream -> version -> (digest,
         # topic, partition, offset, when the checkpoint was taken); each found is checked and removed.
@@ -137,13 +144,14 @@ class Verifier:
         self.result.problems.append(Problem(event.topic, event.partition, event.offset, kind, detail, stream))
 
     def _place(self, stream: str, topic: str, partition: int) -> None:
-        first = self.partitions.setdefault(stream, (topic, partition))
-        if first != (topic, partition) and first[1] >= 0:
+        here = (topic, partition)
+        first = self.partitions.setdefault(stream, self.shared.setdefault(here, here))
+        if first != here and stream not in self.spread:
             self.result.notes.append(
                 f"{stream} has events on {first[0]}[{first[1]}] and {topic}[{partition}]: a consumer may "
                 "read them out of order (a stream's events need one key); verified in version order"
             )
-            self.partitions[stream] = (topic, -1)  # said once
+            self.spread.add(stream)
 
     def _chain(self, stream: str, event: Link) -> None:
         last = self.links.get(stream)
@@ -249,51 +257,59 @@ async def verify(
 ) -> Verification:
     """Every record of the events topics checked by `verifier` (a new one unless given: give one to watch
     its counts while it runs), and every damaged batch or missing offset named; every 20,000 records, a
-    line to `progress`. Past ALONE_UP_TO records the records are examined by `workers` processes (one per
-    core unless given; 1 examines them all here), a few fetches at a time, while the next are read; the
-    chain is checked here in log order. Memory holds those fetches and, per stream, its head and the
-    digest of each event read (to tell a duplicate from a forgery): O(streams and events), not records'
-    contents."""
+    line to `progress`. In a log of more than ALONE_UP_TO records (as the broker says after the first fetch)
+    the records are examined by `workers` processes (one per core but one on 3 cores or more unless given; 0
+    examines them all here) and this one, which takes a share of each fetch (audit/examining.py), a few
+    fetches at a time, while the next are read; the chain is checked here in log order. Memory holds those
+    fetches and what later records are checked against: per stream its head (a tuple) and the partition of its
+    first event (one tuple per partition, shared), per event its id and digest (to tell a duplicate, which may
+    come at any time, from a forgery): O(streams + events), not records' contents; ~460 bytes an event where
+    every event is its own stream, as evidence items are."""
     verifier = verifier or Verifier()
     started = time.monotonic()
     reported = 0
     reading = verifier.reading
-    examiners = Examiners(workers)
-    # Fetches handed to the examiners, oldest first: at most one more than there are examiners.
-    examining: deque[tuple[list[Record], list[asyncio.Future[list[Examined | NotAnEvent]]]]] = deque()
+    # Forked workers only for a caller with no thread but its own and its event loop's (those that looked up
+    # the broker's address, idle once it is connected): audit/examining.py `Examiners`.
+    alone = all(t is threading.main_thread() or t.name.startswith("asyncio_") for t in threading.enumerate())
+    examiners = Examiners(workers, forking=alone)
+    result = verifier.result
+    # Fetches handed to the examiners, oldest first (at most one more than there are examiners): each with
+    # its workers' slices to come and what this process examined of it.
+    examining: deque[tuple[list[Record], asyncio.Future[Found], Found]] = deque()
 
     def damage() -> None:
         for d in reading.damage:
             verifier.damaged(d.topic, d.partition, d.first, d.last, d.kind, d.detail)
         reading.damage.clear()
 
-    def take(record: Record, examined: Examined | NotAnEvent) -> None:
-        try:
-            verifier.take(record.topic, record.partition, record.offset, examined)
-        except Exception as exc:
-            verifier.result.problems.append(
-                Problem(record.topic, record.partition, record.offset, "unreadable record", repr(exc))
-            )
+    def take(batch: list[Record], found: Iterable[Examined | NotAnEvent]) -> None:
+        for record, examined in zip(batch, found, strict=True):
+            try:
+                verifier.take(record.topic, record.partition, record.offset, examined)
+            except Exception as exc:
+                verifier.result.problems.append(
+                    Problem(record.topic, record.partition, record.offset, "unreadable record", repr(exc))
+                )
 
     async def taken() -> None:
         """The oldest fetch's records, examined, checked in order."""
-        batch, slices = examining.popleft()
-        found = [examined for part in await asyncio.gather(*slices) for examined in part]
-        for record, examined in zip(batch, found, strict=True):
-            take(record, examined)
+        batch, sent, here = examining.popleft()
+        examiners.balance(waited=not sent.done())
+        take(batch, chain(await sent, here))
 
     try:
         async for batch in records(settings, reading):
             damage()
-            if examiners.pool is None and examiners.workers > 1 and verifier.result.records > ALONE_UP_TO:
+            if examiners.pool is None and examiners.workers and result.records + reading.left > ALONE_UP_TO:
                 examiners.start()
             if examiners.ready:
-                examining.append((batch, examiners.examine([r.value for r in batch])))
+                sent, rest = examiners.examine([r.value for r in batch])
+                examining.append((batch, sent, examine_all(rest)))  # examined here while they work
                 while len(examining) > examiners.workers:
                     await taken()
             else:  # none handed over yet: the examiners, once ready, stay ready
-                for record, examined in zip(batch, examine_all([r.value for r in batch]), strict=True):
-                    take(record, examined)
+                take(batch, examine_all([r.value for r in batch]))
             if verifier.result.records - reported >= 20_000:
                 reported = verifier.result.records
                 rate = reported / (time.monotonic() - started)
@@ -302,9 +318,8 @@ async def verify(
         while examining:
             await taken()
     finally:
-        for _, slices in examining:
-            for part in slices:
-                part.cancel()
+        for _, sent, _ in examining:
+            sent.cancel()
         examiners.stop()
     damage()
     return verifier.finish(started)

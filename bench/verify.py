@@ -96,7 +96,8 @@ def cli() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        help="processes examining the records past the first 20,000 (default: one per core but one; 1: none)",
+        help="processes examining the records of a log of more than 20,000 beside this one, which takes a "
+        "share of each fetch (default: one per core but one on 3 cores or more, none on 2; 0: none)",
     )
     parser.add_argument(
         "--checkpoint", action="store_true", help="also take a signed checkpoint and verify against it"
