@@ -265,17 +265,18 @@ class Settings(SecretsFirst):
 
     def consumer_options(self) -> dict[str, Any]:
         if self.kafka_profile is KafkaProfile.TANSU:
-            # tansu: group joins take half the session timeout (a projection starts reading 1 s later
-            # for each 2 s more), and each heartbeat reads and writes the group's state in its store
-            # (an idle group costs the broker and the object store ~0.2 % of a core more at a heartbeat
-            # a second than at one every 3 s: bench/README.md): 6 s, a heartbeat a third of it, as Kafka's
-            # defaults have it. On its s3 storage a fetch returns only what it read within
-            # fetch_max_wait_ms, so 10 ms (right for memory storage) starves readers; and it answers at
-            # the end of the wait even when a record arrives sooner, so a long wait is latency:
-            # shared/mechanics/subscription.py lengthens it only while the projection is idle.
+            # tansu: group joins take half the session timeout, and each heartbeat reads and writes the
+            # group's state in its store. A heartbeat every 2 s (session 6 s) rather than 1 s saved an
+            # idle stack nothing measurable (bench/idle.py: 10.76 % against 10.08 %) and made every join
+            # 1.5 s longer, for every service that starts and in every consumer test (~20 %), so 3 s it
+            # stays, a heartbeat a third of it, as Kafka's defaults have it. On its s3 storage a fetch
+            # returns only what it read within fetch_max_wait_ms, so 10 ms (right for memory storage)
+            # starves readers; and it answers at the end of the wait even when a record arrives sooner,
+            # so a long wait is latency: shared/mechanics/subscription.py lengthens it only while the
+            # projection is idle or its partition too long to list in 50 ms.
             return {
-                "session_timeout_ms": 6000,
-                "heartbeat_interval_ms": 2000,
+                "session_timeout_ms": 3000,
+                "heartbeat_interval_ms": 1000,
                 "rebalance_timeout_ms": 3000,
                 "fetch_max_wait_ms": 50,
             }
