@@ -136,6 +136,11 @@ class Settings(SecretsFirst):
     mongodb_uri: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_profile: KafkaProfile = KafkaProfile.KAFKA
+    # Whether each projection joins a consumer group, so a service's replicas share its partitions. Unset:
+    # yes on Kafka; no on tansu, where each service runs once and a group's heartbeats (each a read and a
+    # write of the group's state in tansu's store) are most of what an idle stack costs. Without a group a
+    # projection reads every partition and commits its offsets under the group's name.
+    kafka_consumer_groups: bool | None = None
     # Kafka over TLS and/or SASL: every client the platform makes (services, relay, audit, rebuild) uses them.
     kafka_security_protocol: KafkaSecurityProtocol = KafkaSecurityProtocol.PLAINTEXT
     kafka_sasl_mechanism: SaslMechanism = SaslMechanism.SCRAM_SHA_512
@@ -262,6 +267,13 @@ class Settings(SecretsFirst):
             "enable_idempotence": idempotent,
             "linger_ms": 0,
         }
+
+    @property
+    def consumer_groups(self) -> bool:
+        """Whether projections join consumer groups (`kafka_consumer_groups`, by default on Kafka only)."""
+        if self.kafka_consumer_groups is not None:
+            return self.kafka_consumer_groups
+        return self.kafka_profile is KafkaProfile.KAFKA
 
     def consumer_options(self) -> dict[str, Any]:
         if self.kafka_profile is KafkaProfile.TANSU:

@@ -1,9 +1,15 @@
 """Reading a projection's records off Kafka ourselves, and knowing when it has stopped keeping up.
 
-Each projection is one consumer group reading raw records with aiokafka: no framework parses them first,
-so a header of any bytes (or none), a null key or value, or a record too large reaches
-shared/mechanics/consumer.py, which dead-letters that one record and applies the rest. Offsets are committed
-only after a batch is applied, so a batch is delivered again after an outage or a crash (and applied once).
+Each projection reads raw records with aiokafka: no framework parses them first, so a header of any bytes
+(or none), a null key or value, or a record too large reaches shared/mechanics/consumer.py, which
+dead-letters that one record and applies the rest. Offsets are committed only after a batch is applied, so
+a batch is delivered again after an outage or a crash (and applied once).
+
+On Kafka each projection is a consumer group, so a service's replicas share its partitions. Where each
+service runs once (the embedded tansu broker, `Settings.consumer_groups`), a projection takes every
+partition of its topics itself and commits its offsets under the group's name with no membership: no
+join to wait for, and no heartbeats, each of which tansu answers by reading and writing the group's state
+in its store. A second copy of such a service would read every record too, and apply none twice.
 
 When the Kafka client itself cannot parse what the broker returned (a corrupt or undecodable record
 batch), the subscription reads that partition one record at a time, dead-letters each position it cannot
@@ -41,6 +47,17 @@ IDLE_FETCH_WAIT_MS = 2000  # how long an idle projection's fetch waits at the br
 STARVED_WAIT_MS = 4000  # the longest a fetch waits at the broker to read a long partition
 BUSY_GETMANY_MS = 1000  # how long a busy projection's getmany waits for records before it looks again
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+
+
+def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of the topics, as the metadata the consumer started with names them."""
+    found: list[TopicPartition] = []
+    for topic in topics:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            raise KafkaError(f"the broker names no partition of {topic} yet")
+        found += [TopicPartition(topic, p) for p in sorted(partitions)]
+    return found
 
 
 def _unreadable(exc: BaseException) -> bool:
@@ -121,23 +138,28 @@ class Subscription:
         runner.metrics.watch_projection(self.progress.group, lambda: self.progress.state == "stuck")
 
     async def start(self) -> None:
-        """Join the group and read, in the background: a join takes tansu half its session timeout, which
-        the service's start-up need not wait for. Until the projection has its partitions it is
-        `starting`, which /health counts as well, for as long as it may be behind before it is stuck."""
+        """Take the partitions (join the group, or assign them all) and read, in the background: a join
+        takes tansu half its session timeout, which the service's start-up need not wait for. Until the
+        projection has its partitions it is `starting`, which /health counts as well, for as long as it
+        may be behind before it is stuck."""
         self.progress.joining_since = time.monotonic()
         self._task = asyncio.create_task(self._join_and_run(), name=f"projection {self.projection.name}")
         self._task.add_done_callback(self._ended)
 
     async def _join_and_run(self) -> None:
         backoff = 0.5
+        topics, grouped = self.runner.topics(self.projection), self.runner.settings.consumer_groups
         while True:
-            consumer = AIOKafkaConsumer(*self.runner.topics(self.projection), **self._options)
+            consumer = AIOKafkaConsumer(*(topics if grouped else ()), **self._options)
             try:
                 await consumer.start()
+                if not grouped:
+                    consumer.assign(_partitions(consumer, topics))
                 break
-            except KafkaError as exc:  # the broker is not there yet: try again, and say so
+            except KafkaError as exc:  # the broker or a topic is not there yet: try again, and say so
                 await consumer.stop()
-                self._failed(f"joining the group failed: {describe(exc)}")
+                doing = "joining the group" if grouped else "taking its partitions"
+                self._failed(f"{doing} failed: {describe(exc)}")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
             except BaseException:

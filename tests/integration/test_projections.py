@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.record.default_records import _DefaultRecordBatchBuilderPy
 
 from shared.language.contracts import CATALOGUE
@@ -453,3 +453,60 @@ async def test_batches_in_every_codec_and_a_record_the_client_cannot_parse_among
     assert reason(letter).startswith("the Kafka client cannot read the record at this position")
     assert dict(letter.headers)["jip-source-offset"] == b"4"
     assert dict(letter.headers)["jip-dead-letter-cause"] == b"unreadable"
+
+
+# --- taking the partitions: a consumer group on Kafka, every partition itself on the embedded broker ------
+
+
+@pytest.mark.parametrize("grouped", [False, True], ids=["every partition, no group", "consumer group"])
+async def test_a_projection_reads_every_partition_and_carries_on_from_the_offsets_it_committed(
+    grouped: bool, settings: Settings, client: Client
+) -> None:
+    """With or without a consumer group, a projection reads each partition of its topics, commits the
+    offsets it applied, and a restarted one starts from them: what it applied is not read again."""
+    settings = settings.model_copy(update={"kafka_consumer_groups": grouped})
+    topic = settings.events_topic("evidence")
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for partition in range(settings.topic_partitions):
+            await producer.send_and_wait(topic, envelope().to_json(), key=b"insp-1", partition=partition)
+    finally:
+        await producer.stop()
+    runner = judgement_runner(settings, client)
+
+    async with consuming(runner, counter) as [subscription]:
+
+        async def all_applied() -> bool:
+            return await counted(client, settings) == settings.topic_partitions
+
+        await eventually(all_applied, seconds=40)
+        await eventually(lambda: caught_up(subscription))
+        assert subscription._consumer is not None
+        mine = {tp.partition for tp in subscription._consumer.assignment() if tp.topic == topic}
+        assert mine == set(range(settings.topic_partitions))
+
+    partitions = settings.topic_partitions
+    assert await committed(settings, runner.group_id(counter), topic) == [1] * partitions
+
+    await produce(settings, [(envelope().to_json(), b"insp-1", [])])  # onto partition 0
+    async with consuming(judgement_runner(settings, client), counter) as [again]:
+
+        async def the_new_one_applied() -> bool:
+            return await counted(client, settings) == partitions + 1
+
+        await eventually(the_new_one_applied, seconds=40)
+        await eventually(lambda: caught_up(again))
+    assert await committed(settings, runner.group_id(counter), topic) == [2] + [1] * (partitions - 1)
+
+
+async def committed(settings: Settings, group: str, topic: str) -> list[int | None]:
+    """The offsets committed under the group's name, partition by partition."""
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group, enable_auto_commit=False
+    )
+    await reader.start()
+    try:
+        return [await reader.committed(TopicPartition(topic, p)) for p in range(settings.topic_partitions)]
+    finally:
+        await reader.stop()
