@@ -76,6 +76,19 @@ async def test_dead_letters_are_listed_shown_and_replayed_once_the_cause_is_fixe
         assert listed[0]["source"] == f"{settings.events_topic('evidence')}[0]@0"
         assert listed[0]["consumer"] == f"{settings.namespace}.judgement.fragile"
 
+        async def found(*where: str) -> list[int]:
+            """The source offsets of the dead letters `list` gives with these filters."""
+            assert await jip("deadletters", "list", "--json", *where) == 0
+            return [int(str(d["source"]).rsplit("@", 1)[1]) for d in json.loads(capsys.readouterr().out)]
+
+        evidence, group = settings.events_topic("evidence"), f"{settings.namespace}.judgement.fragile"
+        assert await found("--topic", evidence) == [0, 1]
+        assert await found("--topic", settings.events_topic("scheduling")) == []
+        assert await found("--topic", evidence, "--partition", "0", "--offset", "1") == [1]
+        assert await found("--partition", "1") == []
+        assert await found("--consumer", group) == [0, 1]
+        assert await found("--consumer", f"{settings.namespace}.judgement.other") == []
+
         assert await jip("deadletters", "list", "--cause", "out_of_order") == 0
         table = capsys.readouterr().out.splitlines()
         assert len(table) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -83,13 +84,15 @@ async def test_one_relay_at_a_time_holds_the_lease(settings: Settings, client: C
     assert await second._hold_lease()
 
 
-async def test_two_replicas_appending_in_the_same_second_publish_each_stream_in_version_order(
+async def test_two_replicas_with_clocks_an_hour_apart_publish_each_stream_in_version_order(
     settings: Settings, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two services share one database and one relay publishes. Each process gives the outbox records it
     writes ObjectIds with its own random prefix, so within one second the driver's ids order replica B's
     records before replica A's whatever the commit order: an amendment could be published before the
-    item it amends. The relay publishes in position order instead, which follows stream_version."""
+    item it amends. The relay publishes in position order instead, which follows stream_version, even
+    with one replica's clock an hour ahead and the other's an hour behind: each event's position is
+    after its stream's previous one, whatever the clock of the process writing it says."""
     database = settings.database_name("evidence")
     second = connect(settings.mongodb_uri, "replica-b")
     replicas = {
@@ -98,14 +101,18 @@ async def test_two_replicas_appending_in_the_same_second_publish_each_stream_in_
     }
     await replicas[b"\xff" * 5].ensure_indexes()
     monkeypatch.setattr(ObjectId, "_pid", os.getpid())
+    now, hour = time.time_ns, 3_600 * 10**9
+    skew = {b"\xff" * 5: hour, b"\x00" * 5: -hour}
     try:
         for version in range(1, 9):  # the stream's versions alternate between the replicas
             prefix, store = list(replicas.items())[version % 2]
             monkeypatch.setattr(ObjectId, "_ObjectId__random", prefix)
+            monkeypatch.setattr(time, "time_ns", lambda offset=skew[prefix]: now() + offset)
             await store.append(
                 "stream-a", version - 1, [recorded_item(f"item-{version}", inspection_id="insp-a")], CONTEXT
             )
     finally:
+        monkeypatch.setattr(time, "time_ns", now)
         await second.close()
     publisher = relay(client, settings, "relay-a")
     await publisher.start()
