@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the workspace's browser tests 
 # Debian's docker-compose: the deploy tests check the compose file with it (`config` needs no engine).
 COMPOSE = Path("/usr/bin/docker-compose")
 PDFFONTS = Path("/usr/bin/pdffonts")  # Debian's poppler-utils: the PDF tests read documents with its tools
+# What WeasyPrint prints PDFs with (README, Reporting): Pango, and HarfBuzz's subsetter, without which it
+# subsets the fonts with fontTools, whose bytes differ at every render (a document's PDF must not).
+LIBRARIES = Path("/usr/lib") / (sysconfig.get_config_var("MULTIARCH") or "x86_64-linux-gnu")
+PDF_LIBRARIES = {
+    "libpango-1.0-0": LIBRARIES / "libpango-1.0.so.0",
+    "libpangoft2-1.0-0": LIBRARIES / "libpangoft2-1.0.so.0",
+    "libharfbuzz-subset0": LIBRARIES / "libharfbuzz-subset.so.0",
+}
 
 
 def ensure_debian(package: str, binary: Path, needed_by: str) -> bool:
@@ -50,6 +59,8 @@ def run_tests(args: argparse.Namespace, pytest_args: list[str]) -> int:
     ensure_chromium()
     ensure_debian("docker-compose", COMPOSE, "the deploy tests")
     ensure_debian("poppler-utils", PDFFONTS, "the PDF tests")
+    for package, library in PDF_LIBRARIES.items():
+        ensure_debian(package, library, "the PDF tests")
     command = [sys.executable, "-m", "pytest", *([] if args.all else ["-m", "not slow"]), *pytest_args]
     print("$", " ".join(command), flush=True)
     return subprocess.call(command, cwd=REPOSITORY)
