@@ -21,8 +21,10 @@ CONTEXTS = SERVICES  # each service is one bounded context and publishes one eve
 
 def topic_configs(replication_factor: int) -> dict[str, str]:
     """A topic's settings: kept forever; and, replicated, a write acknowledged (acks=all) only once it is
-    on all replicas but one, so one broker lost loses no acknowledged event and one broker down stops
-    no write. With a single replica (the embedded stack) there is no choice to make."""
+    on all replicas but one, so one broker down stops no write. From three replicas, one broker lost
+    also loses no acknowledged event (each is on two at least); with two, an event acknowledged while one
+    broker was down is on one broker only until the other catches up. With a single replica (the
+    embedded stack) there is no choice to make."""
     if replication_factor < 2:
         return dict(KEEP_FOREVER)
     return KEEP_FOREVER | {"min.insync.replicas": str(replication_factor - 1)}
