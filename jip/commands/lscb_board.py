@@ -45,11 +45,12 @@ def board_change(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
         case "back":
             return "POST", f"{_officer_path(args)}/return", {"returned_on": args.returned_on}
         case "partner-joins":
-            return (
-                "POST",
-                f"{board_path(args)}/partners",
-                {"agency": args.agency, "organisation": args.organisation},
-            )
+            body = {
+                "agency": args.agency,
+                "organisation": args.organisation,
+                "senior_leader": args.senior_leader,
+            }
+            return "POST", f"{board_path(args)}/partners", {k: v for k, v in body.items() if v is not None}
         case _:  # partner-leaves
             body = {"agency": args.agency, "organisation": args.organisation, "reason": args.reason}
             return "POST", f"{board_path(args)}/partners/leaving", body
@@ -167,10 +168,18 @@ def add_board_commands(acts: Any, client: argparse.ArgumentParser) -> None:
         help=f"a statutory partner's organisation joins the board ({PARTNERS_RULE})",
         description=f"Record that an organisation represents a statutory partner on the board. The statutory "
         f"partners are {STATUTORY} ({PARTNERS_RULE}; custody only where the area holds children in custody): "
-        "the service refuses any other agency.",
+        "the service refuses any other agency. Letters are addressed to its senior leader by name and role "
+        "where the register names them (--senior-leader), by role alone otherwise; an organisation on the "
+        "board already joins again to record its senior leader's name.",
     )
     _area(joins)
     _partner(joins)
+    joins.add_argument(
+        "--senior-leader",
+        metavar="NAME",
+        help="the organisation's senior leader, e.g. the Director of Children's Services, as letters address "
+        "them: Jane Smith",
+    )
 
     leaves = acts.add_parser(
         "partner-leaves",

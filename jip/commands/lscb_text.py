@@ -53,6 +53,12 @@ def _missing(view: Mapping[str, Any]) -> str:
     return ", ".join(view["missing_partners"]) or "none"
 
 
+def _partner(partner: Mapping[str, Any]) -> str:
+    """ "Wakefield Council, senior leader Jane Smith": the organisation, and its senior leader where named."""
+    leader = partner.get("senior_leader")
+    return f"{partner['organisation']}, senior leader {leader}" if leader else partner["organisation"]
+
+
 def board_text(view: Mapping[str, Any]) -> str:
     """`jip lscb board`: the register: its officers and their absences, the partners on the board and the
     statutory partners missing, and who is notified first today."""
@@ -67,7 +73,7 @@ def board_text(view: Mapping[str, Any]) -> str:
         if partners:
             lines.append("  partners on the board:")
             width = max(len(p["agency"]) for p in partners)
-            lines += [f"    {p['agency']:<{width}}  {p['organisation']}" for p in partners]
+            lines += [f"    {p['agency']:<{width}}  {_partner(p)}" for p in partners]
         else:
             lines.append("  partners on the board: none yet")
     lines.append(f"  statutory partners missing ({PARTNERS_RULE}): {_missing(view)}")

@@ -97,6 +97,14 @@ class Partner(BaseModel):
     organisation: ShortText
 
 
+class Joining(Partner):
+    senior_leader: ShortText | None = Field(
+        None,
+        description="the organisation's senior leader, by name, as findings letters address them (001 "
+        "Proposal four); the organisation joining again with another name records that name",
+    )
+
+
 class PartnerLeaving(Partner):
     reason: Reason
 
@@ -194,12 +202,15 @@ async def returned(
 
 
 @router.post(
-    f"{BOARD}/partners", tags=["boards"], summary="A statutory partner's organisation joins the board"
+    f"{BOARD}/partners",
+    tags=["boards"],
+    summary="A statutory partner's organisation joins the board, with its senior leader's name",
 )
 async def join(
-    area: str, body: Partner, handling: HandlingDep, response: Response, version: Version
+    area: str, body: Joining, handling: HandlingDep, response: Response, version: Version
 ) -> BoardView:
-    return await _handle(JoinPartner(area, body.agency, body.organisation, version), handling, response)
+    command = JoinPartner(area, body.agency, body.organisation, version, body.senior_leader)
+    return await _handle(command, handling, response)
 
 
 @router.post(

@@ -65,12 +65,14 @@ class RecordReturn(Command[BoardView]):
 
 @dataclass(frozen=True)
 class JoinPartner(Command[BoardView]):
-    """A statutory partner's organisation joins the board."""
+    """A statutory partner's organisation joins the board, with its senior leader's name where given; joining
+    again with another name records that name."""
 
     area: str
     agency: Agency
     organisation: str
     expected_version: int | None = None
+    senior_leader: str | None = None  # the organisation's senior leader, by name, as letters address them
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,9 @@ async def returned(command: RecordReturn, handling: Handling) -> BoardView:
 
 
 async def join(command: JoinPartner, handling: Handling) -> BoardView:
-    decision = board_register.JoinPartner(area(command.area), command.agency, command.organisation)
+    decision = board_register.JoinPartner(
+        area(command.area), command.agency, command.organisation, command.senior_leader
+    )
     return await _register(handling, decision, command.expected_version)
 
 

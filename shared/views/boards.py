@@ -74,6 +74,7 @@ class Officer(_Frozen):
 class Partner(_Frozen):
     agency: Agency
     organisation: str
+    senior_leader: str | None = None  # their name, where the register knows it (BoardPartnerJoined v2)
 
 
 class Contact(_Frozen):
@@ -158,8 +159,20 @@ def evolve(board: Board | None, event: Event) -> Board | None:
             )
             return _with_officer(board, event.office, officer.model_copy(update={"absences": absences}))
         case BoardPartnerJoined():
-            partner = Partner(agency=event.agency, organisation=event.organisation)
-            return board.model_copy(update={"partners": (*board.partners, partner)})
+            joined = (event.agency, event.organisation)
+            if all((p.agency, p.organisation) != joined for p in board.partners):
+                partner = Partner(
+                    agency=event.agency, organisation=event.organisation, senior_leader=event.senior_leader
+                )
+                return board.model_copy(update={"partners": (*board.partners, partner)})
+            # On the board already (v2): its senior leader is named from now on, the partner in its place.
+            renamed = tuple(
+                p.model_copy(update={"senior_leader": event.senior_leader or p.senior_leader})
+                if (p.agency, p.organisation) == joined
+                else p
+                for p in board.partners
+            )
+            return board.model_copy(update={"partners": renamed})
         case BoardPartnerLeft():
             kept = tuple(
                 p for p in board.partners if (p.agency, p.organisation) != (event.agency, event.organisation)

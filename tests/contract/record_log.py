@@ -11,6 +11,8 @@ Wakefield's narrative LSCB judgement and Leeds's first flag for review are versi
 a final judgement carried its descriptor and a flag could be raised by a limiting rule; Leeds's graded LSCB
 judgement carries its descriptor (004 §117), and its police leadership, revised after the police's overall
 judgement was final, flags that one for review (004 §79): both version 2, appended last (`leeds_revised`).
+Wakefield's partners joined the board at version 1, before the register named senior leaders; the council
+joins again with its senior leader named, version 2, appended last of all (`wakefield_leader`).
 Scheduling's own decisions (dates, meetings, bookings, the round's picks) come from its domain functions;
 the other events are written as the services write them. Each stream's envelopes chain by digest.
 
@@ -129,6 +131,7 @@ from shared.views.cited_evidence import CitedItem
 from shared.views.inspections import Inspection
 
 OUT = Path(__file__).with_name("log-2026-11.jsonl")
+WAKEFIELD_DCS = "Marcus Bell"  # Wakefield's Director of Children's Services, as the register names him
 IDS = uuid.UUID("5d1c3c55-6f1e-4c3b-9a57-0b1d2c3e4f50")  # names every id below, so the log is the same
 
 OFSTED, CQC, HMIC = Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC
@@ -470,6 +473,8 @@ def round_and_inspectors(log: Log) -> tuple[str, dict[str, str]]:
 
 
 def wakefield_register(log: Log) -> None:
+    """Wakefield's register as written in June and July 2026: its partners joined at version 1, before the
+    register could name their senior leaders."""
     area = find("Wakefield")
     assert area is not None
     stream, common = board.stream_id(area.code), {"area_code": area.code, "local_area": area.name}
@@ -487,31 +492,53 @@ def wakefield_register(log: Log) -> None:
                 name="Sam Patel",
                 contact="business.manager@wakefield-lscb.example",
             ),
-            BoardPartnerJoined(**common, agency=LA, organisation="Wakefield Council"),
-            BoardPartnerJoined(
-                **common, agency=HEALTH, organisation="NHS Wakefield Clinical Commissioning Group"
-            ),
-            BoardPartnerJoined(**common, agency=POLICE, organisation="West Yorkshire Police"),
-            BoardPartnerJoined(**common, agency=PROBATION, organisation="National Probation Service"),
         ],
         ADMIN,
     )
-    log(
-        at(date(2026, 7, 1), 9),
+    for partner in (
+        BoardPartnerJoined(**common, agency=LA, organisation="Wakefield Council"),
+        BoardPartnerJoined(
+            **common, agency=HEALTH, organisation="NHS Wakefield Clinical Commissioning Group"
+        ),
+        BoardPartnerJoined(**common, agency=POLICE, organisation="West Yorkshire Police"),
+        BoardPartnerJoined(**common, agency=PROBATION, organisation="National Probation Service"),
+    ):
+        joined_v1(log, when, stream, partner)
+    when = at(date(2026, 7, 1), 9)
+    left = BoardPartnerLeft(
+        **common,
+        agency=HEALTH,
+        organisation="NHS Wakefield Clinical Commissioning Group",
+        reason="Replaced by the integrated care board",
+    )
+    log(when, stream, left, ADMIN)
+    joined_v1(
+        log,
+        when,
         stream,
-        [
-            BoardPartnerLeft(
-                **common,
-                agency=HEALTH,
-                organisation="NHS Wakefield Clinical Commissioning Group",
-                reason="Replaced by the integrated care board",
-            ),
-            BoardPartnerJoined(
-                **common, agency=HEALTH, organisation="NHS West Yorkshire Integrated Care Board"
-            ),
-        ],
-        ADMIN,
+        BoardPartnerJoined(**common, agency=HEALTH, organisation="NHS West Yorkshire Integrated Care Board"),
     )
+
+
+def joined_v1(log: Log, when: datetime, stream: str, partner: BoardPartnerJoined) -> None:
+    """A partner joining as version 1 wrote it: no senior leader's name."""
+    v1 = partner.model_dump(mode="json", exclude={"senior_leader"})
+    log(when, stream, partner, ADMIN, older=(1, v1))
+
+
+def wakefield_leader(log: Log) -> None:
+    """The register names the council's senior leader: Wakefield Council joins again, its Director of
+    Children's Services named (BoardPartnerJoined v2, 001 Proposal four), appended last."""
+    area = find("Wakefield")
+    assert area is not None
+    named = BoardPartnerJoined(
+        area_code=area.code,
+        local_area=area.name,
+        agency=LA,
+        organisation="Wakefield Council",
+        senior_leader=WAKEFIELD_DCS,
+    )
+    log(at(date(2026, 11, 27), 10), board.stream_id(area.code), named, ADMIN)
 
 
 def wakefield(log: Log, round_id: str, inspectors: dict[str, str]) -> None:
@@ -1048,6 +1075,7 @@ def build() -> str:
     leeds(log, inspectors)
     calderdale(log, inspectors)
     leeds_revised(log)
+    wakefield_leader(log)
     return log.lines()
 
 

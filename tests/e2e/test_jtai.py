@@ -34,7 +34,8 @@ async def test_a_jtai_flows_through_all_five_services_into_the_findings_letter(p
     assert (
         "**To:** Dr Alex Morgan, chair of the Wakefield Local Safeguarding Children Board; the Director of "
         "Children's Services in Wakefield; the Accountable Officer for health services in Wakefield; the "
-        "Chief Constable in Wakefield; and the Director of probation services in Wakefield" in letter
+        "Chief Constable of the police force for Wakefield; and the Director of probation services in "
+        "Wakefield" in letter
     )
     assert run.fieldwork_starts is not None
     assert f"**Fieldwork:** Monday {run.fieldwork_starts.day} " in letter

@@ -263,6 +263,13 @@ async def test_the_board_register_keeps_officers_absences_and_partners(services:
     partner = {"agency": "custody", "organisation": "HMYOI Wetherby"}
     view = await ok(await s.lscb.post(f"{leeds}/partners", headers=OFSTED, json=partner), 200)
     assert "custody" not in view["missing_partners"]
+    # Its senior leader, named by joining again: the letters address them by name (001 Proposal four).
+    named = partner | {"senior_leader": "Sam Okoro"}
+    await forbidden(
+        await s.lscb.post(f"{leeds}/partners", headers=HMIC_LEAD, json=named), "kept by the lead inspectorate"
+    )
+    view = await ok(await s.lscb.post(f"{leeds}/partners", headers=OFSTED, json=named), 200)
+    assert view["board"]["partners"] == [named]
 
     before = await s.events()
     await refused(
@@ -282,3 +289,9 @@ async def test_the_board_register_keeps_officers_absences_and_partners(services:
         return any(b["area_code"] == "E08000035" for b in (await s.lscb.get("/boards")).json())
 
     await eventually(listed)
+
+    async def named_in_the_read_model() -> bool:
+        by_area = {b["area_code"]: b for b in (await s.lscb.get("/boards")).json()}
+        return "E08000035" in by_area and by_area["E08000035"]["partners"] == [named]
+
+    await eventually(named_in_the_read_model)

@@ -4,7 +4,7 @@ partners on the board (004 §41). Pure: the register decider and the `shared.vie
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -19,6 +19,7 @@ from services.lscb.domain.board_register import (
     register,
 )
 from shared.language.areas import Area, find
+from shared.language.contracts import CATALOGUE
 from shared.language.contracts.lscb import (
     BoardOfficerAbsent,
     BoardOfficerAppointed,
@@ -31,8 +32,9 @@ from shared.language.contracts.lscb import (
 )
 from shared.language.contracts.vocabulary import Agency
 from shared.mechanics.catalogue import Event
+from shared.mechanics.envelope import Actor, Envelope, Inspectorate
 from shared.views import boards
-from shared.views.boards import Absence, Board, Contact
+from shared.views.boards import Absence, Board, Contact, Partner
 from tests.domain import Decisions
 
 A = Agency
@@ -363,6 +365,110 @@ def test_a_partner_joining_again_changes_nothing() -> None:
 def test_one_agency_may_have_several_organisations_on_the_board() -> None:
     board = board_of(join(A.HEALTH, "Wakefield CCG"), join(A.HEALTH, "NHS England Yorkshire"))
     assert [p.organisation for p in board.partners] == ["Wakefield CCG", "NHS England Yorkshire"]
+
+
+def test_001_proposal_four_a_partner_joins_with_its_senior_leader_named() -> None:
+    board, events = run(None, JoinPartner(WAKEFIELD, A.LOCAL_AUTHORITY, "Wakefield Council", "Jane Smith"))
+    assert events == [
+        BoardPartnerJoined(
+            area_code="E08000036",
+            local_area="Wakefield",
+            agency=A.LOCAL_AUTHORITY,
+            organisation="Wakefield Council",
+            senior_leader="Jane Smith",
+        )
+    ]
+    assert board is not None
+    assert board.partners == (
+        Partner(agency=A.LOCAL_AUTHORITY, organisation="Wakefield Council", senior_leader="Jane Smith"),
+    )
+
+
+def test_a_partner_joined_without_a_name_has_no_senior_leader_named() -> None:
+    board = board_of(join(A.POLICE, "West Yorkshire Police"))
+    assert board.partners == (Partner(agency=A.POLICE, organisation="West Yorkshire Police"),)
+    assert board.partners[0].senior_leader is None
+
+
+def test_a_partner_joining_again_with_another_name_names_its_senior_leader_in_its_place() -> None:
+    council, trust = join(A.LOCAL_AUTHORITY, "Wakefield Council"), join(A.HEALTH, "Wakefield CCG")
+    board, events = run(
+        board_of(council, trust), JoinPartner(WAKEFIELD, A.LOCAL_AUTHORITY, "Wakefield Council", "Jane Smith")
+    )
+    assert [e.senior_leader for e in events if isinstance(e, BoardPartnerJoined)] == ["Jane Smith"]
+    assert board is not None
+    assert [(p.organisation, p.senior_leader) for p in board.partners] == [
+        ("Wakefield Council", "Jane Smith"),
+        ("Wakefield CCG", None),
+    ]  # still one partner each, in the order they joined
+    named = JoinPartner(WAKEFIELD, A.LOCAL_AUTHORITY, "Wakefield Council", "Jane Smith")
+    assert register.decide(board, named) == []  # the same name again
+    assert register.decide(board, council) == []  # no name given: the one recorded stays
+    board, _ = run(board, JoinPartner(WAKEFIELD, A.LOCAL_AUTHORITY, "Wakefield Council", "Tom Brown"))
+    assert board is not None
+    assert board.partners[0].senior_leader == "Tom Brown"
+    assert len(board.partners) == 2
+
+
+def test_a_partner_that_left_and_joins_again_has_only_the_name_it_joins_with() -> None:
+    named = JoinPartner(WAKEFIELD, A.POLICE, "West Yorkshire Police", "Jane Smith")
+    leaves = LeavePartner(WAKEFIELD, A.POLICE, "West Yorkshire Police", "merged")
+    board = board_of(named, leaves, join(A.POLICE, "West Yorkshire Police"))
+    assert board.partners == (Partner(agency=A.POLICE, organisation="West Yorkshire Police"),)
+
+
+def v1_partner_joined(payload: dict[str, object]) -> Envelope:
+    """A BoardPartnerJoined as version 1 wrote it, before a senior leader could be named."""
+    return Envelope(
+        event_id="board-event-1",
+        event_type="lscb.BoardPartnerJoined",
+        schema_version=1,
+        stream_id="lscb-board-E08000036",
+        stream_version=1,
+        inspection_id=None,
+        occurred_at=datetime(2026, 2, 20, 9, tzinfo=UTC),
+        actor=Actor(inspectorate=Inspectorate.OFSTED, role="lead_inspector", user="ofsted-lead"),
+        correlation_id="board-correlation",
+        payload=payload,
+    )
+
+
+def test_a_version_1_partner_joined_still_loads_with_no_senior_leader_named() -> None:
+    payload: dict[str, object] = {
+        "area_code": "E08000036",
+        "local_area": "Wakefield",
+        "agency": "police",
+        "organisation": "West Yorkshire Police",
+    }
+    assert BoardPartnerJoined.schema_version == 2
+    assert BoardPartnerJoined.upcasters[1](payload) == {**payload, "senior_leader": None}
+    event = CATALOGUE.decode(v1_partner_joined(payload))
+    assert event == BoardPartnerJoined(
+        area_code="E08000036", local_area="Wakefield", agency=A.POLICE, organisation="West Yorkshire Police"
+    )
+    assert isinstance(event, BoardPartnerJoined)
+    assert event.senior_leader is None
+    board = boards.fold([event])
+    assert board is not None
+    assert board.partners == (Partner(agency=A.POLICE, organisation="West Yorkshire Police"),)
+    # a version 2 naming the leader afterwards names them on the same partner
+    named = event.model_copy(update={"senior_leader": "Jane Smith"})
+    renamed = boards.fold([event, named])
+    assert renamed is not None
+    assert [(p.organisation, p.senior_leader) for p in renamed.partners] == [
+        ("West Yorkshire Police", "Jane Smith")
+    ]
+
+
+def test_a_board_read_model_stored_before_senior_leaders_still_loads() -> None:
+    stored = {
+        "area_code": "E08000036",
+        "local_area": "Wakefield",
+        "partners": [{"agency": "police", "organisation": "West Yorkshire Police"}],
+        "version": 1,
+    }
+    board = Board.model_validate(stored)
+    assert board.partners[0].senior_leader is None
 
 
 def test_a_partner_leaving_removes_only_that_organisation() -> None:

@@ -73,7 +73,9 @@ EVENTS: list[Event] = [
     BoardOfficerAbsent(
         **WHERE, office=Office.CHAIR, absent_from=date(2022, 1, 10), absent_until=None, reason="sick leave"
     ),
-    BoardPartnerJoined(**WHERE, agency=Agency.LOCAL_AUTHORITY, organisation="Wakefield Council"),
+    BoardPartnerJoined(
+        **WHERE, agency=Agency.LOCAL_AUTHORITY, organisation="Wakefield Council", senior_leader="Jane Smith"
+    ),
     BoardPartnerJoined(**WHERE, agency=Agency.POLICE, organisation="West Yorkshire Police"),
 ]
 
@@ -403,6 +405,7 @@ def test_the_help_lists_the_choices_from_the_contracts_and_cites_the_rules(
         assert "001 Proposal two" in help_of(capsys, "lscb", action)
     joins = help_of(capsys, "lscb", "partner-joins")
     assert "004 §41" in joins
+    assert "--senior-leader NAME" in joins
     assert "one of local_authority, health, police, probation, youth_offending_team, custody, cps" in joins
     contribute = help_of(capsys, "lscb", "contribute")
     assert "{strength,weakness,area_for_improvement}" in contribute
@@ -439,7 +442,7 @@ def test_the_board_shows_its_officers_absences_partners_and_who_is_notified_firs
         "    away 2022-01-10 until they return: sick leave",
         "  business manager  Sam Manager",
         "  partners on the board:",
-        "    local_authority  Wakefield Council",
+        "    local_authority  Wakefield Council, senior leader Jane Smith",
         "    police           West Yorkshire Police",
         "  statutory partners missing (004 §41): health, probation, youth_offending_team",
         "  notified first today (001 Proposal two): the business manager, Sam Manager",
@@ -701,6 +704,22 @@ MANAGER = f"{BOARD}/officers/business_manager"
             "POST",
             f"{BOARD}/partners",
             {"agency": "health", "organisation": "Mid Yorkshire NHS"},
+            {},
+        ),
+        (
+            [
+                "partner-joins",
+                WAKEFIELD.code,
+                "--agency",
+                "local_authority",
+                "--organisation",
+                "Wakefield Council",
+                "--senior-leader",
+                "Jane Smith",
+            ],
+            "POST",
+            f"{BOARD}/partners",
+            {"agency": "local_authority", "organisation": "Wakefield Council", "senior_leader": "Jane Smith"},
             {},
         ),
         (

@@ -15,6 +15,7 @@ from services.reporting.domain import lifecycle
 from services.reporting.rendering.documents import Format, render_report
 from services.reporting.rendering.issue import DRAFT, LIVE, ActionPlan, Issue, issue_of
 from shared.language.contracts.lscb import (
+    BoardPartnerJoined,
     LscbJudgementFinalised,
     LscbJudgementProposed,
     LscbJudgementSignedOff,
@@ -186,7 +187,8 @@ TITLES = {
         "Joint targeted area inspection of the multi-agency response to abuse and neglect in Wakefield",
         "Dr A. Chair of Wakefield, chair of the Wakefield Local Safeguarding Children Board; the Director "
         "of Children's Services in Wakefield; the Accountable Officer for health services in Wakefield; the "
-        "Chief Constable in Wakefield; and the Director of probation services in Wakefield",
+        "Chief Constable of the police force for Wakefield; and the Director of probation services in "
+        "Wakefield",
     ),
     # 001 Part 2: Ofsted alone, the local authority and the LSCB in relation to it.
     "targeted_letter": (
@@ -203,18 +205,18 @@ TITLES = {
     "single_report": (
         "Joint inspection of multi-agency arrangements for the protection of children in Bradford",
         "the chair of the Bradford Local Safeguarding Children Board; the Director of Children's Services in "
-        "Bradford; the Accountable Officer for health services in Bradford; the Chief Constable in Bradford; "
-        "the Director of probation services in Bradford; the Head of the youth offending team in Bradford; "
-        "and the Chief Crown Prosecutor, Crown Prosecution Service",
+        "Bradford; the Accountable Officer for health services in Bradford; the Chief Constable of the "
+        "police force for Bradford; the Director of probation services in Bradford; the Head of the youth "
+        "offending team in Bradford; and the Chief Crown Prosecutor, Crown Prosecution Service",
     ),
     # 004 §108-113: the combined report, and the joint inspection of the LSCB.
     "combined_report": (
         "Integrated inspection of services for children in need of help and protection, children looked "
         "after and care leavers, and joint inspection of the LSCB in Leeds",
         "Ms B. Chair, chair of the Leeds Local Safeguarding Children Board; the Director of Children's "
-        "Services in Leeds; the Accountable Officer for health services in Leeds; the Chief Constable, "
-        "West Yorkshire Police; the Director of probation services in Leeds; the Head of the youth offending "
-        "team in Leeds; and the Governor of each custodial establishment in Leeds",
+        "Services in Leeds; the Accountable Officer for health services in Leeds; Jane Smith, Chief "
+        "Constable, West Yorkshire Police; the Director of probation services in Leeds; the Head of the "
+        "youth offending team in Leeds; and the Governor of each custodial establishment in Leeds",
     ),
 }
 
@@ -228,6 +230,59 @@ def test_each_programme_has_its_seed_title_and_addressees(name: str) -> None:
     targeted = render("targeted_letter", Format.MARKDOWN).decode()
     assert "multi-agency response" not in targeted
     assert "the multi-agency" not in render("report", Format.MARKDOWN).decode()
+
+
+def joined(organisation: str, agency: Agency, senior_leader: str | None, area: str = "Wakefield") -> Event:
+    """A register event: the organisation on the area's board, its senior leader named or not."""
+    code = {"Wakefield": "E08000036", "Leeds": "E08000035"}[area]
+    return BoardPartnerJoined(
+        area_code=code, local_area=area, agency=agency, organisation=organisation, senior_leader=senior_leader
+    )
+
+
+def addressed_to(letter: list[Event]) -> str:
+    markdown = render_report(letter, Format.MARKDOWN).decode()
+    return markdown.split("**To:** ", 1)[1].split("  \n", 1)[0]
+
+
+def test_a_senior_leader_is_addressed_by_name_and_role_where_the_register_names_them() -> None:
+    """001 Proposal four: to "each agency's senior leader by role and name from the board register"."""
+    letter = events("targeted_letter")  # Wakefield Council on the board, its leader not named
+    chair = "Łukasz Wróbel-Nguyễn, chair of the Wakefield Local Safeguarding Children Board; and "
+    assert addressed_to(letter) == chair + "the Director of Children's Services, Wakefield Council"
+    named = [*letter, joined("Wakefield Council", Agency.LOCAL_AUTHORITY, "Jane Smith")]  # joined again
+    assert addressed_to(named) == chair + "Jane Smith, Director of Children's Services, Wakefield Council"
+
+
+def test_each_establishment_of_an_agency_is_addressed_by_its_leaders_name_where_the_register_has_it() -> None:
+    """The integrated inspection in Leeds inspects custody: one governor named, the other by role alone."""
+    report = [
+        *events("combined_report"),
+        joined("HMYOI Wetherby", Agency.CUSTODY, "Jo Reed", "Leeds"),
+        joined("Adel Beck Secure Children's Home", Agency.CUSTODY, None, "Leeds"),
+    ]
+    assert addressed_to(report).endswith(
+        "; Jane Smith, Chief Constable, West Yorkshire Police; the Director of probation services in Leeds; "
+        "the Head of the youth offending team in Leeds; Jo Reed, Governor, HMYOI Wetherby; and the "
+        "Governor, Adel Beck Secure Children's Home"
+    )
+    unnamed = [*events("combined_report")[:-1], *report[-2:]]  # the police not on the board either
+    assert addressed_to(unnamed).endswith(
+        "; the Chief Constable of the police force for Leeds; the Director of probation services in Leeds; "
+        "the Head of the youth offending team in Leeds; Jo Reed, Governor, HMYOI Wetherby; and the "
+        "Governor, Adel Beck Secure Children's Home"
+    )
+
+
+def test_the_police_leading_the_statement_of_action_are_led_by_the_chief_constable_of_the_force() -> None:
+    police = ActionPlan(led_by=Agency.POLICE, due_on=date(2026, 7, 17))
+    final = Issue(final=True, step="", issued_on=date(2026, 4, 10), action_plan=police)
+    letter = render_report(events("findings_letter"), Format.MARKDOWN, issue=final).decode()
+    assert (
+        "## Next steps\n\nThe Chief Constable of the police force for Wakefield leads the written statement "
+        "of proposed action" in letter
+    )
+    assert "Chief Constable in" not in letter
 
 
 def test_each_inspectorate_signs_by_its_lead_inspector() -> None:

@@ -622,7 +622,11 @@ def integrated_log() -> list[Envelope]:
     )
     log.board(
         BoardPartnerJoined(
-            area_code="E08000035", local_area="Leeds", agency=POLICE, organisation="West Yorkshire Police"
+            area_code="E08000035",
+            local_area="Leeds",
+            agency=POLICE,
+            organisation="West Yorkshire Police",
+            senior_leader="Jane Smith",  # the report names her (001 Proposal four; 004 §41)
         )
     )
     return log.envelopes()
@@ -1249,7 +1253,8 @@ def test_the_combined_report_summarises_findings_by_agency_and_makes_no_aggregat
         "**To:** Ms B. Chair, chair of the Leeds Local Safeguarding Children Board; the Director of "
         "Children's Services in Leeds;" in report
     )
-    assert "; the Chief Constable, West Yorkshire Police;" in report  # as the board register names it
+    # by name and role, as the board register names her (001 Proposal four)
+    assert "; Jane Smith, Chief Constable, West Yorkshire Police;" in report
 
 
 def test_the_combined_report_has_each_agency_in_the_programme_order_with_sub_judgements_indented() -> None:

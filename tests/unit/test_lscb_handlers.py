@@ -116,6 +116,34 @@ async def test_each_command_appends_at_the_version_the_caller_read(store: Memory
     assert Agency.POLICE not in view.missing_partners
 
 
+async def test_a_partner_s_senior_leader_is_named_by_the_lead_inspectorate_alone(
+    store: MemoryEventStore,
+) -> None:
+    named = JoinPartner(
+        WAKEFIELD.code, Agency.LOCAL_AUTHORITY, "Wakefield Council", senior_leader="Jane Smith"
+    )
+    with pytest.raises(Forbidden, match=r"kept by the lead inspectorate, ofsted.*not by hmic"):
+        await handlers.handle(named, handling(store, Inspectorate.HMIC))
+    assert (store.events, store.outbox) == ([], [])
+
+    view = await handlers.handle(named, handling(store))
+
+    stream = await store.read(STREAM)
+    assert stream.events == [
+        BoardPartnerJoined(
+            **WHERE,
+            agency=Agency.LOCAL_AUTHORITY,
+            organisation="Wakefield Council",
+            senior_leader="Jane Smith",
+        )
+    ]
+    assert stream.envelopes[0].schema_version == 2
+    assert view.board is not None
+    assert [(p.organisation, p.senior_leader) for p in view.board.partners] == [
+        ("Wakefield Council", "Jane Smith")
+    ]
+
+
 async def test_asked_again_an_appointment_appends_nothing(store: MemoryEventStore) -> None:
     appoint = AppointOfficer(WAKEFIELD.code, Office.CHAIR, "Dr Ann Chair")
     await handlers.handle(appoint, handling(store))

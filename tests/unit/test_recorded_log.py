@@ -128,7 +128,7 @@ def area_code(area: str) -> str:
 
 
 def test_the_log_reads_back_byte_for_byte_as_it_was_published() -> None:
-    assert len(lines()) == 166
+    assert len(lines()) == 167
     for line, envelope in zip(lines(), envelopes(), strict=True):
         assert envelope.to_json() == line
 
@@ -146,6 +146,7 @@ def test_the_logs_hold_every_event_type_at_its_current_version_and_the_older_ver
         ("judgement.JudgementFlaggedForReview", 1),  # before a limiting rule could flag a judgement
         ("lscb.LscbJudgementFinalised", 1),  # before a final judgement carried its descriptor
         ("reporting.FactualAccuracyPointDecided", 1),  # before a decision named the report it was on
+        ("lscb.BoardPartnerJoined", 1),  # before the register named a partner's senior leader
         *((f"evidence.{name}", 1) for name in SEALED_FROM_V2),
     }
 
@@ -271,19 +272,24 @@ def test_the_evidence_items_fold() -> None:
 def test_the_board_registers_fold() -> None:
     wakefield = boards.fold(stream(f"lscb-board-{area_code('Wakefield')}"))
     assert wakefield is not None
-    assert wakefield.version == 12
+    assert wakefield.version == 13
     assert wakefield.chair is not None
     assert wakefield.chair.name == "Dr Alex Morgan"
     [absence] = wakefield.chair.absences
     assert (absence.absent_from, absence.absent_until) == (date(2026, 10, 5), date(2026, 10, 18))
     assert wakefield.business_manager is not None
     assert wakefield.business_manager.name == "Jo Reid"
-    assert [(p.agency, p.organisation) for p in wakefield.partners] == [
-        (LA, "Wakefield Council"),
-        (POLICE, "West Yorkshire Police"),
-        (Agency.PROBATION, "National Probation Service"),
-        (HEALTH, "NHS West Yorkshire Integrated Care Board"),
+    # Joined at version 1 with no senior leader named; the council joined again at version 2, naming its
+    # Director of Children's Services, and keeps its place.
+    assert [(p.agency, p.organisation, p.senior_leader) for p in wakefield.partners] == [
+        (LA, "Wakefield Council", "Marcus Bell"),
+        (POLICE, "West Yorkshire Police", None),
+        (Agency.PROBATION, "National Probation Service", None),
+        (HEALTH, "NHS West Yorkshire Integrated Care Board", None),
     ]
+    before = boards.fold(stream(f"lscb-board-{area_code('Wakefield')}")[:-1])
+    assert before is not None
+    assert [p.senior_leader for p in before.partners] == [None, None, None, None]
     leeds = boards.fold(stream(f"lscb-board-{area_code('Leeds')}"))
     assert leeds is not None
     assert leeds.chair is not None
@@ -431,6 +437,12 @@ def markdown(area: str) -> str:
 def test_the_wakefield_findings_letter() -> None:
     letter = markdown("Wakefield")
     assert "**To:** Dr Alex Morgan, chair of the Wakefield Local Safeguarding Children Board" in letter
+    # The council's leader by name and role, as the register names him (v2); the others by role (v1).
+    assert (
+        "; Marcus Bell, Director of Children's Services, Wakefield Council; the Accountable Officer for "
+        "health services, NHS West Yorkshire Integrated Care Board; the Chief Constable, West Yorkshire "
+        "Police;" in letter
+    )
     assert (
         "Notice of the inspection was given on Wednesday 2 September 2026, first to the chair of the LSCB"
         in letter

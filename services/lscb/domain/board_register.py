@@ -62,6 +62,7 @@ class JoinPartner:
     area: Area
     agency: Agency
     organisation: str
+    senior_leader: str | None = None  # the organisation's senior leader, by name; None: not given
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,21 @@ def decide(board: Board | None, c: Command) -> list[Event]:
                 raise RuleViolation(
                     f"{c.agency} is not a statutory partner of the board: {statutory}", boards.PARTNERS_RULE
                 )
-            if board is not None and any(
-                (p.agency, p.organisation) == (c.agency, c.organisation) for p in board.partners
-            ):
-                return []
-            return [BoardPartnerJoined(**where, agency=c.agency, organisation=c.organisation)]
+            on_board = next(
+                (
+                    p
+                    for p in (board.partners if board is not None else ())
+                    if (p.agency, p.organisation) == (c.agency, c.organisation)
+                ),
+                None,
+            )
+            if on_board is not None and c.senior_leader in (None, on_board.senior_leader):
+                return []  # asked again, with no other name: nothing changes
+            return [
+                BoardPartnerJoined(
+                    **where, agency=c.agency, organisation=c.organisation, senior_leader=c.senior_leader
+                )
+            ]
         case LeavePartner():
             if board is None or all(
                 (p.agency, p.organisation) != (c.agency, c.organisation) for p in board.partners

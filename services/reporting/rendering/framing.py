@@ -21,7 +21,16 @@ from shared.views.boards import Board
 
 from ..domain.names import AGENCIES
 from .context import Inspection
-from .words import INSPECTORATES, NOT_LOCAL, SENIOR_LEADERS, capital, day, listing
+from .words import (
+    INSPECTORATES,
+    LEADERS_OF_AREA,
+    NAMED_LEADERS,
+    NOT_LOCAL,
+    SENIOR_LEADERS,
+    capital,
+    day,
+    listing,
+)
 
 # The scope of a joint targeted area inspection, as a letter's title names it (001 Proposal one: "the
 # multi-agency response to all forms of child abuse and neglect").
@@ -52,9 +61,11 @@ def title(inspection: Inspection) -> str:
 def addressees(inspection: Inspection, board: Board | None) -> str:
     """The "To:" line, each addressee by name where the area's board register names them, and by role: the
     board's chair where the programme evaluates the board (001 Proposal four), then the senior leader of
-    each agency inspected, in the programme's order, with the organisation the register lists for it, or
-    "in" the area (a national service such as the CPS not). A programme without the board in its scope,
-    such as CLA 2012, is addressed to the agencies alone (003)."""
+    each agency inspected, in the programme's order, with the organisation the register lists for it
+    ("Jane Smith, Director of Children's Services, Wakefield Council"; by role alone where the register
+    names no leader), or "in" the area (the police "of the police force for" it; a national service such as
+    the CPS neither). A programme without the board in its scope, such as CLA 2012, is addressed to the
+    agencies alone (003)."""
     area = inspection.scheduled.local_area
     said: list[str] = []
     if inspection.programme.lscb is not None:
@@ -64,13 +75,21 @@ def addressees(inspection: Inspection, board: Board | None) -> str:
     partners = board.partners if board is not None else ()
     for agency in inspection.inspected():
         role = SENIOR_LEADERS[agency]
-        organisations = [p.organisation for p in partners if p.agency is agency]
-        if organisations:
-            said.append(f"the {role}, {listing(organisations)}")
+        on_board = [p for p in partners if p.agency is agency]
+        if any(p.senior_leader for p in on_board):  # each organisation's leader: by name where named
+            named = NAMED_LEADERS.get(agency, role)
+            said.extend(
+                f"{p.senior_leader}, {named}, {p.organisation}"
+                if p.senior_leader
+                else f"the {named}, {p.organisation}"
+                for p in on_board
+            )
+        elif on_board:
+            said.append(f"the {role}, {listing([p.organisation for p in on_board])}")
         elif agency in NOT_LOCAL:
             said.append(f"the {role}, {capital(AGENCIES[agency]).removeprefix('The ')}")
         else:
-            said.append(f"the {role} in {area}")
+            said.append(f"the {role} {LEADERS_OF_AREA.get(agency, 'in')} {area}")
     if len(said) > 1 and any("," in s for s in said):
         return f"{'; '.join(said[:-1])}; and {said[-1]}"
     return listing(said)

@@ -20,7 +20,7 @@ from shared.language.workdays import date_in_england
 from shared.mechanics.envelope import Inspectorate
 
 from ..domain.standing import Report, Status
-from .words import INSPECTORATES, SENIOR_LEADERS, capital, day
+from .words import INSPECTORATES, LEADERS_OF_AREA, SENIOR_LEADERS, capital, day
 
 DRAFT = "DRAFT — not for publication"
 
@@ -114,9 +114,9 @@ def frame(issue: Issue | None, programme: Programme, area: str, document: str) -
         )
     else:
         steps = (
-            f"The {SENIOR_LEADERS[plan.led_by]} in {area} leads the written statement of proposed action "
-            f"in response to this {document}, with the agencies it is addressed to. It should set out the "
-            "actions for the partnership and, where appropriate, for each agency, and reach "
-            f"{lead} by {day(plan.due_on)}."
+            f"The {SENIOR_LEADERS[plan.led_by]} {LEADERS_OF_AREA.get(plan.led_by, 'in')} {area} leads the "
+            f"written statement of proposed action in response to this {document}, with the agencies it is "
+            "addressed to. It should set out the actions for the partnership and, where appropriate, for "
+            f"each agency, and reach {lead} by {day(plan.due_on)}."
         )
     return Frame(issued, steps)

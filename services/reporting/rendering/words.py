@@ -38,6 +38,14 @@ SENIOR_LEADERS = {
     Agency.LSCB: "Chair of the Local Safeguarding Children Board",
     Agency.PARTNERSHIP: "senior leaders of the local partnership",
 }
+# The role after a senior leader's name, where it differs ("Jo Reed, Governor, HMYOI Wetherby": one
+# establishment's governor, not "of each").
+NAMED_LEADERS = {Agency.CUSTODY: "Governor"}
+# How a senior leader whose organisation the register does not list is tied to the area: "the Director of
+# Children's Services in Wakefield", but a Chief Constable leads a force that may police several areas
+# (West Yorkshire Police: Wakefield, Leeds, Bradford, …), so "the Chief Constable of the police force for
+# Wakefield", not "in".
+LEADERS_OF_AREA = {Agency.POLICE: "of the police force for"}
 # Agencies that are not the local area's own: the CPS is a national service whose part in the area's
 # cases HMCPSI inspects when triggered (002 §33), so it is never "the Crown Prosecution Service in Leeds".
 NOT_LOCAL = frozenset({Agency.CPS})

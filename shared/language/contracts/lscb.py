@@ -76,13 +76,27 @@ class BoardOfficerReturned(BoardEvent):
     returned_on: date
 
 
+def _senior_leader_not_recorded(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 to v2: a v1 partner was registered without its senior leader's name; it reads as none recorded."""
+    return {**payload, "senior_leader": payload.get("senior_leader")}
+
+
 class BoardPartnerJoined(BoardEvent):
-    """A statutory partner's organisation is represented on the board (004 §41)."""
+    """A statutory partner's organisation is represented on the board (004 §41).
+
+    Since version 2 it carries the name of the organisation's senior leader where the register knows it,
+    the person a findings letter is addressed to by name and role (001 Proposal four). The organisation
+    joining again with another name records that name from then on. A v1 event, and a partner registered
+    without a name, carry none: letters address that leader by role alone."""
 
     event_type = "lscb.BoardPartnerJoined"
+    schema_version = 2
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {1: _senior_leader_not_recorded}
 
     agency: Agency
     organisation: ShortText
+    # a professional's name, not a child's: letters are addressed to them
+    senior_leader: ShortText | None = None
 
 
 class BoardPartnerLeft(BoardEvent):
