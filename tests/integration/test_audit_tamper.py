@@ -8,6 +8,7 @@ API, as someone with access to the storage could, and check what verify names:
 - one byte of a record changed, the batch's CRC left as it was, and with the CRC recomputed;
 - the last event of a stream changed, CRC recomputed: no chain can see it, a kept checkpoint can;
 - a batch deleted from the middle, and the tail of a partition deleted;
+- a batch's object cut in half, which tansu cannot serve (it closes the connection on every fetch of it);
 - a partition rolled back to an earlier state (its tail and its high-water mark): only a kept checkpoint
   sees it.
 
@@ -96,14 +97,16 @@ async def log(storage: Storage, namespace: str) -> Settings:
     return settings
 
 
-async def write(settings: Settings, envelopes: list[Envelope]) -> list[int]:
-    """Each envelope its own batch on partition 0 of the scheduling topic, as the relay sends them; their
-    offsets."""
+async def write(settings: Settings, envelopes: list[Envelope], partition: int = 0) -> list[int]:
+    """Each envelope its own batch on a partition (0 unless told) of the scheduling topic, as the relay
+    sends them; their offsets."""
     producer = AIOKafkaProducer(**settings.producer_options())
     await producer.start()
     try:
         topic = settings.events_topic("scheduling")
-        sent = [await producer.send_and_wait(topic, e.to_json(), key=b"k", partition=0) for e in envelopes]
+        sent = [
+            await producer.send_and_wait(topic, e.to_json(), key=b"k", partition=partition) for e in envelopes
+        ]
         return [s.offset for s in sent]
     finally:
         await producer.stop()
@@ -281,3 +284,53 @@ async def test_a_rolled_back_partition_verifies_alone_and_is_named_against_a_kep
     assert by_kind["missing event"].stream_id == events[0].stream_id
     assert "version 6" in by_kind["missing event"].detail
     assert "the stream now ends at version 4" in by_kind["missing event"].detail
+
+
+async def test_a_batch_object_cut_in_half_is_named_and_every_other_record_is_still_verified(
+    log: Settings, storage: Storage, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topic = log.events_topic("scheduling")
+    first, second, beside = stream(4), stream(2), stream(3)
+    assert await write(log, first + second) == [0, 1, 2, 3, 4, 5]
+    assert await write(log, beside, partition=1) == [0, 1, 2]
+    kept = await checkpointed(log, Ed25519PrivateKey.generate())
+    for offset in (1, 5):  # a batch in the middle of partition 0, and its last
+        key = storage.batch(topic, 0, offset)
+        whole = await storage.get(key)
+        await storage.put(key, whole[: len(whole) // 2])
+
+    result = await verify(log, lambda _: None)
+    assert named(result) == {
+        ("unreadable batch", 1),
+        ("versions not contiguous", 2),
+        ("unreadable batch", 5),
+    }, result.problems
+    cut = {p.offset: p for p in result.problems if p.kind == "unreadable batch"}
+    assert {(p.topic, p.partition) for p in cut.values()} == {(topic, 0)}
+    assert "the broker closed the connection on every fetch of it" in cut[1].detail
+    assert "read on from offset 2" in cut[1].detail
+    assert "to the partition's end (its high-water mark is 6): not read" in cut[5].detail
+    # Every other record read: the rest of partition 0 (between the cut batches) and all of partition 1.
+    assert result.records == 4 + 3
+    assert result.events == 7
+    assert result.streams == 3
+
+    # Against the kept checkpoint: the second stream's last event, which was not read, is missing.
+    result = await verified_against(log, kept)
+    assert named(result) == {
+        ("unreadable batch", 1),
+        ("versions not contiguous", 2),
+        ("unreadable batch", 5),
+        ("missing event", 5),
+    }, result.problems
+    [missing] = [p for p in result.problems if p.kind == "missing event"]
+    assert missing.stream_id == second[0].stream_id
+
+    use(log, monkeypatch)
+    assert await asyncio.to_thread(main, ["audit", "verify"]) == 1
+    out, err = capsys.readouterr()
+    assert f"{topic}[0]@1: unreadable batch: the broker closed the connection on every fetch of it" in out
+    assert f"{topic}[0]@2 {first[0].stream_id}: versions not contiguous" in out
+    assert "3 problem(s)" in out
+    assert "7 records" in out
+    assert "error" not in err
