@@ -1,17 +1,23 @@
 """`jip demo --programme P`: a whole inspection of each of the five programmes, through the five services as
 separate processes on a rehearsal platform, to its published document (issue 19, point 16).
 
-Each programme is played on its own platform and clock. What the test checks, it reads from the services'
-APIs, not from the demo's own bookkeeping: the document's title and status, and the dates the events were
-recorded on, which must follow the inspection's order (001 Proposal two to four; 002 §34; 004 §36):
-notice or arrival, then fieldwork, the evidence within it, then the draft, the sending for factual
-accuracy, the final report and its publication."""
+The five are played one after another on one platform (one namespace, one rehearsal clock moved on by
+each), as `jip demo` plays them. What each test checks, it reads from the services' APIs, not from the
+demo's own bookkeeping: the document's title and status, and the dates the events were recorded on, which
+must follow the inspection's order (001 Proposal two to four; 002 §34; 004 §36): notice or arrival, then
+fieldwork, the evidence within it, then the draft, the sending for factual accuracy, the final report and
+its publication. And the log the five wrote together, read by an auditor from its start, verifies green,
+against every checkpoint taken on the way too (issue 21, point 1)."""
 
 from __future__ import annotations
 
 import json
 import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,14 +27,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit import checkpoints
 from audit.inspection import envelopes_of
 from audit.log import Verifier, verify
-from embedded.demo import People, play
+from embedded.demo import People, Run, play
 from embedded.demo.scenario import scenarios
 from embedded.demo.story import RehearsalClock
 from embedded.errors import StackError
+from embedded.ports import Ports
+from embedded.supervisor import Supervisor
 from shared.language.programmes import catalogue
 from shared.mechanics.clock import ENGLAND
-from shared.mechanics.settings import KafkaProfile, Settings
+from shared.mechanics.settings import Settings
 from shared.mechanics.topics import CONTEXTS
+from tests.conftest import Servers
 from tests.e2e.conftest import Platform
 from tests.helpers import SIGNER, auditor, read_topic
 
@@ -43,13 +52,59 @@ def recorded_on(history: list[dict[str, Any]], event_type: str) -> list[date]:
     return [day_of(e["occurred_at"]) for e in history if e["event_type"] == event_type]
 
 
+@dataclass
+class Stage:
+    """One rehearsal platform the five programmes are played on in turn, and what each play left: its run
+    and the story it told; and the checkpoints signed after each (as an auditor keeps them)."""
+
+    platform: Platform
+    log: Settings
+    played: dict[str, tuple[Run, list[str]]] = field(default_factory=dict)
+    kept: list[checkpoints.Checkpoint] = field(default_factory=list)
+
+    async def play(self, programme: str) -> tuple[Run, list[str]]:
+        lines: list[str] = []
+        run = await play(self.platform.urls, People(SIGNER), programme, progress=lines.append)
+        self.played[programme] = (run, lines)
+        return run, lines
+
+
+@pytest.fixture(scope="module")
+async def stage(
+    servers: Servers, public_key: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Stage]:
+    """The platform of tests/e2e/conftest.py `platform`, started once for the module."""
+    data_dir = tmp_path_factory.mktemp("demos")
+    SIGNER.save(data_dir / "auth")
+    env = {
+        "JIP_AUTH_PUBLIC_KEY_FILE": str(public_key),
+        "JIP_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap,
+        "JIP_MONGODB_URI": servers.mongodb_uri,
+        "JIP_KAFKA_PROFILE": servers.profile.value,
+        "JIP_NAMESPACE": f"t{uuid.uuid4().hex[:10]}",
+        "JIP_ENVIRONMENT": "rehearsal",
+    }
+    log = Settings(
+        kafka_bootstrap_servers=servers.kafka_bootstrap,
+        kafka_profile=servers.profile,
+        namespace=env["JIP_NAMESPACE"],
+    )
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("JIP_DATA_DIR", str(data_dir))
+        platform = Platform(Supervisor(data_dir), Ports.free(), env)
+        try:
+            await platform.start()
+            yield Stage(platform, log)
+        finally:
+            platform.supervisor.stop(progress=lambda _: None)
+
+
 @pytest.mark.parametrize("programme", list(scenarios()))
 async def test_the_demo_plays_each_programme_in_date_order_to_its_published_document(
-    platform: Platform, programme: str
+    stage: Stage, programme: str
 ) -> None:
-    await platform.start()
-    lines: list[str] = []
-    run = await play(platform.urls, People(SIGNER), programme, progress=lines.append)
+    platform, log = stage.platform, stage.log
+    run, lines = await stage.play(programme)
     p = catalogue()[programme]
 
     async with httpx.AsyncClient(timeout=30, headers=auditor()) as http:
@@ -109,21 +164,17 @@ async def test_the_demo_plays_each_programme_in_date_order_to_its_published_docu
     assert dated == sorted(dated)
     assert dated[-1].date() == min(published)  # the last step: publication
 
-    # The log the demo wrote, read by an auditor from its start, verifies: nothing in it was touched, so
-    # `jip audit verify` must say so (issue 21, point 1).
-    log = Settings(
-        kafka_bootstrap_servers=platform.env["JIP_KAFKA_BOOTSTRAP_SERVERS"],
-        kafka_profile=KafkaProfile(platform.env["JIP_KAFKA_PROFILE"]),
-        namespace=platform.env["JIP_NAMESPACE"],
-    )
+    # The log the demos so far wrote, read by an auditor from its start, verifies: nothing in it was
+    # touched, so `jip audit verify` must say so (issue 21, point 1).
     verified = await verify(log, lambda _: None)
     assert verified.ok, [str(problem) for problem in verified.problems]
     assert verified.events >= len(history)
     # A checkpoint of it signed and published, and the log then proven against the copy an auditor keeps.
     key = Ed25519PrivateKey.generate()
     taken, _ = await checkpoints.take(log, key, f"report published: {run.inspection_id}", lambda _: None)
-    [kept], _ = await checkpoints.published(log, key.public_key())
+    [kept], _ = await checkpoints.published(log, key.public_key())  # those signed by others refused
     assert taken == kept
+    stage.kept.append(kept)
     assert any(h.stream_id == f"report-{run.inspection_id}" for h in kept.streams)
     verifier = Verifier()
     checkpoints.expect(verifier, [kept])
@@ -155,6 +206,30 @@ async def test_the_demo_plays_each_programme_in_date_order_to_its_published_docu
         f"inspection-{run.inspection_id}",
         f"report-{run.inspection_id}",
     }
+
+
+async def test_a_platform_that_has_played_every_programmes_demo_verifies_green(stage: Stage) -> None:
+    """After the five (played here if they were not: run alone, this test plays them all), the whole log
+    verifies with no problem and no note, and holds unchanged everything each checkpoint on the way
+    covered."""
+    for programme in scenarios():
+        if programme not in stage.played:
+            await stage.play(programme)
+    verified = await verify(stage.log, lambda _: None)
+    assert verified.ok, [str(problem) for problem in verified.problems]
+    assert verified.notes == []
+
+    verifier = Verifier()
+    checkpoints.expect(verifier, stage.kept)
+    against = await verify(stage.log, lambda _: None, verifier)
+    checkpoints.against(verifier, stage.kept)
+    assert against.ok, [str(problem) for problem in against.problems]
+    assert against.notes == []
+    assert (against.events, against.streams) == (verified.events, verified.streams)
+    # The log read holds every programme's inspection to its report.
+    reports = {f"report-{run.inspection_id}" for run, _ in stage.played.values()}
+    assert len(reports) == len(scenarios())
+    assert reports <= set(verifier.links)
 
 
 async def test_the_demo_stops_on_a_production_platform_whose_clock_cannot_move(platform: Platform) -> None:
