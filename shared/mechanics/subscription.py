@@ -11,9 +11,16 @@ partition of its topics itself and commits its offsets under the group's name wi
 join to wait for, and no heartbeats, each of which tansu answers by reading and writing the group's state
 in its store. A second copy of such a service would read every record too, and apply none twice.
 
-When the Kafka client itself cannot parse what the broker returned (a corrupt or undecodable record
-batch), the subscription reads that partition one record at a time, dead-letters each position it cannot
-read, with its place, and moves past it; the other partitions go on.
+When the Kafka client itself cannot parse what the broker returned (aiokafka parses a record batch as a
+whole, so one record whose header name is not UTF-8, or whose own bytes are broken, makes every record of
+its batch unreadable to it), the subscription reads that partition one record at a time, and where the
+client raises at a position it fetches that batch's bytes itself and reads them record by record
+(raw_fetch.py, raw_records.py): every record it can read from the position on is applied (a header name
+that is not UTF-8 is read with its bad bytes replaced, as a header value of any bytes already is), each
+offset it cannot read (a record whose own structure is broken, a batch that does not decompress or whose
+CRC does not match its bytes) is dead-lettered with its place and the reason, and the partition moves
+past the batch; the other partitions go on. Only when that raw fetch gets no batch at the position is the
+position dead-lettered as the client's fault names it.
 
 An idle projection fetches less often: after `IDLE_AFTER` seconds with no record, each fetch waits up to
 `IDLE_FETCH_WAIT_MS` at the broker instead of the configured wait, and the first record back restores it.
@@ -38,6 +45,7 @@ from aiokafka.errors import ConsumerStoppedError, CorruptRecordException, KafkaE
 from shared.mechanics.consumer import Projection, ProjectionRunner
 from shared.mechanics.deadletter import Cause
 from shared.mechanics.logs import describe
+from shared.mechanics.raw_fetch import NoRawBatch, raw_batch, read_past
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -269,7 +277,13 @@ class Subscription:
             except Exception as exc:
                 if not _unreadable(exc):
                     raise
-                await self._skip(consumer, tp, position, exc)
+                try:
+                    await self._skip(consumer, tp, position, exc)
+                except BaseException:  # not applied: this partition, and those read before it, read again
+                    consumer.seek(tp, position)
+                    for read, held in batch.items():
+                        consumer.seek(read, held[0].offset)
+                    raise
                 continue
             if got.get(tp):
                 batch[tp] = got[tp]
@@ -291,13 +305,50 @@ class Subscription:
     async def _skip(
         self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int, exc: BaseException
     ) -> None:
-        """Dead-letter a position whose record cannot be read, and move past it."""
-        reason = f"the Kafka client cannot read the record at this position: {describe(exc)}"
+        """Read past a position whose batch the Kafka client cannot parse: the batch read raw, its readable
+        records from the position on applied, each offset it cannot read dead-lettered with its reason,
+        the partition committed and moved past the batch. Should the raw fetch get no batch there, the
+        position alone is dead-lettered, as the client's fault names it. A fault in reaching the broker,
+        or in applying, is raised: the position is read again."""
+        try:
+            batch = await raw_batch(consumer, tp, offset, self._options["max_partition_fetch_bytes"])
+        except NoRawBatch as why:
+            log.warning("%s: %s[%d]@%d: %s", self.progress.group, tp.topic, tp.partition, offset, why)
+            await self._dead_letter(
+                tp, offset, f"the Kafka client cannot read the record at this position: {describe(exc)}"
+            )
+            consumer.seek(tp, offset + 1)
+            self._careful[tp] = BATCH
+            return
+        records, unreadable = read_past(tp, batch, offset)
+        log.warning(
+            "%s: %s[%d]@%d: the Kafka client cannot read the batch of offsets %d to %d (%s): read it "
+            "record by record, %d readable, %d not",
+            self.progress.group,
+            tp.topic,
+            tp.partition,
+            offset,
+            batch.base_offset,
+            batch.next_offset - 1,
+            describe(exc),
+            len(records),
+            len(unreadable),
+        )
+        if records:
+            await self.runner.process_batch(self.projection, records)
+        for position, reason in unreadable:
+            await self._dead_letter(tp, position, f"the record at this position cannot be read: {reason}")
+        with contextlib.suppress(KafkaError):  # a rebalance: the next owner delivers it again
+            await consumer.commit({tp: batch.next_offset})
+        consumer.seek(tp, batch.next_offset)
+        self._careful[tp] = BATCH
+        if records:
+            self.progress.applied()
+
+    async def _dead_letter(self, tp: TopicPartition, offset: int, reason: str) -> None:
         log.warning("%s: %s[%d]@%d: %s", self.progress.group, tp.topic, tp.partition, offset, reason)
         source = (tp.topic, tp.partition, offset)
         await self.runner.dead_letters.publish(self.progress.group, source, reason, Cause.UNREADABLE)
-        consumer.seek(tp, offset + 1)
-        self._careful[tp] = BATCH
 
     async def _measure(self, consumer: AIOKafkaConsumer, *, applied: bool) -> None:
         """Lag per partition (high watermark at the last fetch less the next offset) and progress."""

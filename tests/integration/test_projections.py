@@ -406,12 +406,47 @@ async def test_a_malformed_record_in_a_batch_costs_no_other_record_its_delivery(
     assert letter.value == (None if kind == "oversize" else value)  # too large: it stays at its source
 
 
+class NotUtf8(str):
+    """A header name whose bytes are not UTF-8: aiokafka's producer writes what `encode` gives."""
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return b"\xff\xfe"
+
+
+async def produce_batch(
+    settings: Settings, items: Sequence[tuple[bytes, list[Any]]], *, spoil: int | None = None
+) -> None:
+    """`items` (value, headers), keyed insp-1, in one batch on the evidence topic's partition 0, written by
+    aiokafka's pure-Python builder (it encodes header names with `str.encode`). `spoil`: the index of a
+    record whose key length (6) is changed to 63 before the batch's CRC is computed, so the CRC holds and
+    only that record's own bytes are wrong."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        builder = batch._builder = _DefaultRecordBatchBuilderPy(
+            2, 0, is_transactional=0, producer_id=-1, producer_epoch=-1, base_sequence=0, batch_size=1 << 20
+        )
+        starts = []
+        for value, headers in items:
+            starts.append(len(builder._buffer))
+            batch.append(timestamp=None, key=b"insp-1", value=value, headers=headers)
+        if spoil is not None:
+            at = bytes(builder._buffer).index(b"insp-1", starts[spoil]) - 1  # the key's length: 6, one byte
+            builder._buffer[at] = 0x7E  # 63 bytes
+        await (await producer.send_batch(batch, settings.events_topic("evidence"), partition=0))
+    finally:
+        await producer.stop()
+
+
 async def test_batches_in_every_codec_and_a_record_the_client_cannot_parse_among_them(
     settings: Settings, client: Client
 ) -> None:
-    """Batches compressed with gzip, snappy, lz4 and zstd are read; a batch whose record the Kafka client
-    cannot parse (a header name that is not UTF-8) has its position dead-lettered, and the records after
-    it are applied."""
+    """Batches compressed with gzip, snappy, lz4 and zstd are read. A batch the Kafka client cannot parse
+    (aiokafka parses a batch as a whole, and one record's header name is not UTF-8) is read raw: the event
+    whose header name is not UTF-8 is applied, as one with a header value of any bytes is, and so is the
+    good event beside it in the same batch; nothing is dead-lettered, and the records after it are
+    applied."""
     topic = settings.events_topic("evidence")
     for codec in ("gzip", "snappy", "lz4", "zstd"):
         producer = AIOKafkaProducer(
@@ -422,37 +457,54 @@ async def test_batches_in_every_codec_and_a_record_the_client_cannot_parse_among
             await producer.send_and_wait(topic, envelope().to_json(), key=b"insp-1", partition=0)
         finally:
             await producer.stop()
+    await produce_batch(settings, [(envelope().to_json(), [(NotUtf8("x"), b"")]), (envelope().to_json(), [])])
+    await produce(settings, [(envelope().to_json(), b"insp-1", []) for _ in range(2)])
 
-    class NotUtf8(str):
-        def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
-            return b"\xff\xfe"
+    async with consuming(judgement_runner(settings, client), counter) as [subscription]:
 
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await producer.start()
-    try:
-        batch = producer.create_batch()
-        batch._builder = _DefaultRecordBatchBuilderPy(
-            2, 0, is_transactional=0, producer_id=-1, producer_epoch=-1, base_sequence=0, batch_size=16384
-        )
-        batch.append(timestamp=None, key=b"insp-1", value=envelope().to_json(), headers=[(NotUtf8("x"), b"")])
-        await (await producer.send_batch(batch, topic, partition=0))
-        for _ in range(2):
-            await producer.send_and_wait(topic, envelope().to_json(), key=b"insp-1", partition=0)
-    finally:
-        await producer.stop()
+        async def all_applied() -> bool:
+            return await counted(client, settings) == 8
+
+        await eventually(all_applied, seconds=40)
+        await eventually(lambda: caught_up(subscription))
+        await asyncio.sleep(1)  # anything applied twice would show by now
+        assert subscription._consumer is not None
+        assert await subscription._consumer.committed(TopicPartition(topic, 0)) == 8
+
+    assert await counted(client, settings) == 8
+    assert await dead_letters(settings, at_least=0) == []
+
+
+async def test_a_record_whose_own_bytes_are_broken_is_the_only_one_of_its_batch_dead_lettered(
+    settings: Settings, client: Client
+) -> None:
+    """A batch whose CRC holds but one of whose records does not parse (its key length is wrong):
+    the client cannot read the batch; read raw, that one position is dead-lettered with its reason, the
+    other events of its batch and those after it are applied, each once."""
+    spoiled = envelope().to_json()
+    await produce_batch(
+        settings, [(envelope().to_json(), []), (spoiled, []), (envelope().to_json(), [])], spoil=1
+    )
+    await produce(settings, [(envelope().to_json(), b"insp-1", [])])
 
     async with consuming(judgement_runner(settings, client), counter) as [subscription]:
 
         async def all_good_ones_applied() -> bool:
-            return await counted(client, settings) == 6
+            return await counted(client, settings) == 3
 
         await eventually(all_good_ones_applied, seconds=40)
         await eventually(lambda: caught_up(subscription))
+        await asyncio.sleep(1)
 
+    assert await counted(client, settings) == 3
     [letter] = await dead_letters(settings, at_least=1)
-    assert reason(letter).startswith("the Kafka client cannot read the record at this position")
-    assert dict(letter.headers)["jip-source-offset"] == b"4"
+    assert dict(letter.headers)["jip-source-offset"] == b"1"
     assert dict(letter.headers)["jip-dead-letter-cause"] == b"unreadable"
+    # Its key read as 63 bytes, the fields after it read from the wrong place: what is found wrong first
+    # depends on the bytes there.
+    assert reason(letter).startswith(
+        "the record at this position cannot be read: the record's bytes do not parse: "
+    )
 
 
 # --- taking the partitions: a consumer group on Kafka, every partition itself on the embedded broker ------
