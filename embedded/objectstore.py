@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import hashlib
 import os
 import re
@@ -356,6 +357,8 @@ def _byte_range(header: str, size: int) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
+    from shared.mechanics.idle_server import Server
+
     parser = argparse.ArgumentParser(
         prog="python -m embedded.objectstore", description=__doc__.splitlines()[0]
     )
@@ -377,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in args.bucket:
         store.create_bucket(name)
     request_log = args.request_log.open("a", buffering=1) if args.request_log else None
-    uvicorn.run(
+    config = uvicorn.Config(
         S3App(store, request_log),
         host=args.host,
         port=args.port,
@@ -385,6 +388,8 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         lifespan="off",
     )
+    with contextlib.suppress(KeyboardInterrupt):
+        Server(config).run()  # uvicorn's server, with a tick a second while idle, not ten
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any, ClassVar
 
 import httptools
@@ -38,6 +37,7 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from shared.mechanics.http import REASON_OF_STATUS
+from shared.mechanics.idle_server import Server
 from shared.mechanics.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -231,33 +231,6 @@ def config(app: FastAPI, settings: Settings, **overrides: Any) -> uvicorn.Config
         "http": protocol(HeadLimits.of(settings)),
     }
     return uvicorn.Config(app, **(options | overrides))
-
-
-class Server(uvicorn.Server):
-    """uvicorn's server, waking once a second rather than ten times (what it does on a tick, the Date
-    header, changes once a second), and at once when a signal tells it to stop: an idle service's
-    process sleeps."""
-
-    _stop: asyncio.Event | None = None
-    _loop: asyncio.AbstractEventLoop | None = None
-
-    async def main_loop(self) -> None:
-        self._stop, self._loop = asyncio.Event(), asyncio.get_running_loop()
-        counter = 0
-        should_exit = await self.on_tick(counter)
-        while not should_exit:
-            counter = (counter + 10) % 864000  # uvicorn counts tenths of a second
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), TICK_SECONDS)
-            should_exit = await self.on_tick(counter)
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-
-
-TICK_SECONDS = 1.0
 
 
 def run(app: FastAPI, settings: Settings, **overrides: Any) -> None:

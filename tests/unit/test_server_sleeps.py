@@ -11,17 +11,17 @@ import socket
 import pytest
 from fastapi import FastAPI
 
-from shared.mechanics import server
+from shared.mechanics import idle_server, server
 from shared.mechanics.settings import Settings
 
 
 async def test_a_signal_stops_the_server_at_once_whatever_its_tick(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server, "TICK_SECONDS", 60.0)
+    monkeypatch.setattr(idle_server, "TICK_SECONDS", 60.0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     settings = Settings(http_host="127.0.0.1", http_port=port)
-    serving = server.Server(server.config(FastAPI(), settings, lifespan="off"))
+    serving = idle_server.Server(server.config(FastAPI(), settings, lifespan="off"))
     task = asyncio.create_task(serving.serve())
     for _ in range(200):
         if serving.started:
