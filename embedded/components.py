@@ -61,12 +61,19 @@ def _secantus_binary() -> Path:
     return binary
 
 
+# A topic of the embedded stack has one partition. Partitions let a service's replicas share the reading,
+# and here each service runs once, its projections reading every partition (Settings.consumer_groups);
+# tansu's cost for an idle consumer grows with the partitions each fetch names (three topics of three
+# partitions: nine, for every fetch of every projection), and each stream keeps its order on any number.
+PARTITIONS = 1
+
+
 def infrastructure(
     data_dir: Path,
     ports: Ports,
     *,
     namespace: str = "jip",
-    topic_partitions: int = 3,
+    topic_partitions: int | None = None,
     warn: Progress = warn_on_stderr,
 ) -> list[list[Component]]:
     """Object store and database, then the broker that stores its log in the object store; the data
@@ -136,7 +143,7 @@ def infrastructure(
         ],
         kafka_ready,
         env=tansu_env,
-        after_start=lambda: ensure_topics(ports.kafka_bootstrap, namespace, topic_partitions),
+        after_start=lambda: ensure_topics(ports.kafka_bootstrap, namespace, topic_partitions or PARTITIONS),
     )
     mongodb = Component(
         "mongodb",
@@ -167,6 +174,7 @@ def services(
         "JIP_KAFKA_BOOTSTRAP_SERVERS": ports.kafka_bootstrap,
         "JIP_MONGODB_URI": ports.mongodb_uri,
         "JIP_KAFKA_PROFILE": "tansu",
+        "JIP_TOPIC_PARTITIONS": str(PARTITIONS),
         "JIP_HTTP_HOST": "127.0.0.1",
         **(env or {}),
     }
