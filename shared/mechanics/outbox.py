@@ -92,7 +92,7 @@ class OutboxRelay:
             try:
                 if await self._hold_lease():
                     published = await self.publish_pending()
-                    await self._count_backlog()
+                    await self._count_backlog(empty=not published)
             except Exception as exc:
                 if is_transient(exc) or isinstance(exc, KafkaError):  # an outage: one line, no traceback
                     log.warning("outbox relay: %s; retrying in 1 s", describe(exc))
@@ -176,11 +176,11 @@ class OutboxRelay:
             )
         return len(records)
 
-    async def _count_backlog(self) -> None:
-        """The outbox's length for the backlog gauge, at most once a second, by the lease holder only."""
+    async def _count_backlog(self, *, empty: bool) -> None:
+        """The outbox's length for the backlog gauge, at most once a second, by the lease holder only; not
+        counted when the relay has just found it `empty`."""
         now = asyncio.get_running_loop().time()
         if now - self._counted_at >= 1.0:
             self._counted_at = now
-            self._metrics.outbox_backlog.set(
-                await self.outbox.count_documents({}), {"db.namespace": self.outbox.database.name}
-            )
+            backlog = 0 if empty else await self.outbox.count_documents({})
+            self._metrics.outbox_backlog.set(backlog, {"db.namespace": self.outbox.database.name})
