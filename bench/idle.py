@@ -1,15 +1,17 @@
 """Benchmark: what an idle stack costs, the CPU its processes use while nobody asks anything (issue 24 §2).
 
-    uv run python bench/idle.py                # 60 s measured, after 20 s to settle
-    uv run python bench/idle.py --seconds 120 --settle 30
+    uv run python bench/idle.py                # 60 s measured, after a minute with no command
+    uv run python bench/idle.py --seconds 120 --settle 90
 
 It starts the whole embedded stack as `jip stack up` does (object store, broker, database, the five
-services and the workspace, on free loopback ports in a temporary data directory), waits for it to settle
-(the services' first polls, the consumers' group joins), then reads each process's CPU time (user +
-system, /proc) at the start and the end of the measured window. It prints each process's share of one
-core and the total, beside the target (3 % of one core for the whole stack), with the machine's core
-count and load. CPU time is what the process itself used, so other work on the machine changes it little.
-After the measure, each process's resident memory (RSS, issue 24 §7's 150 MB per service) is printed too.
+services, the workspace and the checkpointer, on free loopback ports in a temporary data directory),
+leaves it without a command for a minute (issue 24 §2's "idle": no commands for a minute; a projection
+counts as idle after 30 s with no record and then fetches less often), then reads each process's CPU
+time (user + system, /proc) at the start and the end of the measured window. It prints each process's
+share of one core and the total, beside the target (3 % of one core for the whole stack), with the
+machine's core count and load. CPU time is what the process itself used, so other work on the machine
+changes it little. After the measure, each process's resident memory (RSS, issue 24 §7's 150 MB per
+service) is printed too.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from baselines import progress
 from processes import cpu_of, rss_mb
 
-from embedded.components import infrastructure, services, workspace
+from embedded.components import checkpointer, infrastructure, services, workspace
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.commands.tokens import stack_env
@@ -44,6 +46,7 @@ async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict
             layer = [
                 *services(ports, env=env),
                 workspace(ports, signing_key=data_dir / "auth" / "signing-key.pem"),
+                checkpointer(data_dir),
             ]
             await supervisor.up(ports, [layer], progress=lambda _: None)
             progress(f"stack up; settling for {settle:.0f} s")
@@ -64,7 +67,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="the idle window measured (default 60)")
-    parser.add_argument("--settle", type=float, default=20.0, help="wait after start-up (default 20)")
+    parser.add_argument(
+        "--settle", type=float, default=60.0, help="no command for this long before measuring (default 60)"
+    )
     args = parser.parse_args()
     share, rss = asyncio.run(measure(args.seconds, args.settle))
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
