@@ -1,6 +1,7 @@
 """The platform's checkpointer (audit/watch.py) against the real broker: a signed checkpoint when it starts
-and one when a report is made final, which covers the final report's checksum (issue 21, point 4); and the
-checkpointer as the deployments run it (`python -m services.checkpointer`), with its /health and its key."""
+and one each time a report is made final or published, covering the event that holds its checksum (issue
+21, point 4); and the checkpointer as the deployments run it (`python -m services.checkpointer`), with
+its /health and its key."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit import checkpoints
 from audit.watch import Watch, watch
 from services.checkpointer.app import signing_key
-from shared.language.contracts.reporting import ReportFinalised
+from shared.language.contracts.reporting import ReportFinalised, ReportPublished
 from shared.mechanics.envelope import Actor, Envelope, Inspectorate, new_id
 from shared.mechanics.settings import Settings
 from tests.helpers import eventually
@@ -59,6 +60,28 @@ async def test_a_checkpoint_at_start_and_at_a_final_report_covers_its_checksum(s
             settings, settings.events_topic("reporting"), [envelope.to_json()], key=inspection.encode()
         )
         await eventually(taken(2), seconds=30)
+
+        # Published by an inspectorate: another checkpoint, covering the publication and its checksum.
+        publication = ReportPublished(
+            inspection_id=inspection, inspectorate=Inspectorate.CQC, checksum=final.checksum
+        )
+        published_by_cqc = envelope.model_copy(
+            update={
+                "event_id": new_id(),
+                "event_type": publication.event_type,
+                "schema_version": publication.schema_version,
+                "stream_version": 2,
+                "previous_hash": envelope.digest(),
+                "payload": publication.model_dump(mode="json"),
+            }
+        )
+        await produce(
+            settings,
+            settings.events_topic("reporting"),
+            [published_by_cqc.to_json()],
+            key=inspection.encode(),
+        )
+        await eventually(taken(3), seconds=30)
     finally:
         stop.set()
         await running
@@ -67,6 +90,10 @@ async def test_a_checkpoint_at_start_and_at_a_final_report_covers_its_checksum(s
     assert latest.reason == f"report final or published: {inspection}"
     [head] = [h for h in latest.streams if h.stream_id == f"report-{inspection}"]
     assert (head.version, head.digest) == (1, envelope.digest())  # the event that holds the checksum
+    after_publication = state.taken[2]
+    assert after_publication.reason == f"report final or published: {inspection}"
+    [head] = [h for h in after_publication.streams if h.stream_id == f"report-{inspection}"]
+    assert (head.version, head.digest) == (2, published_by_cqc.digest())
     published, refused = await checkpoints.published(settings, key.public_key())
     assert (published, refused) == (state.taken, [])
     assert said[1].startswith(f"checkpoint of {latest.taken_at} (report final or published: {inspection})")
