@@ -175,6 +175,10 @@ def services(
         "JIP_MONGODB_URI": ports.mongodb_uri,
         "JIP_KAFKA_PROFILE": "tansu",
         "JIP_TOPIC_PARTITIONS": str(PARTITIONS),
+        # Each service runs once, so its relay's quiet poll finds no other replica's appends: it renews
+        # the lease, and a slower one spares SecantusDB two operations a poll for every service.
+        "JIP_OUTBOX_QUIET_POLL_SECONDS": "15",
+        "JIP_OUTBOX_LEASE_SECONDS": "45",
         "JIP_HTTP_HOST": "127.0.0.1",
         **(env or {}),
     }

@@ -78,6 +78,8 @@ class Service:
             self.settings.database_name(name),
             self.settings.producer_options(),
             self.settings.relay_owner(),
+            quiet_poll_seconds=self.settings.outbox_quiet_poll_seconds,
+            lease_seconds=self.settings.outbox_lease_seconds,
             telemetry=self.telemetry,
         )
         self._indexes = indexes

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from aiokafka.helpers import create_ssl_context
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -155,6 +155,12 @@ class Settings(SecretsFirst):
     topic_replication_factor: int = 1  # raise on a multi-broker cluster
     create_topics: bool = True  # off where the platform's account may not administer topics
     outbox_relay: bool = True  # off to run the relay as its own deployment
+    # The outbox relay (shared/mechanics/outbox.py): its own service's appends wake it at once; while
+    # nothing is appended its poll, which finds another replica's, slows to `outbox_quiet_poll_seconds`.
+    # One replica's relay publishes, under a lease renewed when a third of it has passed, so a relay that
+    # dies hands publishing on after `outbox_lease_seconds`; the lease outlasts two quiet polls at least.
+    outbox_quiet_poll_seconds: float = Field(5.0, gt=0)
+    outbox_lease_seconds: float = Field(10.0, gt=0)
     # Prefixes topics, databases and consumer groups, so deployments (or test runs) can share servers.
     namespace: str = Field("jip", pattern=r"^[a-z][a-z0-9-]{0,30}$")
     log_level: str = "INFO"
@@ -232,6 +238,16 @@ class Settings(SecretsFirst):
 
     def consumer_group(self, service: str, projection: str) -> str:
         return f"{self.namespace}.{service}.{projection}"
+
+    @model_validator(mode="after")
+    def _lease_outlasts_the_polls(self) -> Settings:
+        if self.outbox_lease_seconds < 2 * self.outbox_quiet_poll_seconds:
+            raise ValueError(
+                f"JIP_OUTBOX_LEASE_SECONDS ({self.outbox_lease_seconds:g}) must be at least twice "
+                f"JIP_OUTBOX_QUIET_POLL_SECONDS ({self.outbox_quiet_poll_seconds:g}), or the relay's lease "
+                "lapses between its polls and another replica may publish beside it"
+            )
+        return self
 
     def relay_owner(self) -> str:
         # Stable across a restart of the same instance, so it takes its lease back at once.

@@ -7,6 +7,7 @@ import ssl
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from shared.mechanics.settings import KafkaSecurityProtocol, Settings
 
@@ -55,3 +56,12 @@ def test_secrets_come_from_files_and_never_show(tmp_path: Path) -> None:
     shown = repr(settings) + str(settings)
     assert "from-a-file" not in shown
     assert "db-passw0rd" not in shown
+
+
+def test_the_relays_lease_must_outlast_two_of_its_quiet_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lease shorter than two polls would lapse between them, and another replica could publish beside
+    the holder; the embedded stack's slower poll comes with a longer lease (embedded/components.py)."""
+    assert Settings(outbox_quiet_poll_seconds=15, outbox_lease_seconds=45).outbox_lease_seconds == 45
+    monkeypatch.setenv("JIP_OUTBOX_QUIET_POLL_SECONDS", "15")
+    with pytest.raises(ValidationError, match="JIP_OUTBOX_LEASE_SECONDS \\(10\\) must be at least twice"):
+        Settings()
