@@ -57,14 +57,20 @@ BUSY_GETMANY_MS = 1000  # how long a busy projection's getmany waits for records
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
-def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
-    """Every partition of the topics, as the metadata the consumer started with names them."""
+def _partitions(consumer: AIOKafkaConsumer, topics: list[str], group: str) -> list[TopicPartition]:
+    """Every partition of the topics, as the metadata the consumer started with names them. A topic the
+    broker does not have is left out, and said so (the services create every topic of the namespace
+    before their projections start; a consumer group would pass it over too): a missing topic must not
+    stop the projection reading the others. None at all is a broker not ready yet."""
     found: list[TopicPartition] = []
     for topic in topics:
         partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise KafkaError(f"the broker names no partition of {topic} yet")
-        found += [TopicPartition(topic, p) for p in sorted(partitions)]
+        if partitions:
+            found += [TopicPartition(topic, p) for p in sorted(partitions)]
+        else:
+            log.warning("%s: the broker has no topic %s: not read until the service restarts", group, topic)
+    if not found:
+        raise KafkaError(f"the broker names no partition of {', '.join(topics)} yet")
     return found
 
 
@@ -162,7 +168,7 @@ class Subscription:
             try:
                 await consumer.start()
                 if not grouped:
-                    consumer.assign(_partitions(consumer, topics))
+                    consumer.assign(_partitions(consumer, topics, self.progress.group))
                 break
             except KafkaError as exc:  # the broker or a topic is not there yet: try again, and say so
                 await consumer.stop()

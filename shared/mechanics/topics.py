@@ -94,6 +94,9 @@ async def ensure_topics(
         failed = [
             (t, code, msg) for t, code, msg in response.topic_errors if code not in (0, _ALREADY_EXISTS)
         ]
+        if failed:  # another process creating the same topic at once can make tansu answer -1: look again
+            existing = set(await admin.list_topics())
+            failed = [(t, code, msg) for t, code, msg in failed if t not in existing]
         if failed:
             raise RuntimeError(f"could not create topics: {failed}")
         return missing
