@@ -40,9 +40,9 @@ from aiokafka.errors import KafkaConnectionError, NodeNotReadyError, for_code
 from aiokafka.protocol.fetch import FetchRequest
 from aiokafka.record.memory_records import MemoryRecords
 
+from shared.mechanics.raw_fetch import READ_UNCOMMITTED, fetch_one
 from shared.mechanics.settings import Settings
 
-READ_UNCOMMITTED = 0
 PARTITION_BYTES = 8 * 1024 * 1024
 # tansu on object storage answers a fetch with what it read within the wait: an empty answer below the
 # high-water mark is asked again, waiting longer, before the offsets are called missing.
@@ -270,20 +270,17 @@ async def _past(client: Any, node: int, p: Partition, reading: Reading, why: Ref
     async def one(offset: int, max_bytes: int) -> tuple[int, bytes]:
         """The error and bytes of a fetch of the partition at `offset`, of at most `max_bytes` (the broker
         gives at least the one batch holding the offset); `Refused` when it closes the connection."""
-        request = FetchRequest(
-            WAITS_MS[-1], 1, max_bytes, READ_UNCOMMITTED, [(p.topic, [(p.partition, offset, max_bytes)])]
-        )
         try:
-            response = await client.send(node, request)
+            error, _, raw = await fetch_one(
+                client, node, p.topic, p.partition, offset, max_bytes, WAITS_MS[-1]
+            )
         except KafkaConnectionError as exc:
             raise Refused(_closed(exc)) from exc
-        [(_, [(_, error, _, *data)])] = response.topics
-        return error, data[-1]
+        return error, raw
 
     # Where it ends: a fetch beyond any offset reads no batch and answers with the high-water mark (an
     # error too, from a broker that says the offset is out of range). Raises when the broker is down.
-    beyond = FetchRequest(WAITS_MS[0], 1, 1, READ_UNCOMMITTED, [(p.topic, [(p.partition, 2**62, 1)])])
-    [(_, [(_, _, high_water, *_)])] = (await client.send(node, beyond)).topics
+    _, high_water, _ = await fetch_one(client, node, p.topic, p.partition, 2**62, 1, WAITS_MS[0])
     if p.end is None and high_water < 0:
         detail = f"not read: {why}; and the broker did not say where the partition ends"
         reading.damage.append(

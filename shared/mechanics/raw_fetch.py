@@ -7,6 +7,8 @@ asks the broker for that batch's bytes with the consumer's own client and reads 
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError, for_code
 from aiokafka.protocol.fetch import FetchRequest
@@ -21,6 +23,24 @@ class NoRawBatch(Exception):
     """The broker's answer to a raw fetch held no batch at the position asked for."""
 
 
+async def fetch_one(
+    client: Any, node: int, topic: str, partition: int, offset: int, max_bytes: int, wait_ms: int
+) -> tuple[int, int, bytes]:
+    """One partition's records from `offset`, at most `max_bytes` (the broker gives at least the one batch
+    holding the offset), asked of `node` with aiokafka's client: the broker's error code, the partition's
+    high-water mark and the record set's bytes, as it answers them. audit/batches.py reads past a damaged
+    partition with it too."""
+    request = FetchRequest(
+        wait_ms, 1, max_bytes, READ_UNCOMMITTED, [(topic, [(partition, offset, max_bytes)])]
+    )
+    response = await client.send(node, request)
+    for answered, partitions in response.topics:
+        for number, error, high_water, *data in partitions:
+            if (answered, number) == (topic, partition):
+                return error, high_water, data[-1] or b""
+    raise NoRawBatch("the broker's answer to a fetch of it did not name the partition")
+
+
 async def raw_batch(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int, size: int) -> RawBatch:
     """The record batch that holds `offset` (or the first after it), as the broker stores it, read by
     shared/mechanics/raw_records.py. Asked of the partition's leader with the consumer's own client
@@ -33,25 +53,13 @@ async def raw_batch(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int,
     if node is None or node < 0:
         raise KafkaError(f"no leader is known for {tp.topic}[{tp.partition}]")
     for wait_ms in RAW_FETCH_WAITS_MS:
-        request = FetchRequest(
-            wait_ms, 1, size, READ_UNCOMMITTED, [(tp.topic, [(tp.partition, offset, size)])]
-        )
-        response = await client.send(node, request)
-        answers = [
-            (error, data[-1])
-            for topic, partitions in response.topics
-            for number, error, _high_water, *data in partitions
-            if (topic, number) == (tp.topic, tp.partition)
-        ]
-        if not answers:
-            raise NoRawBatch("the broker's answer to a fetch of it did not name the partition")
-        [(error, raw)] = answers
+        error, _, raw = await fetch_one(client, node, tp.topic, tp.partition, offset, size, wait_ms)
         if error:
             fault = for_code(error)
             if fault.retriable:
                 raise fault()
             raise NoRawBatch(f"the broker answered a fetch of it with {fault.__name__}")
-        for batch in batches(raw or b""):
+        for batch in batches(raw):
             if batch.next_offset > offset:
                 return batch
         if raw:
