@@ -3,7 +3,8 @@ the inspection workspace beside them for the browser tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +42,12 @@ class Platform:
         return self.ports.workspace_url
 
 
-@pytest.fixture
-async def platform(
-    servers: Servers, namespace: str, tmp_path: Path, public_key: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Platform]:
-    # `jip` commands run by the test issue their tokens with the tests' key, as with a stack's own.
-    SIGNER.save(tmp_path / "auth")
-    monkeypatch.setenv("JIP_DATA_DIR", str(tmp_path))
+@contextmanager
+def platform_in(data_dir: Path, servers: Servers, namespace: str, public_key: Path) -> Iterator[Platform]:
+    """A rehearsal platform keeping its data in `data_dir`, on the session's broker and database, its
+    processes stopped at the end. `jip` commands run by a test issue their tokens with the tests' key, as
+    with a stack's own (set JIP_DATA_DIR to `data_dir` for them)."""
+    SIGNER.save(data_dir / "auth")
     env = {
         "JIP_AUTH_PUBLIC_KEY_FILE": str(public_key),
         "JIP_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap,
@@ -57,8 +57,17 @@ async def platform(
         # A rehearsal platform, so a test can move the clock (`jip clock advance`, POST /clock/advance).
         "JIP_ENVIRONMENT": "rehearsal",
     }
-    platform = Platform(Supervisor(tmp_path), Ports.free(), env)
+    platform = Platform(Supervisor(data_dir), Ports.free(), env)
     try:
         yield platform
     finally:
         platform.supervisor.stop(progress=lambda _: None)
+
+
+@pytest.fixture
+def platform(
+    servers: Servers, namespace: str, tmp_path: Path, public_key: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Platform]:
+    monkeypatch.setenv("JIP_DATA_DIR", str(tmp_path))
+    with platform_in(tmp_path, servers, namespace, public_key) as platform:
+        yield platform

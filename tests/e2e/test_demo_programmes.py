@@ -31,14 +31,12 @@ from embedded.demo import People, Run, play
 from embedded.demo.scenario import scenarios
 from embedded.demo.story import RehearsalClock
 from embedded.errors import StackError
-from embedded.ports import Ports
-from embedded.supervisor import Supervisor
 from shared.language.programmes import catalogue
 from shared.mechanics.clock import ENGLAND
 from shared.mechanics.settings import Settings
 from shared.mechanics.topics import CONTEXTS
 from tests.conftest import Servers
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, platform_in
 from tests.helpers import SIGNER, auditor, read_topic
 
 STEP = re.compile(r"^\d+\. (\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d): ")
@@ -74,29 +72,17 @@ async def stage(
     servers: Servers, public_key: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stage]:
     """The platform of tests/e2e/conftest.py `platform`, started once for the module."""
-    data_dir = tmp_path_factory.mktemp("demos")
-    SIGNER.save(data_dir / "auth")
-    env = {
-        "JIP_AUTH_PUBLIC_KEY_FILE": str(public_key),
-        "JIP_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap,
-        "JIP_MONGODB_URI": servers.mongodb_uri,
-        "JIP_KAFKA_PROFILE": servers.profile.value,
-        "JIP_NAMESPACE": f"t{uuid.uuid4().hex[:10]}",
-        "JIP_ENVIRONMENT": "rehearsal",
-    }
+    data_dir, namespace = tmp_path_factory.mktemp("demos"), f"t{uuid.uuid4().hex[:10]}"
     log = Settings(
-        kafka_bootstrap_servers=servers.kafka_bootstrap,
-        kafka_profile=servers.profile,
-        namespace=env["JIP_NAMESPACE"],
+        kafka_bootstrap_servers=servers.kafka_bootstrap, kafka_profile=servers.profile, namespace=namespace
     )
-    with pytest.MonkeyPatch.context() as patched:
+    with (
+        pytest.MonkeyPatch.context() as patched,
+        platform_in(data_dir, servers, namespace, public_key) as platform,
+    ):
         patched.setenv("JIP_DATA_DIR", str(data_dir))
-        platform = Platform(Supervisor(data_dir), Ports.free(), env)
-        try:
-            await platform.start()
-            yield Stage(platform, log)
-        finally:
-            platform.supervisor.stop(progress=lambda _: None)
+        await platform.start()
+        yield Stage(platform, log)
 
 
 @pytest.mark.parametrize("programme", list(scenarios()))
