@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from shared.mechanics.settings import KafkaSecurityProtocol, Settings
+from embedded.components import services
+from embedded.ports import Ports
+from shared.mechanics.settings import KafkaProfile, KafkaSecurityProtocol, Settings
 
 
 def test_plaintext_by_default() -> None:
@@ -65,3 +67,22 @@ def test_the_relays_lease_must_outlast_two_of_its_quiet_polls(monkeypatch: pytes
     monkeypatch.setenv("JIP_OUTBOX_QUIET_POLL_SECONDS", "15")
     with pytest.raises(ValidationError, match="JIP_OUTBOX_LEASE_SECONDS \\(10\\) must be at least twice"):
         Settings()
+
+
+def test_projections_join_consumer_groups_on_kafka_and_not_on_tansu_unless_told() -> None:
+    """On tansu each projection reads every partition itself: no join, no heartbeats (subscription.py)."""
+    assert Settings(kafka_profile=KafkaProfile.KAFKA).consumer_groups is True
+    assert Settings(kafka_profile=KafkaProfile.TANSU).consumer_groups is False
+    assert Settings(kafka_profile=KafkaProfile.TANSU, kafka_consumer_groups=True).consumer_groups is True
+
+
+def test_the_embedded_services_settings_are_one_partition_a_topic_and_a_slow_quiet_relay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What embedded/components.py gives every service process is a valid configuration of its own."""
+    [scheduling, *_] = services(Ports.free())
+    for variable, value in scheduling.env.items():
+        monkeypatch.setenv(variable, value)
+    settings = Settings()
+    assert (settings.topic_partitions, settings.consumer_groups) == (1, False)
+    assert (settings.outbox_quiet_poll_seconds, settings.outbox_lease_seconds) == (15, 45)
