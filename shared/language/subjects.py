@@ -222,21 +222,18 @@ class SubjectKeys:
         changes = {
             "$set": {"generation": generation, "check": check(kek, generation), "rotated_at": utc_now()}
         }
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                async with transaction(self.client) as session:
-                    made = await self.generations.update_one(
-                        {"_id": CURRENT, "generation": {"$lt": generation}}, changes, session=session
+
+        async def make_current() -> None:
+            async with transaction(self.client) as session:
+                made = await self.generations.update_one(
+                    {"_id": CURRENT, "generation": {"$lt": generation}}, changes, session=session
+                )
+                if made.modified_count:
+                    await self.generations.update_many(
+                        {"_id": {"$in": GUARDS}}, {"$inc": {"writes": 1}}, session=session
                     )
-                    if made.modified_count:
-                        await self.generations.update_many(
-                            {"_id": {"$in": GUARDS}}, {"$inc": {"writes": 1}}, session=session
-                        )
-                return
-            except PyMongoError as exc:
-                if not is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
-                    raise
-            await asyncio.sleep(random.uniform(0.002, 0.02) * (1 + attempt))
+
+        await _retried(make_current)
 
     async def _prepare(self) -> None:
         """Once per process, at its first use of the keys: the first KEK of a new platform; the keys kept
@@ -258,17 +255,24 @@ class SubjectKeys:
 
     async def _guarded(self) -> None:
         """Every guard document there (a key store made before they were has none), made in a transaction
-        that writes the current generation's document, so a rotation under way cannot pass them by."""
-        have = {d["_id"] async for d in self.generations.find({"_id": {"$in": GUARDS}}, {"_id": 1})}
-        missing = [g for g in GUARDS if g not in have]
-        if not missing:
-            return
-        with suppress(DuplicateKeyError):  # made by another process at the same moment
-            async with transaction(self.client) as session:
-                await self.generations.update_one({"_id": CURRENT}, {"$inc": {"writes": 1}}, session=session)
-                await self.generations.insert_many(
-                    [{"_id": g, "writes": 0} for g in missing], session=session
-                )
+        that writes the current generation's document, so a rotation under way cannot pass them by. Other
+        processes starting at the same moment make them too: their write conflicts are tried again."""
+
+        async def make_guards() -> None:
+            have = {d["_id"] async for d in self.generations.find({"_id": {"$in": GUARDS}}, {"_id": 1})}
+            missing = [g for g in GUARDS if g not in have]
+            if not missing:
+                return
+            with suppress(DuplicateKeyError):  # made by another process at the same moment
+                async with transaction(self.client) as session:
+                    await self.generations.update_one(
+                        {"_id": CURRENT}, {"$inc": {"writes": 1}}, session=session
+                    )
+                    await self.generations.insert_many(
+                        [{"_id": g, "writes": 0} for g in missing], session=session
+                    )
+
+        await _retried(make_guards)
 
     async def _rewrap_and_destroy(self) -> int:
         """Re-wrap, in batches, every key not under the current KEK (or not wrapped at all) under it; then
@@ -385,3 +389,16 @@ async def opened(keys: SubjectKeys, value: T) -> T:
     opener = await keys.opener(sealed_in(value))
     shown: T = opened_with(value, opener)
     return shown
+
+
+async def _retried(attempt: Callable[[], Awaitable[None]]) -> None:
+    """`attempt`, a transaction, tried again after a transient fault (a write conflict with another
+    process's, or a moment's outage), up to WRITE_ATTEMPTS times, with a short random pause between."""
+    for n in range(WRITE_ATTEMPTS):
+        try:
+            await attempt()
+            return
+        except PyMongoError as exc:
+            if not is_transient(exc) or n == WRITE_ATTEMPTS - 1:
+                raise
+        await asyncio.sleep(random.uniform(0.002, 0.02) * (1 + n))
