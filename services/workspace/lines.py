@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from .client import Refusal
 from .evidence import BEARINGS, listed, offer_for
 from .evidence_models import EvidenceItem, Line
-from .live import now_ms
+from .live import now_ms, seen_of
 from .web import FIRST, Again, Page, Problem, SignedIn
 
 router = APIRouter()
@@ -68,6 +68,7 @@ async def lines_page(page: Page, inspection_id: str, again: Again = FIRST) -> Re
         offer=offer,
         lines=lines,
         rendered=rendered,
+        seen=seen_of(lines),
         success=DONE.get(page.request.query_params.get("done") or ""),
     )
 
@@ -92,10 +93,11 @@ async def raise_line(page: SignedIn, inspection_id: str) -> Response:
 
 async def line_page(page: Page, inspection_id: str, line_id: str, again: Again = FIRST) -> Response:
     rendered = now_ms()
-    (known, _, offer), line, items = await asyncio.gather(
+    (known, _, offer), line, items, lines = await asyncio.gather(
         offer_for(page, inspection_id),
         page.client.line(inspection_id, line_id),
         page.client.evidence_items(inspection_id),
+        page.client.lines(inspection_id),  # what the page knew, for its live updates (live.py)
     )
     lead = offer.programme.participation.lead_inspectorate.value
     mine = page.session.inspectorate
@@ -110,6 +112,7 @@ async def line_page(page: Page, inspection_id: str, line_id: str, again: Again =
         may_answer=line.status == "open" and mine in known.inspectorates,
         may_close=line.status == "open" and mine in (line.raised_by, lead),
         rendered=rendered,
+        seen=seen_of(lines),
         success=DONE.get(page.request.query_params.get("done") or ""),
     )
 

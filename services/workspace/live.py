@@ -11,15 +11,18 @@ or closed by one inspectorate shows in every other inspector's page without relo
 - Whatever the topic holds that is not a well-formed line-of-enquiry event is passed over: this reader
   decides nothing, and the services' own consumers dead-letter it.
 - Nothing is lost between the page being made and its listening starting, nor across a reconnection: every
-  message has an id (the time it was sent); a listener that arrives with an older one (the page's
-  `data-rendered`, or the browser's `Last-Event-ID`) than the reader's start or the inspection's last
-  change is told at once to fetch the page again.
+  message has an id (the time it was sent). A listener that arrives with an older one (the page's `since`,
+  or the browser's `Last-Event-ID`) than the reader's start or the inspection's last change may have missed
+  one: the lines are read again, as its user, once the reader is positioned, and unless they are still
+  those the page was made from (`seen`, their digest) it is told at once to fetch the page again. So the
+  first page to listen is not told of a change that never happened.
 - Without JavaScript, or where the stream cannot be opened, the page says to refresh it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
@@ -29,11 +32,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from pydantic import TypeAdapter
 
 from shared.mechanics.settings import Settings
 from shared.mechanics.topics import partitions_of
 
-from .web import SignedIn
+from .client import Refusal, Unavailable
+from .evidence_models import Line
+from .web import Page, SignedIn
 from .words import inspectorate_name
 
 log = logging.getLogger(__name__)
@@ -49,8 +55,26 @@ LINGER_SECONDS = 60.0  # how long the reader runs on after the last page stopped
 RETRY_SECONDS = 5.0  # after the broker could not be reached
 
 
+LINES = TypeAdapter(list[Line])
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def seen_of(lines: list[Line]) -> str:
+    """What a page knew of an inspection's lines: a digest of them as its user read them."""
+    return hashlib.sha256(LINES.dump_json(lines)).hexdigest()[:16]
+
+
+async def still_as_seen(page: Page, inspection_id: str, seen: str) -> bool:
+    """Whether the inspection's lines are still those a page was made from; if unsure, they are not."""
+    if not seen:
+        return False
+    try:
+        return seen_of(await page.client.lines(inspection_id)) == seen
+    except (Refusal, Unavailable):
+        return False
 
 
 @dataclass(frozen=True)
@@ -177,7 +201,9 @@ class Tail:
 
 
 @router.get("/inspections/{inspection_id}/lines-of-enquiry/live")
-async def live(page: SignedIn, inspection_id: str, request: Request, since: int = 0) -> StreamingResponse:
+async def live(
+    page: SignedIn, inspection_id: str, request: Request, since: int = 0, seen: str = ""
+) -> StreamingResponse:
     """The inspection's line changes as server-sent events, for a user the evidence service lets read them."""
     await page.client.lines(inspection_id)  # refused (403, 404) as the page itself would be
     tail: Tail = request.app.state.tail
@@ -189,7 +215,7 @@ async def live(page: SignedIn, inspection_id: str, request: Request, since: int 
             yield "retry: 5000\n\n"
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(tail.ready.wait(), 10)
-            if tail.missed(inspection_id, known):
+            if tail.missed(inspection_id, known) and not await still_as_seen(page, inspection_id, seen):
                 yield Change(inspection_id, "", "The lines of enquiry have changed.").message()
             while not await request.is_disconnected():
                 try:

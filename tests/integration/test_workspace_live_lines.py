@@ -2,8 +2,8 @@
 its five services stood in for, the evidence events topic on the test session's broker. A page listening
 on an inspection hears of a line raised there, and of nothing else on the topic (malformed records, other
 events, other inspections); a user the evidence service does not let read the lines is refused the
-stream; a page that may have missed a change is told to fetch itself again; and the topic is read only
-while someone listens."""
+stream; a page that may have missed a change is told to fetch itself again, and one made from the lines as
+they still are is not; and the topic is read only while someone listens."""
 
 from __future__ import annotations
 
@@ -72,6 +72,19 @@ def envelope(event_type: str, inspection_id: str, payload: dict[str, Any]) -> by
     ).to_json()
 
 
+RAISED = {"line_id": "line-7", "raised_by": "hmic", "agency": "police", "question": "Who visits?"}
+
+
+async def publish(settings: Settings, *values: bytes) -> None:
+    producer = AIOKafkaProducer(**settings.producer_options())
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(settings.events_topic("evidence"), value, key=INSPECTION.encode())
+    finally:
+        await producer.stop()
+
+
 async def messages(stream: httpx.Response) -> AsyncIterator[dict[str, str]]:
     """The server-sent events of a stream, each as its fields (comments and the retry line left out)."""
     fields: dict[str, str] = {}
@@ -89,8 +102,8 @@ async def test_a_line_raised_by_another_inspectorate_reaches_the_page_listening_
     served: tuple[httpx.AsyncClient, live.Tail], settings: Settings
 ) -> None:
     browser, tail = served
-    rendered = live.now_ms()  # the page was made before the reader started: it is told to fetch itself
-    url = f"/inspections/{INSPECTION}/lines-of-enquiry/live?since={rendered}"
+    rendered = live.now_ms()  # made before the reader started, from lines that are not those there now
+    url = f"/inspections/{INSPECTION}/lines-of-enquiry/live?since={rendered}&seen=0123456789abcdef"
     async with browser.stream("GET", url) as stream:
         assert stream.status_code == 200
         assert stream.headers["content-type"].startswith("text/event-stream")
@@ -99,20 +112,13 @@ async def test_a_line_raised_by_another_inspectorate_reaches_the_page_listening_
         assert first["event"] == "line"
         assert json.loads(first["data"])["words"] == "The lines of enquiry have changed."
 
-        raised = {"line_id": "line-7", "raised_by": "hmic", "agency": "police", "question": "Who visits?"}
-        producer = AIOKafkaProducer(**settings.producer_options())
-        await producer.start()
-        try:
-            topic = settings.events_topic("evidence")
-            for value in (
-                b"\xff\xfe",  # not an envelope
-                envelope("evidence.EvidenceItemRecorded", INSPECTION, {"evidence_item_id": "e1"}),
-                envelope("evidence.LineOfEnquiryRaised", "another-inspection", raised),
-                envelope("evidence.LineOfEnquiryRaised", INSPECTION, raised),
-            ):
-                await producer.send_and_wait(topic, value, key=INSPECTION.encode())
-        finally:
-            await producer.stop()
+        await publish(
+            settings,
+            b"\xff\xfe",  # not an envelope
+            envelope("evidence.EvidenceItemRecorded", INSPECTION, {"evidence_item_id": "e1"}),
+            envelope("evidence.LineOfEnquiryRaised", "another-inspection", RAISED),
+            envelope("evidence.LineOfEnquiryRaised", INSPECTION, RAISED),
+        )
         change = await asyncio.wait_for(anext(heard), 20)
         assert change["event"] == "line"
         assert json.loads(change["data"]) == {"line_id": "line-7", "words": "HMIC raised a line of enquiry."}
@@ -122,6 +128,20 @@ async def test_a_line_raised_by_another_inspectorate_reaches_the_page_listening_
     # Coming back with the last id it heard, the page has missed nothing; with an older one, it has.
     assert not tail.missed(INSPECTION, int(change["id"]))
     assert tail.missed(INSPECTION, rendered)
+
+
+async def test_a_page_made_from_the_lines_as_they_still_are_is_told_only_of_a_real_change(
+    served: tuple[httpx.AsyncClient, live.Tail], settings: Settings
+) -> None:
+    browser, tail = served
+    seen = live.seen_of([])  # the lines the evidence service shows: none yet
+    url = f"/inspections/{INSPECTION}/lines-of-enquiry/live?since={live.now_ms()}&seen={seen}"
+    async with browser.stream("GET", url) as stream:
+        heard = messages(stream)
+        await asyncio.wait_for(tail.ready.wait(), 20)  # the reader started after the page was made
+        await publish(settings, envelope("evidence.LineOfEnquiryRaised", INSPECTION, RAISED))
+        first = await asyncio.wait_for(anext(heard), 20)
+        assert json.loads(first["data"]) == {"line_id": "line-7", "words": "HMIC raised a line of enquiry."}
 
 
 async def test_a_user_who_may_not_read_the_lines_is_refused_the_stream(
