@@ -10,7 +10,13 @@ import pytest
 
 from shared.mechanics.consumer import Projection
 from shared.mechanics.settings import KafkaProfile, Settings
-from shared.mechanics.subscription import STARVED_WAIT_MS, Progress, Subscription
+from shared.mechanics.subscription import (
+    IDLE_AFTER,
+    IDLE_FETCH_WAIT_MS,
+    STARVED_WAIT_MS,
+    Progress,
+    Subscription,
+)
 
 
 class Clock:
@@ -122,3 +128,18 @@ def test_fetches_that_read_nothing_behind_the_high_watermark_lengthen_the_broker
     for _ in range(20):
         subscription._pace(consumer, False)
     assert consumer._fetcher._fetch_max_wait_ms == STARVED_WAIT_MS
+
+
+def test_an_idle_projection_fetches_less_often_and_its_first_record_restores_the_configured_wait() -> None:
+    """After IDLE_AFTER seconds with no record each fetch waits IDLE_FETCH_WAIT_MS at the broker (and its
+    getmany here as long): an idle stack's fetches are few (bench/idle.py). A record back, and the
+    configured wait is back for the next fetch."""
+    subscription = Subscription(cast(Any, _Runner()), Projection("evidence", ["evidence"]))
+    consumer = cast(Any, _Consumer())
+    subscription._pace(consumer, True)
+    assert consumer._fetcher._fetch_max_wait_ms == 50
+    subscription._last_record -= IDLE_AFTER + 1
+    subscription._pace(consumer, False)
+    assert consumer._fetcher._fetch_max_wait_ms == subscription._wait_ms == IDLE_FETCH_WAIT_MS
+    subscription._pace(consumer, True)
+    assert consumer._fetcher._fetch_max_wait_ms == 50

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from embedded.components import services
+from embedded.components import checkpointer, services
 from embedded.ports import Ports
+from jip.cli import parser
 from shared.mechanics.settings import KafkaProfile, KafkaSecurityProtocol, Settings
 
 
@@ -86,3 +87,11 @@ def test_the_embedded_services_settings_are_one_partition_a_topic_and_a_slow_qui
     settings = Settings()
     assert (settings.topic_partitions, settings.consumer_groups) == (1, False)
     assert (settings.outbox_quiet_poll_seconds, settings.outbox_lease_seconds) == (15, 45)
+
+
+def test_the_embedded_checkpointer_looks_for_final_reports_every_15_seconds(tmp_path: Path) -> None:
+    """Each look reads the reporting topic from a client of its own: every 15 s, not the command's 5 s."""
+    argv = checkpointer(tmp_path).argv
+    assert argv[1:3] == ["-m", "jip"]
+    args = parser("audit").parse_args(argv[3:])
+    assert (args.poll, args.every) == (15.0, 3600.0)
