@@ -14,7 +14,8 @@ through a MongoDB change stream on the read model (which adds a few milliseconds
 Latency is measured one item at a time (nothing else in flight) and under load (`-c` clients);
 throughput is items per second from the first request to the last arrival. A 503 (the service's
 database did not answer in time) is counted as refused and not retried; the figures are of the items
-accepted. Figures go to stdout; progress to stderr.
+accepted. Under load it also prints the CPU time each process of the stack (/proc) spent on an item,
+which says where an item's cost lies. Figures go to stdout; progress to stderr.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 import httpx
 from baselines import database_transactions, kafka_round_trip, preload, progress, summary
-from processes import rss_mb
+from processes import cpu_of, rss_mb
 from pymongo import AsyncMongoClient
 
 from embedded.components import REHEARSAL_ENV, infrastructure, services
@@ -103,8 +104,16 @@ class Arrivals:
 
 
 async def pipeline(
-    urls: dict[str, str], people: People, arrivals: Arrivals, items: int, concurrency: int, sequential: int
+    urls: dict[str, str],
+    people: People,
+    arrivals: Arrivals,
+    items: int,
+    concurrency: int,
+    sequential: int,
+    pids: dict[str, int],
 ) -> dict[str, Any]:
+    """The figures of the run; with the CPU time each process of `pids` spent on an item under load (from
+    the first request under load to the settle after the last arrival)."""
     limits = httpx.Limits(max_connections=concurrency + 2)
     async with httpx.AsyncClient(timeout=60, limits=limits, headers=people.auditor) as http:
         clock = RehearsalClock(http, urls["scheduling"], people.lead)
@@ -166,6 +175,7 @@ async def pipeline(
                     sent.append(recorded)
 
         operations_before = await arrivals.operations()
+        cpu_before = {name: cpu_of(pid) for name, pid in pids.items()}
         began = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
         accepted = time.perf_counter()
@@ -175,6 +185,8 @@ async def pipeline(
         finished = max(landed)
         await asyncio.sleep(SETTLE_SECONDS)  # lscb and reporting apply the last items too
         operations = await arrivals.operations() - operations_before
+        cpu = {name: cpu_of(pid) - cpu_before[name] for name, pid in pids.items()}
+    per_item = {name: round(1000 * seconds / len(sent), 1) for name, seconds in cpu.items()}
     return {
         "one_at_a_time": summary(alone),
         "under_load": {
@@ -184,6 +196,7 @@ async def pipeline(
             "http_requests_per_s": round(len(sent) / (accepted - began)),
             "items_per_s_end_to_end": round(len(sent) / (finished - began)),
             "database_operations_per_item": round(operations / (len(sent) + len(refused)), 1),
+            "cpu_ms_per_item": dict(sorted(per_item.items(), key=lambda kv: -kv[1])),
         },
         "refused": len(refused),
         "refused_because": refused[:1],
@@ -238,7 +251,8 @@ async def measure(
             try:
                 urls = {name: ports.service_url(name) for name in ports.services}
                 people = People(tokens.signer(data_dir))
-                measured = await pipeline(urls, people, arrivals, items, concurrency, sequential)
+                pids = {name: running.pid for name, running in supervisor.running().items()}
+                measured = await pipeline(urls, people, arrivals, items, concurrency, sequential, pids)
             finally:
                 await arrivals.stop()
             running = supervisor.running()
@@ -280,6 +294,10 @@ def report(figures: dict[str, Any]) -> str:
         row("  HTTP accept only", load["http_accept"]) + f"  {load['http_requests_per_s']} requests/s",
         f"  database operations per item under load: {load['database_operations_per_item']} (every "
         "service's, and this benchmark's change stream; serverStatus opcounters)",
+        "  CPU per item under load, ms: "
+        + ", ".join(f"{name} {ms}" for name, ms in load["cpu_ms_per_item"].items())
+        + f" ({sum(load['cpu_ms_per_item'].values()):.1f} in all; the machine has "
+        f"{figures['setup']['cores']} cores)",
     ]
     if p["refused"]:
         lines.append(f"  refused (503, not retried): {p['refused']}: {p['refused_because'][0]}")
