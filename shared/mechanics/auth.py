@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +31,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from shared.mechanics.envelope import IDENTIFIER_PATTERN, Actor, Inspectorate
 from shared.mechanics.metrics import Metrics
@@ -178,15 +179,21 @@ class Verifier:
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the platform's identity provider")
 
 
-def authenticated(
+async def authenticated(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    """The caller, from the bearer token; 401 if there is none or it does not verify."""
+    """The caller, from the bearer token; 401 if there is none or it does not verify. Verified on the event
+    loop against a key file (a signature check, well under a millisecond: the dependencies of a request cost
+    no hop to a worker thread), and in a worker thread against an OIDC provider's JWKS, which PyJWT may
+    fetch over the network (a key id it has not seen)."""
     if credentials is None:
         deny(request, "send a bearer token: Authorization: Bearer <JWT> (`jip token` issues one)", 401)
     verifier: Verifier = request.app.state.verifier
     try:
-        principal = verifier.verify(credentials.credentials)
+        if verifier.jwks is None:
+            principal = verifier.verify(credentials.credentials)
+        else:
+            principal = await run_in_threadpool(verifier.verify, credentials.credentials)
     except AuthError as exc:
         deny(request, str(exc), 401)
     request.state.principal = principal
@@ -196,12 +203,12 @@ def authenticated(
 Access = Mapping[tuple[str, str], frozenset[Role]]
 
 
-def authorise(access: Access) -> Callable[..., Principal]:
+def authorise(access: Access) -> Callable[..., Awaitable[Principal]]:
     """A router's dependency: the caller, if their role may call the endpoint; 403 otherwise. `access`
     names the roles of each command (method, route template); a read not named is for READERS, and a
     command not named is refused: an endpoint without a rule is closed, not open."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    async def check(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
         route = getattr(request.scope.get("route"), "path", "")
         roles = access.get((request.method, route), READERS if request.method == "GET" else None)
         if roles is None:

@@ -139,7 +139,7 @@ def view(state: PlatformClockState) -> ClockView:
     )
 
 
-def clock_of(request: Request) -> PlatformClockState:
+async def clock_of(request: Request) -> PlatformClockState:
     state: PlatformClockState = request.app.state.clock
     return state
 

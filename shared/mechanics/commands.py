@@ -53,7 +53,7 @@ class Handling:
         return self.caller
 
 
-def handling(
+async def handling(
     service: ServiceDep,
     context: Annotated[CommandContext, Depends(command_context)],
     caller: Annotated[Principal, Depends(authenticated)],

@@ -29,7 +29,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def command_context(
+async def command_context(
     principal: Annotated[Principal, Depends(authenticated)],
     x_correlation_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
     x_request_id: Annotated[str | None, Header(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
@@ -54,7 +54,7 @@ class Page:
         return list(items[self.offset : self.offset + self.limit])
 
 
-def page(
+async def page(
     limit: Annotated[int, Query(ge=1, le=1000, description="at most this many (1 to 1000)")] = 200,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many first")] = 0,
 ) -> Page:
@@ -64,7 +64,7 @@ def page(
 Paged = Annotated[Page, Depends(page)]
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[str | None, Header(description='stream version read, e.g. "3"')] = None,
 ) -> int | None:
     """`If-Match: "<version>"` makes a command fail with 409 if the stream has moved on since."""

@@ -287,7 +287,7 @@ async def event_schema(event_type: str, version: str) -> Response:
     return _contract_file(found, f"schema version {version} of event type {event_type}")
 
 
-def service_of(request: Request) -> Service:
+async def service_of(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 

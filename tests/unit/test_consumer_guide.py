@@ -131,13 +131,13 @@ def test_the_guide_and_readme_point_to_every_contexts_page() -> None:
         assert f"](docs/{context}-events.md)" in readme, f"the README does not link {context}-events.md"
 
 
-def test_a_persons_request_causes_events_with_its_id_as_correlation_and_no_causation() -> None:
+async def test_a_persons_request_causes_events_with_its_id_as_correlation_and_no_causation() -> None:
     person = Principal("ofsted-1", Role.LEAD_INSPECTOR, Inspectorate.OFSTED, None)
-    asked = command_context(person, x_correlation_id=None, x_request_id="request-7")
+    asked = await command_context(person, x_correlation_id=None, x_request_id="request-7")
     assert (asked.correlation_id, asked.causation_id) == ("request-7", None)
-    correlated = command_context(person, x_correlation_id="case-file-12", x_request_id="request-8")
+    correlated = await command_context(person, x_correlation_id="case-file-12", x_request_id="request-8")
     assert (correlated.correlation_id, correlated.causation_id) == ("case-file-12", None)
-    anonymous = command_context(person, x_correlation_id=None, x_request_id=None)
+    anonymous = await command_context(person, x_correlation_id=None, x_request_id=None)
     assert anonymous.correlation_id
     assert anonymous.causation_id is None
 
