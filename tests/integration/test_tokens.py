@@ -20,6 +20,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fastapi import FastAPI
 
 from embedded.demo import first_fieldwork_week
 from services.scheduling.app import build as scheduling
@@ -28,7 +29,7 @@ from shared.mechanics.auth import Role, Signer
 from shared.mechanics.mongo import connect
 from shared.mechanics.runtime import Service
 from shared.mechanics.settings import Settings
-from tests.helpers import SIGNER, Observed, actor, auditor, bearer, chair, running
+from tests.helpers import SIGNER, Observed, actor, auditor, bearer, chair, running, served
 
 LEAD = actor("ofsted", "lead_inspector")
 
@@ -436,3 +437,30 @@ async def test_a_body_over_the_limit_is_refused_with_413_and_writes_nothing(sett
         made = await client.post("/inspections", headers=LEAD, json=schedule_body())
         assert made.status_code == 201, made.text
     assert await events_written(settings) > 0
+
+
+async def test_a_token_is_verified_against_an_oidc_provider_s_jwks_without_holding_up_the_service(
+    settings: Settings,
+) -> None:
+    """Trusting an OIDC provider's JWKS, PyJWT fetches it over the network for a key id it has not seen, and
+    waits for the answer: the service verifies such a token in a worker thread. Here the JWKS is served on
+    the test's own event loop, the one the service answers on, so a fetch made on the loop would wait on
+    itself until its timeout, and the token would be refused."""
+    provider = FastAPI()
+    key = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(SIGNER.key.public_key()))
+    asked: list[str] = []
+
+    @provider.get("/jwks")
+    async def jwks() -> dict[str, Any]:
+        asked.append("jwks")
+        return {"keys": [key | {"kid": "provider-1", "use": "sig", "alg": "EdDSA"}]}
+
+    token = jwt.encode(_claims(), SIGNER.key, algorithm="EdDSA", headers={"kid": "provider-1"})
+    async with served(provider) as url:
+        trusting = settings.model_copy(update={"auth_public_key_file": None, "auth_jwks_url": f"{url}/jwks"})
+        service = scheduling(trusting)
+        service.app.state.verifier.jwks = jwt.PyJWKClient(f"{url}/jwks", timeout=5)  # refused sooner if held
+        async with anonymous(service) as client:
+            response = await client.get("/inspections", headers=bearer(token))
+    assert response.status_code == 200, response.text
+    assert asked == ["jwks"]
