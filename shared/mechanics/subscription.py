@@ -78,7 +78,7 @@ def _unreadable(exc: BaseException) -> bool:
     """A fault in the records the broker returned, not in reaching it: skipping the record is the cure."""
     if isinstance(exc, CorruptRecordException | UnsupportedCodecError):
         return True
-    return not isinstance(exc, KafkaError | asyncio.CancelledError)
+    return not isinstance(exc, KafkaError | ConsumerStoppedError | asyncio.CancelledError)
 
 
 @dataclass
@@ -212,6 +212,9 @@ class Subscription:
                 continue
             records = [r for tp in sorted(batch) for r in batch[tp]]
             if records:
+                # Before any await: aiokafka sends its next fetch as soon as this one's records are taken,
+                # with the wait then set, so an idle projection's long wait would hold up the next record.
+                self._pace(consumer, True)
                 try:
                     await self.runner.process_batch(self.projection, records)
                 except Exception as exc:

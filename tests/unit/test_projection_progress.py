@@ -4,9 +4,12 @@ our own."""
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from aiokafka import TopicPartition
+from aiokafka.errors import ConsumerStoppedError
 
 from shared.mechanics.consumer import Projection
 from shared.mechanics.settings import KafkaProfile, Settings
@@ -143,3 +146,36 @@ def test_an_idle_projection_fetches_less_often_and_its_first_record_restores_the
     assert consumer._fetcher._fetch_max_wait_ms == subscription._wait_ms == IDLE_FETCH_WAIT_MS
     subscription._pace(consumer, True)
     assert consumer._fetcher._fetch_max_wait_ms == 50
+
+
+async def test_the_first_record_after_a_quiet_spell_restores_the_wait_before_its_batch_is_applied() -> None:
+    """aiokafka sends its next fetch as soon as a fetch's records are taken, with the wait then set: the wait
+    is restored before the batch is applied, or the record after the first would wait the idle wait out."""
+    waits_when_applied: list[int] = []
+
+    class Consumer(_Consumer):
+        given = False
+
+        async def getmany(self, timeout_ms: int, max_records: int) -> dict[TopicPartition, list[Any]]:
+            if self.given:
+                raise ConsumerStoppedError()
+            self.given = True
+            return {TopicPartition("jip.evidence.events", 0): [SimpleNamespace(offset=7)]}
+
+        async def commit(self, offsets: object) -> None:
+            pass
+
+        def assignment(self) -> set[TopicPartition]:
+            return set()
+
+    class Runner(_Runner):
+        async def process_batch(self, projection: Projection, records: list[Any]) -> None:
+            waits_when_applied.append(consumer._fetcher._fetch_max_wait_ms)
+
+    subscription = Subscription(cast(Any, Runner()), Projection("evidence", ["evidence"]))
+    consumer = Consumer()
+    consumer._fetcher._fetch_max_wait_ms = IDLE_FETCH_WAIT_MS
+    subscription._consumer = cast(Any, consumer)
+    subscription._last_record -= IDLE_AFTER + 1
+    await subscription._run()
+    assert waits_when_applied == [50]
