@@ -11,7 +11,9 @@ time (user + system, /proc) at the start and the end of the measured window. It 
 share of one core and the total, beside the target (3 % of one core for the whole stack), with the
 machine's core count and load. CPU time is what the process itself used, so other work on the machine
 changes it little. After the measure, each process's resident memory (RSS, issue 24 §7's 150 MB per
-service) is printed too.
+service) is printed too, and what the idleness costs the first event after it: an inspection scheduled is
+put on the scheduling topic, and the time taken until the judgement service's projection has applied it
+(its committed offset passes the event) is printed, beside the same for a second event right after.
 """
 
 from __future__ import annotations
@@ -23,19 +25,48 @@ import tempfile
 import time
 from pathlib import Path
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from baselines import progress
 from processes import cpu_of, rss_mb
+from synthetic import synthetic
 
 from embedded.components import checkpointer, infrastructure, services, workspace
 from embedded.ports import Ports
 from embedded.supervisor import Supervisor
 from jip.commands.tokens import stack_env
+from shared.mechanics.settings import KafkaProfile, Settings
 
 TARGET = 3.0  # % of one core, the whole stack (issue 24 §2)
 
 
-async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict[str, float]]:
-    """Each process's share of one core over `seconds` of idleness (%), and its RSS (MB) at the end."""
+async def applied_after(settings: Settings, skip: int) -> float:
+    """Seconds from an event put on the scheduling topic (the `skip`-th inspection scheduled of the
+    synthetic log, bench/synthetic.py) to the judgement service's projection committing past it."""
+    scheduled = [e for context, e in synthetic(skip + 1, 0) if context == "scheduling"][2 * skip]
+    topic = settings.events_topic("scheduling")
+    group = settings.consumer_group("judgement", "evidence")
+    producer = AIOKafkaProducer(**settings.producer_options())
+    watcher = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group)
+    await producer.start()
+    await watcher.start()
+    try:
+        started = time.monotonic()
+        key = (scheduled.inspection_id or scheduled.stream_id).encode()
+        sent = await producer.send_and_wait(topic, scheduled.to_json(), key=key)
+        where = TopicPartition(topic, sent.partition)
+        while True:
+            committed = await watcher.committed(where)
+            if committed is not None and committed > sent.offset:
+                return time.monotonic() - started
+            await asyncio.sleep(0.02)
+    finally:
+        await watcher.stop()
+        await producer.stop()
+
+
+async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict[str, float], list[float]]:
+    """Each process's share of one core over `seconds` of idleness (%), its RSS (MB) at the end, and the
+    seconds the first event after the idleness, then a second, took to be applied."""
     with tempfile.TemporaryDirectory() as directory:
         data_dir = Path(directory)
         ports = Ports.free()
@@ -57,7 +88,11 @@ async def measure(seconds: float, settle: float) -> tuple[dict[str, float], dict
             await asyncio.sleep(seconds)
             elapsed = time.monotonic() - started
             share = {name: 100 * (cpu_of(pid) - before[name]) / elapsed for name, pid in pids.items()}
-            return share, {name: rss_mb(pid) for name, pid in pids.items()}
+            rss = {name: rss_mb(pid) for name, pid in pids.items()}
+            settings = Settings(
+                kafka_bootstrap_servers=ports.kafka_bootstrap, kafka_profile=KafkaProfile.TANSU
+            )
+            return share, rss, [await applied_after(settings, n) for n in (0, 1)]
         finally:
             supervisor.stop(progress=lambda _: None)
 
@@ -71,7 +106,7 @@ def main() -> None:
         "--settle", type=float, default=60.0, help="no command for this long before measuring (default 60)"
     )
     args = parser.parse_args()
-    share, rss = asyncio.run(measure(args.seconds, args.settle))
+    share, rss, applied = asyncio.run(measure(args.seconds, args.settle))
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"{os.cpu_count()} cores, load {load}; "
@@ -84,6 +119,10 @@ def main() -> None:
     print(
         f"{'total':<14} {total:19.2f}% {sum(rss.values()):7.0f} MB   "
         f"target ≤ {TARGET:.0f}%: {total / TARGET:.1f}x it"
+    )
+    print(
+        f"the first event after the idleness applied by judgement in {applied[0]:.2f} s, "
+        f"the next in {applied[1]:.2f} s"
     )
 
 
