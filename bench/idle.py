@@ -39,10 +39,10 @@ from shared.mechanics.settings import KafkaProfile, Settings
 TARGET = 3.0  # % of one core, the whole stack (issue 24 §2)
 
 
-async def applied_after(settings: Settings, skip: int) -> float:
-    """Seconds from an event put on the scheduling topic (the `skip`-th inspection scheduled of the
-    synthetic log, bench/synthetic.py) to the judgement service's projection committing past it."""
-    scheduled = [e for context, e in synthetic(skip + 1, 0) if context == "scheduling"][2 * skip]
+async def applied_after(settings: Settings, nth: int) -> float:
+    """Seconds from an event put on the scheduling topic (the synthetic log's `nth` inspection scheduled,
+    bench/synthetic.py: each has two scheduling events) to the judgement projection committing past it."""
+    scheduled = [e for context, e in synthetic(nth + 1, 0) if context == "scheduling"][2 * nth]
     topic = settings.events_topic("scheduling")
     group = settings.consumer_group("judgement", "evidence")
     producer = AIOKafkaProducer(**settings.producer_options())
