@@ -229,7 +229,8 @@ class Subscription:
                     await consumer.commit({tp: held[-1].offset + 1 for tp, held in batch.items()})
             backoff = 0.5
             await self._measure(consumer, applied=bool(records))
-            self._pace(consumer, bool(records))
+            if not records:  # a fetch that brought records was paced as they came, above
+                self._pace(consumer, False)
 
     def _pace(self, consumer: AIOKafkaConsumer, read: bool) -> None:
         """The broker's wait for the next fetches: the configured one while records come, a longer one
