@@ -122,7 +122,7 @@ def install_handlers(app: FastAPI) -> None:
         request: Request, status: int, title: str, detail: str, rule: str | None = None
     ) -> Response:
         """The error page, in the signed-in user's own header and banner."""
-        return await page(request).render(
+        return await (await page(request)).render(
             "error.html", Again(status=status), title=title, detail=detail, rule=rule
         )
 

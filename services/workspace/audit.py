@@ -51,7 +51,7 @@ SHOWN_PROBLEMS = 1000  # more are counted, not listed: `jip audit verify --json`
 FIELDS = ("at-day", "at-month", "at-year", "at-time")
 
 
-def auditor(page: SignedIn) -> Page:
+async def auditor(page: SignedIn) -> Page:
     """The auditor's pages are for auditors only: the workspace reads the log for them, so it decides."""
     if page.session.role != "auditor":
         raise Refusal(

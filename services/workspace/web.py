@@ -272,7 +272,10 @@ class Page:
         return self._cookie(response)
 
 
-def page(request: Request) -> Page:
+async def page(request: Request) -> Page:
+    """The page under way: its settings, its session (from the cookie, or a new anonymous one) and a client
+    of the services acting as its user. A coroutine, so FastAPI runs it on the event loop, not in a worker
+    thread: it reads a cookie and makes objects, nothing that blocks."""
     settings: WorkspaceSettings = request.app.state.settings
     codec: SessionCodec = request.app.state.codec
     http: httpx.AsyncClient = request.app.state.http
@@ -286,7 +289,7 @@ def page(request: Request) -> Page:
 PageDep = Annotated[Page, Depends(page)]
 
 
-def signed_in(current: PageDep) -> Page:
+async def signed_in(current: PageDep) -> Page:
     """A page for the signed-in only: anyone else is sent to sign in first."""
     if not current.session.signed_in:
         raise SignInFirst()

@@ -118,6 +118,12 @@ class Verifier:
         self.public_key_file = public_key_file
         self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
 
+    @property
+    def may_fetch_keys(self) -> bool:
+        """Whether verifying a token may fetch the provider's keys over the network (an OIDC provider's
+        JWKS, for a key id not yet seen): such a verification belongs in a worker thread."""
+        return self.jwks is not None
+
     @cached_property
     def _public_key(self) -> Any:
         assert self.public_key_file is not None
@@ -190,10 +196,10 @@ async def authenticated(
         deny(request, "send a bearer token: Authorization: Bearer <JWT> (`jip token` issues one)", 401)
     verifier: Verifier = request.app.state.verifier
     try:
-        if verifier.jwks is None:
-            principal = verifier.verify(credentials.credentials)
-        else:
+        if verifier.may_fetch_keys:
             principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+        else:
+            principal = verifier.verify(credentials.credentials)
     except AuthError as exc:
         deny(request, str(exc), 401)
     request.state.principal = principal
