@@ -1,8 +1,9 @@
 """What an auditor does with the event log, read from its start without asking any service: shared by the
 `jip audit` command (jip/commands/audit.py) and the workspace's auditor pages (services/workspace/audit.py).
 
-- batches.py: the events topics read batch by batch, as the broker stores them: a batch whose CRC does not
-  match its bytes, and offsets no batch holds, are named, and the reading carries on.
+- batches.py: the events topics read batch by batch, as the broker stores them, past what it cannot serve;
+  answers.py: each partition's answer read (pure): a batch whose CRC does not match its bytes, and offsets
+  no batch holds, are named, and the reading carries on.
 - log.py: verifying them (every record an envelope of a known event type and version, every stream's
   versions contiguous, every hash chain whole), each problem named with its topic, partition and offset.
 - checkpoints.py: signed checkpoints of every stream's head and every partition's end, published and kept,

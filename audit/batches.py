@@ -3,13 +3,10 @@
 A Kafka consumer gives up on a partition at the first batch whose CRC is wrong (aiokafka raises
 `CorruptRecordException` on every fetch from then on) and says nothing of offsets that are not there. An
 auditor needs both named and the rest still read, so this reader sends the broker's Fetch requests itself
-and reads the record batches it returns:
+and reads the record batches it returns (audit/answers.py reads each partition's answer: a "corrupt batch"
+whose CRC does not match its bytes, its records still given when they parse; "missing records" that no
+batch holds below the high-water mark; an "unreadable batch" whose bytes do not parse):
 
-- a batch whose CRC does not match its bytes (changed after it was written, the CRC left as it was) is
-  `Damage` "corrupt batch" at its offsets; its records are still given to the caller when they parse, for
-  what they say may name more (a broken chain), and when they do not parse the batch is "unreadable";
-- offsets that no batch holds, below the partition's high-water mark, are `Damage` "missing records": a
-  batch deleted in the middle, or the partition's tail deleted while its high-water mark stayed;
 - every partition is read to the high-water mark it had when the reading began (not a moving end: the log
   as it stood when the auditor asked), and where it ended is kept (`ends`) for signed checkpoints;
 - a partition whose leader moved while it was read (a broker restarted or a leader elected: the broker
@@ -31,70 +28,22 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaConnectionError, NodeNotReadyError, for_code
 from aiokafka.protocol.fetch import FetchRequest
-from aiokafka.record.memory_records import MemoryRecords
 
 from shared.mechanics.raw_fetch import READ_UNCOMMITTED, fetch_one
 from shared.mechanics.settings import Settings
+
+from .answers import LEADERSHIP_MOVED, Damage, Partition, Reading, Record, records_in, span
 
 PARTITION_BYTES = 8 * 1024 * 1024
 # tansu on object storage answers a fetch with what it read within the wait: an empty answer below the
 # high-water mark is asked again, waiting longer, before the offsets are called missing.
 WAITS_MS = (100, 500, 2000)
-# The answers that say "ask the partition's leader, which has moved": asked again after fresh metadata.
-# UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, REPLICA_NOT_AVAILABLE,
-# FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH (Kafka's protocol error codes).
-LEADERSHIP_MOVED = {3, 5, 6, 9, 74, 75}
-LEADER_RETRIES = 5
-
-
-class Record(NamedTuple):
-    """One record as stored: where it is, and its value (the envelope's bytes, or whatever is there). A
-    tuple: one is made for every record read, and a frozen dataclass costs several times as much to make."""
-
-    topic: str
-    partition: int
-    offset: int
-    value: bytes | None
-
-
-@dataclass(frozen=True)
-class Damage:
-    """Offsets `first` to `last` of a partition that cannot be read as written, and why."""
-
-    topic: str
-    partition: int
-    first: int
-    last: int
-    kind: str  # "corrupt batch", "unreadable batch", "missing records", "unreadable partition"
-    detail: str
-
-
-@dataclass
-class Partition:
-    topic: str
-    partition: int
-    position: int = 0  # the next offset to read
-    end: int | None = None  # the high-water mark when the reading began
-    starved: int = 0  # fetches in a row that gave it nothing
-    moved: int = 0  # answers in a row that said its leader had moved
-
-
-@dataclass
-class Reading:
-    """What one reading found besides the records: the damage, and where each partition ended."""
-
-    damage: list[Damage] = field(default_factory=list)
-    ends: dict[tuple[str, int], int] = field(default_factory=dict)  # (topic, partition) -> next offset
-    # Records still to read, as far as the broker has said (each partition's end is known from its first
-    # answer): how large a log is, known early, so a reader can decide how to share the work.
-    left: int = 0
 
 
 async def read(
@@ -225,7 +174,7 @@ async def _answered(
         if error and error not in LEADERSHIP_MOVED:
             found += await _past(client, node, p, reading, _refused(error))
         else:
-            found += _answer(p, error, high_water, raw, reading, exhausted)
+            found += records_in(p, error, high_water, raw, reading, exhausted)
     for p in asked:
         if exhausted and p.end is None:  # never answered for, with the longest wait
             detail = "the broker gave no answer for the partition: not read"
@@ -304,7 +253,7 @@ async def _past(client: Any, node: int, p: Partition, reading: Reading, why: Ref
             why = refused
             break
         before = p.position
-        records += _answer(p, error, p.end, raw, reading, exhausted=True)
+        records += records_in(p, error, p.end, raw, reading, exhausted=True)
         if p.position == before:  # nothing served within the longest wait: left to the next fetch
             return records
         size *= 2
@@ -334,12 +283,12 @@ async def _past(client: Any, node: int, p: Partition, reading: Reading, why: Ref
     kind = "unreadable partition" if served is None and why.error is not None else "unreadable batch"
     if served is None:
         detail = (
-            f"{_span(bad, p.end - 1)}{why}, and of every later offset probed to the partition's end (its "
+            f"{span(bad, p.end - 1)}{why}, and of every later offset probed to the partition's end (its "
             f"high-water mark is {p.end}): not read"
         )
     else:
         detail = (
-            f"{_span(bad, upto - 1)}{why}: not read (its stored batch cut short, or not decodable); read "
+            f"{span(bad, upto - 1)}{why}: not read (its stored batch cut short, or not decodable); read "
             f"on from offset {upto}"
         )
     reading.damage.append(Damage(p.topic, p.partition, bad, upto - 1, kind, detail))
@@ -349,94 +298,3 @@ async def _past(client: Any, node: int, p: Partition, reading: Reading, why: Ref
 
 def _keyed(partitions: list[Partition]) -> list[tuple[Partition, tuple[str, int]]]:
     return [(p, (p.topic, p.partition)) for p in partitions]
-
-
-def _answer(
-    p: Partition, error: int, high_water: int, raw: bytes, reading: Reading, exhausted: bool
-) -> list[Record]:
-    """The records of one partition's answer; damage to `reading`; `p`'s position moved past them. When
-    the fetch was `exhausted` (nothing for any partition with the longest wait), offsets below the
-    high-water mark that it did not get are missing."""
-
-    def damaged(first: int, last: int, kind: str, detail: str) -> None:
-        reading.damage.append(Damage(p.topic, p.partition, first, last, kind, detail))
-
-    if error in LEADERSHIP_MOVED and p.moved < LEADER_RETRIES:
-        p.moved += 1  # asked again of the partition's new leader, nothing skipped
-        return []
-    p.moved = 0
-    if p.end is None:
-        p.end = high_water
-    if error:
-        damaged(
-            p.position,
-            max(p.position, p.end - 1),
-            "unreadable partition",
-            f"{_span(p.position, p.end - 1)}not read: the broker answered {for_code(error).__name__}",
-        )
-        p.position = p.end
-        return []
-    batches = MemoryRecords(raw)
-    records: list[Record] = []
-    read_any = False
-    while p.position < p.end and batches.has_next():
-        try:
-            batch = batches.next_batch()
-        except Exception as exc:  # a batch header that does not parse: its length cannot be trusted
-            damaged(p.position, p.position, "unreadable batch", f"its header does not parse ({exc})")
-            p.position += 1  # the broker answers from the next batch that holds a later offset
-            return records
-        if batch.next_offset <= p.position:  # the broker answers with the batch that holds the offset
-            continue
-        read_any = True
-        if batch.base_offset > p.position:
-            damaged(
-                p.position, batch.base_offset - 1, "missing records", _missing(p.position, batch.base_offset)
-            )
-        first, last = batch.base_offset, batch.next_offset - 1
-        if not batch.validate_crc():
-            damaged(
-                first,
-                last,
-                "corrupt batch",
-                f"{_span(first, last)}the batch's CRC does not match its bytes: they were changed after it "
-                "was written",
-            )
-        if not batch.is_control_batch:
-            try:
-                records += [
-                    Record(p.topic, p.partition, r.offset, r.value)
-                    for r in batch
-                    if p.position <= r.offset < p.end
-                ]
-            except Exception as exc:
-                damaged(
-                    first, last, "unreadable batch", f"{_span(first, last)}its records do not parse ({exc})"
-                )
-        p.position = max(p.position, batch.next_offset)
-    if read_any or p.position >= p.end:
-        return records
-    if raw:  # bytes, but not one whole batch: a length that does not fit what follows
-        damaged(p.position, p.position, "unreadable batch", f"{len(raw)} bytes that hold no whole batch")
-        p.position += 1
-    elif exhausted:
-        detail = _missing(p.position, p.end) + f" (the end of the partition: its high-water mark is {p.end})"
-        damaged(p.position, p.end - 1, "missing records", detail)
-        p.position = p.end
-    return records
-
-
-def _missing(first: int, upto: int) -> str:
-    count = upto - first
-    if count == 1:
-        return (
-            f"offset {first} is in the partition's range but no batch holds it: deleted after it was written"
-        )
-    return (
-        f"offsets {first} to {upto - 1} ({count} records) are in the partition's range but no batch holds "
-        "them: deleted after they were written"
-    )
-
-
-def _span(first: int, last: int) -> str:
-    return "" if first == last else f"offsets {first} to {last}: "

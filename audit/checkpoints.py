@@ -40,7 +40,8 @@ from shared.mechanics.envelope import stamp, utc_now
 from shared.mechanics.settings import Settings
 from shared.mechanics.topics import CHECKPOINT_BYTES, checkpoints_topic, ensure_topics
 
-from .batches import Reading, read
+from .answers import Reading
+from .batches import read
 from .log import Problem, Progress, Verification, Verifier, verify
 
 

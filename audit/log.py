@@ -28,7 +28,8 @@ from shared.mechanics.settings import Settings
 from shared.mechanics.topics import CONTEXTS
 
 from . import LogUnreachable
-from .batches import Reading, Record, read
+from .answers import Reading, Record
+from .batches import read
 from .examining import ALONE_UP_TO, Examined, Examiners, NotAnEvent, examine, examine_all
 
 Progress = Callable[[str], None]

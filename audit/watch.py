@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.mechanics.settings import Settings
 
-from .batches import Reading, read
+from .answers import Reading
+from .batches import read
 from .checkpoints import Checkpoint, take
 from .log import Progress
 
