@@ -244,7 +244,7 @@ def lifecycle_text(view: Mapping[str, Any]) -> str:
 
 def summary_text(summary: Summary) -> str:
     """What `jip documents rebuild` did: documents before and after, the events read, how long each part
-    took, and whether every document renders the same bytes."""
+    took, whether every document renders the same bytes, and where the log could not be read."""
 
     def rate(count: int, seconds: float) -> str:
         return f"{count / seconds:,.0f}" if seconds > 0 else "—"
@@ -259,7 +259,7 @@ def summary_text(summary: Summary) -> str:
         f"({rate(summary.documents, summary.render_seconds)} documents/s)",
     ]
     matching = f"{len(summary.matching)} document{'' if len(summary.matching) == 1 else 's'}"
-    if summary.ok:
+    if not (summary.changed or summary.missing):
         lines.append(f"checksums match for {matching}")
     else:
         lines.append(f"checksums match for {matching}, but not for these:")
@@ -267,4 +267,10 @@ def summary_text(summary: Summary) -> str:
         lines += [f"  missing  {d}" for d in summary.missing]
     if summary.new:
         lines.append(f"new since the rebuild began: {', '.join(summary.new)}")
+    if summary.damage:
+        lines.append(
+            f"the log could not be read as written in {len(summary.damage)} place(s), so the documents lack "
+            "what those records held (`jip audit verify` names every problem):"
+        )
+        lines += [f"  {d}" for d in summary.damage]
     return "\n".join(lines)

@@ -5,8 +5,11 @@ document, drops `sources`, reads every topic reporting consumes from offset 0 in
 document once more and compares the checksums: the same log must give the same bytes. The events are
 folded in memory into pages (projections.Pages: the events of an inspection of one type, up to a thousand
 to a page) and the pages written in bulk, a few documents for each inspection instead of one for each
-event. The running service may go on consuming meanwhile: it writes a page of one for each event it
-keeps, and reading keeps each event once whichever pages hold it."""
+event. The log is read as the auditor reads it (audit/batches.py): batch by batch to where each partition
+ended when the rebuild began, so the reading knows where the log ends without waiting for it to fall
+silent, and a damaged batch is named instead of stopping the rebuild. The running service may go on
+consuming meanwhile: it writes a page of one for each event it keeps (those published after the rebuild
+began among them), and reading keeps each event once whichever pages hold it."""
 
 from __future__ import annotations
 
@@ -17,13 +20,14 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from audit.answers import Reading
+from audit.batches import read
 from shared.language.contracts import CATALOGUE
 from shared.mechanics.catalogue import parse_envelope
 from shared.mechanics.errors import MalformedEvent
 from shared.mechanics.eventstore import EventStore
 from shared.mechanics.mongo import Document, connect
 from shared.mechanics.settings import Settings
-from shared.mechanics.topics import read_from_start
 
 from . import projections, shelf, views
 from .rendering.documents import Format
@@ -34,8 +38,6 @@ KEPT = frozenset(t for t in projections.KEPT_TYPES if t in CATALOGUE)  # what th
 CHUNK = 2000  # kept events in the pages inserted at a time, at least (a page may hold fewer)
 WRITERS = 2  # inserts under way at once, while the log is read on
 QUEUED = 2  # chunks of pages folded and waiting for a writer
-READ_BATCH = 10_000  # records handed over by a fetch at most
-QUIET = 0.2  # seconds without a record after which the pages under way are written
 
 
 @dataclass
@@ -45,7 +47,9 @@ class Summary:
     events_kept: int = 0
     malformed: int = 0
     read_seconds: float = 0.0
-    waited_seconds: float = 0.0  # of read_seconds: the silence after the last record that ends the reading
+    # Where the log could not be read as written (audit/batches.py): what those records held is missing
+    # from the documents, so the rebuild is not ok; `jip audit verify` says more.
+    damage: list[str] = field(default_factory=list)
     documents: int = 0
     render_seconds: float = 0.0
     matching: list[str] = field(default_factory=list)
@@ -55,7 +59,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing)
+        return not (self.changed or self.missing or self.damage)
 
 
 async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str, str]:
@@ -74,11 +78,10 @@ async def checksums(store: EventStore, db: AsyncDatabase[Document]) -> dict[str,
 async def replay(
     settings: Settings, db: AsyncDatabase[Document], summary: Summary, progress: Progress
 ) -> None:
-    """Read every topic reporting consumes from its start into `sources`, folded into pages, in bulk: the
-    reading goes on while WRITERS insert the pages due, CHUNK events' worth at a time in no set order,
-    through a queue of at most QUEUED chunks, so memory holds the pages under way (projections.PENDING
-    events at most) and a few chunks, whatever the log's length. When the log goes quiet (QUIET seconds
-    without a record) every page under way is written while the reading waits to see that it has ended."""
+    """Read every topic reporting consumes from its start to where it ended when the reading began into
+    `sources`, folded into pages, in bulk: the reading goes on while WRITERS insert the pages due, CHUNK
+    events' worth at a time in no set order, through a queue of at most QUEUED chunks, so memory holds the
+    pages under way (projections.PENDING events at most) and a few chunks, whatever the log's length."""
     topics = [settings.events_topic(c) for c in CONTEXTS]
     started = time.monotonic()
     # Indexed before the events are in: a few pages for each inspection, not a document for each event.
@@ -104,22 +107,11 @@ async def replay(
                     raise RuntimeError("a writer of the rebuild stopped before the last chunk")
 
     pages = projections.Pages()
+    reading = Reading()
     due: list[Document] = []  # pages folded and not yet queued
-    events_due = 0
-    flushes: list[asyncio.Future[None]] = []
-
-    def quiet() -> None:
-        nonlocal due, events_due
-        if rest := due + pages.rest():
-            due, events_due = [], 0
-            flushes.append(asyncio.ensure_future(put(rest)))
-
-    timer: asyncio.TimerHandle | None = None
-    last_read, reported = started, 0
+    events_due, reported = 0, 0
     try:
-        async for records in read_from_start(
-            settings.kafka_bootstrap_servers, topics, batch=READ_BATCH, security=settings.kafka_security()
-        ):
+        async for records in read(settings, topics, reading):
             summary.events_read += len(records)
             for record in records:
                 published = record.value or b""
@@ -136,26 +128,20 @@ async def replay(
                         if events_due >= CHUNK:
                             chunk, due, events_due = due, [], 0  # not `due` while it is queued
                             await put(chunk)
-            if timer is not None:
-                timer.cancel()
-            timer = asyncio.get_running_loop().call_later(QUIET, quiet)
-            last_read = time.monotonic()
             if summary.events_read - reported >= 10_000:
                 reported = summary.events_read
-                rate = summary.events_read / (last_read - started)
+                rate = summary.events_read / (time.monotonic() - started)
                 progress(f"  {summary.events_read:,} events read ({rate:,.0f}/s)")
-        summary.waited_seconds = time.monotonic() - last_read
-        if timer is not None:
-            timer.cancel()
-        await asyncio.gather(*flushes)
-        quiet()
-        await asyncio.gather(*flushes)
+        if rest := due + pages.rest():
+            await put(rest)
         for _ in writers:
             await put(None)
         await asyncio.gather(*writers)
     finally:
-        for pending in [*writers, *flushes]:
-            pending.cancel()
+        for writer in writers:
+            writer.cancel()
+    # Named as `jip audit verify` names them: where, what, and the offsets in the detail.
+    summary.damage = [f"{d.topic}[{d.partition}]@{d.first}: {d.kind}: {d.detail}" for d in reading.damage]
     summary.read_seconds = time.monotonic() - started
 
 
@@ -173,8 +159,8 @@ async def rebuild(settings: Settings, progress: Progress) -> Summary:
         progress(f"Dropping the read model and reading {', '.join(CONTEXTS)} from the start of the log…")
         await db[projections.SOURCES].drop()
         await replay(settings, db, summary, progress)
-        read, kept = f"{summary.events_read:,}", f"{summary.events_kept:,}"
-        progress(f"  {read} events read, {kept} kept, {summary.malformed} malformed")
+        counted, kept = f"{summary.events_read:,}", f"{summary.events_kept:,}"
+        progress(f"  {counted} events read, {kept} kept, {summary.malformed} malformed")
         progress("Rendering every document again…")
         started = time.monotonic()
         after = await checksums(store, db)

@@ -12,6 +12,8 @@ API, as someone with access to the storage could, and check what verify names:
 - a partition rolled back to an earlier state (its tail and its high-water mark): only a kept checkpoint
   sees it.
 
+The same cut batch is named by `jip documents rebuild`, which reads the log as verify does.
+
 The module starts its own object store and broker, so that its storage is the test's to change."""
 
 from __future__ import annotations
@@ -34,9 +36,13 @@ from embedded.components import Component, infrastructure
 from embedded.ports import BUCKET, Ports
 from embedded.supervisor import Supervisor
 from jip.cli import main
+from services.reporting.projections import SOURCES
+from services.reporting.rebuild import Summary, replay
 from shared.mechanics.envelope import Envelope, new_id
+from shared.mechanics.mongo import connect
 from shared.mechanics.settings import KafkaProfile, Settings
 from shared.mechanics.topics import ensure_topics
+from tests.conftest import Servers
 from tests.integration.test_audit import cancellations, chained
 
 
@@ -334,3 +340,29 @@ async def test_a_batch_object_cut_in_half_is_named_and_every_other_record_is_sti
     assert "3 problem(s)" in out
     assert "7 records" in out
     assert "error" not in err
+
+
+async def test_a_rebuild_names_a_batch_cut_in_half_and_keeps_every_other_event(
+    log: Settings, storage: Storage, servers: Servers
+) -> None:
+    """`jip documents rebuild` reads the log as verify does: a stored batch the broker cannot serve is named
+    where it lies, the events around it are kept, and the rebuild is not ok (its documents lack that one)."""
+    topic = log.events_topic("scheduling")
+    assert await write(log, stream(3) + stream(2)) == [0, 1, 2, 3, 4]
+    key = storage.batch(topic, 0, 2)
+    whole = await storage.get(key)
+    await storage.put(key, whole[: len(whole) // 2])
+    client = connect(servers.mongodb_uri, "test-rebuild")
+    try:
+        db = client[log.database_name("reporting")]
+        summary, said = Summary(), list[str]()
+        await replay(log.model_copy(update={"mongodb_uri": servers.mongodb_uri}), db, summary, said.append)
+        assert (summary.events_read, summary.events_kept, summary.malformed) == (4, 4, 0)
+        [damage] = summary.damage
+        assert damage.startswith(f"{topic}[0]@2: unreadable batch: ")
+        assert "read on from offset 3" in damage
+        assert not summary.ok
+        kept = [e async for page in db[SOURCES].find() for e in page["events"]]
+        assert len(kept) == 4
+    finally:
+        await client.close()

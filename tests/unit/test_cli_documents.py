@@ -863,6 +863,27 @@ def test_rebuild_finds_the_embedded_stack_and_exits_1_when_a_document_changed(
     )
 
 
+def test_rebuild_over_a_damaged_log_names_the_damage_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every checksum matches, yet the log could not be read as written: the documents lack what the damaged
+    records held, so the rebuild says where, points to `jip audit verify`, and exits 1."""
+    cut = "t_scheduling_events[0]@2: unreadable batch: the broker closed the connection; read on from 3"
+    monkeypatch.setattr(services.reporting.rebuild, "rebuild", Rebuild(summary(damage=[cut])))
+    monkeypatch.setenv("JIP_KAFKA_BOOTSTRAP_SERVERS", "kafka.test:9092")
+    monkeypatch.setenv("JIP_MONGODB_URI", "mongodb://mongo.test:27017")
+    assert main(["documents", "rebuild", "--data-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines()[4:] == [
+        "checksums match for 3 documents",
+        "the log could not be read as written in 1 place(s), so the documents lack what those records held "
+        "(`jip audit verify` names every problem):",
+        f"  {cut}",
+    ]
+    assert main(["documents", "rebuild", "--json", "--data-dir", str(tmp_path)]) == 1
+    answer = json.loads(capsys.readouterr().out)
+    assert (answer["ok"], answer["damage"]) == (False, [cut])
+
+
 def test_rebuild_with_no_stack_running_says_how_to_start_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
