@@ -43,6 +43,10 @@ class Damage:
     kind: str  # "corrupt batch", "unreadable batch", "missing records", "unreadable partition"
     detail: str
 
+    def __str__(self) -> str:
+        """Named as `jip audit verify` names a problem: where it begins, what, the offsets in the detail."""
+        return f"{self.topic}[{self.partition}]@{self.first}: {self.kind}: {self.detail}"
+
 
 @dataclass
 class Partition:

@@ -234,7 +234,7 @@ async def published(settings: Settings, public: Ed25519PublicKey) -> tuple[list[
                 found.append(parse(record.value or b"", public))
             except BadCheckpoint as exc:
                 refused.append(f"{topic}[{record.partition}]@{record.offset}: {exc}")
-    refused += [f"{d.topic}[{d.partition}]@{d.first}: {d.kind}: {d.detail}" for d in reading.damage]
+    refused += [str(d) for d in reading.damage]
     return found, refused
 
 

@@ -140,8 +140,7 @@ async def replay(
     finally:
         for writer in writers:
             writer.cancel()
-    # Named as `jip audit verify` names them: where, what, and the offsets in the detail.
-    summary.damage = [f"{d.topic}[{d.partition}]@{d.first}: {d.kind}: {d.detail}" for d in reading.damage]
+    summary.damage = [str(d) for d in reading.damage]
     summary.read_seconds = time.monotonic() - started
 
 
